@@ -1,0 +1,32 @@
+"""Command line: `python -m analytics COMMAND ...`.
+
+Commands: demo (generate and load the demo data), ingest (load exports), calendars (rewrite
+data/calendars.toml from the `holidays` package). Each command lives in its own module's `main`.
+"""
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+
+COMMANDS = {
+    "demo": ("analytics.demo", "Generate the seeded demo data set and load it into the database."),
+    "ingest": ("analytics.ingest.cli", "Load case or review exports into the database."),
+    "calendars": ("analytics.calendars_cli", "Rewrite data/calendars.toml (zones and holidays)."),
+}
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if not argv or argv[0] in ("-h", "--help") or argv[0] not in COMMANDS:
+        parser = argparse.ArgumentParser(prog="python -m analytics")
+        parser.add_argument("command", choices=sorted(COMMANDS),
+                            help="; ".join(f"{k}: {v[1]}" for k, v in COMMANDS.items()))
+        parser.parse_args(argv[:1])
+        return 2
+    module = importlib.import_module(COMMANDS[argv[0]][0])
+    return module.main(argv[1:])
+
+
+if __name__ == "__main__":
+    sys.exit(main())

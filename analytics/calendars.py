@@ -1,0 +1,142 @@
+"""Per-market calendars: time zone, region, languages and public holidays (data/calendars.toml).
+
+A day is a day in the market's own zone: counts, weekday seasonality and holidays are bucketed
+by market-local date. `python -m analytics calendars` rewrites the TOML, filling the holidays
+from the `holidays` package; edit the market table below (or the TOML) to add a market.
+Markets that are not in the file (a subdivision code such as US-NY or a plain label) fall back
+to their country's entry when the code starts with one, and to UTC otherwise.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import tomllib
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from analytics import settings
+
+CALENDARS_PATH = settings.ROOT / "data" / "calendars.toml"
+HOLIDAY_YEARS = range(2015, 2028)
+
+# code: (time zone, region, languages)
+MARKETS: dict[str, tuple[str, str, tuple[str, ...]]] = {
+    "KZ": ("Asia/Almaty", "Central Asia", ("kk", "ru")),
+    "UZ": ("Asia/Tashkent", "Central Asia", ("uz", "ru")),
+    "KG": ("Asia/Bishkek", "Central Asia", ("ky", "ru")),
+    "RU": ("Europe/Moscow", "CIS & Eastern Europe", ("ru",)),
+    "UA": ("Europe/Kyiv", "CIS & Eastern Europe", ("uk", "ru")),
+    "PL": ("Europe/Warsaw", "CIS & Eastern Europe", ("pl",)),
+    "TR": ("Europe/Istanbul", "Middle East", ("tr",)),
+    "SA": ("Asia/Riyadh", "Middle East", ("ar",)),
+    "AE": ("Asia/Dubai", "Middle East", ("ar", "en")),
+    "EG": ("Africa/Cairo", "Africa", ("ar",)),
+    "NG": ("Africa/Lagos", "Africa", ("en",)),
+    "KE": ("Africa/Nairobi", "Africa", ("en", "sw")),
+    "ZA": ("Africa/Johannesburg", "Africa", ("en",)),
+    "GB": ("Europe/London", "Western Europe", ("en",)),
+    "DE": ("Europe/Berlin", "Western Europe", ("de",)),
+    "FR": ("Europe/Paris", "Western Europe", ("fr",)),
+    "ES": ("Europe/Madrid", "Western Europe", ("es",)),
+    "IT": ("Europe/Rome", "Western Europe", ("it",)),
+    "US": ("America/New_York", "North America", ("en", "es")),
+    "MX": ("America/Mexico_City", "Latin America", ("es",)),
+    "BR": ("America/Sao_Paulo", "Latin America", ("pt",)),
+    "AR": ("America/Argentina/Buenos_Aires", "Latin America", ("es",)),
+    "CO": ("America/Bogota", "Latin America", ("es",)),
+    "IN": ("Asia/Kolkata", "South Asia", ("hi", "en")),
+    "ID": ("Asia/Jakarta", "Southeast Asia", ("id",)),
+    "PH": ("Asia/Manila", "Southeast Asia", ("en", "tl")),
+    "VN": ("Asia/Ho_Chi_Minh", "Southeast Asia", ("vi",)),
+    "TH": ("Asia/Bangkok", "Southeast Asia", ("th",)),
+    "JP": ("Asia/Tokyo", "East Asia", ("ja",)),
+    "KR": ("Asia/Seoul", "East Asia", ("ko",)),
+    "AU": ("Australia/Sydney", "Oceania", ("en",)),
+}
+
+
+@dataclass(frozen=True)
+class MarketCalendar:
+    market: str
+    time_zone: str
+    region: str | None
+    languages: tuple[str, ...]
+    holidays: frozenset[dt.date]
+
+
+def build_calendars_toml(years=HOLIDAY_YEARS) -> str:
+    """The text of data/calendars.toml, holidays filled from the `holidays` package."""
+    import holidays as holidays_pkg  # only needed to regenerate the file
+
+    lines = ["# Per-market calendars. Regenerate with `python -m analytics calendars`.",
+             "# time_zone: IANA zone of market-local days; holidays: public holidays (ISO dates).",
+             ""]
+    for code, (zone, region, languages) in MARKETS.items():
+        days = sorted(holidays_pkg.country_holidays(code, years=list(years)).keys())
+        lines += [f"[markets.{code}]", f'time_zone = "{zone}"', f'region = "{region}"',
+                  "languages = [" + ", ".join(f'"{x}"' for x in languages) + "]",
+                  "holidays = [" + ", ".join(f'"{d.isoformat()}"' for d in days) + "]", ""]
+    return "\n".join(lines)
+
+
+@lru_cache(maxsize=4)
+def load_calendars(path: Path = CALENDARS_PATH) -> dict[str, MarketCalendar]:
+    """Every market's calendar from the TOML file."""
+    raw = tomllib.loads(Path(path).read_text(encoding="utf-8"))["markets"]
+    return {code: MarketCalendar(code, entry["time_zone"], entry.get("region"),
+                                 tuple(entry.get("languages", ())),
+                                 frozenset(dt.date.fromisoformat(d) for d in entry.get("holidays", ())))
+            for code, entry in raw.items()}
+
+
+def calendar_for(market: str | None) -> MarketCalendar:
+    """The calendar of a market code; `US-NY` falls back to `US`, unknown labels to UTC."""
+    calendars = load_calendars()
+    code = (market or "").upper()
+    if code in calendars:
+        return calendars[code]
+    country = code.split("-")[0]
+    if country in calendars:
+        base = calendars[country]
+        return MarketCalendar(market, base.time_zone, base.region, base.languages, base.holidays)
+    return MarketCalendar(market or "", "UTC", None, (), frozenset())
+
+
+def local_dates(utc_times: pd.Series, markets: pd.Series) -> pd.Series:
+    """Market-local date (midnight, datetime64[s]) of each UTC timestamp, one pass per zone.
+
+    >>> s = pd.Series(pd.to_datetime(["2025-03-01 20:00", "2025-03-01 20:00"]))
+    >>> local_dates(s, pd.Series(["KZ", "GB"])).astype(str).tolist()
+    ['2025-03-02', '2025-03-01']
+    """
+    utc_times = pd.to_datetime(utc_times)
+    zones = markets.fillna("").map(lambda m: calendar_for(m).time_zone)
+    out = pd.Series(pd.NaT, index=utc_times.index, dtype="datetime64[s]")
+    for zone, idx in zones.groupby(zones, sort=False).groups.items():
+        local = utc_times.loc[idx].dt.tz_localize("UTC").dt.tz_convert(zone).dt.tz_localize(None)
+        out.loc[idx] = local.dt.floor("D").astype("datetime64[s]")
+    return out
+
+
+def holiday_table() -> pd.DataFrame:
+    """One row per market and public holiday (market, holiday_date)."""
+    rows = [(code, d) for code, cal in load_calendars().items() for d in sorted(cal.holidays)]
+    return pd.DataFrame(rows, columns=["market", "holiday_date"])
+
+
+def market_table() -> pd.DataFrame:
+    """One row per market with its zone, region and languages."""
+    cals = load_calendars().values()
+    return pd.DataFrame({"market": [c.market for c in cals],
+                         "time_zone": [c.time_zone for c in cals],
+                         "region": [c.region for c in cals],
+                         "languages": [",".join(c.languages) for c in cals]})
+
+
+def is_holiday(market: str, dates: pd.Series) -> np.ndarray:
+    """Boolean array: which of `dates` are public holidays in `market`."""
+    days = calendar_for(market).holidays
+    return np.array([d in days for d in pd.to_datetime(dates).dt.date], dtype=bool)

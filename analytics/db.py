@@ -1,0 +1,163 @@
+"""The DuckDB file: the one-writer process model, schema set-up and running `sql/` files.
+
+DuckDB lets one process open a file read-write, or many open it read-only, never both. So a
+writer (ingest, demo, later alert and triage jobs) never writes the live file: it takes an
+exclusive lock, copies the live file to a scratch file beside it, writes there in one
+transaction, checkpoints, and atomically renames the scratch file over the live one. Readers
+(every app session) open the live file read-only whenever they need fresh data; an open reader
+keeps the old inode alive until it closes, so no reader ever sees half an ingest and none is
+ever refused. Writers queue on the lock. docs/architecture.md has the whole picture.
+"""
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import os
+import re
+import shutil
+import time
+from functools import lru_cache
+from pathlib import Path
+from typing import Iterator
+
+import duckdb
+import pandas as pd
+
+from analytics import reference, settings
+
+SQL_DIR = settings.ROOT / "sql"
+_PARAM = re.compile(r"(?<![:$\w])\$([A-Za-z_]\w*)")
+
+
+class WriterBusy(RuntimeError):
+    """Another writer held the database lock for longer than we were willing to wait."""
+
+
+@lru_cache(maxsize=None)
+def sql_text(name: str) -> str:
+    """The text of `sql/<name>.sql`, e.g. `sql_text("marts/daily_volume")`."""
+    return (SQL_DIR / f"{name}.sql").read_text(encoding="utf-8")
+
+
+def sql_parameters(name: str) -> frozenset[str]:
+    """The `$name` parameters the SQL file binds."""
+    text = re.sub(r"--[^\n]*", "", sql_text(name))
+    return frozenset(_PARAM.findall(text))
+
+
+def run_sql(con: duckdb.DuckDBPyConnection, name: str, **params) -> duckdb.DuckDBPyConnection:
+    """Execute one SQL file with bound parameters; extra keyword arguments are an error."""
+    wanted = sql_parameters(name)
+    unknown = set(params) - wanted
+    if unknown:
+        raise ValueError(f"sql/{name}.sql takes no parameter(s) {sorted(unknown)}")
+    missing = wanted - set(params)
+    if missing:
+        raise ValueError(f"sql/{name}.sql needs parameter(s) {sorted(missing)}")
+    return con.execute(sql_text(name), params or None)
+
+
+def query_df(con: duckdb.DuckDBPyConnection, name: str, **params) -> pd.DataFrame:
+    """Run one SQL file and return a DataFrame (through Arrow, the fast route out of DuckDB)."""
+    return run_sql(con, name, **params).arrow().read_all().to_pandas()
+
+
+def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
+    """Create the tables (`sql/schema/`) and the staging views (`sql/staging/`); idempotent."""
+    for folder in ("schema", "staging"):
+        for path in sorted((SQL_DIR / folder).glob("*.sql")):
+            con.execute(path.read_text(encoding="utf-8"))
+
+
+def data_version(path: Path | None = None) -> tuple[str, int, int]:
+    """A value that changes whenever a writer replaces the file: key caches on it."""
+    path = Path(path or settings.db_path())
+    try:
+        st = path.stat()
+    except FileNotFoundError:
+        return (str(path), 0, 0)
+    return (str(path), st.st_ino, st.st_mtime_ns)
+
+
+@contextlib.contextmanager
+def reader(path: Path | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A read-only connection to the live file, closed on exit."""
+    con = duckdb.connect(str(path or settings.db_path()), read_only=True)
+    try:
+        yield con
+    finally:
+        con.close()
+
+
+@contextlib.contextmanager
+def _writer_lock(path: Path, timeout_s: float, on_wait) -> Iterator[None]:
+    lock_path = path.with_name(path.name + ".lock")
+    lock_path.parent.mkdir(parents=True, exist_ok=True)
+    with open(lock_path, "a+") as fh:
+        deadline = time.monotonic() + timeout_s
+        announced = False
+        while True:
+            try:
+                fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                fh.seek(0)
+                holder = fh.read().strip() or "another process"
+                if time.monotonic() >= deadline:
+                    raise WriterBusy(f"{path.name} is being written by {holder}; "
+                                     f"gave up after {timeout_s:.0f} s") from None
+                if not announced and on_wait:
+                    on_wait(f"waiting for {holder} to finish writing {path.name} ...")
+                    announced = True
+                time.sleep(0.2)
+        fh.seek(0)
+        fh.truncate()
+        fh.write(f"pid {os.getpid()} since {time.strftime('%Y-%m-%d %H:%M:%S')}")
+        fh.flush()
+        try:
+            yield
+        finally:
+            fh.seek(0)
+            fh.truncate()
+            fcntl.flock(fh, fcntl.LOCK_UN)
+
+
+@contextlib.contextmanager
+def writer(path: Path | None = None, *, timeout_s: float | None = None,
+           on_wait=None) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A read-write connection whose work becomes visible atomically when the block exits.
+
+    Everything done on the connection lands together, or (on any exception, or if the process
+    is killed) not at all: the live file is only ever replaced by a complete, checkpointed copy.
+    """
+    path = Path(path or settings.db_path())
+    if timeout_s is None:
+        timeout_s = float(settings.get("ESCALATION_RADAR_LOCK_TIMEOUT_S"))
+    with _writer_lock(path, timeout_s, on_wait):
+        scratch = path.with_name(f"{path.name}.writing-{os.getpid()}")
+        for stale in path.parent.glob(f"{path.name}.writing-*"):
+            stale.unlink()  # left by a writer that was killed; we hold the lock, so it is dead
+        if path.exists():
+            shutil.copyfile(path, scratch)
+        con = duckdb.connect(str(scratch))
+        try:
+            ensure_schema(con)
+            reference.sync_reference_tables(con)
+            yield con
+            con.execute("checkpoint")
+            con.close()
+            _fsync(scratch)
+            os.replace(scratch, path)
+        except BaseException:
+            con.close()
+            scratch.unlink(missing_ok=True)
+            Path(f"{scratch}.wal").unlink(missing_ok=True)
+            raise
+
+
+def _fsync(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)

@@ -1,0 +1,41 @@
+"""Every setting Escalation Radar reads, with its default and help text, in one list.
+
+A test checks that README.md documents each one. Read a value with `get("NAME")`: the
+environment variable of the same name wins over the default.
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@dataclass(frozen=True)
+class Setting:
+    name: str
+    default: str
+    help: str
+
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting("ESCALATION_RADAR_DB", str(ROOT / "data" / "escalation_radar.duckdb"),
+            "Path of the DuckDB file the app, the CLI and the jobs share."),
+    Setting("ESCALATION_RADAR_DEMO_CASES", "300000",
+            "How many cases the demo generates on first start with an empty database."),
+    Setting("ESCALATION_RADAR_LOCK_TIMEOUT_S", "600",
+            "How long a writer (ingest, demo) waits for another writer before giving up."),
+    Setting("ESCALATION_RADAR_MAX_UPLOAD_MB", "200",
+            "Largest file the Data page accepts for upload."),
+)
+_BY_NAME = {s.name: s for s in SETTINGS}
+
+
+def get(name: str) -> str:
+    """The value of setting `name`: its environment variable if set, else its default."""
+    return os.environ.get(name) or _BY_NAME[name].default
+
+
+def db_path() -> Path:
+    return Path(get("ESCALATION_RADAR_DB"))

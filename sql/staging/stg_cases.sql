@@ -1,0 +1,60 @@
+-- stg_cases: one row per case, with the SLA due time and verdict resolved by precedence
+-- (exported is_sla_met flag, then exported sla_due_at, then the SLA policy for source × priority)
+-- and durations in seconds. Calendar time; business-time SLA comes with the vendor issue.
+create or replace view stg_cases as
+with
+
+cases as (select * from main.cases),
+
+policy_match as (
+    select
+        c.case_id,
+        p.first_response_hours,
+        p.resolution_hours,
+        row_number() over (
+            partition by c.case_id
+            order by (p.source <> '*')::int * 2 + (p.priority <> '*')::int desc
+        ) as rank_in_case
+    from cases as c
+    join main.sla_policies as p
+      on (p.source = c.source or p.source = '*')
+     and (p.priority = c.priority or p.priority = '*')
+),
+
+policy as (select * from policy_match where rank_in_case = 1),
+
+resolved_due as (
+    select
+        c.*,
+        m.region as market_region,
+        coalesce(c.sla_due_at, c.created_at + to_minutes(cast(p.resolution_hours * 60 as bigint)))
+            as sla_due_effective_at,
+        coalesce(c.first_response_due_at,
+                 c.created_at + to_minutes(cast(p.first_response_hours * 60 as bigint)))
+            as first_response_due_effective_at,
+        case
+            when c.is_sla_met is not null then 'export flag'
+            when c.sla_due_at is not null then 'export due time'
+            when p.resolution_hours is not null then 'policy'
+        end as sla_basis
+    from cases as c
+    left join policy as p using (case_id)
+    left join main.markets as m using (market)
+),
+
+final as (
+    select
+        * exclude (market_region, region),
+        coalesce(region, market_region) as region,
+        status in ('resolved', 'closed') or resolved_at is not null as is_resolved,
+        case
+            when is_sla_met is not null then is_sla_met
+            when resolved_at is not null and sla_due_effective_at is not null
+                then resolved_at <= sla_due_effective_at
+        end as is_sla_met_effective,
+        date_diff('second', created_at, first_response_at) as first_response_s,
+        date_diff('second', created_at, resolved_at) as resolution_s
+    from resolved_due
+)
+
+select * from final

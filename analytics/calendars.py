@@ -92,8 +92,8 @@ def load_calendars(path: Path = CALENDARS_PATH) -> dict[str, MarketCalendar]:
             for code, entry in raw.items()}
 
 
-def calendar_for(market: str | None) -> MarketCalendar:
-    """The calendar of a market code; `US-NY` falls back to `US`, unknown labels to UTC."""
+def calendar_for(market: str | None, default_zone: str = "UTC") -> MarketCalendar:
+    """The calendar of a market code; `US-NY` falls back to `US`, unknown labels to `default_zone`."""
     calendars = load_calendars()
     code = (market or "").upper()
     if code in calendars:
@@ -102,18 +102,20 @@ def calendar_for(market: str | None) -> MarketCalendar:
     if country in calendars:
         base = calendars[country]
         return MarketCalendar(market, base.time_zone, base.region, base.languages, base.holidays)
-    return MarketCalendar(market or "", "UTC", None, (), frozenset())
+    return MarketCalendar(market or "", default_zone, None, (), frozenset())
 
 
-def local_dates(utc_times: pd.Series, markets: pd.Series) -> pd.Series:
+def local_dates(utc_times: pd.Series, markets: pd.Series, default_zone: str = "UTC") -> pd.Series:
     """Market-local date (midnight, datetime64[s]) of each UTC timestamp, one pass per zone.
+
+    Markets missing from data/calendars.toml use `default_zone` (a mapping can declare it).
 
     >>> s = pd.Series(pd.to_datetime(["2025-03-01 20:00", "2025-03-01 20:00"]))
     >>> local_dates(s, pd.Series(["KZ", "GB"])).astype(str).tolist()
     ['2025-03-02', '2025-03-01']
     """
     utc_times = pd.to_datetime(utc_times)
-    zones = markets.fillna("").map(lambda m: calendar_for(m).time_zone)
+    zones = markets.fillna("").map(lambda m: calendar_for(m, default_zone).time_zone)
     out = pd.Series(pd.NaT, index=utc_times.index, dtype="datetime64[s]")
     for zone, idx in zones.groupby(zones, sort=False).groups.items():
         local = utc_times.loc[idx].dt.tz_localize("UTC").dt.tz_convert(zone).dt.tz_localize(None)

@@ -115,7 +115,9 @@ def local_dates(utc_times: pd.Series, markets: pd.Series, default_zone: str = "U
     ['2025-03-02', '2025-03-01']
     """
     utc_times = pd.to_datetime(utc_times)
-    zones = markets.fillna("").map(lambda m: calendar_for(m, default_zone).time_zone)
+    markets = markets.fillna("").astype(str)
+    zone_of = {m: calendar_for(m, default_zone).time_zone for m in markets.unique()}
+    zones = markets.map(zone_of)
     out = pd.Series(pd.NaT, index=utc_times.index, dtype="datetime64[s]")
     for zone, idx in zones.groupby(zones, sort=False).groups.items():
         local = utc_times.loc[idx].dt.tz_localize("UTC").dt.tz_convert(zone).dt.tz_localize(None)

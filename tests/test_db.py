@@ -1,0 +1,132 @@
+"""The one-writer process model, tested with real processes (not threads) on a real DuckDB file."""
+from __future__ import annotations
+
+import ast
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+import pytest
+
+from analytics import db, settings
+
+ROOT = settings.ROOT
+
+
+def _python(code: str, *args: str) -> subprocess.Popen:
+    return subprocess.Popen([sys.executable, "-c", textwrap.dedent(code), *args], cwd=ROOT,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
+def _insert_cases(path: Path, ids: list[str]) -> None:
+    with db.writer(path) as con:
+        con.executemany("insert into cases (case_id, created_at, market) values (?, now(), 'KZ')",
+                        [[i] for i in ids])
+
+
+def _count(path: Path) -> int:
+    with db.reader(path) as con:
+        return con.execute("select count(*) from cases").fetchone()[0]
+
+
+# A writer that inserts `n` cases slowly, in many statements, so it can be killed or read mid-way.
+SLOW_WRITER = """
+    import sys, time
+    from analytics import db
+    path, n, pause = sys.argv[1], int(sys.argv[2]), float(sys.argv[3])
+    with db.writer(path, on_wait=lambda m: print(m, flush=True)) as con:
+        print("writing", flush=True)
+        for i in range(n):
+            con.execute("insert into cases (case_id, created_at) values (?, now())", [f"slow-{i}"])
+            time.sleep(pause)
+    print("done", flush=True)
+"""
+
+
+@pytest.fixture
+def db_file(tmp_path) -> Path:
+    path = tmp_path / "radar.duckdb"
+    _insert_cases(path, ["a", "b", "c"])
+    return path
+
+
+def test_sql_parameters_are_bound_and_checked(db_file):
+    with db.reader(db_file) as con:
+        with pytest.raises(ValueError, match="takes no parameter"):
+            db.run_sql(con, "staging/stg_cases", market="KZ")
+
+
+def test_failed_write_leaves_database_as_it_was(db_file):
+    with pytest.raises(RuntimeError):
+        with db.writer(db_file) as con:
+            con.execute("delete from cases")
+            raise RuntimeError("boom")
+    assert _count(db_file) == 3
+    assert not list(db_file.parent.glob("*.writing-*"))
+
+
+def test_killed_writer_leaves_database_as_it_was_and_next_writer_completes(db_file):
+    for _ in range(3):
+        proc = _python(SLOW_WRITER, str(db_file), "1000", "0.01")
+        assert proc.stdout.readline().strip() == "writing"
+        time.sleep(0.2)
+        proc.send_signal(signal.SIGKILL)
+        proc.wait()
+        assert _count(db_file) == 3
+    proc = _python(SLOW_WRITER, str(db_file), "20", "0")
+    out, err = proc.communicate(timeout=60)
+    assert proc.returncode == 0, err
+    assert _count(db_file) == 23
+    assert not list(db_file.parent.glob("*.writing-*"))
+
+
+def test_readers_keep_answering_while_a_writer_runs(db_file):
+    writer = _python(SLOW_WRITER, str(db_file), "200", "0.005")
+    assert writer.stdout.readline().strip() == "writing"
+    reader = _python("""
+        import sys, time
+        from analytics import db
+        seen, deadline = set(), time.monotonic() + 30
+        while time.monotonic() < deadline:
+            with db.reader(sys.argv[1]) as con:
+                seen.add(con.execute("select count(*) from cases").fetchone()[0])
+            if 203 in seen:
+                break
+        print(sorted(seen))
+    """, str(db_file))
+    w_out, w_err = writer.communicate(timeout=60)
+    r_out, r_err = reader.communicate(timeout=60)
+    assert writer.returncode == 0, w_err
+    assert reader.returncode == 0, r_err  # never refused, never an error
+    assert set(ast.literal_eval(r_out)) <= {3, 203}  # never half an ingest
+
+
+def test_two_writers_are_serialised_with_a_clear_message(db_file):
+    first = _python(SLOW_WRITER, str(db_file), "100", "0.01")
+    assert first.stdout.readline().strip() == "writing"
+    second = _python(SLOW_WRITER, str(db_file), "10", "0")
+    out, err = second.communicate(timeout=60)
+    first.communicate(timeout=60)
+    assert second.returncode == 0, err
+    assert out.splitlines()[0].startswith(f"waiting for pid {first.pid} ")
+    assert _count(db_file) == 113
+
+
+def test_writer_gives_up_after_timeout_naming_the_holder(db_file):
+    holder = _python(SLOW_WRITER, str(db_file), "300", "0.01")
+    assert holder.stdout.readline().strip() == "writing"
+    with pytest.raises(db.WriterBusy, match=f"being written by pid {holder.pid}"):
+        with db.writer(db_file, timeout_s=0.5):
+            pass
+    holder.kill()
+    holder.wait()
+
+
+def test_data_version_changes_when_a_writer_lands(db_file):
+    before = db.data_version(db_file)
+    _insert_cases(db_file, ["d"])
+    assert db.data_version(db_file) != before
+    assert db.data_version(db_file.parent / "missing.duckdb")[1:] == (0, 0)

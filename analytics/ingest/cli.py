@@ -1,0 +1,94 @@
+"""`python -m analytics ingest FILE... [--kind cases|reviews] [--mapping FILE] [--db PATH]
+[--rejected-csv FILE]`: load exports, print progress lines and the counts of every file.
+
+Bad input prints a message naming the file (and row and column) and exits with status 1,
+never a traceback. `--mapping` takes a path or the name of a file in data/mappings/.
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+import pandas as pd
+
+from analytics.ingest import mapping as mapping_mod
+from analytics.ingest.pipeline import ingest_file
+from analytics.ingest.report import IngestError, IngestReport
+from analytics.ingest.suggest import rejected_rows
+
+HEADER = ("file", "kind", "read", "inserted", "updated", "unchanged", "superseded", "rejected",
+          "seconds", "rows/s")
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m analytics ingest",
+                                     description="Load case or review exports into the database.")
+    parser.add_argument("files", nargs="+", metavar="FILE",
+                        help="CSV, Parquet, JSON Lines or .xlsx; plain, .gz or .zip")
+    parser.add_argument("--kind", choices=mapping_mod.KINDS, help="default: guessed from headers")
+    parser.add_argument("--mapping", help="mapping TOML, or the name of one in data/mappings/")
+    parser.add_argument("--db", help="DuckDB file (default: $ESCALATION_RADAR_DB)")
+    parser.add_argument("--rejected-csv", metavar="FILE", help="also write the rejected rows here")
+    return parser
+
+
+def resolve_mapping(value: str | None) -> Path | None:
+    """A mapping path; a bare name such as `nyc311` means data/mappings/nyc311.toml."""
+    if value is None or Path(value).is_file():
+        return Path(value) if value else None
+    shipped = mapping_mod.MAPPINGS_DIR / (value if value.endswith(".toml") else f"{value}.toml")
+    return shipped if shipped.is_file() else Path(value)
+
+
+def _progress_printer(out):
+    last = [0.0, ""]
+
+    def progress(fraction: float, message: str) -> None:
+        now = time.monotonic()
+        if fraction >= 1.0 or now - last[0] >= 1.0 or not message.startswith(last[1][:20]):
+            print(f"[{fraction:4.0%}] {message}", file=out, flush=True)
+            last[:] = [now, message]
+    return progress
+
+
+def counts_table(reports: list[IngestReport]) -> str:
+    """The final counts, one line per file, aligned."""
+    rows = [HEADER] + [(r.file_name, r.kind, *(f"{v:,}" for v in r.counts().values()),
+                        f"{r.duration_s:.1f}", f"{r.rows_per_s:,.0f}") for r in reports]
+    widths = [max(len(row[i]) for row in rows) for i in range(len(HEADER))]
+    return "\n".join("  ".join(cell.ljust(w) if i < 2 else cell.rjust(w)
+                               for i, (cell, w) in enumerate(zip(row, widths))) for row in rows)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    out = sys.stdout
+    reports, failed = [], False
+    for file in args.files:
+        try:
+            reports.append(ingest_file(file, kind=args.kind, mapping=resolve_mapping(args.mapping),
+                                       db_path=args.db, progress=_progress_printer(out)))
+        except IngestError as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            failed = True
+    if reports:
+        print("\n" + counts_table(reports), file=out)
+        for report in reports:
+            for message in report.messages:
+                print(message, file=out)
+        _report_rejected(reports, args.rejected_csv, args.db, out)
+    return 1 if failed else 0
+
+
+def _report_rejected(reports: list[IngestReport], csv_path, db_path, out) -> None:
+    with_rejects = [r for r in reports if r.rows_rejected]
+    if not with_rejects:
+        return
+    ids = ", ".join(str(r.ingest_id) for r in with_rejects)
+    print(f"rejected rows: table rejected_rows, ingest_id in ({ids})", file=out)
+    if csv_path:
+        frame = pd.concat([rejected_rows(r.ingest_id, db_path) for r in with_rejects])
+        frame.to_csv(csv_path, index=False)
+        print(f"wrote {len(frame):,} rejected rows to {csv_path}", file=out)

@@ -1,0 +1,187 @@
+"""Open an export as a stream of DataFrame batches: CSV, Parquet, JSON Lines or .xlsx, plain,
+gzipped or zipped. Batches are indexed by 1-based data row number and keep source headers.
+
+Every format problem becomes a `ReadError` with a plain message; the caller names the file.
+"""
+from __future__ import annotations
+
+import contextlib
+import gzip
+import io
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Iterator
+
+import pandas as pd
+import pyarrow.parquet as pq
+
+from analytics.ingest import csv_reader
+
+PARQUET_BATCH_ROWS = 250_000
+ROWS_PER_BATCH = 100_000
+SUFFIX_FORMAT = {".parquet": "parquet", ".pq": "parquet", ".jsonl": "jsonl", ".ndjson": "jsonl",
+                 ".json": "jsonl", ".xlsx": "xlsx", ".xlsm": "xlsx"}
+
+
+class ReadError(ValueError):
+    """The file cannot be read at all (empty, not the format it claims, corrupt archive)."""
+
+
+@dataclass
+class Table:
+    """An opened export: its headers and a one-pass iterator of batches."""
+    headers: list[str]
+    batches: Iterator[pd.DataFrame]
+    description: str
+    progress: Callable[[], float] = lambda: 0.0
+    bad_rows: list[dict] = field(default_factory=list)   # malformed CSV lines, quarantined
+
+
+class CountingStream(io.RawIOBase):
+    """A binary stream that counts the bytes read through it, for progress."""
+
+    def __init__(self, inner, total: int):
+        self.inner, self.total, self.count = inner, max(total, 1), 0
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:
+        data = self.inner.read(len(buffer))
+        buffer[:len(data)] = data
+        self.count += len(data)
+        return len(data)
+
+    def close(self) -> None:
+        self.inner.close()
+        super().close()
+
+    def fraction(self) -> float:
+        return min(self.count / self.total, 1.0)
+
+
+def _zip_member(path: Path) -> zipfile.ZipInfo:
+    try:
+        with zipfile.ZipFile(path) as archive:
+            members = [m for m in archive.infolist() if not m.is_dir()
+                       and not Path(m.filename).name.startswith(".") and "__MACOSX" not in m.filename]
+    except zipfile.BadZipFile as exc:
+        raise ReadError(f"not a readable zip archive ({exc})") from None
+    if len(members) != 1:
+        names = ", ".join(m.filename for m in members) or "nothing"
+        raise ReadError(f"a zip must hold exactly one export; this one holds {names}")
+    return members[0]
+
+
+def _opener(path: Path) -> tuple[Callable, str, list[CountingStream]]:
+    """(open a fresh decompressed binary stream, inner file name, counters for progress)."""
+    counters: list[CountingStream] = []
+    with open(path, "rb") as fh:
+        head = fh.read(4)
+    if path.suffix.lower() == ".zip" or (head.startswith(b"PK") and SUFFIX_FORMAT.get(
+            path.suffix.lower()) != "xlsx"):
+        member = _zip_member(path)
+
+        @contextlib.contextmanager
+        def open_zip():
+            with zipfile.ZipFile(path) as archive, archive.open(member) as inner:
+                counters.append(CountingStream(inner, member.file_size))
+                yield io.BufferedReader(counters[-1], 1 << 20)
+        return open_zip, member.filename, counters
+    if path.suffix.lower() == ".gz" or head.startswith(b"\x1f\x8b"):
+        def open_gzip():
+            counters.append(CountingStream(open(path, "rb"), path.stat().st_size))
+            return gzip.GzipFile(fileobj=io.BufferedReader(counters[-1], 1 << 20))
+        return open_gzip, path.name.removesuffix(".gz").removesuffix(".GZ"), counters
+
+    def open_plain():
+        counters.append(CountingStream(open(path, "rb"), path.stat().st_size))
+        return io.BufferedReader(counters[-1], 1 << 20)
+    return open_plain, path.name, counters
+
+
+def open_table(path: str | Path, *, encoding: str | None = None,
+               delimiter: str | None = None) -> Table:
+    """Open `path` (format from its inner file name, content sniffed where that is cheap)."""
+    path = Path(path)
+    if not path.is_file():
+        raise ReadError("no such file")
+    if path.stat().st_size == 0:
+        raise ReadError("the file is empty")
+    open_stream, inner_name, counters = _opener(path)
+    fmt = SUFFIX_FORMAT.get(Path(inner_name).suffix.lower(), "csv")
+    with open_stream() as probe:
+        magic = probe.read(4)
+    if magic == b"PAR1":
+        fmt = "parquet"
+    progress = lambda: counters[-1].fraction() if counters else 0.0  # noqa: E731
+    if fmt == "parquet":
+        return _parquet_table(path if inner_name == path.name else open_stream)
+    if fmt == "xlsx":
+        return _excel_table(open_stream)
+    if fmt == "jsonl":
+        return _jsonl_table(open_stream, progress)
+    bad_rows: list[dict] = []
+    try:
+        headers, batches, description = csv_reader.open_csv_stream(
+            open_stream, encoding=encoding, delimiter=delimiter, bad_rows=bad_rows)
+    except (csv_reader.CsvFormatError, OSError, EOFError, zipfile.BadZipFile) as exc:
+        raise ReadError(str(exc)) from None
+    return Table(headers, batches, description, progress, bad_rows)
+
+
+def _parquet_table(source) -> Table:
+    """`source` is a plain path (read in place) or a stream opener (zip/gzip: read into memory,
+    because Parquet needs seeking)."""
+    if callable(source):
+        with source() as stream:
+            source = io.BytesIO(stream.read())
+    try:
+        parquet = pq.ParquetFile(source)
+    except Exception as exc:  # pyarrow raises several types for a corrupt footer
+        raise ReadError(f"not a readable Parquet file ({exc})") from None
+    total = max(parquet.metadata.num_rows, 1)
+    done = [0]
+
+    def batches() -> Iterator[pd.DataFrame]:
+        for batch in parquet.iter_batches(batch_size=PARQUET_BATCH_ROWS):
+            frame = batch.to_pandas()
+            frame.index = pd.RangeIndex(done[0] + 1, done[0] + 1 + len(frame))
+            done[0] += len(frame)
+            yield frame
+    return Table(list(parquet.schema_arrow.names), batches(), "Parquet",
+                 lambda: done[0] / total)
+
+
+def _jsonl_table(open_stream: Callable, progress: Callable[[], float]) -> Table:
+    with open_stream() as probe:
+        first = probe.readline().strip()
+    if not first:
+        raise ReadError("the file is empty")
+    try:
+        headers = list(pd.read_json(io.BytesIO(first), lines=True, dtype=False).columns)
+    except ValueError as exc:
+        raise ReadError(f"not JSON Lines: the first line is not a JSON object ({exc})") from None
+
+    def batches() -> Iterator[pd.DataFrame]:
+        row = 0
+        with open_stream() as stream:
+            reader = pd.read_json(stream, lines=True, chunksize=ROWS_PER_BATCH, dtype=False,
+                                  encoding="utf-8")
+            for frame in reader:
+                frame.index = pd.RangeIndex(row + 1, row + 1 + len(frame))
+                row += len(frame)
+                yield frame
+    return Table(headers, batches(), "JSON Lines", progress)
+
+
+def _excel_table(open_stream: Callable) -> Table:
+    from analytics.ingest.excel_reader import open_excel
+    with open_stream() as stream:
+        data = io.BytesIO(stream.read())
+    try:
+        headers, batches, progress = open_excel(data, ROWS_PER_BATCH)
+    except Exception as exc:  # openpyxl raises many types for a file that is not .xlsx
+        raise ReadError(f"not a readable .xlsx workbook ({type(exc).__name__}: {exc})") from None
+    return Table(headers, batches, "Excel .xlsx (first sheet)", progress)

@@ -1,0 +1,70 @@
+"""Write one ingest into DuckDB: stage validated batches, quarantine problems, then classify,
+upsert and record the run. Every function takes the writer's connection; the caller's
+`db.writer` block is the transaction. SQL lives in sql/ingest/, one statement per file.
+"""
+from __future__ import annotations
+
+import duckdb
+import pandas as pd
+
+from analytics import db
+
+OUTCOMES = ("inserted", "updated", "unchanged", "superseded")
+
+
+def _execute(con: duckdb.DuckDBPyConnection, name: str, **params) -> list[tuple]:
+    """Run one sql/ file to completion (DuckDB 2 wants every result consumed)."""
+    return db.run_sql(con, name, **params).fetchall()
+
+
+def begin(con: duckdb.DuckDBPyConnection, kind: str) -> int:
+    """Create the staging table for `kind` and return the new ingest's id."""
+    _execute(con, f"ingest/{kind}_create_incoming")  # kind is checked against KINDS upstream
+    return int(_execute(con, "ingest/next_ingest_id")[0][0])
+
+
+def stage_batch(con: duckdb.DuckDBPyConnection, kind: str, valid: pd.DataFrame) -> None:
+    """Append validated rows (canonical columns + row_number + local dates) to staging."""
+    if valid.empty:
+        return
+    con.register("batch_rows", valid)
+    try:
+        _execute(con, f"ingest/{kind}_stage_batch")
+    finally:
+        con.unregister("batch_rows")
+
+
+def quarantine(con: duckdb.DuckDBPyConnection, ingest_id: int, file_name: str,
+               rejected: pd.DataFrame) -> None:
+    """Insert problems (row_number, column_name, value, reason, raw_record) into rejected_rows."""
+    if rejected.empty:
+        return
+    con.register("rejected_batch", rejected)
+    try:
+        _execute(con, "ingest/rejected_insert", ingest_id=ingest_id, file_name=file_name)
+    finally:
+        con.unregister("rejected_batch")
+
+
+def apply(con: duckdb.DuckDBPyConnection, kind: str, ingest_id: int) -> dict[str, int]:
+    """Classify staged rows, write cases/reviews (and case_events); counts per outcome."""
+    _execute(con, f"ingest/{kind}_classify")
+    counts = dict.fromkeys(OUTCOMES, 0)
+    counts |= dict(_execute(con, "ingest/outcome_counts"))
+    if kind == "cases":
+        inserted = _execute(con, "ingest/cases_insert_events", ingest_id=ingest_id)
+        counts["events_added"] = int(inserted[0][0])  # DuckDB answers an insert with its row count
+    _execute(con, f"ingest/{kind}_delete_updated")
+    _execute(con, f"ingest/{kind}_upsert", ingest_id=ingest_id)
+    return counts
+
+
+def record(con: duckdb.DuckDBPyConnection, **row) -> None:
+    """One row in `ingests` (see sql/ingest/ingests_insert.sql for the fields)."""
+    _execute(con, "ingest/ingests_insert", **row)
+
+
+def rejected_rows(con: duckdb.DuckDBPyConnection, ingest_id: int) -> pd.DataFrame:
+    """The quarantined rows of one ingest, ordered by row number."""
+    result = db.run_sql(con, "ingest/rejected_rows_of_ingest", ingest_id=ingest_id)
+    return result.df()  # small; db.query_df calls .arrow(), which DuckDB 2 connections lack

@@ -1,0 +1,120 @@
+"""Validate one batch against the data contract: map source columns to canonical ones, parse,
+check required values and closed vocabularies, and say exactly what is wrong where.
+
+Closed vocabularies (status, source, priority, appeal_outcome) reject values outside the contract
+after the mapping's value maps (case is forgiven: "Open" is "open"); open ones (market, vendor,
+abuse_category, ...) keep any value. A row with any problem is quarantined whole.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from analytics import calendars, contract
+from analytics.ingest import parsers
+from analytics.ingest.mapping import Mapping
+
+PROBLEM_COLUMNS = ["row_number", "column_name", "value", "problem", "rule"]
+LOCAL_DATES = {"cases": (("created_date", "created_at"), ("resolved_date", "resolved_at")),
+               "reviews": (("decided_date", "decided_at"),)}
+
+
+@dataclass(frozen=True)
+class Plan:
+    """What to do with every canonical column of one file."""
+    kind: str
+    sources: dict[str, tuple[str, ...]]   # canonical column -> source headers
+    mapping: Mapping
+
+
+def _raw(frame: pd.DataFrame, plan: Plan, column: str) -> tuple[pd.Series | None, str]:
+    """Raw values of a canonical column (first non-empty source wins) and the name to report."""
+    if column in plan.mapping.constants:
+        return pd.Series(plan.mapping.constants[column], index=frame.index, dtype="str"), column
+    sources = plan.sources.get(column, ())
+    if not sources:
+        return None, column
+    values = frame[sources[0]]
+    for fallback in sources[1:]:
+        values = parsers.as_text(values, plan.mapping.null_values).fillna(
+            parsers.as_text(frame[fallback], plan.mapping.null_values))
+    return values, sources[0]
+
+
+def _text(values: pd.Series, spec: contract.Column, mapping: Mapping) -> pd.Series:
+    text = parsers.as_text(values, mapping.null_values)
+    table = mapping.values.get(spec.name)
+    if table:
+        mapped = text.str.lower().map(table)
+        text = mapped.where(mapped.notna(), text).mask(mapped.eq(""))
+    return text
+
+
+def _convert(values: pd.Series, spec: contract.Column, mapping: Mapping):
+    """(parsed, bad mask, problem text) for one canonical column."""
+    if spec.type == "timestamp":
+        formats = mapping.formats_for(spec.name)
+        parsed, bad = parsers.parse_timestamps(values, formats=formats, zone=mapping.time_zone)
+        hint = f"format {' or '.join(formats)}" if formats else parsers.ISO_HINT
+        return parsed, bad, f"cannot parse '{{}}' as a timestamp ({hint})"
+    if spec.type == "bool":
+        parsed, bad = parsers.parse_bools(_text(values, spec, mapping),
+                                          true_words=mapping.true_values,
+                                          false_words=mapping.false_values)
+        return parsed, bad, "cannot read '{}' as true/false"
+    if spec.type in ("int", "float"):
+        parsed, bad = parsers.parse_numbers(values, integer=spec.type == "int")
+        return parsed, bad, f"cannot read '{{}}' as {'a whole number' if spec.type == 'int' else 'a number'}"
+    text = _text(values, spec, mapping)
+    if not spec.allowed:
+        return text, pd.Series(False, index=text.index), ""
+    canonical = text.str.lower().map({a.lower(): a for a in spec.allowed})
+    allowed = ", ".join(spec.allowed)
+    return canonical, text.notna() & canonical.isna(), (
+        f"value '{{}}' is not one of {allowed} (map it under [values.{spec.name}] in a mapping)")
+
+
+def _problems(mask: pd.Series, raw: pd.Series | None, column: str, template: str) -> pd.DataFrame:
+    index = mask.index[mask.to_numpy(dtype=bool)]
+    value = (parsers.as_text(raw.loc[index]) if raw is not None
+             else pd.Series(pd.NA, index=index, dtype="str"))
+    prefix, _, suffix = template.partition("{}")
+    problem = prefix + value.fillna("") + suffix if "{}" in template else template
+    return pd.DataFrame({"row_number": index, "column_name": column, "value": value.to_numpy(),
+                         "problem": problem if isinstance(problem, str) else problem.to_numpy(),
+                         "rule": template.replace("'{}'", "…").replace("{}", "…")})
+
+
+def validate_batch(frame: pd.DataFrame, plan: Plan) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(valid canonical rows with row_number, one problem per row and column at fault)."""
+    columns, problems = {}, []
+    for spec in contract.TABLES[plan.kind]:
+        raw, reported = _raw(frame, plan, spec.name)
+        if raw is None:
+            columns[spec.name] = pd.Series(pd.NA, index=frame.index, dtype=_EMPTY[spec.type])
+            if spec.required:
+                everything = pd.Series(True, index=frame.index)
+                problems.append(_problems(everything, None, spec.name,
+                                          f"required column '{spec.name}' is not in the file"))
+            continue
+        parsed, bad, template = _convert(raw, spec, plan.mapping)
+        problems.append(_problems(bad, raw, reported, template))
+        if spec.required:
+            problems.append(_problems(parsed.isna() & ~bad, None, reported, "missing required value"))
+        columns[spec.name] = parsed
+    found = pd.concat(problems, ignore_index=True) if problems else pd.DataFrame(columns=PROBLEM_COLUMNS)
+    valid = pd.DataFrame(columns)[~frame.index.isin(found["row_number"])]
+    valid.insert(0, "row_number", valid.index.to_numpy(dtype="int64"))
+    return _with_local_dates(valid.reset_index(drop=True), plan), found
+
+
+def _with_local_dates(valid: pd.DataFrame, plan: Plan) -> pd.DataFrame:
+    for date_column, utc_column in LOCAL_DATES[plan.kind]:
+        valid[date_column] = calendars.local_dates(valid[utc_column], valid["market"],
+                                                   default_zone=plan.mapping.market_time_zone)
+    return valid
+
+
+_EMPTY = {"id": "str", "text": "str", "category": "str", "timestamp": "datetime64[us]",
+          "bool": "boolean", "int": "Int64", "float": "Float64"}

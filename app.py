@@ -1,0 +1,33 @@
+"""Escalation Radar: the Streamlit entry point (`streamlit run app.py`).
+
+A router only: page config, the demo on a fresh machine, the shared sidebar filters (kept in
+the URL) and `st.navigation`. Each page in app_pages/ reads `st.session_state["filters"]`.
+The folder is not called `pages/`: Streamlit treats a `pages/` folder beside the entry point as
+an old-style multipage app and lists every file in it (helpers too) before st.navigation runs.
+"""
+from __future__ import annotations
+
+import streamlit as st
+
+from app_pages import _marts, _filters
+
+PAGES = [
+    st.Page("app_pages/overview.py", title="Overview", icon=":material/dashboard:", default=True),
+    st.Page("app_pages/markets.py", title="Markets", icon=":material/public:"),
+    st.Page("app_pages/kpis.py", title="KPIs", icon=":material/monitoring:"),
+    st.Page("app_pages/vendors.py", title="Vendors", icon=":material/groups:"),
+    st.Page("app_pages/cases.py", title="Cases", icon=":material/table_rows:"),
+    st.Page("app_pages/data.py", title="Data", icon=":material/upload_file:"),
+]
+
+
+def run() -> None:
+    st.set_page_config(page_title="Escalation Radar", page_icon=":material/radar:",
+                       layout="wide")
+    page = st.navigation(PAGES)
+    _marts.ensure_demo()
+    st.session_state["filters"] = _filters.sidebar_filters()
+    page.run()
+
+
+run()

@@ -1,0 +1,87 @@
+"""Plotly figures shared by the pages: trends with the incomplete last day marked, bars, heatmaps.
+
+Labels that come from the data (markets, categories, vendors) are HTML-escaped before they
+reach Plotly, which renders a subset of HTML (links included) in text.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import html
+
+import pandas as pd
+import plotly.graph_objects as go
+
+LOCAL_DATES = "market-local dates"
+_LAYOUT = dict(margin=dict(l=10, r=10, t=40, b=10), height=340, legend_title_text="",
+               hovermode="x unified", template="plotly_white")
+
+
+def safe_labels(values: pd.Series) -> pd.Series:
+    """Data labels made safe for Plotly text (escape <, >, &)."""
+    return values.astype("str").fillna("(unknown)").map(html.escape)
+
+
+def mark_incomplete(fig: go.Figure, last_complete: dt.date | None, last_shown) -> None:
+    """Shade the days after `last_complete`: still arriving, so a low value there is no dip."""
+    if last_complete is None or last_shown is None or pd.isna(last_shown):
+        return
+    band_start = pd.Timestamp(last_complete) + pd.Timedelta(hours=12)
+    band_end = pd.Timestamp(last_shown) + pd.Timedelta(hours=12)
+    if band_end <= band_start:
+        return
+    fig.add_vrect(x0=band_start, x1=band_end, fillcolor="#999999", opacity=0.18, line_width=0,
+                  annotation_text="incomplete", annotation_position="top left",
+                  annotation_font_size=11)
+
+
+def trend(frame: pd.DataFrame, x: str, y: str, *, title: str, y_title: str,
+          color: str | None = None, last_complete: dt.date | None = None,
+          x_title: str = f"Created date ({LOCAL_DATES})") -> go.Figure:
+    """A line per `color` group over `x`; the still-incomplete days are dotted and shaded."""
+    fig = go.Figure()
+    groups = frame.groupby(safe_labels(frame[color]), sort=False) if color else [("", frame)]
+    cut = pd.Timestamp(last_complete) if last_complete is not None else None
+    for name, rows in groups:
+        rows = rows.sort_values(x)
+        solid = rows if cut is None else rows[rows[x] <= cut]
+        fig.add_scatter(x=solid[x], y=solid[y], name=name or y_title, mode="lines",
+                        legendgroup=name, showlegend=bool(color))
+        if cut is not None and (rows[x] > cut).any():
+            tail = rows[rows[x] >= solid[x].max()] if len(solid) else rows
+            fig.add_scatter(x=tail[x], y=tail[y], mode="lines", legendgroup=name,
+                            line=dict(dash="dot", color="#888888"), showlegend=False,
+                            name=f"{name or y_title} (incomplete)")
+    mark_incomplete(fig, last_complete, frame[x].max() if len(frame) else None)
+    fig.update_layout(title=title, xaxis_title=x_title, yaxis_title=y_title, **_LAYOUT)
+    return fig
+
+
+def bars(frame: pd.DataFrame, label: str, value: str, *, title: str, value_title: str,
+         text: pd.Series | None = None) -> go.Figure:
+    """Horizontal bars, largest on top."""
+    fig = go.Figure(go.Bar(y=safe_labels(frame[label]), x=frame[value], orientation="h",
+                           text=text, textposition="auto", marker_color="#1f5fa8"))
+    height = max(220, 28 * len(frame) + 90)
+    fig.update_layout(title=title, xaxis_title=value_title, yaxis=dict(autorange="reversed"),
+                      **(_LAYOUT | dict(height=height, hovermode="closest")))
+    return fig
+
+
+def heatmap(pivot: pd.DataFrame, *, title: str, value_title: str, higher_is_better: bool | None,
+            text: pd.DataFrame | None = None) -> go.Figure:
+    """Segments (rows) × weeks (columns); green is good whichever way the KPI points."""
+    scale = "RdYlGn" if higher_is_better in (True, None) else "RdYlGn_r"
+    if higher_is_better is None:
+        scale = "Blues"
+    fig = go.Figure(go.Heatmap(
+        z=pivot.to_numpy(dtype=float), x=list(pivot.columns),
+        y=list(safe_labels(pd.Series(pivot.index))), colorscale=scale,
+        colorbar=dict(title=dict(text=value_title)),
+        text=None if text is None else text.to_numpy(), hoverongaps=False,
+        hovertemplate="%{y}<br>week of %{x|%Y-%m-%d}<br>%{text}<extra></extra>"
+        if text is not None else None))
+    height = max(260, 26 * len(pivot) + 120)
+    fig.update_layout(title=title, xaxis_title=f"Week starting (Monday, {LOCAL_DATES})",
+                      yaxis=dict(autorange="reversed"),
+                      **(_LAYOUT | dict(height=height, hovermode="closest")))
+    return fig

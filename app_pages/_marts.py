@@ -1,0 +1,138 @@
+"""The data seam: every page reads the database through this module, and only this module
+imports Streamlit's cache decorators.
+
+Results are cached with `st.cache_data`, keyed on plain values plus `db.data_version(path)`:
+a writer (ingest, demo) replaces the file atomically, which changes the version, so a cache hit
+can never serve data from before an ingest. On a miss we open a read-only connection, run one
+`sql/marts/*.sql` file with bound parameters and close it again; a connection held open would
+keep reading the old file after a writer swapped it (see analytics/db.py).
+"""
+from __future__ import annotations
+
+import datetime as dt
+import threading
+from pathlib import Path
+
+import pandas as pd
+import streamlit as st
+
+from analytics import db, settings, views
+
+_DEMO_LOCK = threading.Lock()
+
+
+def db_path() -> Path:
+    return settings.db_path()
+
+
+def _freeze(params: dict) -> tuple:
+    """Parameters as a hashable, order-independent cache key (lists become tuples)."""
+    return tuple(sorted((k, tuple(v) if isinstance(v, list) else v) for k, v in params.items()))
+
+
+@st.cache_data(max_entries=256, show_spinner=False)
+def _mart(version: tuple, name: str, frozen: tuple) -> pd.DataFrame:
+    params = {k: list(v) if isinstance(v, tuple) else v for k, v in frozen}
+    with db.reader(Path(version[0])) as con:
+        return _query_df(con, f"marts/{name}", params)
+
+
+def _query_df(con, name: str, params: dict) -> pd.DataFrame:
+    """db.query_df, for duckdb 2.0: there a connection has no `.arrow()` (AttributeError) and
+    Arrow from an `execute` result costs an extra copy, so bind through a relation instead."""
+    wanted = db.sql_parameters(name)
+    if set(params) != wanted:
+        raise ValueError(f"sql/{name}.sql takes {sorted(wanted)}, got {sorted(params)}")
+    return con.sql(db.sql_text(name), params=params or None).to_arrow_table().to_pandas()
+
+
+def mart(name: str, **params) -> pd.DataFrame:
+    """The rows of `sql/marts/<name>.sql` for these parameters (every parameter must be given)."""
+    path = db_path()
+    return _mart(db.data_version(path), name, _freeze(params))
+
+
+ALL_ROWS = {"start_date": None, "end_date": None, "markets": None, "categories": None,
+            "sources": None}
+
+
+@st.cache_data(max_entries=8, show_spinner=False)
+def _filter_options(version: tuple) -> dict:
+    everything = _mart(version, "daily_volume", _freeze(ALL_ROWS))
+    days = pd.to_datetime(everything["created_date"])
+    today = dt.date.today()
+    return views.filter_options(everything) | {
+        "first_date": days.min().date() if len(days) else today,
+        "last_date": days.max().date() if len(days) else today}
+
+
+def filter_options() -> dict:
+    """Markets, categories and sources in the data, and its first and last created_date."""
+    return _filter_options(db.data_version(db_path()))
+
+
+def common(filters, start: dt.date | None = None, end: dt.date | None = None, **overrides) -> dict:
+    """The common mart parameters for the sidebar filters, optionally for another window."""
+    params = {
+        "start_date": start or filters.start, "end_date": end or filters.end,
+        "markets": list(filters.markets) or None, "categories": list(filters.categories) or None,
+        "sources": list(filters.sources) or None,
+    }
+    return params | overrides
+
+
+def freshness() -> dict:
+    """The one row of `data_freshness` as a dict (empty when the database has no cases)."""
+    frame = mart("data_freshness")
+    return frame.iloc[0].to_dict() if len(frame) else {}
+
+
+def as_of(fresh: dict, day: dt.date | None = None) -> dt.datetime:
+    """The moment a stock (open backlog) is counted at: the end of `day` (UTC), but never
+    after the newest event in the data: 'now' is the data's now, not the wall clock, so an old
+    export does not show every open case as years overdue."""
+    stamps = [fresh.get(k) for k in ("newest_created_at", "newest_updated_at", "newest_decided_at")]
+    stamps = [pd.Timestamp(s) for s in stamps if s is not None and not pd.isna(s)]
+    newest = max(stamps).to_pydatetime() if stamps else dt.datetime.now(dt.UTC).replace(tzinfo=None)
+    if day is None:
+        return newest
+    return min(newest, dt.datetime.combine(day + dt.timedelta(days=1), dt.time()))
+
+
+def has_cases(path: Path) -> bool:
+    """Whether the database file exists and holds at least one case."""
+    if not path.exists():
+        return False
+    try:
+        return int(freshness().get("case_count") or 0) > 0
+    except Exception:  # a file from before the schema, or a broken one: treat as empty
+        return False
+
+
+def ensure_demo() -> None:
+    """On a fresh machine, generate the demo so the app opens on realistic data.
+
+    Several sessions may start at once; the lock plus a second look makes only one of them
+    generate it (the writer lock in analytics/db.py would serialise them, but twice is waste).
+    """
+    path = db_path()
+    if has_cases(path):
+        return
+    with _DEMO_LOCK:
+        st.cache_data.clear()
+        if has_cases(path):
+            return
+        from analytics import demo
+
+        n_cases = int(settings.get("ESCALATION_RADAR_DEMO_CASES"))
+        bar = st.progress(0.0, text=f"No data yet: generating a demo with {n_cases:,} cases ...")
+        with st.spinner("Building the demo database (once, on first start) ..."):
+            demo.load_demo(path, n_cases=n_cases, progress=lambda fraction, message: bar.progress(
+                min(max(float(fraction), 0.0), 1.0), text=f"Demo: {message}"))
+        bar.empty()
+        st.cache_data.clear()
+
+
+def clear() -> None:
+    """Forget every cached result (after an ingest from the Data page)."""
+    st.cache_data.clear()

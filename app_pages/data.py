@@ -1,0 +1,111 @@
+"""Data: freshness, upload (ingest with a progress bar), ingest history and rejected rows."""
+import tempfile
+from pathlib import Path
+
+import pandas as pd
+import streamlit as st
+
+from analytics import ingest, settings
+from app_pages import _marts, _ui
+
+COUNTS = ["rows_read", "rows_inserted", "rows_updated", "rows_unchanged", "rows_superseded",
+          "rows_rejected"]
+AUTO = "(recognise the headers)"
+
+
+def _when(value) -> str:
+    return "none yet" if value is None or pd.isna(value) else f"{pd.Timestamp(value):%Y-%m-%d %H:%M} UTC"
+
+
+def show_freshness(fresh: dict) -> None:
+    cells = st.columns(5)
+    cells[0].metric("Newest case created", _when(fresh.get("newest_created_at")), border=True)
+    cells[1].metric("Last ingest", _when(fresh.get("last_ingest_at")), border=True)
+    complete = fresh.get("last_complete_date")
+    cells[2].metric("Complete through", "n/a" if complete is None or pd.isna(complete)
+                    else f"{pd.Timestamp(complete):%Y-%m-%d}", border=True,
+                    help="The last market-local day that no longer receives new cases; later "
+                         "days are marked incomplete on every chart.")
+    cells[3].metric("Cases", f"{int(fresh.get('case_count') or 0):,}", border=True)
+    cells[4].metric("Vendor reviews", f"{int(fresh.get('review_count') or 0):,}", border=True)
+
+
+def run_ingest(upload, kind: str, mapping: Path | None) -> None:
+    """Save the upload to a temporary file, ingest it with a progress bar, show the counts."""
+    bar = st.progress(0.0, text=f"Reading {upload.name} ...")
+
+    def progress(fraction: float, message: str = "") -> None:
+        bar.progress(min(max(float(fraction), 0.0), 1.0), text=message or f"Ingesting {upload.name}")
+
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / Path(upload.name).name
+        path.write_bytes(upload.getvalue())
+        try:
+            report = ingest.ingest_file(path, kind=kind, mapping=mapping,
+                                        db_path=_marts.db_path(), progress=progress,
+                                        file_name=upload.name)
+        except ingest.IngestError as exc:
+            bar.empty()
+            st.error(str(exc))
+            return
+        except Exception as exc:  # never a traceback in the UI; the message still names it
+            bar.empty()
+            st.error(f"{upload.name} could not be loaded: {type(exc).__name__}: {exc}")
+            return
+    _marts.clear()
+    # Rerun so freshness and history above show the new data; the report survives in state.
+    st.session_state["ingest_result"] = (report.summary(), {c: getattr(report, c) for c in COUNTS},
+                                         list(report.messages))
+    st.rerun()
+
+
+def show_result(summary: str, counts: dict, messages: list[str]) -> None:
+    st.success(summary)
+    st.dataframe(pd.DataFrame([counts]), hide_index=True, key="ingest_counts")
+    for message in messages:
+        st.warning(message)
+
+
+fresh = _ui.page_header("Data", "What is loaded, how fresh it is, and loading more.")
+show_freshness(fresh)
+
+st.subheader("Upload an export")
+if "ingest_result" in st.session_state:
+    show_result(*st.session_state.pop("ingest_result"))
+limit_mb = int(settings.get("ESCALATION_RADAR_MAX_UPLOAD_MB"))
+with st.form("upload_form", clear_on_submit=False):
+    upload = st.file_uploader("CSV, Parquet, JSONL or Excel, optionally zipped", key="upload_file",
+                              type=["csv", "tsv", "txt", "parquet", "jsonl", "json", "xlsx", "zip", "gz"])
+    left, right = st.columns(2)
+    kind = left.radio("The file holds", ["cases", "reviews"], key="upload_kind", horizontal=True)
+    mappings = {p.name: p for p in ingest.list_mappings()}
+    mapping = right.selectbox("Mapping", [AUTO, *mappings],
+                              key="upload_mapping", help="data/mappings/*.toml: how the export's "
+                              "columns map to ours. Without one, canonical headers are recognised.")
+    submitted = st.form_submit_button("Ingest", type="primary")
+if submitted and upload is None:
+    st.warning("Choose a file first.")
+elif submitted and upload.size > limit_mb * 1024 * 1024:
+    st.error(f"{upload.name} is {upload.size / 2**20:.0f} MB; the limit is {limit_mb} MB "
+             "(ESCALATION_RADAR_MAX_UPLOAD_MB). Load it with `python -m analytics ingest`.")
+elif submitted:
+    run_ingest(upload, kind, mappings.get(mapping))
+
+st.subheader("Ingest history")
+history = _marts.mart("ingest_history")
+if history.empty:
+    st.info("Nothing has been ingested yet.")
+else:
+    st.dataframe(history, hide_index=True, key="ingest_history")
+
+st.subheader("Rejected rows")
+ingest_ids = history["ingest_id"].tolist() if not history.empty else []
+chosen = st.selectbox("Ingest", [None] + ingest_ids, key="rejected_ingest",
+                      format_func=lambda i: "all ingests" if i is None else f"ingest {i}")
+rejected = _marts.mart("rejected_rows", ingest_id=chosen, limit=1000)
+if rejected.empty:
+    st.success("No rejected rows.")
+else:
+    st.caption("Each row names the file, the data row (1 = first row after the header) and "
+               "the column at fault. The newest 1,000 are shown.")
+    st.dataframe(rejected, hide_index=True, key="rejected_table")

@@ -1,0 +1,56 @@
+"""KPIs: one KPI across markets, categories and vendors — its weekly trend and a heatmap."""
+import pandas as pd
+import streamlit as st
+
+from analytics import kpis, views
+from app_pages import _charts, _marts, _filters, _ui
+
+CHOICES = ["sla_attainment_pct", "first_response_median_s", "first_response_p90_s",
+           "resolution_median_s", "resolution_p90_s", "appeal_rate_pct", "overturn_rate_pct",
+           "cases"]
+DIMENSIONS = {"market": "Market", "abuse_category": "Abuse category", "vendor": "Vendor",
+              "source": "Source", "language": "Language", "priority": "Priority"}
+
+filters = st.session_state["filters"]
+_filters.url_widget_value("kpi_pick", "kpi", CHOICES, CHOICES[0])
+_filters.url_widget_value("kpi_by", "by", list(DIMENSIONS), "market")
+fresh = _ui.page_header("KPIs", "One KPI across segments, week by week.")
+left, right = st.columns([1, 2])
+name = left.selectbox("KPI", CHOICES, key="kpi_pick", format_func=lambda n: kpis.KPIS[n].label)
+by = right.segmented_control("Across", list(DIMENSIONS), key="kpi_by",
+                             format_func=DIMENSIONS.get) or "market"
+_filters.sync_url({"kpi": name, "by": by})
+kpi = kpis.KPIS[name]
+_ui.define(name)
+
+weekly = _marts.mart("kpi_by_segment_week", **_marts.common(filters))
+overall = weekly[weekly["dimension"] == "all"].assign(
+    week_start=lambda f: pd.to_datetime(f["week_start"]))
+if overall.empty or not views.has_values(overall, name):
+    st.info(f"The loaded data has no values for {kpi.label} with these filters.")
+    st.stop()
+
+complete = _ui.last_complete(fresh)
+st.plotly_chart(_charts.trend(overall, "week_start", name, title=f"{kpi.label}, all selected cases",
+                              y_title=kpi.label, x_title="Week starting (Monday, market-local dates)",
+                              last_complete=complete and views.last_complete_week(complete)),
+                key="kpi_trend", config={"displaylogo": False})
+pivot = views.heatmap_pivot(weekly, by, name)
+if pivot.empty or pivot.isna().all().all():
+    st.info(f"No {DIMENSIONS[by].lower()} values in the loaded data, so no heatmap across them.")
+else:
+    labels = pivot.map(lambda v: kpis.format_value(name, v))
+    st.plotly_chart(_charts.heatmap(pivot, title=f"{kpi.label} by {DIMENSIONS[by].lower()} and week",
+                                    value_title=kpi.label, higher_is_better=kpi.higher_is_better,
+                                    text=labels),
+                    key="kpi_heatmap", config={"displaylogo": False})
+    st.caption("Rows: the 15 segments with most cases. The last column may be an "
+               "incomplete week; blank cells had no cases to measure.")
+
+segment_rows = views.segments(_marts.mart("kpi_by_segment", **_marts.common(filters)), by, n=25)
+segment_rows = segment_rows[segment_rows[name].notna()]
+if not segment_rows.empty:
+    text = segment_rows[name].map(lambda v: kpis.format_value(name, v))
+    st.plotly_chart(_charts.bars(segment_rows, "segment", name, text=text, value_title=kpi.label,
+                                 title=f"{kpi.label} by {DIMENSIONS[by].lower()}, whole period"),
+                    key="kpi_bars", config={"displaylogo": False})

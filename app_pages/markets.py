@@ -1,0 +1,62 @@
+"""Markets: one market in depth — its KPIs, categories, sources and languages."""
+import streamlit as st
+
+from analytics import views
+from app_pages import _charts, _marts, _filters, _ui
+
+TILES = ["cases", "sla_attainment_pct", "first_response_median_s", "resolution_median_s",
+         "appeal_rate_pct", "overturn_rate_pct", "open_backlog", "open_breached"]
+BREAKDOWNS = {"abuse_category": "Abuse categories", "source": "Sources", "language": "Languages"}
+
+filters = st.session_state["filters"]
+by_size = _marts.filter_options()["markets_by_cases"]  # the largest market is the default
+choices = [m for m in by_size if m in filters.markets] if filters.markets else by_size
+_filters.url_widget_value("market_focus", "market", choices, choices[0] if choices else None)
+fresh = _ui.page_header("Markets", "One market in depth. Pick it here; the sidebar's other "
+                        "filters still apply.")
+market = st.selectbox("Market", choices, key="market_focus")
+_filters.sync_url({"market": market})
+if market is None:
+    st.info("No markets in the loaded data yet.")
+    st.stop()
+
+params = _marts.common(filters, markets=[market])
+previous_start, previous_end = views.previous_window(filters.start, filters.end)
+current = _marts.mart("kpi_summary", **params,
+                      as_of=_marts.as_of(fresh, filters.end)).iloc[0].to_dict()
+previous = _marts.mart("kpi_summary", **(params | {"start_date": previous_start,
+                                                   "end_date": previous_end}),
+                      as_of=_marts.as_of(fresh, previous_end)).iloc[0].to_dict()
+st.subheader(f"{_ui.plain(market)}, {filters.start:%Y-%m-%d} to {filters.end:%Y-%m-%d}")
+_ui.kpi_tiles(TILES, current, previous)
+st.caption(f"Changes compare with {previous_start:%Y-%m-%d} to {previous_end:%Y-%m-%d}.")
+_ui.missing_note(current, TILES)
+
+daily = _marts.mart("daily_volume", **params)
+if daily.empty:
+    st.info("No cases in this market for these filters.")
+    st.stop()
+st.plotly_chart(_charts.trend(views.daily_series(daily, by="abuse_category"), "created_date",
+                              "cases", color="abuse_category",
+                              title="Cases created per day, by abuse category",
+                              y_title="Cases", last_complete=_ui.last_complete(fresh)),
+                key="market_volume", config={"displaylogo": False})
+_ui.define("cases")
+
+by_segment = _marts.mart("kpi_by_segment", **params)
+for column, (dimension, label) in zip(st.columns(len(BREAKDOWNS)), BREAKDOWNS.items()):
+    rows = views.segments(by_segment, dimension, n=12)
+    with column:
+        if rows.empty:
+            st.info(f"No {label.lower()} in the data.")
+            continue
+        text = rows["sla_attainment_pct"].map(lambda v: "" if v != v else f"{v:.0f}% in SLA")
+        st.plotly_chart(_charts.bars(rows, "segment", "cases", title=label, value_title="Cases",
+                                     text=text),
+                        key=f"market_{dimension}", config={"displaylogo": False})
+_ui.define("cases", "sla_attainment_pct")
+
+st.subheader("Abuse categories in detail")
+table = views.segments(by_segment, "abuse_category")
+st.dataframe(table.drop(columns=["dimension"]).rename(columns={"segment": "abuse_category"}),
+             hide_index=True, key="market_table")

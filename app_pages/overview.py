@@ -1,0 +1,42 @@
+"""Overview: KPI tiles with the change against the previous period, and volume over time."""
+import streamlit as st
+
+from analytics import views
+from app_pages import _charts, _marts, _ui
+
+TILES = ["cases", "sla_attainment_pct", "first_response_median_s", "resolution_median_s",
+         "appeal_rate_pct", "overturn_rate_pct", "open_backlog", "open_breached"]
+
+filters = st.session_state["filters"]
+fresh = _ui.page_header("Overview", "Escalations across every selected market, "
+                        f"{filters.start:%Y-%m-%d} to {filters.end:%Y-%m-%d}.")
+previous_start, previous_end = views.previous_window(filters.start, filters.end)
+current = _marts.mart("kpi_summary", **_marts.common(filters),
+                      as_of=_marts.as_of(fresh, filters.end)).iloc[0].to_dict()
+previous = _marts.mart("kpi_summary", **_marts.common(filters, previous_start, previous_end),
+                      as_of=_marts.as_of(fresh, previous_end)).iloc[0].to_dict()
+_ui.kpi_tiles(TILES, current, previous)
+st.caption(f"Changes compare with {previous_start:%Y-%m-%d} to {previous_end:%Y-%m-%d}, the "
+           "period of equal length before. Open backlog counts are as of each period's end "
+           "(at most the newest data). Hover a tile for its definition.")
+_ui.missing_note(current, TILES)
+
+daily = _marts.mart("daily_volume", **_marts.common(filters))
+by = st.segmented_control("Split volume by", ["region", "abuse_category", "source"],
+                          key="overview_split", default="region",
+                          format_func=lambda v: v.replace("abuse_", "").replace("_", " "))
+if daily.empty:
+    st.info("No cases match these filters.")
+else:
+    volume = views.daily_series(daily, by=by)
+    st.plotly_chart(_charts.trend(volume, "created_date", "cases", color=by,
+                                  title="Cases created per day", y_title="Cases",
+                                  last_complete=_ui.last_complete(fresh)),
+                    key="overview_volume", config={"displaylogo": False})
+    _ui.define("cases")
+    sla = views.daily_attainment(daily)
+    st.plotly_chart(_charts.trend(sla, "created_date", "sla_attainment_pct",
+                                  title="SLA attainment by day created", y_title="% within SLA",
+                                  last_complete=_ui.last_complete(fresh)),
+                    key="overview_sla", config={"displaylogo": False})
+    _ui.define("sla_attainment_pct")

@@ -1,0 +1,335 @@
+"""Golden tests for sql/marts/: a hand-built case log whose right answers are worked out by hand.
+
+tests/fixtures/marts/cases.csv says in its `note` column what each case is there to test.
+The period is 2025-01-06..2025-01-09 (market-local) and the as-of time 2025-01-09 12:00 UTC.
+Medians and p90 are DuckDB's quantile_cont: linear interpolation at (n - 1) * q.
+A smoke test runs every mart file on a generated log and checks its columns against docs/marts.md.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from analytics import calendars, contract, db, kpis, settings
+
+FIXTURES = settings.ROOT / "tests" / "fixtures" / "marts"
+
+PERIOD = dict(start_date=dt.date(2025, 1, 6), end_date=dt.date(2025, 1, 9),
+              markets=None, categories=None, sources=None)
+ALL = dict(start_date=None, end_date=None, markets=None, categories=None, sources=None)
+AS_OF = dt.datetime(2025, 1, 9, 12, 0)
+
+DEFAULT_PARAMS = {
+    "daily_volume": ALL,
+    "kpi_summary": ALL | dict(as_of=None),
+    "kpi_by_segment": ALL,
+    "kpi_by_segment_week": ALL,
+    "backlog_as_of": dict(as_of=None, at_risk_hours=None, markets=None, categories=None,
+                          sources=None),
+    "backlog_daily": ALL,
+    "sla_attainment": ALL | dict(as_of=None, at_risk_hours=None),
+    "response_times": ALL,
+    "appeals": ALL,
+    "vendor_daily": dict(start_date=None, end_date=None, markets=None, vendors=None),
+    "cases_drilldown": ALL | dict(search=None, vendors=None, limit=None),
+    "data_freshness": {},
+    "ingest_history": {},
+    "rejected_rows": dict(ingest_id=None, limit=None),
+}
+MART_FILES = sorted(p.stem for p in (db.SQL_DIR / "marts").glob("*.sql"))
+
+
+# --- helpers: load a case log as ingest would store it, run a mart, compare rows -------------
+
+def _typed(frame: pd.DataFrame, kind: str) -> pd.DataFrame:
+    """All canonical columns with contract types; '' and absent columns are missing."""
+    types = {c.name: c.type for c in contract.TABLES[kind]}
+    out = frame.reindex(columns=list(types)).replace("", None)
+    for name, kind_ in types.items():
+        if kind_ == "timestamp":
+            out[name] = pd.to_datetime(out[name])
+        elif kind_ == "bool":
+            out[name] = out[name].map({"true": True, "false": False, True: True,
+                                       False: False}).astype("boolean")
+        elif kind_ in ("int", "float"):
+            out[name] = pd.to_numeric(out[name])
+    return out
+
+
+def load_log(path, cases: pd.DataFrame, reviews: pd.DataFrame) -> None:
+    """Write cases and reviews (plus two ingests and three rejected rows) through db.writer,
+    deriving updated_at and the market-local dates the way ingest does."""
+    cases, reviews = _typed(cases, "cases"), _typed(reviews, "reviews")
+    cases["updated_at"] = cases[["created_at", "resolved_at"]].max(axis=1)
+    cases["created_date"] = calendars.local_dates(cases["created_at"], cases["market"]).dt.date
+    cases["resolved_date"] = calendars.local_dates(cases["resolved_at"], cases["market"]).dt.date
+    reviews["decided_date"] = calendars.local_dates(reviews["decided_at"], reviews["market"]).dt.date
+    with db.writer(path) as con:
+        for table, frame in (("cases", cases), ("reviews", reviews)):
+            con.register("frame", frame)
+            con.execute(f"insert into {table} by name select * from frame")  # fixed table names
+            con.unregister("frame")
+        con.execute("""
+            insert into ingests (ingest_id, kind, file_name, started_at, finished_at, status) values
+                (1, 'cases', 'a.csv', '2025-01-10 02:59', '2025-01-10 03:00', 'ok'),
+                (2, 'cases', 'b.csv', '2025-01-10 04:00', '2025-01-10 04:01', 'failed');
+            insert into rejected_rows (ingest_id, file_name, row_number, reason) values
+                (1, 'a.csv', 7, 'bad date'), (2, 'b.csv', 3, 'no id'), (2, 'b.csv', 9, 'no id');
+        """)
+
+
+def mart(con, name: str, **params) -> pd.DataFrame:
+    """Run sql/marts/<name>.sql the way the app does (bound parameters, out through Arrow)."""
+    assert set(params) == db.sql_parameters(f"marts/{name}"), name
+    return con.sql(db.sql_text(f"marts/{name}"), params=params or None).to_arrow_table().to_pandas()
+
+
+def _plain(value):
+    if value is None or value == "" or (not isinstance(value, str) and pd.isna(value)):
+        return None
+    if isinstance(value, (bool, np.bool_)) or value in ("true", "false"):
+        return value in (True, "true")
+    if isinstance(value, (dt.datetime, pd.Timestamp)):
+        return pd.Timestamp(value).strftime("%Y-%m-%d %H:%M")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    try:
+        return round(float(value), 6)
+    except (TypeError, ValueError):
+        return value
+
+
+def rows(frame: pd.DataFrame) -> list[dict]:
+    """Rows as plain dicts (numbers as rounded floats, times as text) so CSV and SQL compare."""
+    return [{k: _plain(v) for k, v in r.items()} for r in frame.to_dict("records")]
+
+
+def generated_log(rng: np.random.Generator, *, n_cases: int, n_reviews: int):
+    """A random case log and review log in canonical columns, every column exercised."""
+    created = pd.Timestamp("2025-01-01") + pd.to_timedelta(rng.uniform(0, 40 * 86400, n_cases), "s")
+    status = rng.choice(["open", "pending", "resolved", "closed"], n_cases, p=[.2, .1, .6, .1])
+    took = pd.to_timedelta(rng.exponential(86400, n_cases), "s")
+    pick = lambda values, n=n_cases: rng.choice(np.array(values, dtype=object), n)  # noqa: E731
+    cases = pd.DataFrame({
+        "case_id": [f"g{i:05d}" for i in range(n_cases)], "created_at": created,
+        "first_response_at": (created + took / 4).where(rng.random(n_cases) < .8),
+        "resolved_at": (created + took).where(np.isin(status, ["resolved", "closed"])
+                                               & (rng.random(n_cases) < .95)),
+        "sla_due_at": (created + pd.Timedelta("1D")).where(rng.random(n_cases) < .2),
+        "is_sla_met": pd.Series(rng.random(n_cases) < .7).where(rng.random(n_cases) < .2),
+        "status": status, "market": pick(["KZ", "GB", "US", "Online"]),
+        "language": pick(["kk", "ru", "en"]), "abuse_category": pick(["scam", "hate", "spam"]),
+        "source": pick(list(contract.SOURCES)), "priority": pick(list(contract.PRIORITIES)),
+        "queue": pick(["q1", "q2"]), "vendor": pick(["V1", "V2", None]),
+        "is_appealed": rng.random(n_cases) < .2, "summary": pick(["scam ad", "threat", None]),
+        "appeal_outcome": pick(list(contract.APPEAL_OUTCOMES) + [None]),
+    })
+    decided = pd.Timestamp("2025-01-01") + pd.to_timedelta(rng.uniform(0, 40 * 86400, n_reviews), "s")
+    reviews = pd.DataFrame({
+        "review_id": [f"r{i:05d}" for i in range(n_reviews)],
+        "case_id": pick(cases["case_id"].tolist(), n_reviews), "vendor": pick(["V1", "V2"], n_reviews),
+        "reviewer_id": pick(["a", "b", "c"], n_reviews), "queue": pick(["q1", "q2"], n_reviews),
+        "market": pick(["KZ", "GB"], n_reviews), "decided_at": decided,
+        "claimed_at": decided - pd.to_timedelta(rng.exponential(900, n_reviews), "s"),
+        "is_qa_sampled": rng.random(n_reviews) < .3, "is_qa_correct": rng.random(n_reviews) < .9,
+        "qa_score": rng.uniform(50, 100, n_reviews),
+    })
+    return cases, reviews
+
+
+@pytest.fixture(scope="module")
+def golden(tmp_path_factory):
+    path = tmp_path_factory.mktemp("golden") / "golden.duckdb"
+    load_log(path, pd.read_csv(FIXTURES / "cases.csv", dtype=str, keep_default_na=False),
+             pd.read_csv(FIXTURES / "reviews.csv", dtype=str, keep_default_na=False))
+    with db.reader(path) as con:
+        yield con
+
+
+def expected(name: str) -> list[dict]:
+    return rows(pd.read_csv(FIXTURES / f"{name}.csv", dtype=str, keep_default_na=False))
+
+
+def test_daily_volume_buckets_by_market_local_created_date(golden):
+    assert rows(mart(golden, "daily_volume", **ALL)) == expected("daily_volume")
+
+
+def test_a_case_at_2000_utc_is_the_next_day_in_kazakhstan(golden):
+    kz_jan_6 = mart(golden, "daily_volume", **ALL | dict(
+        start_date=dt.date(2025, 1, 6), end_date=dt.date(2025, 1, 6), markets=["KZ"]))
+    assert kz_jan_6["cases"].sum() == 1  # c01 only; c02 (2025-01-06 20:00 UTC) is on the 7th
+
+
+def test_the_incomplete_day_is_per_market(tmp_path):
+    # 20:00 UTC on the 9th is already the 10th in KZ, still the 9th in GB: both days are arriving
+    cases = pd.DataFrame({"case_id": ["k", "g", "g0"], "market": ["KZ", "GB", "GB"],
+                          "created_at": ["2025-01-09 20:00", "2025-01-09 10:00", "2025-01-08 10:00"],
+                          "status": "open", "source": "user_report", "priority": "P1"})
+    load_log(tmp_path / "clock.duckdb", cases, pd.DataFrame({"review_id": [], "decided_at": []}))
+    with db.reader(tmp_path / "clock.duckdb") as con:
+        got = mart(con, "daily_volume", **ALL)
+        complete = dict(zip(zip(got["market"], got["created_date"].astype(str)), got["is_complete_day"]))
+        assert complete == {("GB", "2025-01-08"): True, ("GB", "2025-01-09"): False,
+                            ("KZ", "2025-01-10"): False}
+        assert mart(con, "data_freshness")["last_complete_date"].tolist() == [dt.date(2025, 1, 8)]
+
+def test_kpi_summary_golden(golden):
+    got = rows(mart(golden, "kpi_summary", **PERIOD, as_of=AS_OF))
+    assert got == [dict(
+        cases=12, resolved_cases=8, sla_met=5, sla_breached=3, sla_attainment_pct=62.5,
+        first_response_median_s=3600.0, first_response_p90_s=8280.0,  # 7200 + 0.3 * 3600
+        resolution_median_s=43200.0, resolution_p90_s=173520.0,        # 172800 + 0.4 * 1800
+        appealed_cases=3, overturned_cases=1, decided_appeals=2, appeal_rate_pct=37.5,
+        overturn_rate_pct=50.0, open_backlog=5, open_breached=2, as_of_at="2025-01-09 12:00")]
+
+
+def test_kpi_summary_of_an_empty_period_is_one_row_of_zeros_and_nulls(golden):
+    got = rows(mart(golden, "kpi_summary", **PERIOD | dict(start_date=dt.date(2030, 1, 1),
+                                                           end_date=None), as_of=AS_OF))
+    assert len(got) == 1
+    assert got[0]["cases"] == got[0]["resolved_cases"] == got[0]["sla_met"] == 0
+    assert got[0]["sla_attainment_pct"] is None and got[0]["resolution_median_s"] is None
+
+
+def test_sla_verdict_precedence_flag_then_due_time_then_policy(golden):
+    got = mart(golden, "cases_drilldown", **ALL, search=None, vendors=None, limit=None)
+    verdict = {r.case_id: (r.sla_basis, r.is_sla_met_effective) for r in got.itertuples()}
+    assert verdict["c03"] == ("export flag", True)        # late by the regulator policy
+    assert verdict["c05"] == ("export flag", False)       # early by its exported due time
+    assert verdict["c04"] == ("export due time", False)   # in time by the P2 policy
+    assert verdict["c06"] == ("policy", True)
+    due = dict(zip(got["case_id"], got["sla_due_effective_at"]))
+    assert due["c12"] == pd.Timestamp("2025-01-11 10:00")  # legal 48 h beats '*' P1 24 h
+
+
+def test_kpi_by_segment_splits_and_the_all_row_matches_the_summary(golden):
+    got = mart(golden, "kpi_by_segment", **PERIOD).set_index(["dimension", "segment"])
+    assert got.loc[("market", "KZ"), ["cases", "resolved_cases", "sla_met"]].tolist() == [8, 4, 3]
+    assert got.loc[("market", "GB"), "sla_attainment_pct"] == 50.0
+    assert got.loc[("vendor", "(unknown)"), "resolved_cases"] == 1   # c06 has no vendor
+    summary = mart(golden, "kpi_summary", **PERIOD, as_of=AS_OF).iloc[0]
+    shared = [c for c in got.columns if c in summary.index]
+    assert rows(got.loc[[("all", "all")], shared]) == rows(summary[shared].to_frame().T)
+    for dimension in ("market", "source", "vendor", "language", "priority"):
+        assert got.loc[dimension, "cases"].sum() == summary["cases"]
+
+
+def test_kpi_by_segment_week_puts_each_activity_in_its_own_week(golden):
+    got = mart(golden, "kpi_by_segment_week", **ALL)
+    weekly = got[got["dimension"] == "all"].set_index("week_start")
+    assert weekly["cases"].to_dict() == {dt.date(2024, 12, 30): 3, dt.date(2025, 1, 6): 12}
+    assert weekly["resolved_cases"].to_dict() == {dt.date(2024, 12, 30): 1, dt.date(2025, 1, 6): 9}
+    assert weekly["is_complete_week"].to_dict() == {dt.date(2024, 12, 30): True,
+                                                    dt.date(2025, 1, 6): False}
+
+
+def test_backlog_as_of_counts_cases_resolved_later_as_open(golden):
+    got = mart(golden, "backlog_as_of", as_of=AS_OF, at_risk_hours=24, markets=None,
+               categories=None, sources=None)
+    assert rows(got) == expected("backlog_as_of")
+
+
+def test_backlog_daily_running_sum_includes_days_before_the_range(golden):
+    assert rows(mart(golden, "backlog_daily", **ALL)) == expected("backlog_daily")
+    kz = mart(golden, "backlog_daily", **PERIOD | dict(markets=["KZ"]))
+    assert kz["open_backlog"].tolist() == [1, 3, 4, 5]
+
+
+def test_sla_attainment_over_cases_whose_clock_stopped(golden):
+    got = mart(golden, "sla_attainment", **PERIOD, as_of=AS_OF, at_risk_hours=24)
+    assert got[["sla_met", "sla_breached", "open_breached", "at_risk"]].sum().tolist() == [5, 3, 2, 1]
+    key = ["market", "abuse_category", "source", "vendor", "priority"]
+    by_key = got.set_index(key)
+    assert by_key.loc[("KZ", "scam", "user_report", "V1", "P1"), "sla_attainment_pct"] == \
+        pytest.approx(200 / 3)
+    assert by_key.loc[("KZ", "hate", "user_report", "V1", "P1"), "at_risk"] == 1
+    assert len(got) == 9  # c07 and c12 are open, in time and not at risk: no row of zeros
+
+
+def test_response_times_by_segment(golden):
+    got = mart(golden, "response_times", **PERIOD).set_index(["dimension", "segment"])
+    kz = got.loc[("market", "KZ")]
+    assert (kz["first_response_median_s"], kz["first_response_p90_s"]) == (5400.0, 9000.0)
+    assert got.loc[("all", "all"), "responded_cases"] == 8
+
+
+def test_appeal_and_overturn_rates(golden):
+    got = mart(golden, "appeals", **PERIOD).set_index(["dimension", "segment"])
+    assert got.loc[("market", "KZ"), ["appeal_rate_pct", "overturn_rate_pct"]].tolist() == [25, 100]
+    assert got.loc[("market", "GB"), ["appeal_rate_pct", "overturn_rate_pct"]].tolist() == [50, 0]
+
+
+def test_vendor_daily_golden(golden):
+    got = mart(golden, "vendor_daily", start_date=None, end_date=None, markets=None, vendors=None)
+    assert rows(got) == expected("vendor_daily")
+
+
+def test_cases_drilldown_search_and_limit(golden):
+    params = ALL | dict(vendors=None, limit=None)
+    assert mart(golden, "cases_drilldown", **params | dict(search="PHISH"))["case_id"].tolist() \
+        == ["c15", "c02"]
+    assert mart(golden, "cases_drilldown", **params | dict(search="%"))["case_id"].tolist() == []
+    latest = mart(golden, "cases_drilldown", **params | dict(search=None, limit=3))
+    assert latest["case_id"].tolist() == ["c13", "c12", "c09"]
+
+
+def test_data_freshness_and_ingest_tables(golden):
+    got = rows(mart(golden, "data_freshness"))
+    assert got == [dict(
+        newest_created_at="2025-01-09 13:00", newest_updated_at="2025-01-10 02:00",
+        newest_decided_at="2025-01-08 00:10", last_ingest_at="2025-01-10 03:00",
+        last_ingest_status="failed", case_count=15, review_count=8,
+        last_complete_date="2025-01-08", newest_created_date="2025-01-09")]
+    assert mart(golden, "ingest_history")["ingest_id"].tolist() == [2, 1]
+    assert len(mart(golden, "rejected_rows", ingest_id=2, limit=None)) == 2
+    assert len(mart(golden, "rejected_rows", ingest_id=None, limit=2)) == 2
+
+
+# --- every mart on a generated log, against docs/marts.md -------------------------------------
+
+def documented_marts() -> dict[str, tuple[list[str], list[str]]]:
+    """{mart: (parameters, columns)} from the lines of docs/marts.md."""
+    line = re.compile(r"^- `(\w+)`.*parameters: ([^;]*); columns: (.*)$")
+    found = {}
+    for text in (settings.ROOT / "docs" / "marts.md").read_text(encoding="utf-8").splitlines():
+        if m := line.match(text):
+            params = [p.strip().lstrip("$") for p in m[2].split(",") if p.strip() != "none"]
+            found[m[1]] = (params, [c.strip() for c in m[3].split(",")])
+    return found
+
+
+@pytest.fixture(scope="module")
+def generated(tmp_path_factory):
+    path = tmp_path_factory.mktemp("generated") / "generated.duckdb"
+    load_log(path, *generated_log(np.random.default_rng(7), n_cases=600, n_reviews=600))
+    with db.reader(path) as con:
+        yield con
+
+
+@pytest.mark.parametrize("name", MART_FILES)
+def test_every_mart_runs_and_returns_its_documented_columns(generated, name):
+    params, columns = documented_marts()[name]
+    assert sorted(params) == sorted(db.sql_parameters(f"marts/{name}"))
+    got = mart(generated, name, **DEFAULT_PARAMS[name])
+    assert list(got.columns) == columns
+    assert len(got) > 0
+
+
+@pytest.mark.parametrize("name", sorted(kpis.KPIS))
+def test_every_kpi_source_column_exists_in_its_mart(generated, name):
+    kpi = kpis.KPIS[name]
+    mart_name = kpi.mart.removeprefix("marts/")
+    got = mart(generated, mart_name, **DEFAULT_PARAMS[mart_name])
+    assert kpi.column in got.columns
+
+
+@pytest.mark.parametrize("name", MART_FILES)
+def test_every_mart_runs_on_the_demo_data(demo_db, name):
+    with db.reader(demo_db) as con:
+        got = mart(con, name, **DEFAULT_PARAMS[name])
+    assert list(got.columns) == documented_marts()[name][1]
+    assert len(got) > 0 or name == "rejected_rows"  # the demo export has nothing to quarantine

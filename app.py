@@ -25,8 +25,14 @@ def run() -> None:
     st.set_page_config(page_title="Escalation Radar", page_icon=":material/radar:",
                        layout="wide")
     page = st.navigation(PAGES)
-    _marts.ensure_demo()
-    st.session_state["filters"] = _filters.sidebar_filters()
+    try:
+        _marts.ensure_demo()
+        st.session_state["filters"] = _filters.sidebar_filters()
+    except Exception as exc:  # a broken or foreign file: say which, never show a traceback
+        st.error(f"Could not read the database {_marts.db_path()}: {type(exc).__name__}: {exc}. "
+                 "Point ESCALATION_RADAR_DB at an Escalation Radar database, or remove the "
+                 "file to start again from the demo.")
+        st.stop()
     page.run()
 
 

@@ -59,7 +59,7 @@ def run_sql(con: duckdb.DuckDBPyConnection, name: str, **params) -> duckdb.DuckD
 
 def query_df(con: duckdb.DuckDBPyConnection, name: str, **params) -> pd.DataFrame:
     """Run one SQL file and return a DataFrame (through Arrow, the fast route out of DuckDB)."""
-    return run_sql(con, name, **params).arrow().read_all().to_pandas()
+    return run_sql(con, name, **params).to_arrow_table().to_pandas()
 
 
 def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:

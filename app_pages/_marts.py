@@ -13,6 +13,7 @@ import datetime as dt
 import threading
 from pathlib import Path
 
+import duckdb
 import pandas as pd
 import streamlit as st
 
@@ -105,7 +106,7 @@ def has_cases(path: Path) -> bool:
         return False
     try:
         return int(freshness().get("case_count") or 0) > 0
-    except Exception:  # a file from before the schema, or a broken one: treat as empty
+    except duckdb.CatalogException:  # a DuckDB file without our tables yet: empty
         return False
 
 

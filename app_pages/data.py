@@ -60,7 +60,8 @@ def run_ingest(upload, kind: str, mapping: Path | None) -> None:
 
 
 def show_result(summary: str, counts: dict, messages: list[str]) -> None:
-    st.success(summary)
+    nothing_stored = counts["rows_read"] > 0 and counts["rows_rejected"] == counts["rows_read"]
+    (st.error if nothing_stored else st.success)(summary)
     st.dataframe(pd.DataFrame([counts]), hide_index=True, key="ingest_counts")
     for message in messages:
         st.warning(message)

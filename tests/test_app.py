@@ -215,10 +215,34 @@ def test_upload_ingests_with_counts_that_add_up(writable_db):
     assert {"upload.csv"} == set(rejected["file_name"]) and 2 in set(rejected["row_number"])
 
 
-def test_a_broken_upload_gets_a_message_not_a_traceback(writable_db):
+@pytest.mark.parametrize("name, content, expected", [
+    ("broken.parquet", b"this is not parquet", "broken.parquet"),
+    ("wrong.csv", b"just,two\ncolumns,here\n", "case_id"),
+])
+def test_a_bad_upload_gets_a_message_not_a_traceback(writable_db, name, content, expected):
     at = start(page="app_pages/data.py")
-    at.file_uploader(key="upload_file").upload("broken.csv", b"just,two\ncolumns,here\n", "text/csv")
+    at.file_uploader(key="upload_file").upload(name, content, "application/octet-stream")
     at.button[0].click().run()
     assert not at.exception
-    assert at.error and "broken.csv" in at.error[0].value
-    assert "Traceback" not in at.error[0].value
+    messages = " ".join(e.value for e in [*at.error, *at.warning])
+    assert at.error and name in at.error[0].value and expected in messages
+    assert "Traceback" not in messages
+
+
+def test_a_fresh_machine_opens_on_a_generated_demo(tmp_path, monkeypatch):
+    path = tmp_path / "fresh" / "radar.duckdb"
+    monkeypatch.setenv("ESCALATION_RADAR_DB", str(path))
+    monkeypatch.setenv("ESCALATION_RADAR_DEMO_CASES", "3000")
+    at = start()
+    assert path.exists()
+    assert number(metric(at, "Cases")) > 0
+    assert len(at.get("plotly_chart")) >= 2
+
+
+def test_a_file_that_is_not_our_database_gets_a_message(tmp_path, monkeypatch):
+    path = tmp_path / "foreign.duckdb"
+    path.write_bytes(b"not a database at all" * 100)
+    monkeypatch.setenv("ESCALATION_RADAR_DB", str(path))
+    at = AppTest.from_file(APP, default_timeout=FIRST_RUN_S).run()
+    assert not at.exception
+    assert str(path) in at.error[0].value

@@ -75,7 +75,8 @@ def _wait_healthy(base: str, server: subprocess.Popen, timeout_s: float) -> None
 READY_JS = """(() => {
   const main = document.querySelector('[data-testid="stMain"]');
   const busy = document.querySelector('[data-testid="stStatusWidget"]');
-  return !!main && !busy && main.innerText.includes('Data freshness');
+  const loading = main && main.querySelector('[data-testid="stSkeleton"]');
+  return !!main && !busy && !loading && main.innerText.includes('Data freshness');
 })()"""
 
 

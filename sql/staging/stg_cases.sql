@@ -6,22 +6,27 @@ with
 
 cases as (select * from main.cases),
 
+segment_keys as (select distinct source, priority from cases),
+
+-- the most specific policy per source × priority (source outranks priority), chosen once per
+-- distinct pair rather than once per case
 policy_match as (
     select
-        c.case_id,
+        k.source,
+        k.priority,
         p.first_response_hours,
         p.resolution_hours,
         row_number() over (
-            partition by c.case_id
+            partition by k.source, k.priority
             order by (p.source <> '*')::int * 2 + (p.priority <> '*')::int desc
-        ) as rank_in_case
-    from cases as c
+        ) as rank_in_pair
+    from segment_keys as k
     join main.sla_policies as p
-      on (p.source = c.source or p.source = '*')
-     and (p.priority = c.priority or p.priority = '*')
+      on (p.source = k.source or p.source = '*')
+     and (p.priority = k.priority or p.priority = '*')
 ),
 
-policy as (select * from policy_match where rank_in_case = 1),
+policy as (select * from policy_match where rank_in_pair = 1),
 
 resolved_due as (
     select
@@ -38,7 +43,9 @@ resolved_due as (
             when p.resolution_hours is not null then 'policy'
         end as sla_basis
     from cases as c
-    left join policy as p using (case_id)
+    left join policy as p
+      on p.source is not distinct from c.source
+     and p.priority is not distinct from c.priority
     left join main.markets as m using (market)
 ),
 

@@ -45,8 +45,7 @@ def sql_parameters(name: str) -> frozenset[str]:
     return frozenset(_PARAM.findall(text))
 
 
-def run_sql(con: duckdb.DuckDBPyConnection, name: str, **params) -> duckdb.DuckDBPyConnection:
-    """Execute one SQL file with bound parameters; extra keyword arguments are an error."""
+def _checked(name: str, params: dict) -> dict | None:
     wanted = sql_parameters(name)
     unknown = set(params) - wanted
     if unknown:
@@ -54,12 +53,17 @@ def run_sql(con: duckdb.DuckDBPyConnection, name: str, **params) -> duckdb.DuckD
     missing = wanted - set(params)
     if missing:
         raise ValueError(f"sql/{name}.sql needs parameter(s) {sorted(missing)}")
-    return con.execute(sql_text(name), params or None)
+    return params or None
+
+
+def run_sql(con: duckdb.DuckDBPyConnection, name: str, **params) -> duckdb.DuckDBPyConnection:
+    """Execute one SQL file with bound parameters; extra or missing parameters are an error."""
+    return con.execute(sql_text(name), _checked(name, params))
 
 
 def query_df(con: duckdb.DuckDBPyConnection, name: str, **params) -> pd.DataFrame:
     """Run one SQL file and return a DataFrame (through Arrow, the fast route out of DuckDB)."""
-    return run_sql(con, name, **params).to_arrow_table().to_pandas()
+    return con.sql(sql_text(name), params=_checked(name, params)).to_arrow_table().to_pandas()
 
 
 def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:

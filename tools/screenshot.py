@@ -76,7 +76,8 @@ READY_JS = """(() => {
   const main = document.querySelector('[data-testid="stMain"]');
   const busy = document.querySelector('[data-testid="stStatusWidget"]');
   const loading = main && main.querySelector('[data-testid="stSkeleton"]');
-  return !!main && !busy && !loading && main.innerText.includes('Data freshness');
+  const ready = !!main && !busy && !loading && main.innerText.includes('Data freshness');
+  return ready ? main.querySelectorAll('*').length : 0;
 })()"""
 
 
@@ -110,10 +111,16 @@ class Chromium:
             self._socket, self._next_id = socket, 0
             await self.call("Page.enable")
             await self.call("Page.navigate", url=self.url)
-            while not await self.evaluate(READY_JS):
-                await asyncio.sleep(0.25)
-            await asyncio.sleep(1.5)  # let Plotly finish drawing
+            await self._settle()
             return await steps(self)
+
+    async def _settle(self, quiet_polls: int = 4) -> None:
+        """Wait until the page is ready and its element count stayed the same for a while:
+        Streamlit streams elements in and Plotly draws after, so one look is not enough."""
+        counts: list[int] = []
+        while len(counts) < quiet_polls or len(set(counts[-quiet_polls:])) > 1 or not counts[-1]:
+            counts.append(await self.evaluate(READY_JS) or 0)
+            await asyncio.sleep(0.4)
 
     async def call(self, method: str, **params) -> dict:
         self._next_id += 1

@@ -89,7 +89,7 @@ class Chromium:
         self.url, self.size, self.timeout_s = url, size, timeout_s
 
     def run(self, steps) -> object:
-        with tempfile.TemporaryDirectory() as profile:
+        with tempfile.TemporaryDirectory(ignore_cleanup_errors=True) as profile:
             command = [str(CHROMIUM), *CHROMIUM_FLAGS, f"--user-data-dir={profile}",
                        "--remote-debugging-port=0", f"--window-size={self.size[0]},{self.size[1]}",
                        "about:blank"]

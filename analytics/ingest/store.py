@@ -66,5 +66,4 @@ def record(con: duckdb.DuckDBPyConnection, **row) -> None:
 
 def rejected_rows(con: duckdb.DuckDBPyConnection, ingest_id: int) -> pd.DataFrame:
     """The quarantined rows of one ingest, ordered by row number."""
-    result = db.run_sql(con, "ingest/rejected_rows_of_ingest", ingest_id=ingest_id)
-    return result.df()  # small; db.query_df calls .arrow(), which DuckDB 2 connections lack
+    return db.query_df(con, "ingest/rejected_rows_of_ingest", ingest_id=ingest_id)

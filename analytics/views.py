@@ -118,12 +118,12 @@ def vendor_scorecard(vendor_daily: pd.DataFrame) -> pd.DataFrame:
     sums = vendor_daily.groupby("vendor", as_index=False).agg(
         decisions=("decisions", "sum"), handle_time_sum_s=("handle_time_sum_s", "sum"),
         qa_sampled=("qa_sampled", "sum"), qa_correct=("qa_correct", "sum"),
-        reviewers_per_day=("reviewers", "mean"), markets=("market", "nunique"))
+        active_days=("decided_date", "nunique"), markets=("market", "nunique"))
     sums["handle_time_mean_s"] = sums["handle_time_sum_s"] / sums["decisions"].where(sums["decisions"] > 0)
     sampled = sums["qa_sampled"].where(sums["qa_sampled"] > 0)
     sums["qa_accuracy_pct"] = 100.0 * sums["qa_correct"] / sampled
     columns = ["vendor", "decisions", "handle_time_mean_s", "qa_sampled", "qa_accuracy_pct",
-               "reviewers_per_day", "markets"]
+               "active_days", "markets"]
     return sums[columns].sort_values("decisions", ascending=False, ignore_index=True)
 
 

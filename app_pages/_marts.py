@@ -101,13 +101,17 @@ def as_of(fresh: dict, day: dt.date | None = None) -> dt.datetime:
 
 
 def has_cases(path: Path) -> bool:
-    """Whether the database file exists and holds at least one case."""
+    """Whether the database file exists and holds at least one case.
+
+    Asked of the `cases` table directly, not of a mart: a mart that fails (a schema that moved
+    on) must show as an error, never make us load the demo into someone's real database."""
     if not path.exists():
         return False
-    try:
-        return int(freshness().get("case_count") or 0) > 0
-    except duckdb.CatalogException:  # a DuckDB file without our tables yet: empty
-        return False
+    with db.reader(path) as con:
+        try:
+            return con.execute("select exists (select 1 from cases)").fetchone()[0]
+        except duckdb.CatalogException:  # a DuckDB file without our tables yet: empty
+            return False
 
 
 def ensure_demo() -> None:

@@ -81,8 +81,7 @@ def kpi_tiles(names: list[str], current: dict, previous: dict | None, per_row: i
             kpi = kpis.KPIS[name]
             delta, color = _delta(name, current.get(name), previous.get(name))
             column.metric(kpi.label, kpis.format_value(name, current.get(name)), delta=delta,
-                          delta_color=color, help=kpi.definition, border=True,
-                          delta_description="vs previous period" if delta else None)
+                          delta_color=color, help=kpi.definition, border=True)
 
 
 def missing_note(row: dict, names: list[str]) -> None:

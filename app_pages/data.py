@@ -13,21 +13,26 @@ COUNTS = ["rows_read", "rows_inserted", "rows_updated", "rows_unchanged", "rows_
 AUTO = "(recognise the headers)"
 
 
+HISTORY = ["ingest_id", "started_at", "kind", "file_name", "mapping_name", "status", *COUNTS,
+           "duration_s", "file_sha256"]
+
+
 def _when(value) -> str:
-    return "none yet" if value is None or pd.isna(value) else f"{pd.Timestamp(value):%Y-%m-%d %H:%M} UTC"
+    return "none yet" if value is None or pd.isna(value) else f"{pd.Timestamp(value):%Y-%m-%d %H:%M}"
 
 
 def show_freshness(fresh: dict) -> None:
-    cells = st.columns(5)
-    cells[0].metric("Newest case created", _when(fresh.get("newest_created_at")), border=True)
-    cells[1].metric("Last ingest", _when(fresh.get("last_ingest_at")), border=True)
     complete = fresh.get("last_complete_date")
-    cells[2].metric("Complete through", "n/a" if complete is None or pd.isna(complete)
-                    else f"{pd.Timestamp(complete):%Y-%m-%d}", border=True,
+    complete = "n/a" if complete is None or pd.isna(complete) else f"{pd.Timestamp(complete):%Y-%m-%d}"
+    cells = st.columns(3)
+    cells[0].metric("Newest case created (UTC)", _when(fresh.get("newest_created_at")), border=True)
+    cells[1].metric("Last ingest (UTC)", _when(fresh.get("last_ingest_at")), border=True)
+    cells[2].metric("Complete through", complete, border=True,
                     help="The last market-local day that no longer receives new cases; later "
                          "days are marked incomplete on every chart.")
-    cells[3].metric("Cases", f"{int(fresh.get('case_count') or 0):,}", border=True)
-    cells[4].metric("Vendor reviews", f"{int(fresh.get('review_count') or 0):,}", border=True)
+    cells = st.columns(3)
+    cells[0].metric("Cases", f"{int(fresh.get('case_count') or 0):,}", border=True)
+    cells[1].metric("Vendor reviews", f"{int(fresh.get('review_count') or 0):,}", border=True)
 
 
 def run_ingest(upload, kind: str, mapping: Path | None) -> None:
@@ -97,7 +102,8 @@ history = _marts.mart("ingest_history")
 if history.empty:
     st.info("Nothing has been ingested yet.")
 else:
-    st.dataframe(history, hide_index=True, key="ingest_history")
+    columns = [c for c in HISTORY if c in history] + [c for c in history if c not in HISTORY]
+    st.dataframe(history[columns], hide_index=True, key="ingest_history")
 
 st.subheader("Rejected rows")
 ingest_ids = history["ingest_id"].tolist() if not history.empty else []

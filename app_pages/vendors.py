@@ -24,7 +24,7 @@ else:
         "handle_time_mean_s": st.column_config.NumberColumn("Mean handle time (s)", format="%.0f"),
         "qa_sampled": st.column_config.NumberColumn("QA sampled", format="localized"),
         "qa_accuracy_pct": st.column_config.NumberColumn("QA accuracy %", format="%.1f"),
-        "reviewers_per_day": st.column_config.NumberColumn("Reviewers per day", format="%.1f"),
+        "active_days": st.column_config.NumberColumn("Days with decisions"),
         "markets": "Markets"})
     st.caption("Handle time: claim to decision, mean over the period (daily medians cannot be "
                "pooled). QA accuracy: correct ÷ sampled decisions. Dates are the decision's "

@@ -161,8 +161,8 @@ def test_cases_search_matches_cyrillic_summaries(app_db, downloads):
 def test_data_page_shows_freshness_and_history(app_db):
     at = start(page="app_pages/data.py")
     labels = [m.label for m in at.metric]
-    assert {"Newest case created", "Last ingest", "Complete through"} <= set(labels)
-    assert metric(at, "Newest case created").startswith("2026-03-31")
+    assert {"Newest case created (UTC)", "Last ingest (UTC)", "Complete through"} <= set(labels)
+    assert metric(at, "Newest case created (UTC)").startswith("2026-03-31")
     assert table_with(at, "rows_read")["file_name"].tolist()[-1] == "demo_cases.parquet"
 
 

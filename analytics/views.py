@@ -52,7 +52,8 @@ def filter_options(daily_volume: pd.DataFrame) -> dict[str, list[str]]:
     and the markets again, largest (most cases) first."""
     def distinct(column: str) -> list[str]:
         return sorted(str(v) for v in daily_volume[column].dropna().unique())
-    sizes = daily_volume.groupby("market")["cases"].sum().sort_values(ascending=False, kind="stable")
+    sizes = daily_volume.groupby("market")["cases"].sum()
+    sizes = sizes.sort_values(ascending=False, kind="stable")
     return {"markets": distinct("market"), "categories": distinct("abuse_category"),
             "sources": distinct("source"), "markets_by_cases": [str(m) for m in sizes.index]}
 
@@ -77,13 +78,11 @@ def daily_series(daily_volume: pd.DataFrame, by: str | None = None, value: str =
     return out.sort_values(keys, ignore_index=True)
 
 
-def daily_attainment(daily_volume: pd.DataFrame) -> pd.DataFrame:
-    """Per created_date: cases with an SLA verdict met and breached, and the attainment in %."""
-    out = daily_volume.groupby("created_date", as_index=False)[["sla_met", "sla_breached"]].sum()
-    decided = out["sla_met"] + out["sla_breached"]
-    out["sla_attainment_pct"] = 100.0 * out["sla_met"] / decided.where(decided > 0)
-    out["created_date"] = pd.to_datetime(out["created_date"])
-    return out.sort_values("created_date", ignore_index=True)
+def daily_backlog(backlog_daily: pd.DataFrame) -> pd.DataFrame:
+    """Opened, closed and open backlog per date, summed over markets."""
+    out = backlog_daily.groupby("date", as_index=False)[["opened", "closed", "open_backlog"]].sum()
+    out["date"] = pd.to_datetime(out["date"])
+    return out.sort_values("date", ignore_index=True)
 
 
 def segments(kpi_by_segment: pd.DataFrame, dimension: str, n: int | None = None) -> pd.DataFrame:
@@ -119,9 +118,8 @@ def vendor_scorecard(vendor_daily: pd.DataFrame) -> pd.DataFrame:
         decisions=("decisions", "sum"), handle_time_sum_s=("handle_time_sum_s", "sum"),
         qa_sampled=("qa_sampled", "sum"), qa_correct=("qa_correct", "sum"),
         active_days=("decided_date", "nunique"), markets=("market", "nunique"))
-    sums["handle_time_mean_s"] = sums["handle_time_sum_s"] / sums["decisions"].where(sums["decisions"] > 0)
-    sampled = sums["qa_sampled"].where(sums["qa_sampled"] > 0)
-    sums["qa_accuracy_pct"] = 100.0 * sums["qa_correct"] / sampled
+    sums["handle_time_mean_s"] = sums["handle_time_sum_s"] / _positive(sums["decisions"])
+    sums["qa_accuracy_pct"] = 100.0 * sums["qa_correct"] / _positive(sums["qa_sampled"])
     columns = ["vendor", "decisions", "handle_time_mean_s", "qa_sampled", "qa_accuracy_pct",
                "active_days", "markets"]
     return sums[columns].sort_values("decisions", ascending=False, ignore_index=True)
@@ -133,8 +131,13 @@ def weekly_vendor_quality(vendor_daily: pd.DataFrame) -> pd.DataFrame:
     weeks = vendor_daily.assign(week_start=(days - pd.to_timedelta(days.dt.day_of_week, unit="D")))
     out = weeks.groupby(["vendor", "week_start"], as_index=False)[
         ["decisions", "qa_sampled", "qa_correct"]].sum()
-    out["qa_accuracy_pct"] = 100.0 * out["qa_correct"] / out["qa_sampled"].where(out["qa_sampled"] > 0)
+    out["qa_accuracy_pct"] = 100.0 * out["qa_correct"] / _positive(out["qa_sampled"])
     return out
+
+
+def _positive(counts: pd.Series) -> pd.Series:
+    """`counts` with zeros as missing, so a ratio over nothing is blank rather than inf."""
+    return counts.where(counts > 0)
 
 
 def csv_bytes(frame: pd.DataFrame) -> bytes:

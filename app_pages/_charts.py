@@ -12,8 +12,12 @@ import pandas as pd
 import plotly.graph_objects as go
 
 LOCAL_DATES = "market-local dates"
-_LAYOUT = dict(margin=dict(l=10, r=10, t=40, b=10), height=340, legend_title_text="",
-               hovermode="x unified", template="plotly_white")
+WEEKS = f"Week starting (Monday, {LOCAL_DATES})"
+OTHER = "Other"  # analytics.views.OTHER: the groups outside the top N
+CONFIG = {"displaylogo": False}  # st.plotly_chart's Plotly config for every chart
+_LAYOUT = dict(margin=dict(l=10, r=10, t=40, b=10), height=360, legend_title_text="",
+               hovermode="x unified", template="plotly_white",
+               legend=dict(orientation="h", yanchor="top", y=-0.3, x=0))
 
 
 def safe_labels(values: pd.Series) -> pd.Series:
@@ -34,6 +38,20 @@ def mark_incomplete(fig: go.Figure, last_complete: dt.date | None, last_shown) -
                   annotation_font_size=11)
 
 
+def stacked(frame: pd.DataFrame, x: str, y: str, color: str, *, title: str, y_title: str,
+            last_complete: dt.date | None = None,
+            x_title: str = f"Created date ({LOCAL_DATES})") -> go.Figure:
+    """Stacked areas per `color` group over `x` (total and mix at once); incomplete days shaded."""
+    fig = go.Figure()
+    for name, rows in frame.groupby(safe_labels(frame[color]), sort=False):
+        rows = rows.sort_values(x)
+        fig.add_scatter(x=rows[x], y=rows[y], name=name, mode="lines", stackgroup="one",
+                        line=dict(width=0.5, **({"color": "#bbbbbb"} if name == OTHER else {})))
+    mark_incomplete(fig, last_complete, frame[x].max() if len(frame) else None)
+    fig.update_layout(title=title, xaxis_title=x_title, yaxis_title=y_title, **_LAYOUT)
+    return fig
+
+
 def trend(frame: pd.DataFrame, x: str, y: str, *, title: str, y_title: str,
           color: str | None = None, last_complete: dt.date | None = None,
           x_title: str = f"Created date ({LOCAL_DATES})") -> go.Figure:
@@ -44,8 +62,9 @@ def trend(frame: pd.DataFrame, x: str, y: str, *, title: str, y_title: str,
     for name, rows in groups:
         rows = rows.sort_values(x)
         solid = rows if cut is None else rows[rows[x] <= cut]
+        line = dict(color="#aaaaaa") if name == OTHER else None  # the rest recedes
         fig.add_scatter(x=solid[x], y=solid[y], name=name or y_title, mode="lines",
-                        legendgroup=name, showlegend=bool(color))
+                        legendgroup=name, showlegend=bool(color), line=line)
         if cut is not None and (rows[x] > cut).any():
             tail = rows[rows[x] >= solid[x].max()] if len(solid) else rows
             fig.add_scatter(x=tail[x], y=tail[y], mode="lines", legendgroup=name,

@@ -41,8 +41,8 @@ def _restore_from_url(options: dict, low: dt.date, high: dt.date) -> None:
     """Put the URL's filter values into the widgets' state (once per session)."""
     start, end = views.default_window(high)
     start = max(start, low)
-    st.session_state["filter_dates"] = (_url_date("from", start, low, high),
-                                        _url_date("to", end, low, high))
+    st.session_state["filter_dates"] = tuple(sorted((_url_date("from", start, low, high),
+                                                     _url_date("to", end, low, high))))
     for name in LISTS:
         wanted = st.query_params.get_all(name)
         st.session_state[f"filter_{name}"] = [v for v in wanted if v in options[name]]
@@ -55,6 +55,9 @@ def sidebar_filters() -> Filters:
     low, high = options["first_date"], options["last_date"]
     if "filters_restored" not in st.session_state:
         _restore_from_url(options, low, high)
+    # another ingest may have moved the data's first or last day: keep the range inside it
+    st.session_state["filter_dates"] = tuple(min(max(d, low), high)
+                                             for d in st.session_state["filter_dates"])
     with st.sidebar:
         st.header("Filters")
         dates = st.date_input("Created (market-local dates)", key="filter_dates",

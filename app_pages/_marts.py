@@ -35,16 +35,7 @@ def _freeze(params: dict) -> tuple:
 def _mart(version: tuple, name: str, frozen: tuple) -> pd.DataFrame:
     params = {k: list(v) if isinstance(v, tuple) else v for k, v in frozen}
     with db.reader(Path(version[0])) as con:
-        return _query_df(con, f"marts/{name}", params)
-
-
-def _query_df(con, name: str, params: dict) -> pd.DataFrame:
-    """db.query_df, for duckdb 2.0: there a connection has no `.arrow()` (AttributeError) and
-    Arrow from an `execute` result costs an extra copy, so bind through a relation instead."""
-    wanted = db.sql_parameters(name)
-    if set(params) != wanted:
-        raise ValueError(f"sql/{name}.sql takes {sorted(wanted)}, got {sorted(params)}")
-    return con.sql(db.sql_text(name), params=params or None).to_arrow_table().to_pandas()
+        return db.query_df(con, f"marts/{name}", **params)
 
 
 def mart(name: str, **params) -> pd.DataFrame:

@@ -11,7 +11,7 @@ import re
 import pandas as pd
 import streamlit as st
 
-from analytics import kpis
+from analytics import kpis, views
 from app_pages import _marts
 
 _MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$])")
@@ -49,6 +49,21 @@ def page_header(title: str, intro: str) -> dict:
 def last_complete(fresh: dict) -> dt.date | None:
     value = fresh.get("last_complete_date")
     return None if value is None or pd.isna(value) else pd.Timestamp(value).date()
+
+
+def axis(name: str) -> tuple[float, str]:
+    """How to plot a KPI: the factor its values are multiplied by and the axis title
+    (durations in hours rather than seconds)."""
+    kpi = kpis.KPIS[name]
+    if kpi.unit == "seconds":
+        return 1 / 3600, f"{kpi.label}, hours"
+    return 1.0, kpi.label + (", %" if kpi.unit == "pct" else "")
+
+
+def last_complete_week(fresh: dict) -> dt.date | None:
+    """Monday of the last whole week that is complete (for weekly charts)."""
+    complete = last_complete(fresh)
+    return complete and views.last_complete_week(complete)
 
 
 def define(*names: str) -> None:
@@ -90,3 +105,21 @@ def missing_note(row: dict, names: list[str]) -> None:
     if missing:
         st.info("Not in the loaded data for this selection, so shown as n/a: "
                 + ", ".join(missing) + ". Load an export with those columns on the Data page.")
+
+
+def kpi_table(rows: pd.DataFrame, label: str, names: list[str], key: str) -> None:
+    """A table of segments × KPIs, headed by KPI labels; durations shown in hours."""
+    shown = pd.DataFrame({label: rows["segment"]})
+    config = {}
+    for name in names:
+        kpi = kpis.KPIS[name]
+        if kpi.unit == "seconds":
+            shown[name] = rows[name] / 3600
+            config[name] = st.column_config.NumberColumn(f"{kpi.label}, h", format="%.1f",
+                                                         help=kpi.definition)
+        else:
+            shown[name] = rows[name]
+            config[name] = st.column_config.NumberColumn(
+                kpi.label + (", %" if kpi.unit == "pct" else ""), help=kpi.definition,
+                format="%.1f" if kpi.unit == "pct" else "localized")
+    st.dataframe(shown, hide_index=True, key=key, column_config=config)

@@ -11,21 +11,22 @@ from app_pages import _marts, _ui
 COUNTS = ["rows_read", "rows_inserted", "rows_updated", "rows_unchanged", "rows_superseded",
           "rows_rejected"]
 AUTO = "(recognise the headers)"
+FILE_TYPES = ["csv", "tsv", "txt", "parquet", "jsonl", "json", "xlsx", "zip", "gz"]
 
 
 HISTORY = ["ingest_id", "started_at", "kind", "file_name", "mapping_name", "status", *COUNTS,
            "duration_s", "file_sha256"]
 
 
-def _when(value) -> str:
-    return "none yet" if value is None or pd.isna(value) else f"{pd.Timestamp(value):%Y-%m-%d %H:%M}"
+def _when(value, format: str = "%Y-%m-%d %H:%M", missing: str = "none yet") -> str:
+    return missing if value is None or pd.isna(value) else pd.Timestamp(value).strftime(format)
 
 
 def show_freshness(fresh: dict) -> None:
-    complete = fresh.get("last_complete_date")
-    complete = "n/a" if complete is None or pd.isna(complete) else f"{pd.Timestamp(complete):%Y-%m-%d}"
+    complete = _when(fresh.get("last_complete_date"), "%Y-%m-%d", "n/a")
     cells = st.columns(3)
-    cells[0].metric("Newest case created (UTC)", _when(fresh.get("newest_created_at")), border=True)
+    cells[0].metric("Newest case created (UTC)", _when(fresh.get("newest_created_at")),
+                    border=True)
     cells[1].metric("Last ingest (UTC)", _when(fresh.get("last_ingest_at")), border=True)
     cells[2].metric("Complete through", complete, border=True,
                     help="The last market-local day that no longer receives new cases; later "
@@ -40,7 +41,7 @@ def run_ingest(upload, kind: str, mapping: Path | None) -> None:
     bar = st.progress(0.0, text=f"Reading {upload.name} ...")
 
     def progress(fraction: float, message: str = "") -> None:
-        bar.progress(min(max(float(fraction), 0.0), 1.0), text=message or f"Ingesting {upload.name}")
+        bar.progress(min(max(float(fraction), 0.0), 1.0), text=message or upload.name)
 
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / Path(upload.name).name
@@ -80,8 +81,8 @@ if "ingest_result" in st.session_state:
     show_result(*st.session_state.pop("ingest_result"))
 limit_mb = int(settings.get("ESCALATION_RADAR_MAX_UPLOAD_MB"))
 with st.form("upload_form", clear_on_submit=False):
-    upload = st.file_uploader("CSV, Parquet, JSONL or Excel, optionally zipped", key="upload_file",
-                              type=["csv", "tsv", "txt", "parquet", "jsonl", "json", "xlsx", "zip", "gz"])
+    upload = st.file_uploader("CSV, Parquet, JSONL or Excel, optionally zipped",
+                              key="upload_file", type=FILE_TYPES)
     left, right = st.columns(2)
     kind = left.radio("The file holds", ["cases", "reviews"], key="upload_kind", horizontal=True)
     mappings = {p.name: p for p in ingest.list_mappings()}

@@ -21,36 +21,38 @@ by = right.segmented_control("Across", list(DIMENSIONS), key="kpi_by",
                              format_func=DIMENSIONS.get) or "market"
 _filters.sync_url({"kpi": name, "by": by})
 kpi = kpis.KPIS[name]
+scale, value_title = _ui.axis(name)
 _ui.define(name)
 
 weekly = _marts.mart("kpi_by_segment_week", **_marts.common(filters))
 overall = weekly[weekly["dimension"] == "all"].assign(
-    week_start=lambda f: pd.to_datetime(f["week_start"]))
+    week_start=lambda f: pd.to_datetime(f["week_start"]), value=lambda f: f[name] * scale)
 if overall.empty or not views.has_values(overall, name):
     st.info(f"The loaded data has no values for {kpi.label} with these filters.")
     st.stop()
 
-complete = _ui.last_complete(fresh)
-st.plotly_chart(_charts.trend(overall, "week_start", name, title=f"{kpi.label}, all selected cases",
-                              y_title=kpi.label, x_title="Week starting (Monday, market-local dates)",
-                              last_complete=complete and views.last_complete_week(complete)),
-                key="kpi_trend", config={"displaylogo": False})
+across = DIMENSIONS[by].lower()
+st.plotly_chart(_charts.trend(overall, "week_start", "value", y_title=value_title,
+                              title=f"{kpi.label}, all selected cases", x_title=_charts.WEEKS,
+                              last_complete=_ui.last_complete_week(fresh)),
+                key="kpi_trend", config=_charts.CONFIG)
 pivot = views.heatmap_pivot(weekly, by, name)
 if pivot.empty or pivot.isna().all().all():
-    st.info(f"No {DIMENSIONS[by].lower()} values in the loaded data, so no heatmap across them.")
+    st.info(f"No {across} values in the loaded data, so no heatmap across them.")
 else:
     labels = pivot.map(lambda v: kpis.format_value(name, v))
-    st.plotly_chart(_charts.heatmap(pivot, title=f"{kpi.label} by {DIMENSIONS[by].lower()} and week",
-                                    value_title=kpi.label, higher_is_better=kpi.higher_is_better,
-                                    text=labels),
-                    key="kpi_heatmap", config={"displaylogo": False})
+    st.plotly_chart(_charts.heatmap(pivot * scale, title=f"{kpi.label} by {across} and week",
+                                    value_title=value_title, text=labels,
+                                    higher_is_better=kpi.higher_is_better),
+                    key="kpi_heatmap", config=_charts.CONFIG)
     st.caption("Rows: the 15 segments with most cases. The last column may be an "
                "incomplete week; blank cells had no cases to measure.")
 
 segment_rows = views.segments(_marts.mart("kpi_by_segment", **_marts.common(filters)), by, n=25)
-segment_rows = segment_rows[segment_rows[name].notna()]
+segment_rows = segment_rows[segment_rows[name].notna()].assign(value=lambda f: f[name] * scale)
 if not segment_rows.empty:
     text = segment_rows[name].map(lambda v: kpis.format_value(name, v))
-    st.plotly_chart(_charts.bars(segment_rows, "segment", name, text=text, value_title=kpi.label,
-                                 title=f"{kpi.label} by {DIMENSIONS[by].lower()}, whole period"),
-                    key="kpi_bars", config={"displaylogo": False})
+    st.plotly_chart(_charts.bars(segment_rows, "segment", "value", text=text,
+                                 value_title=value_title,
+                                 title=f"{kpi.label} by {across}, whole period"),
+                    key="kpi_bars", config=_charts.CONFIG)

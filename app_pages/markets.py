@@ -6,6 +6,8 @@ from app_pages import _charts, _marts, _filters, _ui
 
 TILES = ["cases", "sla_attainment_pct", "first_response_median_s", "resolution_median_s",
          "appeal_rate_pct", "overturn_rate_pct", "open_backlog", "open_breached"]
+TABLE = ["cases", "resolved_cases", "sla_attainment_pct", "first_response_median_s",
+         "resolution_median_s", "resolution_p90_s", "appeal_rate_pct", "overturn_rate_pct"]
 BREAKDOWNS = {"abuse_category": "Abuse categories", "source": "Sources", "language": "Languages"}
 
 filters = st.session_state["filters"]
@@ -14,7 +16,7 @@ choices = [m for m in by_size if m in filters.markets] if filters.markets else b
 _filters.url_widget_value("market_focus", "market", choices, choices[0] if choices else None)
 fresh = _ui.page_header("Markets", "One market in depth. Pick it here; the sidebar's other "
                         "filters still apply.")
-market = st.selectbox("Market", choices, key="market_focus")
+market = st.columns([1, 3])[0].selectbox("Market", choices, key="market_focus")
 _filters.sync_url({"market": market})
 if market is None:
     st.info("No markets in the loaded data yet.")
@@ -36,11 +38,11 @@ daily = _marts.mart("daily_volume", **params)
 if daily.empty:
     st.info("No cases in this market for these filters.")
     st.stop()
-st.plotly_chart(_charts.trend(views.daily_series(daily, by="abuse_category"), "created_date",
-                              "cases", color="abuse_category",
-                              title="Cases created per day, by abuse category",
-                              y_title="Cases", last_complete=_ui.last_complete(fresh)),
-                key="market_volume", config={"displaylogo": False})
+st.plotly_chart(_charts.stacked(views.daily_series(daily, by="abuse_category", n=8),
+                                "created_date", "cases", "abuse_category",
+                                title="Cases created per day, by abuse category",
+                                y_title="Cases", last_complete=_ui.last_complete(fresh)),
+                key="market_volume", config=_charts.CONFIG)
 _ui.define("cases")
 
 by_segment = _marts.mart("kpi_by_segment", **params)
@@ -53,10 +55,10 @@ for column, (dimension, label) in zip(st.columns(len(BREAKDOWNS)), BREAKDOWNS.it
         text = rows["sla_attainment_pct"].map(lambda v: "" if v != v else f"{v:.0f}% in SLA")
         st.plotly_chart(_charts.bars(rows, "segment", "cases", title=label, value_title="Cases",
                                      text=text),
-                        key=f"market_{dimension}", config={"displaylogo": False})
+                        key=f"market_{dimension}", config={"displayModeBar": False})
 _ui.define("cases", "sla_attainment_pct")
 
 st.subheader("Abuse categories in detail")
-table = views.segments(by_segment, "abuse_category")
-st.dataframe(table.drop(columns=["dimension"]).rename(columns={"segment": "abuse_category"}),
-             hide_index=True, key="market_table")
+_ui.kpi_table(views.segments(by_segment, "abuse_category"), "abuse_category", TABLE,
+              key="market_table")
+st.caption("Hover a column header for the KPI's definition.")

@@ -28,15 +28,17 @@ by = st.segmented_control("Split volume by", ["region", "abuse_category", "sourc
 if daily.empty:
     st.info("No cases match these filters.")
 else:
-    volume = views.daily_series(daily, by=by)
-    st.plotly_chart(_charts.trend(volume, "created_date", "cases", color=by,
-                                  title="Cases created per day", y_title="Cases",
-                                  last_complete=_ui.last_complete(fresh)),
-                    key="overview_volume", config={"displaylogo": False})
+    volume = views.daily_series(daily, by=by, n=8)
+    st.plotly_chart(_charts.stacked(volume, "created_date", "cases", by,
+                                    title="Cases created per day", y_title="Cases",
+                                    last_complete=_ui.last_complete(fresh)),
+                    key="overview_volume", config=_charts.CONFIG)
     _ui.define("cases")
-    sla = views.daily_attainment(daily)
-    st.plotly_chart(_charts.trend(sla, "created_date", "sla_attainment_pct",
-                                  title="SLA attainment by day created", y_title="% within SLA",
+    st.caption("Shaded: the newest day, still arriving — a low value there is not a dip.")
+    backlog = views.daily_backlog(_marts.mart("backlog_daily", **_marts.common(filters)))
+    st.plotly_chart(_charts.trend(backlog, "date", "open_backlog", y_title="Open cases",
+                                  title="Open backlog at each day's end",
+                                  x_title=f"Date ({_charts.LOCAL_DATES})",
                                   last_complete=_ui.last_complete(fresh)),
-                    key="overview_sla", config={"displaylogo": False})
-    _ui.define("sla_attainment_pct")
+                    key="overview_backlog", config=_charts.CONFIG)
+    _ui.define("open_backlog")

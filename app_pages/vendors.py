@@ -1,7 +1,7 @@
 """Vendors: a first scorecard from the review log and the cases each vendor handled."""
 import streamlit as st
 
-from analytics import kpis, views
+from analytics import views
 from app_pages import _charts, _marts, _ui
 
 CASE_KPIS = ["cases", "sla_attainment_pct", "first_response_median_s", "resolution_median_s",
@@ -19,12 +19,13 @@ if reviews.empty:
 else:
     card = views.vendor_scorecard(reviews)
     st.subheader("Review scorecard")
+    number = st.column_config.NumberColumn
     st.dataframe(card, hide_index=True, key="vendor_scorecard", column_config={
-        "vendor": "Vendor", "decisions": st.column_config.NumberColumn("Decisions", format="localized"),
-        "handle_time_mean_s": st.column_config.NumberColumn("Mean handle time (s)", format="%.0f"),
-        "qa_sampled": st.column_config.NumberColumn("QA sampled", format="localized"),
-        "qa_accuracy_pct": st.column_config.NumberColumn("QA accuracy %", format="%.1f"),
-        "active_days": st.column_config.NumberColumn("Days with decisions"),
+        "vendor": "Vendor", "decisions": number("Decisions", format="localized"),
+        "handle_time_mean_s": number("Mean handle time (s)", format="%.0f"),
+        "qa_sampled": number("QA sampled", format="localized"),
+        "qa_accuracy_pct": number("QA accuracy %", format="%.1f"),
+        "active_days": number("Days with decisions"),
         "markets": "Markets"})
     st.caption("Handle time: claim to decision, mean over the period (daily medians cannot be "
                "pooled). QA accuracy: correct ÷ sampled decisions. Dates are the decision's "
@@ -32,9 +33,11 @@ else:
     quality = views.weekly_vendor_quality(reviews)
     if views.has_values(quality, "qa_accuracy_pct"):
         st.plotly_chart(_charts.trend(quality, "week_start", "qa_accuracy_pct", color="vendor",
-                                      title="QA accuracy by week", y_title="QA accuracy %",
-                                      x_title="Week starting (Monday, market-local dates)"),
-                        key="vendor_qa", config={"displaylogo": False})
+                                      title="QA accuracy by week", y_title="QA accuracy, %",
+                                      x_title=_charts.WEEKS,
+                                      last_complete=_ui.last_complete_week(fresh)),
+                        key="vendor_qa", config=_charts.CONFIG)
+        _ui.define("qa_accuracy_pct")
     else:
         st.info("The review log has no QA samples, so QA accuracy cannot be shown.")
 
@@ -45,7 +48,5 @@ if named.empty:
     st.info("The loaded cases carry no vendor values, so SLA and appeals cannot be split by "
             "vendor.")
 else:
-    columns = {"segment": "vendor"} | {n: kpis.KPIS[n].label for n in CASE_KPIS}
-    st.dataframe(named[list(columns)].rename(columns=columns), hide_index=True,
-                 key="vendor_cases")
-    _ui.define(*CASE_KPIS)
+    _ui.kpi_table(named, "vendor", CASE_KPIS, key="vendor_cases")
+    st.caption("Hover a column header for the KPI's definition.")

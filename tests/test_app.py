@@ -9,8 +9,8 @@ from streamlit.testing.v1 import AppTest
 from analytics import db, settings
 
 APP = str(settings.ROOT / "app.py")
-PAGES = ["app_pages/overview.py", "app_pages/markets.py", "app_pages/kpis.py", "app_pages/vendors.py",
-         "app_pages/cases.py", "app_pages/data.py"]
+PAGES = [f"app_pages/{name}.py" for name in
+         ("overview", "markets", "kpis", "vendors", "cases", "data")]
 FIRST_RUN_S = 60   # a fresh process imports plotly and fills the cache
 RUN_S = 10
 
@@ -86,7 +86,8 @@ def test_filters_round_trip_through_the_url(app_db):
 
 
 def test_a_bad_url_falls_back_to_defaults(app_db):
-    at = start({"from": "yesterday", "markets": ["Atlantis"], "kpi": "nonsense"}, "app_pages/kpis.py")
+    at = start({"from": "yesterday", "markets": ["Atlantis"], "kpi": "nonsense"},
+               "app_pages/kpis.py")
     assert at.multiselect(key="filter_markets").value == []
     assert at.selectbox(key="kpi_pick").value == "sla_attainment_pct"
 
@@ -246,3 +247,19 @@ def test_a_file_that_is_not_our_database_gets_a_message(tmp_path, monkeypatch):
     at = AppTest.from_file(APP, default_timeout=FIRST_RUN_S).run()
     assert not at.exception
     assert str(path) in at.error[0].value
+
+
+def test_reversed_dates_in_the_url_are_put_in_order(app_db):
+    at = start({"from": "2026-03-10", "to": "2026-03-01"})
+    assert [d.isoformat() for d in at.date_input(key="filter_dates").value] == [
+        "2026-03-01", "2026-03-10"]
+
+
+def test_data_labels_are_escaped_before_they_reach_html():
+    import pandas as pd
+
+    from app_pages import _charts, _ui
+
+    assert _charts.safe_labels(pd.Series(["<a href='x'>KZ</a>", None])).tolist() == [
+        "&lt;a href=&#x27;x&#x27;&gt;KZ&lt;/a&gt;", "(unknown)"]
+    assert _ui.plain("[click](http://x) <b>") == r"\[click\]\(http://x\) \<b\>"

@@ -49,3 +49,14 @@ def test_sample_vendors_are_its_teams(sample_db):
     # column); NYC 311 agencies.
     expected = {"servicenow": "Group 70", "nyc311": "NYPD"}[name]
     assert expected in vendors
+
+
+def test_kpis_an_export_lacks_are_missing_not_zero(sample_db):
+    name, db_path, report = sample_db
+    with db.reader(db_path) as con:
+        row = db.query_df(con, "marts/kpi_summary", start_date=None, end_date=None, markets=None,
+                          categories=None, sources=None, as_of=None).iloc[0]
+    assert row["cases"] > 0
+    # Neither export has an appeal flag or a first-response time: "no data", never 0 %.
+    assert row["appeal_rate_pct"] != row["appeal_rate_pct"]  # NaN
+    assert row["first_response_median_s"] != row["first_response_median_s"]

@@ -1,6 +1,6 @@
 -- appeals: appeal rate and overturn rate by segment, over cases resolved in the period.
 -- Grain: one row per dimension x segment, as kpi_by_segment (dimension 'all' = whole period).
--- appeal_rate_pct = appealed / resolved; overturn_rate_pct = overturned / appeals with a
+-- appeal_rate_pct = appealed / resolved cases that carry an appeal flag; overturn_rate_pct = overturned / appeals with a
 -- decided outcome (upheld or overturned; pending appeals are left out of the denominator).
 -- Parameters (null = all): $start_date, $end_date (market-local closed_date, inclusive),
 -- $markets, $categories, $sources.
@@ -31,6 +31,7 @@ counts as (
         coalesce(market, abuse_category, source, vendor, language, priority) as segment_value,
         count(*) as resolved_cases,
         count(*) filter (where is_appealed) as appealed_cases,
+        count(is_appealed) as appeal_known_cases,
         count(*) filter (where appeal_outcome in ('upheld', 'overturned')) as decided_appeals,
         count(*) filter (where appeal_outcome = 'overturned') as overturned_cases
     from resolved
@@ -46,7 +47,8 @@ final as (
         appealed_cases,
         decided_appeals,
         overturned_cases,
-        100.0 * appealed_cases / nullif(resolved_cases, 0) as appeal_rate_pct,
+        -- an export without an appeal flag has no appeal rate, not a rate of 0
+        100.0 * appealed_cases / nullif(appeal_known_cases, 0) as appeal_rate_pct,
         100.0 * overturned_cases / nullif(decided_appeals, 0) as overturn_rate_pct
     from counts
     order by dimension, segment

@@ -58,6 +58,7 @@ kpis as (
         quantile_cont(resolution_s, 0.5) filter (where activity = 'resolved') as resolution_median_s,
         quantile_cont(resolution_s, 0.9) filter (where activity = 'resolved') as resolution_p90_s,
         count(*) filter (where activity = 'resolved' and is_appealed) as appealed_cases,
+        count(is_appealed) filter (where activity = 'resolved') as appeal_known_cases,
         count(*) filter (where activity = 'resolved' and appeal_outcome = 'overturned')
             as overturned_cases,
         count(*) filter (where activity = 'resolved' and appeal_outcome in ('upheld', 'overturned'))
@@ -79,7 +80,8 @@ final as (
         appealed_cases,
         overturned_cases,
         decided_appeals,
-        100.0 * appealed_cases / nullif(resolved_cases, 0) as appeal_rate_pct,
+        -- an export without an appeal flag has no appeal rate, not a rate of 0
+        100.0 * appealed_cases / nullif(appeal_known_cases, 0) as appeal_rate_pct,
         100.0 * overturned_cases / nullif(decided_appeals, 0) as overturn_rate_pct,
         open_backlog,
         open_breached,

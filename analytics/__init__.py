@@ -1,0 +1,19 @@
+"""Escalation Radar's analytics package: the map of its public API.
+
+Data flows one way through these modules:
+
+- `analytics.ingest` — `ingest_file(path, kind=, mapping=, db_path=)` reads an export (CSV, Parquet,
+  JSON Lines, xlsx; zipped or gzipped), maps it (`data/mappings/*.toml`), validates, quarantines and
+  stores it; `suggest_mapping`, `list_mappings`, `IngestError`.
+- `analytics.db` — the one-writer process model: `writer(path)` (atomic copy-write-swap),
+  `reader(path)` (read-only), `query_df(con, "marts/<name>", **params)`, `data_version(path)`.
+- `analytics.contract` — canonical columns of `cases` and `reviews`.
+- `analytics.calendars` — market zones and holidays (`data/calendars.toml`), `local_dates`.
+- `analytics.reference` — reference tables (markets, holidays, SLA policies) synced by writers.
+- `analytics.kpis` — the KPI registry `KPIS` and value formatting.
+- `analytics.views` — pure pandas shaping of mart results for the pages.
+- `analytics.demo` — the seeded demo: `generate(...)`, `load_demo(...)`.
+- `analytics.settings` — every setting with its default and help text.
+
+Command line: `python -m analytics {demo,ingest,calendars,...}` (see `analytics/__main__.py`).
+"""

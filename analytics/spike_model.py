@@ -20,6 +20,7 @@ from scipy import special, stats
 
 DIRECTIONS = ("up", "down", "both")
 FAMILIES = ("negbin", "gaussian")
+PRIOR_BUCKETS = 2
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -137,7 +138,7 @@ class _State:
     def moments(self, factor):
         cfg, level = self.cfg, np.nan_to_num(self.level)
         if cfg.family == "gaussian":
-            mu = level * factor if cfg.direction == "multiplicative" else level + (factor - 1.0)
+            mu = level + (factor - 1.0)  # additive season: continuous values may be <= 0
             floor = (cfg.min_rel_sd * np.maximum(np.abs(level), 1e-9)) ** 2
             return mu, np.maximum(np.nan_to_num(self.spread, nan=floor), floor)
         mu = np.maximum(level * factor, cfg.min_expected)
@@ -147,9 +148,7 @@ class _State:
 
     def step(self, y, phase, holiday):
         cfg = self.cfg
-        factor = self.factor[self.rows, phase] if cfg.family == "negbin" else \
-            1.0 + np.where(self.phase_seen[self.rows, phase] > 0, self.factor[self.rows, phase] - 1, 0)
-        mu, var = self.moments(factor)
+        mu, var = self.moments(self.factor[self.rows, phase])
         valid = ~np.isnan(y)
         yv = np.where(valid, y, 0.0)
         p_up, p_down = tail_p(yv, mu, var, cfg, True), tail_p(yv, mu, var, cfg, False)
@@ -173,7 +172,9 @@ class _State:
         clipped = np.where(fresh | (self.seen < 2), y, clipped)  # nothing to clip against yet
         w = np.maximum(1.0 / (self.seen + 1), self.w_level)
         seen_phase = self.phase_seen[self.rows, phase]
-        ws = np.maximum(1.0 / (seen_phase + 1), self.w_season)
+        # the factor starts at 1 with the weight of PRIOR_BUCKETS observations: a phase seen
+        # twice with low counts should not swing the expected value to 0
+        ws = np.maximum(1.0 / (seen_phase + 1 + PRIOR_BUCKETS), self.w_season)
         f = self.factor[self.rows, phase]
         if cfg.family == "negbin":
             x = clipped / np.maximum(f, 1e-3)

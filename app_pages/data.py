@@ -5,7 +5,7 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from analytics import ingest, settings
+from analytics import ingest, settings, views
 from app_pages import _marts, _ui
 
 COUNTS = ["rows_read", "rows_inserted", "rows_updated", "rows_unchanged", "rows_superseded",
@@ -117,3 +117,9 @@ else:
     st.caption("Each row names the file, the data row (1 = first row after the header) and "
                "the column at fault. The newest 1,000 are shown.")
     st.dataframe(rejected, hide_index=True, key="rejected_table")
+    every = (rejected if len(rejected) < 1000
+             else _marts.mart("rejected_rows", ingest_id=chosen, limit=10_000_000))
+    st.download_button(f"Download all {len(every):,} rejected rows (CSV)", views.csv_bytes(every),
+                       file_name="rejected_rows.csv" if chosen is None
+                       else f"rejected_rows_ingest_{chosen}.csv",
+                       mime="text/csv", key="rejected_csv", on_click="ignore")

@@ -202,7 +202,7 @@ UPLOAD = ("case_id,created_at,market,abuse_category,source,priority,status,summa
           "UP-2,not a time,KZ,scam,regulator,P1,open,second\n")
 
 
-def test_upload_ingests_with_counts_that_add_up(writable_db):
+def test_upload_ingests_with_counts_that_add_up(writable_db, downloads):
     at = start(page="app_pages/data.py")
     cases_before = number(metric(at, "Cases"))
     at.file_uploader(key="upload_file").upload("upload.csv", UPLOAD.encode(), "text/csv")
@@ -214,6 +214,8 @@ def test_upload_ingests_with_counts_that_add_up(writable_db):
     assert number(metric(at, "Cases")) == cases_before + 1
     rejected = table_with(at, "reason")
     assert {"upload.csv"} == set(rejected["file_name"]) and 2 in set(rejected["row_number"])
+    csv = downloads["rejected_rows.csv"].decode("utf-8-sig")
+    assert "upload.csv" in csv and "not a time" in csv and "created_at" in csv
 
 
 @pytest.mark.parametrize("name, content, expected", [

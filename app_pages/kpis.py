@@ -3,7 +3,7 @@ import pandas as pd
 import streamlit as st
 
 from analytics import kpis, views
-from app_pages import _charts, _marts, _filters, _ui
+from app_pages import _charts, _marts, _filters, _spikes_data, _ui
 
 CHOICES = ["sla_attainment_pct", "first_response_median_s", "first_response_p90_s",
            "resolution_median_s", "resolution_p90_s", "appeal_rate_pct", "overturn_rate_pct",
@@ -32,10 +32,12 @@ if overall.empty or not views.has_values(overall, name):
     st.stop()
 
 across = DIMENSIONS[by].lower()
-st.plotly_chart(_charts.trend(overall, "week_start", "value", y_title=value_title,
-                              title=f"{kpi.label}, all selected cases", x_title=_charts.WEEKS,
-                              last_complete=_ui.last_complete_week(fresh)),
-                key="kpi_trend", config=_charts.CONFIG)
+trend_chart = _charts.trend(overall, "week_start", "value", y_title=value_title,
+                            title=f"{kpi.label}, all selected cases", x_title=_charts.WEEKS,
+                            last_complete=_ui.last_complete_week(fresh))
+_spikes_data.add_markers(trend_chart, markets=filters.markets, categories=filters.categories,
+                         min_score=0.5)
+st.plotly_chart(trend_chart, key="kpi_trend", config=_charts.CONFIG)
 pivot = views.heatmap_pivot(weekly, by, name)
 if pivot.empty or pivot.isna().all().all():
     st.info(f"No {across} values in the loaded data, so no heatmap across them.")

@@ -2,7 +2,7 @@
 import streamlit as st
 
 from analytics import views
-from app_pages import _charts, _marts, _filters, _ui
+from app_pages import _charts, _marts, _filters, _spikes_data, _ui
 
 TILES = ["cases", "sla_attainment_pct", "first_response_median_s", "resolution_median_s",
          "appeal_rate_pct", "overturn_rate_pct", "open_backlog", "open_breached"]
@@ -38,11 +38,12 @@ daily = _marts.mart("daily_volume", **params)
 if daily.empty:
     st.info("No cases in this market for these filters.")
     st.stop()
-st.plotly_chart(_charts.stacked(views.daily_series(daily, by="abuse_category", n=8),
-                                "created_date", "cases", "abuse_category",
-                                title="Cases created per day, by abuse category",
-                                y_title="Cases", last_complete=_ui.last_complete(fresh)),
-                key="market_volume", config=_charts.CONFIG)
+volume_chart = _charts.stacked(views.daily_series(daily, by="abuse_category", n=8),
+                               "created_date", "cases", "abuse_category",
+                               title="Cases created per day, by abuse category",
+                               y_title="Cases", last_complete=_ui.last_complete(fresh))
+_spikes_data.add_markers(volume_chart, markets=[market])
+st.plotly_chart(volume_chart, key="market_volume", config=_charts.CONFIG)
 _ui.define("cases")
 
 by_segment = _marts.mart("kpi_by_segment", **params)

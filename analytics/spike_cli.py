@@ -1,0 +1,60 @@
+"""`python -m analytics spikes`: list the spike events in the database (table, JSON or CSV).
+
+JSON is a list of events with metric, segment (dimension → value), start, peak, end, observed,
+expected, excess, score, p_value (and event_id, grain, buckets, related).
+"""
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import sys
+from pathlib import Path
+
+import pandas as pd
+
+from analytics import db, settings, spike_db
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m analytics spikes", description=__doc__)
+    parser.add_argument("--db", type=Path, default=None, help="DuckDB file (default: ESCALATION_RADAR_DB)")
+    parser.add_argument("--grain", choices=["day", "hour"], default="day")
+    parser.add_argument("--since", type=dt.date.fromisoformat, default=None,
+                        help="only events ending on or after this date (YYYY-MM-DD)")
+    parser.add_argument("--until", type=dt.date.fromisoformat, default=None,
+                        help="score the data up to this market-local date (inclusive)")
+    parser.add_argument("--market", default=None, help="only segments within this market")
+    parser.add_argument("--format", choices=["table", "json", "csv"], default="table")
+    return parser
+
+
+def _flat(records: list[dict]) -> pd.DataFrame:
+    frame = pd.DataFrame(records)
+    if frame.empty:
+        return frame
+    frame.insert(1, "segment_text", frame.pop("segment").map(
+        lambda s: " × ".join(f"{k}={v}" for k, v in s.items()) or "all cases"))
+    return frame.rename(columns={"segment_text": "segment"})
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    path = Path(args.db or settings.db_path())
+    if not path.exists():
+        print(f"no database at {path}", file=sys.stderr)
+        return 1
+    with db.reader(path) as con:
+        _, events = spike_db.detect(con, grain=args.grain, since=args.since, until=args.until,
+                                    market=args.market)
+    records = spike_db.events_json(events)
+    if args.format == "json":
+        json.dump(records, sys.stdout, ensure_ascii=False, indent=1)
+        print()
+    elif args.format == "csv":
+        _flat(records).to_csv(sys.stdout, index=False)
+    else:
+        frame = _flat(records)
+        print(frame.drop(columns=["event_id", "grain"], errors="ignore").to_string(index=False)
+              if len(frame) else "no spike events")
+    return 0

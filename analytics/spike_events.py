@@ -1,0 +1,105 @@
+"""From flagged buckets to spike events: one incident, one alert.
+
+`group_events` joins a segment's flagged buckets that are at most `cooldown` buckets apart into
+one event (start, peak, end, observed, expected, excess); `collapse_hierarchy` then reports an
+incident seen at several levels of the segment hierarchy (KZ, scam, KZ × scam) once, at the
+most specific segment that explains at least `min_share` of the broader segment's excess.
+Both are vectorised over events (pandas/numpy), with no loop per series.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+
+import numpy as np
+import pandas as pd
+
+STEP = {"day": pd.Timedelta(days=1), "hour": pd.Timedelta(hours=1)}
+EVENT_COLUMNS = ["event_id", "metric", "grain", "segment", "level", "start", "peak", "end",
+                 "buckets", "observed", "expected", "excess", "score", "p_value", "related"]
+
+
+def event_id(metric: str, grain: str, segment: dict, start) -> str:
+    """A stable id: the same incident keeps its id across runs (triage hangs on it)."""
+    text = f"{metric}|{grain}|{json.dumps(segment, sort_keys=True)}|{pd.Timestamp(start).isoformat()}"
+    return hashlib.sha1(text.encode()).hexdigest()[:12]
+
+
+def segment_of(row: pd.Series, keys: list[str]) -> dict:
+    return {k: row[k] for k in keys if row[k] is not None and not pd.isna(row[k])}
+
+
+def group_events(scored: pd.DataFrame, *, keys: list[str], time: str = "bucket",
+                 value: str = "cases", metric: str = "cases", grain: str = "day",
+                 cooldown: int = 2) -> pd.DataFrame:
+    """One row per event: consecutive flags of a segment, gaps of at most `cooldown` buckets."""
+    flagged = scored.loc[scored["is_anomaly"], [*keys, time, value, "expected", "score",
+                                                "p_value"]]
+    if flagged.empty:
+        return pd.DataFrame(columns=[*EVENT_COLUMNS, *keys])
+    flagged = flagged.sort_values([*keys, time]).reset_index(drop=True)
+    series = flagged.groupby(keys, sort=False, dropna=False).ngroup() if keys else 0
+    steps = ((flagged[time] - flagged[time].min()) / STEP[grain]).round().astype(int)
+    new = (pd.Series(series).diff().fillna(1).ne(0)) | (steps.diff().fillna(0) > cooldown + 1)
+    flagged["event"] = new.cumsum()
+    flagged["excess"] = flagged[value] - flagged["expected"]
+    grouped = flagged.groupby("event")
+    events = grouped.agg(start=(time, "min"), end=(time, "max"), buckets=(time, "size"),
+                         observed=(value, "sum"), expected=("expected", "sum"),
+                         excess=("excess", "sum"), score=("score", "max"),
+                         p_value=("p_value", "min"))
+    first = grouped[keys].first() if keys else pd.DataFrame(index=events.index)
+    events["peak"] = flagged.loc[grouped["excess"].idxmax().to_numpy(), time].to_numpy()
+    events = pd.concat([first, events], axis=1).reset_index(drop=True)
+    events["segment"] = [segment_of(row, keys) for _, row in events[keys].iterrows()] \
+        if keys else [{}] * len(events)
+    events["level"] = events["segment"].map(len)
+    events["metric"], events["grain"], events["related"] = metric, grain, 0
+    events["event_id"] = [event_id(metric, grain, s, t)
+                          for s, t in zip(events["segment"], events["start"])]
+    return events[[*EVENT_COLUMNS, *keys]]
+
+
+def _ancestry(events: pd.DataFrame, keys: list[str]) -> np.ndarray:
+    """a[i, j]: event i's segment is strictly broader than j's and their periods overlap."""
+    n = len(events)
+    broader = np.ones((n, n), dtype=bool)
+    for key in keys:
+        values = events[key].astype(object).where(events[key].notna(), None).to_numpy()
+        wildcard = np.array([v is None for v in values])
+        same = values[:, None] == values[None, :]
+        broader &= wildcard[:, None] | same
+    level = events["level"].to_numpy()
+    broader &= level[:, None] < level[None, :]
+    start, end = events["start"].to_numpy(), events["end"].to_numpy()
+    return broader & (start[:, None] <= end[None, :]) & (start[None, :] <= end[:, None])
+
+
+def collapse_hierarchy(events: pd.DataFrame, *, keys: list[str], min_share: float = 0.7) -> pd.DataFrame:
+    """Keep one event per incident across the hierarchy; `related` counts the ones folded in.
+
+    A broad event is represented by its most specific overlapping sub-segment event that holds
+    at least `min_share` of its excess and more than its usual share (expected) of it; an event
+    overlapping a reported broader event is part of that one.
+    """
+    if len(events) < 2 or not keys:
+        return events.sort_values(["score", "excess"], ascending=False).reset_index(drop=True)
+    events = events.reset_index(drop=True)
+    anc = _ancestry(events, keys)
+    excess, expected = events["excess"].to_numpy(float), events["expected"].to_numpy(float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        share = excess[None, :] / excess[:, None]
+        usual = expected[None, :] / expected[:, None]
+    explains = anc & (share >= min_share) & (share > usual)
+    rank = events["level"].to_numpy() * 1e12 + excess        # most specific, then largest
+    rep = np.where(explains.any(axis=1),
+                   np.where(explains, rank[None, :], -np.inf).argmax(axis=1), np.arange(len(events)))
+    reported = np.zeros(len(events), dtype=bool)
+    reported[rep] = True
+    inside = (anc & reported[:, None]).any(axis=0)          # under a reported broader event
+    keep = reported & ~inside
+    owner = np.where(keep, np.arange(len(events)), rep)
+    owner = np.where(inside & ~keep, (anc & reported[:, None]).argmax(axis=0), owner)
+    related = np.bincount(owner[~keep], minlength=len(events))
+    out = events.assign(related=related)[keep]
+    return out.sort_values(["score", "excess"], ascending=False).reset_index(drop=True)

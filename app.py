@@ -16,6 +16,7 @@ PAGES = [
     st.Page("app_pages/markets.py", title="Markets", icon=":material/public:"),
     st.Page("app_pages/kpis.py", title="KPIs", icon=":material/monitoring:"),
     st.Page("app_pages/spikes.py", title="Spikes", icon=":material/bolt:"),
+    st.Page("app_pages/trends.py", title="Trends", icon=":material/trending_up:"),
     st.Page("app_pages/vendors.py", title="Vendors", icon=":material/groups:"),
     st.Page("app_pages/cases.py", title="Cases", icon=":material/table_rows:"),
     st.Page("app_pages/data.py", title="Data", icon=":material/upload_file:"),

@@ -14,6 +14,7 @@ COMMANDS = {
     "ingest": ("analytics.ingest.cli", "Load case or review exports into the database."),
     "calendars": ("analytics.calendars_cli", "Rewrite data/calendars.toml (zones and holidays)."),
     "spikes": ("analytics.spike_cli", "List spike events (seasonal, causal) per segment."),
+    "trends": ("analytics.trends_cli", "Emerging trends (rising segments, new wording) as of a day."),
 }
 
 

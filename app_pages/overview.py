@@ -42,3 +42,15 @@ else:
                                   last_complete=_ui.last_complete(fresh)),
                     key="overview_backlog", config=_charts.CONFIG)
     _ui.define("open_backlog")
+
+# Emerging trends (issue 4): the top three from the Trends page, which explains them.
+from app_pages import _trends_data  # noqa: E402
+
+st.subheader("Emerging trends")
+trend_day = _trends_data.default_as_of()
+top_trends = _trends_data.ranked(trend_day).head(3) if trend_day else []
+for trend_row in getattr(top_trends, "itertuples", lambda: [])():
+    st.markdown(f"**{_ui.plain(trend_row.label)}** — ×{trend_row.growth:.1f} since "
+                f"{trend_row.since:%Y-%m-%d}, {trend_row.excess:.0f} more cases than expected "
+                f"({_ui.plain(', '.join(trend_row.languages))})")
+st.page_link("app_pages/trends.py", label="All trends, with examples", icon=":material/trending_up:")

@@ -48,6 +48,7 @@ DEFAULT_PARAMS = {
     "spike_examples": dict(market=None, category=None, source=None, start_date=EVER[0],
                            end_date=EVER[1], limit=10),
     "spike_triage": {},
+    "trend_cases": dict(start_date=None, end_date=None),
 }
 MART_FILES = sorted(p.stem for p in (db.SQL_DIR / "marts").glob("*.sql"))
 

@@ -1,0 +1,95 @@
+"""Text normalisation that holds up against multilingual text and evasion (Kazakh, Russian, English).
+
+Pipeline for a summary: `normalize_text` (Unicode NFKC, zero-width characters removed, case
+folding), then per word `unify_lookalikes` (a Cyrillic "а" inside Latin "kaspi" becomes Latin;
+a word keeps its majority script, so Kazakh "білім" keeps its "і") and, for matching only,
+`kazakh_latin_to_cyrillic` (Kazakh typed in Latin, "qazaqstan", becomes "қазақстан").
+
+>>> normalize_text("Ka\\u200bSPI  Ｂｏｎｕｓ")
+'kaspi bonus'
+>>> unify_lookalikes("kаspi")  # Cyrillic а
+'kaspi'
+>>> unify_lookalikes("білім")
+'білім'
+>>> kazakh_latin_to_cyrillic("qazaqstan")
+'қазақстан'
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+
+# Invisible characters used to split words past filters (ZWSP, ZWNJ, ZWJ, word joiner, BOM,
+# soft hyphen, Mongolian vowel separator).
+ZERO_WIDTH = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad\u180e]")
+KAZAKH_LETTERS = frozenset("әғқңөұүһі")
+
+# Look-alike letters (lower case), Cyrillic → Latin; the reverse map serves Latin → Cyrillic.
+CYRILLIC_TO_LATIN = {"а": "a", "е": "e", "о": "o", "р": "p", "с": "c", "у": "y", "х": "x",
+                     "к": "k", "і": "i", "ј": "j", "ѕ": "s", "һ": "h", "ԁ": "d", "ԛ": "q",
+                     "ԝ": "w", "ӏ": "l", "в": "b", "м": "m", "т": "t", "н": "h"}
+LATIN_TO_CYRILLIC = {"a": "а", "e": "е", "o": "о", "p": "р", "c": "с", "y": "у", "x": "х",
+                     "k": "к", "i": "і", "j": "ј", "s": "ѕ", "h": "н", "d": "ԁ", "q": "ԛ",
+                     "w": "ԝ", "l": "ӏ", "b": "в", "m": "м", "t": "т"}
+# Only letters that look alike in lower case decide nothing: a word's other letters vote.
+_LOOKALIKES = frozenset(CYRILLIC_TO_LATIN) | frozenset(LATIN_TO_CYRILLIC)
+
+# Informal and 2021 Kazakh Latin → Cyrillic; digraphs first.
+_KK_DIGRAPHS = (("sh", "ш"), ("ch", "ч"), ("zh", "ж"), ("ya", "я"), ("yu", "ю"))
+_KK_LETTERS = str.maketrans({
+    "a": "а", "ä": "ә", "b": "б", "v": "в", "g": "г", "ğ": "ғ", "d": "д", "e": "е", "j": "ж",
+    "z": "з", "i": "і", "ı": "ы", "y": "ы", "k": "к", "q": "қ", "l": "л", "m": "м", "n": "н",
+    "ñ": "ң", "o": "о", "ö": "ө", "p": "п", "r": "р", "s": "с", "ş": "ш", "ç": "ч", "t": "т",
+    "u": "ұ", "ū": "ұ", "ü": "ү", "w": "у", "f": "ф", "h": "х", "x": "х", "c": "ц"})
+_KK_LATIN_MARKS = re.compile(r"[äğıñöşūü]|q(?!u)")
+
+
+def normalize_text(text: str) -> str:
+    """NFKC, zero-width characters removed, case-folded, whitespace collapsed."""
+    text = ZERO_WIDTH.sub("", unicodedata.normalize("NFKC", text))
+    text = unicodedata.normalize("NFKC", text.casefold())
+    return " ".join(text.split())
+
+
+def script_of(char: str) -> str:
+    """'latin', 'cyrillic' or 'other' for one character."""
+    if "a" <= char <= "z" or "\u00c0" <= char <= "\u024f":
+        return "latin"
+    if "\u0400" <= char <= "\u04ff":
+        return "cyrillic"
+    return "other"
+
+
+def majority_script(word: str) -> str | None:
+    """The script of the word's letters that are not look-alikes (they cannot be faked), else of
+    all its letters; None when there is no letter or a tie."""
+    for letters in ([c for c in word if c not in _LOOKALIKES], list(word)):
+        latin = sum(script_of(c) == "latin" for c in letters)
+        cyrillic = sum(script_of(c) == "cyrillic" for c in letters)
+        if latin != cyrillic:
+            return "latin" if latin > cyrillic else "cyrillic"
+    return None
+
+
+def unify_lookalikes(word: str) -> str:
+    """Look-alike letters of the minority script rewritten in the word's majority script."""
+    scripts = {script_of(c) for c in word} - {"other"}
+    if len(scripts) < 2:
+        return word
+    target = majority_script(word)
+    if target is None:
+        return word
+    table = CYRILLIC_TO_LATIN if target == "latin" else LATIN_TO_CYRILLIC
+    return "".join(table.get(c, c) if script_of(c) != target else c for c in word)
+
+
+def looks_kazakh_latin(word: str) -> bool:
+    """A Latin word with letters only Kazakh Latin uses (q not before u, ä ğ ı ñ ö ş ū ü)."""
+    return majority_script(word) == "latin" and bool(_KK_LATIN_MARKS.search(word))
+
+
+def kazakh_latin_to_cyrillic(word: str) -> str:
+    """Kazakh typed in Latin written back in Cyrillic, so both spellings share one term."""
+    for latin, cyrillic in _KK_DIGRAPHS:
+        word = word.replace(latin, cyrillic)
+    return word.translate(_KK_LETTERS)

@@ -1,0 +1,109 @@
+"""Emerging trends: rising segments and new wording, ranked together, as of any day.
+
+`load_cases` reads the days a run needs (`sql/marts/trend_cases.sql`); `detect_trends` is pure
+(cases frame in, ranked trends out) and causal: only cases created up to `as_of` count, so
+`--as-of` answers "what would we have seen that day". `to_records` is the one way trends leave
+the app (CLI, exports): person-identifying terms are masked there.
+"""
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+import pandas as pd
+
+from analytics import db
+from analytics.text_incidence import TermIncidence, build_incidence
+from analytics.text_terms import mask_pii
+from analytics.trends_config import DEFAULTS, TrendSettings
+from analytics.trends_segments import detect_segment_trends
+from analytics.trends_terms import term_statistics
+from analytics.trends_wording import examples, term_trends
+
+COLUMNS = ["rank", "kind", "label", "segment", "term", "related_terms", "language", "languages",
+           "markets", "since", "observed", "expected", "excess", "growth", "p_value", "q_value",
+           "score", "is_new", "pattern", "window_days", "sparkline", "examples"]
+SEGMENT_KEYS = ("market", "abuse_category", "source")
+
+
+def default_as_of(con) -> dt.date | None:
+    """The last day complete in every market (a day still arriving would look like a dip)."""
+    fresh = db.query_df(con, "marts/data_freshness")
+    value = fresh["last_complete_date"].iloc[0] if len(fresh) else None
+    return None if value is None or pd.isna(value) else pd.Timestamp(value).date()
+
+
+def load_cases(con, as_of: dt.date, cfg: TrendSettings = DEFAULTS) -> pd.DataFrame:
+    start = as_of - dt.timedelta(days=cfg.history_days - 1)
+    return db.query_df(con, "marts/trend_cases", start_date=start, end_date=as_of)
+
+
+def _segment_rows(found: pd.DataFrame, cases: pd.DataFrame, recent: np.ndarray,
+                  cfg: TrendSettings) -> pd.DataFrame:
+    rows = []
+    for _, row in found.iterrows():
+        segment = {k: row[k] for k in SEGMENT_KEYS if isinstance(row.get(k), str)}
+        match = recent.copy()
+        for key, value in segment.items():
+            match &= (cases[key] == value).to_numpy()
+        ids, languages, markets = examples(cases, np.flatnonzero(match), cfg.examples_per_language)
+        rows.append(row.to_dict() | {
+            "kind": "segment", "segment": segment, "label": " · ".join(segment.values()),
+            "term": None, "related_terms": [], "languages": languages,
+            "markets": markets if "market" not in segment else [segment["market"]],
+            "examples": ids})
+    return pd.DataFrame(rows)
+
+
+def detect_trends(cases: pd.DataFrame, as_of, cfg: TrendSettings = DEFAULTS,
+                  incidence: TermIncidence | None = None, *, keep_keys: bool = False) -> pd.DataFrame:
+    """Ranked emerging trends (segments and terms) as of the end of `as_of` (a local date).
+
+    `incidence` (of exactly these cases) may be passed in to reuse tokenising across runs;
+    `keep_keys` adds `term_keys` (unmasked: for scoring, never for export)."""
+    as_of = pd.Timestamp(as_of).normalize()
+    cases = cases[pd.to_datetime(cases["created_date"]) <= as_of].reset_index(drop=True)
+    if incidence is not None and incidence.matrix.shape[0] != len(cases):
+        raise ValueError("incidence must be built from the same cases (rows) as `cases`")
+    incidence = incidence or build_incidence(cases["summary"], cases["language"])
+    since = as_of - pd.Timedelta(days=cfg.long_recent_days - 1)
+    recent = (pd.to_datetime(cases["created_date"]) >= since).to_numpy()
+    segments = detect_segment_trends(cases, as_of, cfg)
+    found = _segment_rows(segments[segments["is_trend"]], cases, recent, cfg)
+    stats = term_statistics(incidence, cases, as_of, cfg)
+    words = term_trends(stats, incidence, cases, np.flatnonzero(recent), cfg)
+    if not words.empty:
+        words["label"], words["segment"] = words["term"], None
+    ranked = pd.concat([f for f in (found, words) if not f.empty], ignore_index=True) \
+        if not (found.empty and words.empty) else pd.DataFrame(columns=COLUMNS)
+    ranked = ranked.sort_values("score", ascending=False, ignore_index=True)
+    ranked["rank"] = np.arange(1, len(ranked) + 1)
+    ranked["language"] = ranked["languages"].map(lambda v: v[0] if len(v) else None)
+    if keep_keys:
+        keys = ranked["term_keys"] if "term_keys" in ranked else pd.Series([None] * len(ranked))
+        return ranked[COLUMNS].assign(term_keys=[k if isinstance(k, list) else [] for k in keys])
+    return ranked[COLUMNS]
+
+
+def to_records(trends: pd.DataFrame, *, public_accounts: frozenset[str] = frozenset()) -> list[dict]:
+    """Plain JSON-ready dicts, person-identifying terms masked (the way out of the app)."""
+    def clean(value):
+        if isinstance(value, (np.integer, np.floating, np.bool_)):
+            return value.item()
+        if isinstance(value, (list, tuple, np.ndarray)):
+            return [clean(v) for v in value]
+        if isinstance(value, dict):
+            return {k: clean(v) for k, v in value.items()}
+        if isinstance(value, (dt.date, pd.Timestamp)):
+            return value.isoformat()[:10]
+        return value
+
+    records = [{k: clean(v) for k, v in row.items()} for row in trends.to_dict("records")]
+    for record in records:
+        for key in ("label", "term"):
+            if record.get(key):
+                record[key] = mask_pii(record[key], public_accounts)
+        record["related_terms"] = [mask_pii(t, public_accounts) for t in record["related_terms"]]
+        for key in ("observed", "expected", "excess", "growth", "score"):
+            record[key] = round(float(record[key]), 2)
+    return records

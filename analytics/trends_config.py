@@ -1,0 +1,43 @@
+"""The knobs of trend detection, with their defaults and what they mean (docs/trends.md lists them)."""
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+
+
+@dataclass(frozen=True)
+class TrendSettings:
+    baseline_days: int = 42       # ESSENCE regression window (6 whole weeks)
+    guard_days: int = 3           # days between the baseline and the day judged
+    recent_days: int = 7          # window whose excess is tested and reported
+    long_recent_days: int = 28    # slow-rise test: these last days ...
+    long_baseline_days: int = 84  # ... against the 12 weeks before them
+    z_active: float = 2.0         # a day is active above this standardised residual
+    persist_need: int = 2         # persistence: active on `persist_need` ...
+    persist_of: int = 3           # ... of the last `persist_of` days
+    cusum_k: float = 0.5          # CUSUM reference value (in standard deviations)
+    cusum_h: float = 4.0          # CUSUM alarm threshold
+    fdr: float = 0.05             # Benjamini–Hochberg false-discovery rate per family
+    min_excess: float = 5.0       # fewest excess cases a trend must have
+    min_growth: float = 1.2       # segments: observed / expected at least this
+    term_min_cases: int = 5       # a term is tested with this many cases in the last 28 days
+    term_min_growth: float = 2.0  # terms: observed / expected at least this
+    term_persist_of: int = 7      # terms (sparse counts): active on persist_need of these days
+    term_prior_cases: float = 20  # shrinkage of a term's per-segment share toward its overall share
+    group_overlap: float = 0.6    # terms sharing this share of cases form one trend
+    spike_share: float = 0.6      # one day holding more of the excess than this is a spike
+    novelty_bonus: float = 0.5    # score multiplier 1 + bonus for brand-new segments and terms
+    examples_per_language: int = 2
+
+    @property
+    def history_days(self) -> int:
+        """How many days before the as-of day a run reads."""
+        return max(self.long_recent_days + self.long_baseline_days,
+                   self.baseline_days + self.guard_days + self.long_recent_days) + 1
+
+
+DEFAULTS = TrendSettings()
+
+
+def describe() -> list[tuple[str, object]]:
+    """(name, default) for every setting, in order."""
+    return [(f.name, f.default) for f in fields(TrendSettings)]

@@ -1,0 +1,122 @@
+"""Rising segments: sustained rises in market, category, source and category × market volume.
+
+One matrix of daily counts (series × days, up to the as-of day) goes through two tests:
+- short: ESSENCE regression expectation (EWMA where history is short; a brand-new
+  category × market gets what its category and market totals predict), then persistence
+  (2 of the last 3 days active) or a CUSUM alarm, and the excess of the last `recent_days`;
+- slow rise: the last `long_recent_days` (each day capped, so a spike cannot carry it) against
+  the `long_baseline_days` before them, still elevated in the last week.
+A one-day spike is not a trend: when one day holds most of the excess, the short test fails.
+Benjamini–Hochberg runs over all series; ranking is surprise × excess × (1 + novelty bonus).
+"""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from analytics import trends_stats as ts
+from analytics.trends_config import DEFAULTS, TrendSettings
+
+DIMENSIONS = (("market",), ("abuse_category",), ("source",), ("abuse_category", "market"))
+
+
+def daily_matrix(cases: pd.DataFrame, days: pd.DatetimeIndex) -> tuple[pd.DataFrame, np.ndarray]:
+    """Series keys (dimension + one column per key) and their series × days count matrix."""
+    day = ((pd.to_datetime(cases["created_date"]) - days[0]).dt.days).to_numpy()
+    inside = (day >= 0) & (day < len(days))
+    keys, blocks = [], []
+    for dims in DIMENSIONS:
+        frame = cases.loc[inside, list(dims)].astype("str").fillna("(unknown)")
+        grouped = frame.groupby(list(dims), sort=True)
+        codes, uniques = grouped.ngroup().to_numpy(), grouped.size().index.to_frame(index=False)
+        flat = np.bincount(codes * len(days) + day[inside], minlength=len(uniques) * len(days))
+        blocks.append(flat.reshape(len(uniques), len(days)).astype(float))
+        keys.append(uniques.assign(dimension=" × ".join(dims)))
+    return pd.concat(keys, ignore_index=True), np.vstack(blocks)
+
+
+def _new_combination_expected(keys, counts, baseline: slice) -> np.ndarray:
+    """Per category × market row: category share × market share × all cases, per day."""
+    totals = {d: counts[(keys["dimension"] == d).to_numpy()] for d in ("market", "abuse_category")}
+    grand = totals["market"].sum(0)
+    base_grand = max(grand[baseline].sum(), 1.0)
+    share = {d: dict(zip(keys.loc[keys["dimension"] == d, d], t[:, baseline].sum(1) / base_grand))
+             for d, t in totals.items()}
+    combo = keys["dimension"] == "abuse_category × market"
+    product = [share["abuse_category"].get(c, 0) * share["market"].get(m, 0)
+               for c, m in zip(keys.loc[combo, "abuse_category"], keys.loc[combo, "market"])]
+    out = np.full(counts.shape, np.nan)
+    out[combo.to_numpy()] = np.outer(product, grand)
+    return out
+
+
+def _expectation(keys, counts, weekdays, cfg: TrendSettings):
+    expected, variance = ts.regression_expected(counts, weekdays, baseline_days=cfg.baseline_days,
+                                                guard_days=cfg.guard_days)
+    first = np.argmax(counts > 0, axis=1)
+    short = (np.arange(counts.shape[1])[None, :] - first[:, None]) < cfg.baseline_days + cfg.guard_days
+    short |= np.isnan(expected)
+    ewma = np.nan_to_num(ts.ewma_expected(counts, guard_days=cfg.guard_days))
+    expected = np.where(short, ewma, expected)
+    variance = np.where(short, ewma, variance)
+    recent = counts.shape[1] - cfg.recent_days
+    is_new = (counts[:, :recent].sum(1) == 0) & (counts[:, recent:].sum(1) > 0)
+    newcomer = _new_combination_expected(keys, counts, slice(0, recent))
+    use = is_new[:, None] & ~np.isnan(newcomer)
+    return np.where(use, newcomer, expected), np.where(use, newcomer, variance), is_new
+
+
+def _short_test(counts, expected, variance, cfg: TrendSettings) -> dict:
+    z, scale2 = ts.standardised(counts, expected, variance)
+    alarm = ts.cusum(z, k=cfg.cusum_k)
+    persist = ts.persistent(z > cfg.z_active, need=cfg.persist_need, of=cfg.persist_of)
+    window = slice(counts.shape[1] - cfg.recent_days, None)
+    observed, exp = counts[:, window].sum(1), expected[:, window].sum(1)
+    excess_days = np.clip(counts[:, window] - expected[:, window], 0, None)
+    spike = excess_days.max(1) > cfg.spike_share * np.fmax(excess_days.sum(1), 1e-9)
+    signal = (persist[:, -1] | (alarm[:, -1] > cfg.cusum_h)) & ~spike
+    return {"observed": observed, "expected": exp, "p": ts.count_pvalue(observed, exp,
+            scale2[:, window].sum(1)), "ok": signal, "since": ts.run_start(alarm > 0)}
+
+
+def _long_test(counts, cfg: TrendSettings) -> dict:
+    recent = counts[:, -cfg.long_recent_days:]
+    base = counts[:, -cfg.long_recent_days - cfg.long_baseline_days:-cfg.long_recent_days]
+    mean, var = base.mean(1), base.var(1, ddof=1)
+    scale = np.sqrt(np.fmax(np.fmax(var, mean), 1.0))
+    capped_days = np.minimum(recent, (mean + 4 * scale)[:, None])
+    capped = capped_days.sum(1)
+    expected = mean * cfg.long_recent_days
+    p = ts.count_pvalue(capped, expected, np.fmax(var, mean) * cfg.long_recent_days)
+    excess_days = np.clip(capped_days - mean[:, None], 0, None)
+    spike = excess_days.max(1) > cfg.spike_share * np.fmax(excess_days.sum(1), 1e-9)
+    still_up = (capped_days[:, -cfg.recent_days:].mean(1) > cfg.min_growth * mean) & ~spike
+    walk = ts.cusum((recent - mean[:, None]) / scale[:, None], k=cfg.cusum_k)
+    since = counts.shape[1] - cfg.long_recent_days + ts.run_start(walk > 0)
+    return {"observed": capped, "expected": expected, "p": p, "ok": still_up, "since": since}
+
+
+def detect_segment_trends(cases: pd.DataFrame, as_of, cfg: TrendSettings = DEFAULTS) -> pd.DataFrame:
+    """One row per series with its test results; `is_trend` marks the emerging ones."""
+    as_of = pd.Timestamp(as_of).normalize()
+    days = pd.date_range(end=as_of, periods=cfg.history_days, freq="D")
+    keys, counts = daily_matrix(cases, days)
+    expected, variance, is_new = _expectation(keys, counts, days.day_of_week.to_numpy(), cfg)
+    short, long = _short_test(counts, expected, variance, cfg), _long_test(counts, cfg)
+    use_short = short["p"] <= long["p"]
+    pick = {k: np.where(use_short, short[k], long[k]) for k in ("observed", "expected", "p", "since")}
+    p = np.minimum(1.0, 2 * np.minimum(short["p"], long["p"]))
+    out = keys.assign(observed=pick["observed"], expected=pick["expected"], p_value=p,
+                      q_value=ts.benjamini_hochberg(p), is_new=is_new,
+                      window_days=np.where(use_short, cfg.recent_days, cfg.long_recent_days),
+                      since=days[pick["since"].astype(int)].date,
+                      pattern=np.where(is_new, "new", np.where(use_short, "rise", "slow rise")))
+    out["excess"] = out["observed"] - out["expected"]
+    out["growth"] = out["observed"] / np.fmax(out["expected"], 0.5)
+    passes = np.where(use_short, short["ok"], long["ok"])
+    out["is_trend"] = (passes & (out["q_value"] <= cfg.fdr) & (out["excess"] >= cfg.min_excess)
+                       & (out["growth"] >= cfg.min_growth))
+    surprise = np.minimum(-np.log10(np.fmax(p, 1e-300)), 30.0)
+    out["score"] = surprise * out["excess"].clip(lower=0) * (1 + cfg.novelty_bonus * is_new)
+    out["sparkline"] = list(counts[:, -28:].astype(int))
+    return out

@@ -1,0 +1,117 @@
+"""Outbreak-detection statistics for many daily count series at once (rows = series, columns = days).
+
+All functions take a series × days matrix and return matrices of the same shape (or one value per
+series), causal: a day's expectation uses only days at least `guard_days` before it.
+
+- `regression_expected`: ESSENCE-style linear regression over the last `baseline_days` days with
+  intercept, trend and day-of-week terms; the trend is anchored at the baseline's last day (not
+  extrapolated across the guard band, which would swallow the very rise we look for).
+  Because the design depends only on the weekday the window starts on, the fit is 7 linear filters.
+- `ewma_expected`: the fallback for series with too short a history.
+- `cusum`: one-sided CUSUM of standardised residuals (clipped, so a one-day spike cannot alarm).
+- `persistent`: active on at least `need` of the last `of` days.
+- `count_pvalue`: negative-binomial (Poisson when not over-dispersed) upper tail.
+- `benjamini_hochberg`: q-values.
+"""
+from __future__ import annotations
+
+import numpy as np
+from numpy.lib.stride_tricks import sliding_window_view
+from scipy import signal, stats
+
+
+def _design(baseline_days: int, start_weekday: int) -> np.ndarray:
+    """Design matrix of one baseline window: intercept, trend, six weekday dummies."""
+    weekday = (start_weekday + np.arange(baseline_days)) % 7
+    dummies = (weekday[:, None] == np.arange(1, 7)[None, :]).astype(float)
+    return np.column_stack([np.ones(baseline_days), np.arange(baseline_days), dummies])
+
+
+def regression_expected(counts: np.ndarray, weekdays: np.ndarray, *, baseline_days: int = 42,
+                        guard_days: int = 3) -> tuple[np.ndarray, np.ndarray]:
+    """Expected counts and residual variance per series and day (NaN where history is short)."""
+    n_series, n_days = counts.shape
+    expected = np.full(counts.shape, np.nan)
+    variance = np.full(counts.shape, np.nan)
+    if n_days < baseline_days + guard_days + 1:
+        return expected, variance
+    windows = sliding_window_view(counts, baseline_days, axis=1)[:, :n_days - baseline_days - guard_days]
+    targets = np.arange(windows.shape[1]) + baseline_days + guard_days
+    for phase in range(7):
+        picked = np.flatnonzero(weekdays[targets - baseline_days - guard_days] == phase)
+        if not len(picked):
+            continue
+        x = _design(baseline_days, phase)
+        pinv = np.linalg.pinv(x)
+        weekday_of_target = (phase + baseline_days + guard_days) % 7
+        row = np.concatenate([[1.0, baseline_days - 1.0],
+                              (np.arange(1, 7) == weekday_of_target).astype(float)])
+        block = windows[:, picked, :]
+        expected[:, targets[picked]] = block @ (row @ pinv)
+        residual = block - (block @ pinv.T) @ x.T
+        variance[:, targets[picked]] = (residual ** 2).sum(-1) / (baseline_days - x.shape[1])
+    return np.clip(expected, 0, None), variance
+
+
+def ewma_expected(counts: np.ndarray, *, weight: float = 0.2, guard_days: int = 3) -> np.ndarray:
+    """EWMA of each series up to `guard_days` before each day (the first days: NaN)."""
+    smoothed = signal.lfilter([weight], [1, weight - 1], counts, axis=1,
+                              zi=(1 - weight) * counts[:, :1])[0]
+    out = np.full(counts.shape, np.nan)
+    out[:, guard_days + 1:] = smoothed[:, :-guard_days - 1]
+    return out
+
+
+def standardised(counts, expected, variance, *, floor: float = 1.0) -> tuple[np.ndarray, np.ndarray]:
+    """Residuals over a scale that is never below Poisson noise nor `floor` (zero-heavy series)."""
+    scale2 = np.fmax(np.fmax(np.nan_to_num(variance), expected), floor)
+    return np.nan_to_num((counts - expected) / np.sqrt(scale2)), scale2
+
+
+def cusum(z: np.ndarray, *, k: float = 0.5, clip: float = 3.0) -> np.ndarray:
+    """One-sided CUSUM S_t = max(0, S_t-1 + min(z_t, clip) - k) along the days."""
+    z = np.minimum(z, clip) - k
+    out = np.zeros_like(z)
+    running = np.zeros(z.shape[0])
+    for day in range(z.shape[1]):
+        running = np.maximum(0.0, running + z[:, day])
+        out[:, day] = running
+    return out
+
+
+def persistent(active: np.ndarray, *, need: int = 2, of: int = 3) -> np.ndarray:
+    """Whether each day closes a run of `of` days with at least `need` active ones."""
+    counts = signal.lfilter(np.ones(of), [1.0], active.astype(float), axis=1)
+    return counts >= need - 1e-9
+
+
+def count_pvalue(observed, expected, variance) -> np.ndarray:
+    """P(X >= observed) for a count with this mean and variance (NB; Poisson if var <= mean)."""
+    observed, expected = np.asarray(observed, float), np.fmax(np.asarray(expected, float), 1e-3)
+    variance = np.fmax(np.asarray(variance, float), expected)
+    over = variance > expected * 1.01
+    size = np.where(over, expected ** 2 / np.fmax(variance - expected, 1e-9), 1.0)
+    nb = stats.nbinom.sf(observed - 1, size, size / (size + expected))
+    return np.where(over, nb, stats.poisson.sf(observed - 1, expected))
+
+
+def benjamini_hochberg(pvalues: np.ndarray) -> np.ndarray:
+    """Benjamini–Hochberg q-values (same order as the p-values)."""
+    p = np.asarray(pvalues, float)
+    if not len(p):
+        return p
+    order = np.argsort(p)
+    ranked = p[order] * len(p) / np.arange(1, len(p) + 1)
+    q = np.minimum.accumulate(ranked[::-1])[::-1]
+    out = np.empty_like(q)
+    out[order] = np.minimum(q, 1.0)
+    return out
+
+
+def run_start(flags: np.ndarray) -> np.ndarray:
+    """Per series, the index of the first day of the run of True that ends on the last day
+    (the last day itself when that day is False)."""
+    n_days = flags.shape[1]
+    false_positions = np.where(~flags, np.arange(n_days), -1)
+    last_false = false_positions.max(axis=1)
+    return np.minimum(last_false + 1, n_days - 1)

@@ -1,0 +1,121 @@
+"""Trend detection on seeded synthetic cases with known answers, the CLI and the Trends page."""
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from analytics import db, trends, trends_cli, trends_stats
+
+AS_OF = pd.Timestamp("2026-03-30")
+DAYS = pd.date_range(end=AS_OF, periods=130)
+TEXT = {"kk": "Шағым: алдын ала төлем алып жоғалып кетеді.", "ru": "Жалоба: продавец пропадает.",
+        "en": "User reports a seller who disappears."}
+NEW_TERM = "Звоните +7 701 123 45 67, бонус на qazbonus-kz.com"
+
+
+def synthetic_cases(seed: int = 3) -> pd.DataFrame:
+    """Steady segments plus a 21-day ramp (UZ scam, to ×2.5), a one-day spike two days before
+    the end (KG spam, ×8) and a new phrase with a phone number in KZ from day -10."""
+    rng = np.random.default_rng(seed)
+    rows = []
+    for market, category, base in [("KZ", "scam", 30), ("UZ", "scam", 25), ("KG", "spam", 25),
+                                   ("KZ", "spam", 20), ("UZ", "harassment", 15)]:
+        for i, day in enumerate(DAYS):
+            left = len(DAYS) - 1 - i
+            rate = base * (1 + 1.5 * (21 - left) / 21 if (market, category) == ("UZ", "scam")
+                           and left < 21 else 1) * (8 if (market, category, left) == ("KG", "spam", 2) else 1)
+            for _ in range(rng.poisson(rate)):
+                language = rng.choice(["kk", "ru", "en"], p=[0.5, 0.4, 0.1])
+                summary = TEXT[language]
+                if market == "KZ" and left < 10 and language == "ru" and rng.random() < 0.3:
+                    summary += " " + NEW_TERM
+                rows.append((day, market, category, "user_report", language, summary))
+    frame = pd.DataFrame(rows, columns=["created_date", "market", "abuse_category", "source",
+                                        "language", "summary"])
+    return frame.assign(case_id=[f"S-{i:06d}" for i in range(len(frame))],
+                        created_at=frame["created_date"] + pd.Timedelta(hours=12))
+
+
+@pytest.fixture(scope="module")
+def found() -> pd.DataFrame:
+    return trends.detect_trends(synthetic_cases(), AS_OF)
+
+
+def _segments(found):
+    return [t["segment"] for t in found.to_dict("records") if t["kind"] == "segment"]
+
+
+def test_planted_ramp_is_a_trend(found):
+    assert {"market": "UZ", "abuse_category": "scam"} in _segments(found)
+
+
+def test_one_day_spike_is_not_a_trend(found):
+    assert not any(s.get("market") == "KG" for s in _segments(found))
+
+
+def test_new_term_is_one_trend_with_examples(found):
+    terms = found[found["kind"] == "term"]
+    hit = terms[terms["label"].str.contains("qazbonus|бонус|звон", regex=True)]
+    assert len(hit) >= 1
+    row = hit.iloc[0]
+    assert row["languages"] == ["ru"] and row["markets"] == ["KZ"] and len(row["examples"]) >= 1
+    assert row["since"] >= (AS_OF - pd.Timedelta(days=12)).date()
+
+
+def test_nothing_else_is_listed(found):
+    steady = [s for s in _segments(found) if s.get("market") in ("KG",)
+              or s.get("abuse_category") == "harassment"]
+    assert steady == []
+
+
+def test_as_of_is_causal():
+    cases = synthetic_cases()
+    early = trends.detect_trends(cases, AS_OF - pd.Timedelta(days=30))
+    assert not any(s.get("market") == "UZ" for s in _segments(early))
+    assert early[early["kind"] == "term"].empty
+
+
+def test_statistics_align_with_input():
+    counts = np.random.default_rng(0).poisson(10, (4, 80)).astype(float)
+    expected, variance = trends_stats.regression_expected(counts, np.arange(80) % 7)
+    assert expected.shape == counts.shape and np.isnan(expected[:, :45]).all()
+    assert np.allclose(np.nanmean(expected), 10, atol=1.0)
+    q = trends_stats.benjamini_hochberg(np.array([0.01, 0.04, 0.03, 0.5]))
+    assert np.allclose(q, [0.04, 0.16 / 3, 0.16 / 3, 0.5])
+
+
+def test_cli_json_masks_phone_numbers(tmp_path, capsys):
+    path = tmp_path / "trends.duckdb"
+    frame = synthetic_cases().assign(created_date=lambda f: f["created_date"].dt.date)
+    with db.writer(path) as con:
+        con.register("incoming", frame)
+        con.execute("insert into cases by name select * from incoming")
+    assert trends_cli.main(["--db", str(path), "--as-of", "2026-03-30", "--format", "json"]) == 0
+    out = capsys.readouterr().out
+    records = json.loads(out)
+    assert records[0]["rank"] == 1 and {"kind", "language", "since", "observed", "expected",
+                                        "score", "examples"} <= set(records[0])
+    assert "701" not in out and "123 45" not in out
+    assert any("phone ***67" in r["label"] or "phone ***67" in " ".join(r["related_terms"])
+               for r in records if r["kind"] == "term")
+
+
+def test_trends_page_shows_planted_wording_with_examples(app_db):
+    from streamlit.testing.v1 import AppTest
+
+    from analytics import settings
+
+    at = AppTest.from_file(str(settings.ROOT / "app.py"), default_timeout=30)
+    at.run(timeout=60)
+    assert "Emerging trends" in [s.value for s in at.subheader]
+    at.switch_page("app_pages/trends.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    table = next(d.value for d in at.dataframe if "label" in d.value.columns)
+    labels = " ".join(table["label"])
+    assert "qazpay-bonus.kz" in labels or "#тегінбонус" in labels
+    assert table["examples"].str.len().gt(0).all()
+    at.multiselect(key="trends_languages").set_value(["en"]).run()
+    assert not at.exception

@@ -66,7 +66,7 @@ def _daily_counts(incidence, cases, as_of, cfg: TrendSettings):
 def _expected_from(incidence, cases, day, inside, terms, base: tuple[int, int], cfg) -> np.ndarray:
     """Days × terms counts the day's category × language mix predicts from the `base` days."""
     mix = cases["abuse_category"].astype("str") + "|" + cases["language"].astype("str")
-    mix_code, mix_names = pd.factorize(mix)
+    mix_code, mix_names = pd.factorize(mix, use_na_sentinel=False)  # no language: a mix of its own
     rows = np.flatnonzero(inside & (day >= base[0]) & (day < base[1]))
     share = _share(incidence, mix_code, len(mix_names), rows, terms, cfg)
     daily_mix = np.zeros((cfg.history_days, len(mix_names)))

@@ -13,6 +13,7 @@ COMMANDS = {
     "demo": ("analytics.demo", "Generate the seeded demo data set and load it into the database."),
     "ingest": ("analytics.ingest.cli", "Load case or review exports into the database."),
     "calendars": ("analytics.calendars_cli", "Rewrite data/calendars.toml (zones and holidays)."),
+    "vendors": ("analytics.vendors_cli", "Vendor scorecard against targets, and what needs attention."),
     "spikes": ("analytics.spike_cli", "List spike events (seasonal, causal) per segment."),
     "trends": ("analytics.trends_cli", "Emerging trends (rising segments, new wording) as of a day."),
 }

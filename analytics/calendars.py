@@ -3,11 +3,14 @@
 A day is a day in the market's own zone: counts, weekday seasonality and holidays are bucketed
 by market-local date. `python -m analytics calendars` rewrites the TOML, filling the holidays
 from the `holidays` package; edit the market table below (or the TOML) to add a market.
+Working days and hours (local wall-clock time) make SLA clocks run in business time
+(docs/vendors.md); a market without them works around the clock, in calendar time.
 Markets that are not in the file (a subdivision code such as US-NY or a plain label) fall back
 to their country's entry when the code starts with one, and to UTC otherwise.
 """
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import tomllib
 from dataclasses import dataclass
@@ -56,6 +59,12 @@ MARKETS: dict[str, tuple[str, str, tuple[str, ...]]] = {
     "KR": ("Asia/Seoul", "East Asia", ("ko",)),
     "AU": ("Australia/Sydney", "Oceania", ("en",)),
 }
+WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+WORKING_DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri")
+# Markets whose weekend is Friday and Saturday.
+WORKING_DAYS_BY_MARKET = {"SA": ("Sun", "Mon", "Tue", "Wed", "Thu"),
+                          "EG": ("Sun", "Mon", "Tue", "Wed", "Thu")}
+WORKING_HOURS = ("09:00", "18:00")
 
 
 @dataclass(frozen=True)
@@ -65,6 +74,8 @@ class MarketCalendar:
     region: str | None
     languages: tuple[str, ...]
     holidays: frozenset[dt.date]
+    working_days: tuple[str, ...] = ()         # "Mon".."Sun"; empty: around the clock
+    working_hours: tuple[str, str] | None = None  # local ("09:00", "18:00")
 
 
 def build_calendars_toml(years=HOLIDAY_YEARS) -> str:
@@ -73,13 +84,21 @@ def build_calendars_toml(years=HOLIDAY_YEARS) -> str:
 
     lines = ["# Per-market calendars. Regenerate with `python -m analytics calendars`.",
              "# time_zone: IANA zone of market-local days; holidays: public holidays (ISO dates).",
+             "# working_days, working_hours: local business hours for SLA clocks; leave both out",
+             "# for a market that works around the clock (calendar time).",
              ""]
     for code, (zone, region, languages) in MARKETS.items():
         days = sorted(holidays_pkg.country_holidays(code, years=list(years)).keys())
         lines += [f"[markets.{code}]", f'time_zone = "{zone}"', f'region = "{region}"',
                   "languages = [" + ", ".join(f'"{x}"' for x in languages) + "]",
+                  "working_days = " + _toml_list(WORKING_DAYS_BY_MARKET.get(code, WORKING_DAYS)),
+                  "working_hours = " + _toml_list(WORKING_HOURS),
                   "holidays = [" + ", ".join(f'"{d.isoformat()}"' for d in days) + "]", ""]
     return "\n".join(lines)
+
+
+def _toml_list(values) -> str:
+    return "[" + ", ".join(f'"{x}"' for x in values) + "]"
 
 
 @lru_cache(maxsize=4)
@@ -88,7 +107,9 @@ def load_calendars(path: Path = CALENDARS_PATH) -> dict[str, MarketCalendar]:
     raw = tomllib.loads(Path(path).read_text(encoding="utf-8"))["markets"]
     return {code: MarketCalendar(code, entry["time_zone"], entry.get("region"),
                                  tuple(entry.get("languages", ())),
-                                 frozenset(dt.date.fromisoformat(d) for d in entry.get("holidays", ())))
+                                 frozenset(dt.date.fromisoformat(d) for d in entry.get("holidays", ())),
+                                 tuple(entry.get("working_days", ())),
+                                 tuple(entry["working_hours"]) if entry.get("working_hours") else None)
             for code, entry in raw.items()}
 
 
@@ -100,8 +121,7 @@ def calendar_for(market: str | None, default_zone: str = "UTC") -> MarketCalenda
         return calendars[code]
     country = code.split("-")[0]
     if country in calendars:
-        base = calendars[country]
-        return MarketCalendar(market, base.time_zone, base.region, base.languages, base.holidays)
+        return dataclasses.replace(calendars[country], market=market)
     return MarketCalendar(market or "", default_zone, None, (), frozenset())
 
 
@@ -144,3 +164,15 @@ def is_holiday(market: str, dates: pd.Series) -> np.ndarray:
     """Boolean array: which of `dates` are public holidays in `market`."""
     days = calendar_for(market).holidays
     return np.array([d in days for d in pd.to_datetime(dates).dt.date], dtype=bool)
+
+
+def working_hours_table() -> pd.DataFrame:
+    """One row per market and working weekday: market, weekday (ISO 1 = Monday), start_time,
+    end_time (local wall clock). Markets without working hours have no rows (calendar time)."""
+    rows = [(code, WEEKDAYS.index(day) + 1, *cal.working_hours)
+            for code, cal in load_calendars().items() if cal.working_hours
+            for day in cal.working_days]
+    frame = pd.DataFrame(rows, columns=["market", "weekday", "start_time", "end_time"])
+    for column in ("start_time", "end_time"):
+        frame[column] = pd.to_datetime(frame[column], format="%H:%M").dt.time
+    return frame

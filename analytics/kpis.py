@@ -22,7 +22,7 @@ class KPI:
     source: str                    # "marts/<file>.<column>"
     cohort: str                    # created date | resolved date | as of | decided date
     aggregation: str               # count | median | p90 | ratio | mean
-    time_basis: str = "calendar"   # business-time SLA comes later; every KPI is calendar time
+    time_basis: str = "calendar"   # calendar | business (business hours where a calendar applies)
 
     @property
     def mart(self) -> str:
@@ -88,6 +88,51 @@ KPIS: dict[str, KPI] = {k.name: k for k in (
     KPI("qa_score_mean", "QA score (mean)",
         "Mean QA score (0-100) over scored reviews decided in the period.",
         "score", True, "marts/vendor_daily.qa_score_mean", "decided date", "mean"),
+    # The Vendors page (docs/vendors.md): business time where the market has a working calendar.
+    KPI("decisions_per_day", "Decisions per day",
+        "Review decisions / days of the period, up to the last day complete in every market.",
+        "per_day", None, "marts/vendor_period_kpis.decisions_per_day", "decided date", "mean"),
+    KPI("vendor_sla_attainment_pct", "SLA attainment (business time)",
+        f"Met / (met + breached) over {_RESOLVED}; exported flag, else exported due time, else "
+        "the policy hours counted in business hours where the market has a calendar.",
+        "pct", True, "marts/vendor_period_kpis.sla_attainment_pct", "resolved date", "ratio",
+        "business"),
+    KPI("vendor_first_response_median_s", "First response (median, business time)",
+        f"Median time from creation to first response over {_CREATED}, in business hours "
+        "where the market has a working calendar (calendar time otherwise).",
+        "seconds", False, "marts/vendor_period_kpis.first_response_median_s", "created date",
+        "median", "business"),
+    KPI("vendor_resolution_median_s", "Resolution time (median, business time)",
+        f"Median time from creation to resolution over {_RESOLVED}, in business hours where "
+        "the market has a working calendar (calendar time otherwise).",
+        "seconds", False, "marts/vendor_period_kpis.resolution_median_s", "resolved date",
+        "median", "business"),
+    KPI("reopen_rate_pct", "Reopen rate",
+        f"Cases reopened at least once / resolved, over {_RESOLVED}.",
+        "pct", False, "marts/vendor_period_kpis.reopen_rate_pct", "resolved date", "ratio"),
+    KPI("vendor_overturn_rate_pct", "Appeal overturn rate",
+        "Overturned / decided appeals (upheld or overturned) of the vendor's own decisions, "
+        f"over {_RESOLVED}.",
+        "pct", False, "marts/vendor_period_kpis.overturn_rate_pct", "resolved date", "ratio"),
+    KPI("vendor_open_breached", "Open and breached (business time)",
+        "The vendor's open cases at the as-of time whose SLA due time (business hours where a "
+        "calendar applies) has passed.",
+        "count", False, "marts/vendor_backlog_as_of.open_breached", "as of", "count", "business"),
+    KPI("vendor_at_risk", "At risk (business time)",
+        "The vendor's open cases at the as-of time, not yet breached, due within the at-risk "
+        "horizon in business hours (data/vendor_targets.toml, default 4).",
+        "count", False, "marts/vendor_backlog_as_of.at_risk", "as of", "count", "business"),
+    KPI("handle_time_vs_expected_pct", "Handle time vs case mix",
+        "Mean handle time / the mean all vendors take on the same mix of priority, category, "
+        "source, market and language, in % (above 100 is slower than the mix explains).",
+        "pct", False, "marts/vendor_mix_adjusted.handle_time_vs_expected_pct", "decided date",
+        "ratio"),
+    KPI("sla_attainment_vs_expected_pct", "SLA attainment vs case mix",
+        "SLA attainment / the attainment all vendors reach on the same mix of priority, "
+        "category, source, market and language, in % (below 100 misses more than the mix "
+        "explains).",
+        "pct", True, "marts/vendor_mix_adjusted.sla_attainment_vs_expected_pct", "resolved date",
+        "ratio", "business"),
 )}
 
 

@@ -22,10 +22,12 @@ def sla_policy_table(path: Path = SLA_POLICIES_PATH) -> pd.DataFrame:
 
 
 def sync_reference_tables(con: duckdb.DuckDBPyConnection) -> None:
-    """Replace the markets, market_holidays and sla_policies tables with the config files' content."""
+    """Replace the markets, market_holidays, sla_policies and market_working_hours tables with the
+    config files' content."""
     for table, frame in (("markets", calendars.market_table()),
                          ("market_holidays", calendars.holiday_table()),
-                         ("sla_policies", sla_policy_table())):
+                         ("sla_policies", sla_policy_table()),
+                         ("market_working_hours", calendars.working_hours_table())):
         con.register("reference_frame", frame)
         con.execute(f"delete from {table}")  # table names come from the fixed tuple above
         con.execute(f"insert into {table} by name select * from reference_frame")

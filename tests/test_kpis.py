@@ -33,7 +33,7 @@ def test_registry_entry_is_well_formed(name):
     assert kpi.unit in ("count", "pct", "seconds", "per_day", "score")
     assert kpi.cohort in ("created date", "resolved date", "as of", "decided date")
     assert kpi.aggregation in ("count", "median", "p90", "ratio", "mean")
-    assert kpi.time_basis == "calendar"
+    assert kpi.time_basis in ("calendar", "business")
     assert kpi.higher_is_better in (True, False, None)
     assert kpi.definition.endswith(".") and kpi.definition.count(". ") == 0  # one sentence
     assert (db.SQL_DIR / f"{kpi.mart}.sql").exists()

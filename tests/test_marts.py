@@ -38,6 +38,7 @@ DEFAULT_PARAMS = {
     "appeals": ALL,
     "vendor_daily": dict(start_date=None, end_date=None, markets=None, vendors=None),
     "cases_drilldown": ALL | dict(search=None, vendors=None, limit=None),
+    "trend_cases": dict(start_date=None, end_date=None),
     "data_freshness": {},
     "ingest_history": {},
     "rejected_rows": dict(ingest_id=None, limit=None),
@@ -48,7 +49,10 @@ DEFAULT_PARAMS = {
     "spike_examples": dict(market=None, category=None, source=None, start_date=EVER[0],
                            end_date=EVER[1], limit=10),
     "spike_triage": {},
-    "trend_cases": dict(start_date=None, end_date=None),
+    "vendor_period_kpis": dict(period="week", markets=None),
+    "vendor_mix_adjusted": dict(period="month", markets=None),
+    "vendor_backlog_as_of": dict(as_of=None, at_risk_hours=None, markets=None),
+    "vendor_reviewers": dict(vendors=None, start_date=None, end_date=None, markets=None),
 }
 MART_FILES = sorted(p.stem for p in (db.SQL_DIR / "marts").glob("*.sql"))
 

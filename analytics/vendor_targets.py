@@ -1,0 +1,93 @@
+"""Vendor targets (data/vendor_targets.toml) and the red/amber/green status against them.
+
+A target belongs to a KPI of the registry and optionally to a vendor and a queue; the most
+specific one wins (vendor and queue, vendor, queue, default). Status compares a value with its
+target in the KPI's good direction: met is green, a miss within the amber band (a share of the
+target) is amber, a bigger miss is red; no value or no target is "none".
+"""
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from analytics import kpis, settings
+
+TARGETS_PATH = settings.ROOT / "data" / "vendor_targets.toml"
+STATUSES = ("red", "amber", "green", "none")
+ANY = "*"
+
+
+@dataclass(frozen=True)
+class Targets:
+    amber_band_pct: float
+    at_risk_hours: float
+    rows: pd.DataFrame       # vendor, queue, kpi, target ("*" = any vendor / queue)
+
+
+def load_targets(path: Path = TARGETS_PATH) -> Targets:
+    """The targets file as rows, defaults included as vendor = queue = "*"; checked up front."""
+    raw = tomllib.loads(Path(path).read_text(encoding="utf-8"))
+    rows = [(ANY, ANY, name, float(value)) for name, value in raw.get("defaults", {}).items()]
+    rows += [(t.get("vendor", ANY), t.get("queue", ANY), t["kpi"], float(t["value"]))
+             for t in raw.get("target", [])]
+    unknown = sorted({kpi for _, _, kpi, _ in rows} - set(kpis.KPIS))
+    if unknown:
+        raise ValueError(f"{path}: unknown KPI name(s) {unknown}; see analytics/kpis.py")
+    band = float(raw.get("amber_band_pct", 5.0))
+    if band < 0:
+        raise ValueError(f"{path}: amber_band_pct must be >= 0, got {band}")
+    frame = pd.DataFrame(rows, columns=["vendor", "queue", "kpi", "target"])
+    return Targets(band, float(raw.get("at_risk_hours", 4.0)), frame)
+
+
+def attach_targets(frame: pd.DataFrame, targets: Targets) -> pd.DataFrame:
+    """`frame` (vendor, queue, kpi; queue null = all queues) with the `target` that applies.
+
+    >>> t = Targets(5.0, 4.0, pd.DataFrame({"vendor": ["*", "V", "*"], "queue": ["*", "*", "q"],
+    ...     "kpi": ["qa_accuracy_pct"] * 3, "target": [90.0, 95.0, 80.0]}))
+    >>> f = pd.DataFrame({"vendor": ["V", "W", "W"], "queue": [None, "q", None],
+    ...                   "kpi": ["qa_accuracy_pct"] * 3})
+    >>> attach_targets(f, t)["target"].tolist()
+    [95.0, 80.0, 90.0]
+    """
+    out = frame.copy()
+    target = np.full(len(out), np.nan)
+    queue = out["queue"].astype(object).where(out["queue"].notna(), ANY)
+    # least specific first, so that each more specific level overwrites it
+    for by_vendor, by_queue in ((False, False), (False, True), (True, False), (True, True)):
+        level = targets.rows[((targets.rows["vendor"] != ANY) == by_vendor)
+                             & ((targets.rows["queue"] != ANY) == by_queue)]
+        keys = pd.DataFrame({"vendor": out["vendor"].astype(object) if by_vendor else ANY,
+                             "queue": queue if by_queue else ANY, "kpi": out["kpi"].astype(object)})
+        found = keys.merge(level, on=["vendor", "queue", "kpi"], how="left")["target"].to_numpy()
+        target = np.where(np.isnan(found), target, found)   # a left merge keeps the row order
+    out["target"] = target
+    return out
+
+
+def shortfall_pct(value, target, higher_is_better) -> np.ndarray:
+    """How far each value misses its target, in % of the target (<= 0: met; NaN: unknown).
+
+    >>> shortfall_pct(np.array([85.5, 95.0, 600.0]), np.array([90.0, 90.0, 480.0]),
+    ...               np.array([True, True, False])).round(1).tolist()
+    [5.0, -5.6, 25.0]
+    """
+    value, target = np.asarray(value, dtype=float), np.asarray(target, dtype=float)
+    sign = np.where(np.asarray(higher_is_better, dtype=bool), 1.0, -1.0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return sign * (target - value) / np.abs(target) * 100.0
+
+
+def status(value, target, higher_is_better, amber_band_pct: float) -> np.ndarray:
+    """red / amber / green per value; "none" without a value or a target.
+
+    >>> status([90.0, 86.0, 85.0, None], [90.0] * 4, [True] * 4, 5.0).tolist()
+    ['green', 'amber', 'red', 'none']
+    """
+    miss = shortfall_pct(np.array(value, dtype=float), target, higher_is_better)
+    return np.select([np.isnan(miss), miss <= 0, miss <= amber_band_pct],
+                     ["none", "green", "amber"], "red")

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import hashlib
 import os
 import re
 import shutil
@@ -71,6 +72,41 @@ def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
     for folder in ("schema", "staging"):
         for path in sorted((SQL_DIR / folder).glob("*.sql")):
             con.execute(path.read_text(encoding="utf-8"))
+
+
+def schema_fingerprint() -> str:
+    """A hash of everything a writer applies: schema, staging views and reference config."""
+    digest = hashlib.sha256()
+    files = [*sorted((SQL_DIR / "schema").glob("*.sql")), *sorted((SQL_DIR / "staging").glob("*.sql")),
+             *reference.CONFIG_FILES]
+    for path in files:
+        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
+
+
+def _stored_fingerprint(con: duckdb.DuckDBPyConnection) -> str | None:
+    try:
+        row = con.execute("select value from schema_meta where key = 'schema_fingerprint'").fetchone()
+    except duckdb.CatalogException:  # written before schema_meta existed
+        return None
+    return row[0] if row else None
+
+
+def refresh_if_stale(path: Path | None = None, *, on_wait=None) -> bool:
+    """Re-apply schema, views and reference tables if the file was written by other code.
+
+    Readers cannot create views, so after an upgrade (a new staging view, a changed calendar) the
+    first caller does one empty write. Returns whether it did. A missing file is left alone.
+    """
+    path = Path(path or settings.db_path())
+    if not path.exists():
+        return False
+    with reader(path) as con:
+        if _stored_fingerprint(con) == schema_fingerprint():
+            return False
+    with writer(path, on_wait=on_wait):
+        pass
+    return True
 
 
 def data_version(path: Path | None = None) -> tuple[str, int, int]:
@@ -147,6 +183,8 @@ def writer(path: Path | None = None, *, timeout_s: float | None = None,
         try:
             ensure_schema(con)
             reference.sync_reference_tables(con)
+            con.execute("insert or replace into schema_meta values ('schema_fingerprint', ?)",
+                        [schema_fingerprint()])
             yield con
             con.execute("checkpoint")
             con.close()

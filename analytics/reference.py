@@ -13,6 +13,7 @@ import pandas as pd
 from analytics import calendars, settings
 
 SLA_POLICIES_PATH = settings.ROOT / "data" / "sla_policies.toml"
+CONFIG_FILES = (calendars.CALENDARS_PATH, SLA_POLICIES_PATH)  # what the tables below are made of
 
 
 def sla_policy_table(path: Path = SLA_POLICIES_PATH) -> pd.DataFrame:

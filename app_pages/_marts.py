@@ -113,6 +113,8 @@ def ensure_demo() -> None:
     """
     path = db_path()
     if has_cases(path):
+        if db.refresh_if_stale(path):  # the checkout moved on: new views or reference config
+            st.cache_data.clear()
         return
     with _DEMO_LOCK:
         st.cache_data.clear()

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from analytics import db, settings
+from analytics import db, reference, settings
 
 ROOT = settings.ROOT
 
@@ -130,3 +130,24 @@ def test_data_version_changes_when_a_writer_lands(db_file):
     _insert_cases(db_file, ["d"])
     assert db.data_version(db_file) != before
     assert db.data_version(db_file.parent / "missing.duckdb")[1:] == (0, 0)
+
+
+def test_a_database_written_by_older_code_is_refreshed_once(db_file):
+    with db.writer(db_file) as con:  # as if written before stg_cases existed
+        con.execute("drop view stg_cases")
+        con.execute("update schema_meta set value = 'older code' where key = 'schema_fingerprint'")
+    with db.reader(db_file) as con:
+        with pytest.raises(Exception, match="stg_cases"):
+            con.execute("select count(*) from stg_cases").fetchone()
+    assert db.refresh_if_stale(db_file) is True
+    assert db.refresh_if_stale(db_file) is False  # now current: no write at all
+    with db.reader(db_file) as con:
+        assert con.execute("select count(*) from stg_cases").fetchone()[0] == 3
+
+
+def test_the_fingerprint_covers_reference_config(monkeypatch, tmp_path):
+    before = db.schema_fingerprint()
+    policies = tmp_path / "sla_policies.toml"
+    policies.write_text(reference.SLA_POLICIES_PATH.read_text() + "\n# changed\n")
+    monkeypatch.setattr(reference, "CONFIG_FILES", (reference.CONFIG_FILES[0], policies))
+    assert db.schema_fingerprint() != before

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from app_pages import _marts, _filters
+from app_pages import _access, _marts, _filters
 
 PAGES = [
     st.Page("app_pages/overview.py", title="Overview", icon=":material/dashboard:", default=True),
@@ -20,13 +20,16 @@ PAGES = [
     st.Page("app_pages/vendors.py", title="Vendors", icon=":material/groups:"),
     st.Page("app_pages/cases.py", title="Cases", icon=":material/table_rows:"),
     st.Page("app_pages/data.py", title="Data", icon=":material/upload_file:"),
+    st.Page("app_pages/alerts.py", title="Alerts", icon=":material/notifications:"),
+    st.Page("app_pages/snapshots.py", title="Snapshots", icon=":material/photo_camera:"),
 ]
 
 
 def run() -> None:
     st.set_page_config(page_title="Escalation Radar", page_icon=":material/radar:",
                        layout="wide")
-    page = st.navigation(PAGES)
+    _access.require_sign_in()  # off by default; partners never get the pages with cases
+    page = st.navigation(_access.visible(PAGES))
     try:
         _marts.ensure_demo()
         st.session_state["filters"] = _filters.sidebar_filters()

@@ -74,11 +74,21 @@ def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
             con.execute(path.read_text(encoding="utf-8"))
 
 
+def build_derived(con: duckdb.DuckDBPyConnection) -> None:
+    """Rebuild the derived tables (`sql/derived/`, sorted) from the data as it now stands.
+
+    Every writer runs this last, so what is costly to compute per case (the business-time SLA
+    clock) is computed once per write instead of by every mart on every cache miss."""
+    for path in sorted((SQL_DIR / "derived").glob("*.sql")):
+        con.execute(path.read_text(encoding="utf-8"))
+
+
 def schema_fingerprint() -> str:
-    """A hash of everything a writer applies: schema, staging views and reference config."""
+    """A hash of everything a writer applies: schema, staging views, derived tables, reference
+    config."""
     digest = hashlib.sha256()
-    files = [*sorted((SQL_DIR / "schema").glob("*.sql")), *sorted((SQL_DIR / "staging").glob("*.sql")),
-             *reference.CONFIG_FILES]
+    files = [*(path for folder in ("schema", "staging", "derived")
+               for path in sorted((SQL_DIR / folder).glob("*.sql"))), *reference.CONFIG_FILES]
     for path in files:
         digest.update(path.name.encode() + b"\0" + path.read_bytes())
     return digest.hexdigest()
@@ -176,7 +186,9 @@ def writer(path: Path | None = None, *, timeout_s: float | None = None,
     with _writer_lock(path, timeout_s, on_wait):
         scratch = path.with_name(f"{path.name}.writing-{os.getpid()}")
         for stale in path.parent.glob(f"{path.name}.writing-*"):
-            stale.unlink()  # left by a writer that was killed; we hold the lock, so it is dead
+            # left by a writer that was killed (its file, WAL or spill folder); we hold the
+            # lock, so that writer is dead
+            shutil.rmtree(stale, ignore_errors=True) if stale.is_dir() else stale.unlink()
         if path.exists():
             shutil.copyfile(path, scratch)
         con = duckdb.connect(str(scratch))
@@ -186,6 +198,7 @@ def writer(path: Path | None = None, *, timeout_s: float | None = None,
             con.execute("insert or replace into schema_meta values ('schema_fingerprint', ?)",
                         [schema_fingerprint()])
             yield con
+            build_derived(con)
             con.execute("checkpoint")
             con.close()
             _fsync(scratch)

@@ -43,17 +43,20 @@ KPIS: dict[str, KPI] = {k.name: k for k in (
         "count", True, "marts/kpi_summary.resolved_cases", "resolved date", "count"),
     KPI("sla_attainment_pct", "SLA attainment",
         f"Met / (met + breached) over {_RESOLVED}; the verdict is the exported SLA flag, "
-        "else the exported due time, else the SLA policy for source and priority (calendar hours).",
+        "else the exported due time, else the SLA policy for source and priority counted in "
+        "calendar hours (round the clock; the Vendors page's SLA attainment (business time) counts "
+        "working hours only, so the two can differ).",
         "pct", True, "marts/kpi_summary.sla_attainment_pct", "resolved date", "ratio"),
     KPI("open_backlog", "Open backlog",
         "Cases created on or before the as-of time and not yet resolved at it.",
         "count", False, "marts/kpi_summary.open_backlog", "as of", "count"),
     KPI("open_breached", "Open and breached",
-        "Open cases at the as-of time whose SLA due time has already passed.",
+        "Open cases at the as-of time whose SLA due time (policy hours counted in calendar "
+        "time) has already passed.",
         "count", False, "marts/kpi_summary.open_breached", "as of", "count"),
     KPI("at_risk", "At risk",
-        "Open cases at the as-of time, not yet breached, whose SLA falls due within the "
-        "at-risk horizon (hours).",
+        "Open cases at the as-of time, not yet breached, whose SLA (calendar time) falls due "
+        "within the at-risk horizon (calendar hours).",
         "count", False, "marts/sla_attainment.at_risk", "as of", "count"),
     KPI("first_response_median_s", "First response (median)",
         f"Median calendar time from creation to first response over {_CREATED} that have one.",

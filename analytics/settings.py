@@ -28,6 +28,12 @@ SETTINGS: tuple[Setting, ...] = (
             "How long a writer (ingest, demo) waits for another writer before giving up."),
     Setting("ESCALATION_RADAR_MAX_UPLOAD_MB", "200",
             "Largest file the Data page accepts for upload."),
+    Setting("ESCALATION_RADAR_BASE_URL", "http://localhost:8501",
+            "The app's address as people reach it; alert digests link to views under it."),
+    Setting("ESCALATION_RADAR_MIN_CELL", "10",
+            "Snapshots publish counts below this as '<N', with complementary suppression."),
+    Setting("ESCALATION_RADAR_ACCESS_FILE", str(ROOT / "data" / "access.toml"),
+            "Sign-in and roles (specialist, manager, partner); sign-in is off by default."),
 )
 _BY_NAME = {s.name: s for s in SETTINGS}
 

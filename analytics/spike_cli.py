@@ -44,6 +44,7 @@ def main(argv: list[str] | None = None) -> int:
     if not path.exists():
         print(f"no database at {path}", file=sys.stderr)
         return 1
+    db.refresh_if_stale(path)  # a file from older code lacks newer views
     with db.reader(path) as con:
         _, events = spike_db.detect(con, grain=args.grain, since=args.since, until=args.until,
                                     market=args.market)

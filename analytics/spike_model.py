@@ -9,7 +9,9 @@ band first (a Huber-style robust update: one wild bucket moves them by a bounded
 The p-value comes from a negative binomial with mean `expected` and an overdispersion that is
 learnt the same robust way; its floors (`min_expected`, `min_dispersion`) keep all-zero and
 constant series from flooding (a Poisson floor, never a zero MAD). `family="gaussian"` swaps in
-a normal model for continuous values (the NAB benchmark), with a relative scale floor.
+a normal model for continuous values, with a relative scale floor; `scoring="likelihood"` swaps
+the p-value score for Numenta's anomaly likelihood (analytics/spike_likelihood.py), the mode the
+NAB benchmark runs.
 """
 from __future__ import annotations
 
@@ -18,9 +20,12 @@ from dataclasses import dataclass, fields
 import numpy as np
 from scipy import special, stats
 
+from analytics import spike_likelihood
+
 DIRECTIONS = ("up", "down", "both")
 FAMILIES = ("negbin", "gaussian")
-PRIOR_BUCKETS = 2
+SCORINGS = ("p_value", "likelihood")
+PRIOR_BUCKETS = 1
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -43,12 +48,19 @@ class SpikeSettings:
     family: str = "negbin"         # negbin (counts) | gaussian (continuous values)
     min_rel_sd: float = 0.01       # gaussian: sd floor relative to |level|
     score_scale: float = 10.0      # score = min(1, -log10(p) / score_scale)
+    scoring: str = "p_value"       # p_value | likelihood (continuous values; see spike_likelihood)
+    likelihood_short: int = 5      # likelihood: buckets averaged into the recent error ...
+    likelihood_history: int = 8640  # ... compared with this many earlier buckets' averages
+    likelihood_threshold: float = 0.5  # likelihood: is_anomaly = score >= this (tail <= 1e-5)
+    alert_gap: int = 0             # likelihood: a score counts only if it beats the last alert_gap
 
     def __post_init__(self):
         if self.direction not in DIRECTIONS:
             raise ValueError(f"direction must be one of {DIRECTIONS}, not {self.direction!r}")
         if self.family not in FAMILIES:
             raise ValueError(f"family must be one of {FAMILIES}, not {self.family!r}")
+        if self.scoring not in SCORINGS:
+            raise ValueError(f"scoring must be one of {SCORINGS}, not {self.scoring!r}")
         if not 0 < self.alpha < 1 or self.min_ratio < 1 or self.halflife <= 0:
             raise ValueError("need 0 < alpha < 1, min_ratio >= 1 and halflife > 0")
 
@@ -115,7 +127,17 @@ def score_matrix(values: np.ndarray, *, phases: np.ndarray | None = None,
                                0.0, 1.0)
     out["score"] = np.where(np.isnan(out["score"]), 0.0, out["score"])
     out["is_anomaly"] = flags
-    return out
+    return _likelihood(values, out, settings) if settings.scoring == "likelihood" else out
+
+
+def _likelihood(values: np.ndarray, out: dict, cfg: SpikeSettings) -> dict:
+    """Replace score and flags by the anomaly likelihood; expected and band stay the model's."""
+    score = spike_likelihood.anomaly_likelihood(values, direction=cfg.direction,
+                                                short=cfg.likelihood_short,
+                                                history=cfg.likelihood_history)
+    score = spike_likelihood.first_alerts(score, cfg.alert_gap)
+    return out | {"score": score, "is_anomaly": score >= cfg.likelihood_threshold,
+                  "p_value": 10.0 ** (-10.0 * score)}
 
 
 class _State:
@@ -167,9 +189,12 @@ class _State:
         self.level = np.where(fresh, y, self.level)
         sd = np.sqrt(var)
         clipped = np.clip(y, mu - cfg.clip_sd * sd, mu + cfg.clip_sd * sd)
-        clipped = np.where(fresh | (self.seen < 2), y, clipped)  # nothing to clip against yet
-        w = np.maximum(1.0 / (self.seen + 1), self.w_level)
         seen_phase = self.phase_seen[self.rows, phase]
+        # nothing to clip against yet: neither a level, nor (the phase's first few buckets, all
+        # in the warm-up) a factor — clipping a weekend to a weekday band kept it weeks too high
+        settled = (self.seen >= 2) & (seen_phase >= PRIOR_BUCKETS + 1)
+        clipped = np.where(fresh | ~settled, y, clipped)
+        w = np.maximum(1.0 / (self.seen + 1), self.w_level)
         # the factor starts at 1 with the weight of PRIOR_BUCKETS observations: a phase seen
         # twice with low counts should not swing the expected value to 0
         ws = np.maximum(1.0 / (seen_phase + 1 + PRIOR_BUCKETS), self.w_season)
@@ -189,7 +214,7 @@ class _State:
         self.phase_seen[self.rows, phase] = seen_phase + ok
         # the spread is learnt only once the level has settled: residuals against the first
         # few buckets' guesses would inflate it for weeks
-        start = max(3, cfg.warmup // 2)
+        start = max(3, cfg.warmup)
         ws_spread = np.maximum(1.0 / np.maximum(self.seen - start + 1, 1), self.w_spread)
         spread = np.where(np.isnan(self.spread), obs, self.spread + ws_spread * (obs - self.spread))
         self.spread = np.where(ok & (self.seen >= start), spread, self.spread)

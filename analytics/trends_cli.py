@@ -47,6 +47,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--format", choices=("table", "json", "csv"), default="table")
     parser.add_argument("--limit", type=int, default=20, help="show the top N (default 20)")
     args = parser.parse_args(argv)
+    db.refresh_if_stale(args.db or settings.db_path())  # a file from older code lacks newer views
     with db.reader(args.db or settings.db_path()) as con:
         as_of = args.as_of or trends.default_as_of(con)
         if as_of is None:

@@ -55,18 +55,23 @@ def attach_targets(frame: pd.DataFrame, targets: Targets) -> pd.DataFrame:
     [95.0, 80.0, 90.0]
     """
     out = frame.copy()
-    target = np.full(len(out), np.nan)
-    queue = out["queue"].astype(object).where(out["queue"].notna(), ANY)
-    # least specific first, so that each more specific level overwrites it
-    for by_vendor, by_queue in ((False, False), (False, True), (True, False), (True, True)):
-        level = targets.rows[((targets.rows["vendor"] != ANY) == by_vendor)
-                             & ((targets.rows["queue"] != ANY) == by_queue)]
-        keys = pd.DataFrame({"vendor": out["vendor"].astype(object) if by_vendor else ANY,
-                             "queue": queue if by_queue else ANY, "kpi": out["kpi"].astype(object)})
-        found = keys.merge(level, on=["vendor", "queue", "kpi"], how="left")["target"].to_numpy()
-        target = np.where(np.isnan(found), target, found)   # a left merge keeps the row order
-    out["target"] = target
+    keys = pd.DataFrame({"vendor": out["vendor"].astype(object),
+                         "queue": out["queue"].astype(object).where(out["queue"].notna(), ANY),
+                         "kpi": out["kpi"].astype(object)})
+    # a history repeats each vendor, queue and KPI once per period: look each one up once
+    combos = keys.drop_duplicates()
+    codes = keys.groupby(["vendor", "queue", "kpi"], sort=False).ngroup().to_numpy()
+    out["target"] = _targets_of(combos.reset_index(drop=True), targets)[codes]
     return out
+
+
+def _targets_of(keys: pd.DataFrame, targets: Targets) -> np.ndarray:
+    """The target of each (vendor, queue, kpi) row of `keys`, most specific rule first."""
+    rules = {(v, q, k): t for v, q, k, t in targets.rows[["vendor", "queue", "kpi", "target"]]
+             .itertuples(index=False)}
+    found = [next((rules[rule] for rule in ((v, q, k), (v, ANY, k), (ANY, q, k), (ANY, ANY, k))
+                   if rule in rules), np.nan) for v, q, k in keys.itertuples(index=False)]
+    return np.asarray(found, dtype=float)
 
 
 def shortfall_pct(value, target, higher_is_better) -> np.ndarray:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from pathlib import Path
 
 import pandas as pd
 
@@ -41,6 +42,7 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--period", choices=("week", "month"), default="week")
     parser.add_argument("--format", choices=("table", "json", "csv"), default="table")
     args = parser.parse_args(argv)
+    db.refresh_if_stale(Path(args.db))   # a file from older code lacks the derived tables
     with db.reader(args.db) as con:
         report = build_report(query_with(con), args.period)
     card = report.scorecard[COLUMNS]

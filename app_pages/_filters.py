@@ -29,7 +29,7 @@ class Filters:
     last_date: dt.date
 
 
-def _url_date(name: str, default: dt.date, low: dt.date, high: dt.date) -> dt.date:
+def url_date(name: str, default: dt.date, low: dt.date, high: dt.date) -> dt.date:
     try:
         value = dt.date.fromisoformat(st.query_params.get(name, ""))
     except ValueError:  # missing or not a date: a hand-edited link should not break the page
@@ -41,8 +41,8 @@ def _restore_from_url(options: dict, low: dt.date, high: dt.date) -> None:
     """Put the URL's filter values into the widgets' state (once per session)."""
     start, end = views.default_window(high)
     start = max(start, low)
-    st.session_state["filter_dates"] = tuple(sorted((_url_date("from", start, low, high),
-                                                     _url_date("to", end, low, high))))
+    st.session_state["filter_dates"] = tuple(sorted((url_date("from", start, low, high),
+                                                     url_date("to", end, low, high))))
     for name in LISTS:
         wanted = st.query_params.get_all(name)
         st.session_state[f"filter_{name}"] = [v for v in wanted if v in options[name]]

@@ -6,12 +6,12 @@ import pandas as pd
 import streamlit as st
 
 from analytics import ingest, settings, views
-from app_pages import _marts, _ui
+from app_pages import _marts, _ui, _upload
 
 COUNTS = ["rows_read", "rows_inserted", "rows_updated", "rows_unchanged", "rows_superseded",
           "rows_rejected"]
 AUTO = "(recognise the headers)"
-FILE_TYPES = ["csv", "tsv", "txt", "parquet", "jsonl", "json", "xlsx", "zip", "gz"]
+FILE_TYPES = list(_upload.ALLOWED)
 
 
 HISTORY = ["ingest_id", "started_at", "kind", "file_name", "mapping_name", "status", *COUNTS,
@@ -37,26 +37,30 @@ def show_freshness(fresh: dict) -> None:
 
 
 def run_ingest(upload, kind: str, mapping: Path | None) -> None:
-    """Save the upload to a temporary file, ingest it with a progress bar, show the counts."""
-    bar = st.progress(0.0, text=f"Reading {upload.name} ...")
+    """Save the upload to a temporary file, ingest it with a progress bar, show the counts.
+
+    The browser's file name is only shown and recorded, never used as a path: the file is
+    saved as upload<allowed suffix> in a fresh temporary folder."""
+    name = _upload.display_name(upload.name)
+    bar = st.progress(0.0, text=f"Reading {name} ...")
 
     def progress(fraction: float, message: str = "") -> None:
-        bar.progress(min(max(float(fraction), 0.0), 1.0), text=message or upload.name)
+        bar.progress(min(max(float(fraction), 0.0), 1.0), text=message or name)
 
     with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / Path(upload.name).name
+        path = Path(folder) / f"upload{_upload.allowed_suffix(name)}"
         path.write_bytes(upload.getvalue())
         try:
             report = ingest.ingest_file(path, kind=kind, mapping=mapping,
                                         db_path=_marts.db_path(), progress=progress,
-                                        file_name=upload.name)
+                                        file_name=name)
         except ingest.IngestError as exc:
             bar.empty()
             st.error(str(exc))
             return
         except Exception as exc:  # never a traceback in the UI; the message still names it
             bar.empty()
-            st.error(f"{upload.name} could not be loaded: {type(exc).__name__}: {exc}")
+            st.error(f"{name} could not be loaded: {type(exc).__name__}: {exc}")
             return
     _marts.clear()
     # Rerun so freshness and history above show the new data; the report survives in state.
@@ -93,8 +97,12 @@ with st.form("upload_form", clear_on_submit=False):
 if submitted and upload is None:
     st.warning("Choose a file first.")
 elif submitted and upload.size > limit_mb * 1024 * 1024:
-    st.error(f"{upload.name} is {upload.size / 2**20:.0f} MB; the limit is {limit_mb} MB "
-             "(ESCALATION_RADAR_MAX_UPLOAD_MB). Load it with `python -m analytics ingest`.")
+    st.error(f"{_upload.display_name(upload.name)} is {upload.size / 2**20:.0f} MB; the limit is "
+             f"{limit_mb} MB (ESCALATION_RADAR_MAX_UPLOAD_MB). Load it with "
+             "`python -m analytics ingest`.")
+elif submitted and _upload.allowed_suffix(upload.name) is None:
+    st.error(f"{_upload.display_name(upload.name)} is not a file type the Data page takes: "
+             f"{', '.join(FILE_TYPES)}.")
 elif submitted:
     run_ingest(upload, kind, mappings.get(mapping))
 

@@ -58,3 +58,4 @@ if not segment_rows.empty:
                                  value_title=value_title,
                                  title=f"{kpi.label} by {across}, whole period"),
                     key="kpi_bars", config=_charts.CONFIG)
+from app_pages import _share; _share.share("kpis")  # noqa: E402,E702 (issue 6)

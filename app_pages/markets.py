@@ -63,3 +63,4 @@ st.subheader("Abuse categories in detail")
 _ui.kpi_table(views.segments(by_segment, "abuse_category"), "abuse_category", TABLE,
               key="market_table")
 st.caption("Hover a column header for the KPI's definition.")
+from app_pages import _share; _share.share("markets")  # noqa: E402,E702 (issue 6)

@@ -54,3 +54,4 @@ for trend_row in getattr(top_trends, "itertuples", lambda: [])():
                 f"{trend_row.since:%Y-%m-%d}, {trend_row.excess:.0f} more cases than expected "
                 f"({_ui.plain(', '.join(trend_row.languages))})")
 st.page_link("app_pages/trends.py", label="All trends, with examples", icon=":material/trending_up:")
+from app_pages import _share; _share.share("overview")  # noqa: E402,E702 (issue 6)

@@ -3,7 +3,7 @@ import pandas as pd
 import streamlit as st
 
 from analytics import spike_db
-from app_pages import _charts, _filters, _spike_charts, _spikes_data, _ui
+from app_pages import _access, _charts, _filters, _spike_charts, _spikes_data, _ui
 
 GRAINS = {"day": "Daily", "hour": "Hourly"}
 INBOX = ["segment", "start", "end", "observed", "expected", "excess", "score", "p_value",
@@ -35,8 +35,11 @@ if events.empty:
     st.stop()
 
 labels = events["segment"].map(lambda s: " × ".join(f"{v}" for v in s.values()) or "all cases")
-table = events.assign(segment=labels, verdict=events["event_id"].map(verdicts["verdict"])
-                      if len(verdicts) else None)
+stamp = "%Y-%m-%d" if grain == "day" else "%Y-%m-%d %H:%M"
+table = events.assign(segment=labels, start=pd.to_datetime(events["start"]).dt.strftime(stamp),
+                      end=pd.to_datetime(events["end"]).dt.strftime(stamp),
+                      verdict=events["event_id"].map(verdicts["verdict"]).fillna("")
+                      if len(verdicts) else "")
 st.dataframe(table[INBOX], hide_index=True, width="stretch", height=260,
              column_config={"score": st.column_config.ProgressColumn("score", min_value=0,
                                                                      max_value=1, format="%.2f"),
@@ -61,18 +64,11 @@ pad = pd.Timedelta(days=42) if grain == "day" else pd.Timedelta(days=4)
 window = window[window["bucket"].between(pd.Timestamp(event["start"]) - pad,
                                          pd.Timestamp(event["end"]) + pad / 3)]
 note = verdicts.loc[picked].to_dict() if picked in verdicts.index else None
+note = note if _access.can_see_cases() else None  # a verdict's note is free text
 st.plotly_chart(_spike_charts.band(window, event, note), key="spike_chart", config=_charts.CONFIG)
 
-drivers, examples = _spikes_data.explain(event)
-left, right = st.columns(2)
-with left:
-    st.markdown("**What drove it** (share of the excess vs usual share)")
-    top = drivers[drivers["excess_share"] > 0].groupby("dimension", sort=False).head(3)
-    st.dataframe(top[["dimension", "value", "event_cases", "excess_share", "usual_share"]],
-                 hide_index=True, width="stretch", key="spike_drivers",
-                 column_config={c: st.column_config.NumberColumn(format="percent")
-                                for c in ("excess_share", "usual_share")})
-with right:
+
+def show_triage() -> None:
     st.markdown("**Triage**")
     with st.form("spike_triage"):
         verdict = st.radio("Verdict", spike_db.VERDICTS, horizontal=True, key="triage_verdict",
@@ -86,5 +82,21 @@ with right:
     if note:
         st.caption(f"Current verdict: {_ui.plain(note['verdict'])} by "
                    f"{_ui.plain(note['owner'] or 'unknown')}: {_ui.plain(note['note'] or '')}")
-st.markdown("**Example cases**")
-st.dataframe(examples, hide_index=True, width="stretch", key="spike_examples")
+
+
+drivers, examples = _spikes_data.explain(event)
+left, right = st.columns(2)
+with left:
+    st.markdown("**What drove it** (share of the excess vs usual share)")
+    top = drivers[drivers["excess_share"] > 0].groupby("dimension", sort=False).head(3)
+    st.dataframe(top[["dimension", "value", "event_cases", "excess_share", "usual_share"]],
+                 hide_index=True, width="stretch", key="spike_drivers",
+                 column_config={c: st.column_config.NumberColumn(format="percent")
+                                for c in ("excess_share", "usual_share")})
+with right:
+    if _access.can_see_cases():  # triage notes are free text that may name cases
+        show_triage()
+if _access.can_see_cases():  # partners see aggregates only, never case ids or text
+    st.markdown("**Example cases**")
+    st.dataframe(examples, hide_index=True, width="stretch", key="spike_examples")
+from app_pages import _share; _share.share("spikes")  # noqa: E402,E702 (issue 6)

@@ -1,21 +1,30 @@
 """Trends: emerging rising segments and new wording, ranked, with examples and a period comparison."""
+import datetime as dt
+
 import pandas as pd
 import streamlit as st
 
-from app_pages import _trends_data, _ui
+from app_pages import _access, _filters, _trends_data, _ui
 
 filters = st.session_state["filters"]
+cases_shown = _access.can_see_cases()  # partners: no example case ids or summaries
 _ui.page_header("Trends", "What is rising for days or weeks — segments and new wording in case "
                 "summaries — before anyone files it as a category. One-day spikes are not trends.")
 last = _trends_data.default_as_of()
 if last is None:
     st.info("No cases yet: load data on the Data page.")
     st.stop()
+LANGUAGES = ["kk", "ru", "en"]
+if "trends_as_of" not in st.session_state:  # a copied link reopens the same view
+    st.session_state["trends_as_of"] = _filters.url_date("as_of", last, dt.date(2000, 1, 1), last)
+if "trends_languages" not in st.session_state:
+    st.session_state["trends_languages"] = [v for v in st.query_params.get_all("lang")
+                                            if v in LANGUAGES]
 left, right = st.columns([1, 2])
-as_of = left.date_input("As of (end of day, market-local)", value=last, max_value=last,
-                        key="trends_as_of")
-languages = right.multiselect("Languages", ["kk", "ru", "en"], key="trends_languages",
+as_of = left.date_input("As of (end of day, market-local)", max_value=last, key="trends_as_of")
+languages = right.multiselect("Languages", LANGUAGES, key="trends_languages",
                               help="Show trends whose cases are written in these languages.")
+_filters.sync_url({"as_of": None if as_of == last else as_of.isoformat(), "lang": languages})
 found = _trends_data.ranked(as_of)
 markets = list(filters.markets)
 if markets:
@@ -30,8 +39,9 @@ else:
         what=found["kind"].map({"segment": "Segment", "term": "Wording"}),
         language=found["languages"].map(", ".join), growth=found["growth"].round(1),
         examples=found["examples"].map(lambda v: " ".join(v[:4])))
-    st.dataframe(shown[["rank", "what", "label", "sparkline", "since", "growth", "excess",
-                        "observed", "expected", "language", "pattern", "examples"]],
+    columns = ["rank", "what", "label", "sparkline", "since", "growth", "excess", "observed",
+               "expected", "language", "pattern"] + (["examples"] if cases_shown else [])
+    st.dataframe(shown[columns],
                  hide_index=True, key="trends_table", column_config={
                      "label": st.column_config.TextColumn("Trend", width="medium"),
                      "sparkline": st.column_config.LineChartColumn("Last 28 days"),
@@ -42,8 +52,14 @@ else:
     st.caption("Growth = cases / expected over the window tested (7 days, or 28 for a slow "
                "rise). Since = when the rise began to accumulate. Rank = surprise × excess "
                "cases, with a bonus for brand-new segments and terms.")
-    for row in found.head(6).itertuples():
-        with st.expander(f"#{row.rank} {row.label} — examples"):
+    labels = found["label"].head(6).tolist()
+    picked = None
+    if cases_shown:
+        _filters.url_widget_value("trends_pick", "trend", labels, labels[0])
+        picked = st.selectbox("Open a trend's examples", labels, key="trends_pick")
+        _filters.sync_url({"trend": picked})
+    for row in found.head(6 if cases_shown else 0).itertuples():
+        with st.expander(f"#{row.rank} {row.label} — examples", expanded=row.label == picked):
             if row.related_terms:
                 st.caption("Found with: " + _ui.plain(", ".join(row.related_terms)))
             st.dataframe(_trends_data.example_cases(as_of, list(row.examples)), hide_index=True,
@@ -58,3 +74,4 @@ for column, part, title in zip(st.columns(2), (rising, falling), ("Rising", "Fal
                      hide_index=True, key=f"trends_compare_{title.lower()}")
 st.caption("Cases carrying each term; log-odds with an informative Dirichlet prior "
            "(Monroe et al. 2008), z > 2 is a clear change.")
+from app_pages import _share; _share.share("trends")  # noqa: E402,E702 (issue 6)

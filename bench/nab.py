@@ -26,11 +26,11 @@ from analytics.spike_model import SpikeSettings, score_matrix  # noqa: E402
 NAB = Path(__file__).resolve().parents[2] / "shared" / "benchmarks" / "nab"
 PROFILES = {"standard": (1.0, 0.11, 1.0), "reward_low_FP": (1.0, 0.22, 1.0),
             "reward_low_FN": (1.0, 0.11, 2.0)}   # A_TP, A_FP, A_FN
-# NAB-specific settings (continuous values, both directions, no count gates); listed with the score
-NAB_SETTINGS = dict(family="gaussian", direction="both", min_count=-np.inf, min_ratio=1.0,
-                    alpha=1e-6, halflife=50, dispersion_halflife=100, warmup=0, clip_sd=3.0,
-                    relearn_after=72, min_rel_sd=0.001)
-NAB_COOLDOWN = 288          # rows: after an alert, the same incident alerts again only a day later
+# NAB-specific settings, listed beside the score: continuous values (gaussian model, likelihood
+# scoring), both directions, no volume or ratio floor, no warm-up (NAB's probation covers it), and
+# one alert per incident (a score counts only if it beats the previous 288 rows' = one day at 5 min)
+NAB_SETTINGS = dict(family="gaussian", scoring="likelihood", direction="both", min_count=-np.inf,
+                    min_ratio=1.0, warmup=0, alert_gap=288)
 
 
 def f(y):
@@ -116,16 +116,8 @@ def our_scores(frames: dict) -> tuple[dict, float]:
         values[i, :len(frames[name])] = frames[name]["value"].to_numpy(float)
     started = time.perf_counter()
     result = score_matrix(values, phases=phases, settings=SpikeSettings(**NAB_SETTINGS))
-    flags = result["is_anomaly"]
-    # alert only at an event's first bucket: no flag in the cool-down before it
-    recent = np.zeros_like(flags)
-    cumulative = np.cumsum(flags, axis=1)
-    shifted = np.concatenate([np.zeros((len(names), 1)), cumulative[:, :-1]], axis=1)
-    back = np.concatenate([np.zeros((len(names), NAB_COOLDOWN + 1)), cumulative], axis=1)[:, :width]
-    recent = (shifted - back) > 0
-    alert = flags & ~recent
     seconds = time.perf_counter() - started
-    return {n: np.where(alert[i, :len(frames[n])], np.maximum(result["score"][i, :len(frames[n])], 0.01), 0.0)
+    return {n: result["score"][i, :len(frames[n])]
             for i, n in enumerate(names)}, seconds
 
 
@@ -135,16 +127,13 @@ def main(argv=None) -> int:
     parser.add_argument("--out", type=Path, default=None)
     parser.add_argument("--set", default="{}", help='JSON overrides of NAB_SETTINGS, e.g. {"alpha": 1e-5}')
     args = parser.parse_args(argv)
-    global NAB_COOLDOWN
-    overrides = json.loads(args.set)
-    NAB_COOLDOWN = int(overrides.pop("cooldown_rows", NAB_COOLDOWN))
-    NAB_SETTINGS.update(overrides)
+    NAB_SETTINGS.update(json.loads(args.set))
     frames, files = load(args.nab)
     if not json.loads(args.set):
         check_reference(args.nab, files)
     scores, seconds = our_scores(frames)
     print(f"\nour detector: {sum(len(f) for f in frames.values()):,} rows scored in {seconds:.1f} s; "
-          f"NAB settings {NAB_SETTINGS | {'cooldown_rows': NAB_COOLDOWN}}")
+          f"NAB settings {NAB_SETTINGS}")
     for name, profile in PROFILES.items():
         th, raw, score = best_threshold(files, scores, profile)
         print(f"  {name:14s} {score:6.2f} (raw {raw:7.2f} at threshold {th:.4f})")

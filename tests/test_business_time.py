@@ -78,6 +78,18 @@ def test_calendar_time_where_no_calendar_applies(clock):
     assert clock.loc["subdivision", "calendar_market"] == "US"
 
 
+def test_the_materialised_clock_is_the_view_exactly(clock, tmp_path_factory):
+    """The marts read case_business_time (built by the writer): it must hold every hand-checked
+    figure above, so it must equal the view column for column."""
+    path = next(tmp_path_factory.getbasetemp().glob("business*/b.duckdb"))
+    with db.reader(path) as con:
+        table = con.sql("select * from case_business_time").df().set_index("case_id")
+    columns = [c for c in table.columns if c in clock.columns]
+    assert len(columns) >= 20 and "is_sla_met_business" in columns
+    pd.testing.assert_frame_equal(table.loc[clock.index, columns], clock[columns],
+                                  check_dtype=False)
+
+
 def test_business_intervals_follow_the_zone_and_skip_holidays(clock, tmp_path_factory):
     path = next(tmp_path_factory.getbasetemp().glob("business*/b.duckdb"))
     with db.reader(path) as con:

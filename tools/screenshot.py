@@ -75,8 +75,9 @@ def _wait_healthy(base: str, server: subprocess.Popen, timeout_s: float) -> None
 READY_JS = """(() => {
   const main = document.querySelector('[data-testid="stMain"]');
   const busy = document.querySelector('[data-testid="stStatusWidget"]');
-  const loading = main && main.querySelector('[data-testid="stSkeleton"]');
-  const ready = !!main && !busy && !loading && main.innerText.includes('Data freshness');
+  const loading = main && main.querySelector('[data-testid="stSkeleton"], [data-testid="stSpinner"]');
+  const running = document.querySelector('[data-test-script-state="running"]');
+  const ready = !!main && !busy && !loading && !running && main.innerText.includes('Data freshness');
   return ready ? main.querySelectorAll('*').length : 0;
 })()"""
 

@@ -1,5 +1,7 @@
 """`python -m analytics ingest FILE... [--kind cases|reviews] [--mapping FILE] [--db PATH]
 [--rejected-csv FILE]`: load exports, print progress lines and the counts of every file.
+`python -m analytics ingest --watch DIR [--once] [--interval S]`: load exports as they land
+(analytics/ingest/watch.py), each once.
 
 Bad input prints a message naming the file (and row and column) and exits with status 1,
 never a traceback. `--mapping` takes a path or the name of a file in data/mappings/.
@@ -25,8 +27,12 @@ HEADER = ("file", "kind", "read", "inserted", "updated", "unchanged", "supersede
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m analytics ingest",
                                      description="Load case or review exports into the database.")
-    parser.add_argument("files", nargs="+", metavar="FILE",
+    parser.add_argument("files", nargs="*", metavar="FILE",
                         help="CSV, Parquet, JSON Lines or .xlsx; plain, .gz or .zip")
+    parser.add_argument("--watch", metavar="DIR", help="load every new export landing in DIR, once")
+    parser.add_argument("--once", action="store_true", help="with --watch: one scan, then exit")
+    parser.add_argument("--interval", type=float, default=10.0, metavar="S",
+                        help="with --watch: seconds between scans (default 10)")
     parser.add_argument("--kind", choices=mapping_mod.KINDS, help="default: guessed from headers")
     parser.add_argument("--mapping", help="mapping TOML, or the name of one in data/mappings/")
     parser.add_argument("--db", help="DuckDB file (default: $ESCALATION_RADAR_DB)")
@@ -63,7 +69,12 @@ def counts_table(reports: list[IngestReport]) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if args.watch:
+        return _watch(args)
+    if not args.files:
+        parser.error("give FILE(s) to load, or --watch DIR")
     out = sys.stdout
     reports, failed = [], False
     for file in args.files:
@@ -80,6 +91,21 @@ def main(argv: list[str] | None = None) -> int:
                 print(message, file=out)
         _report_rejected(reports, args.rejected_csv, args.db, out)
     return 1 if failed else 0
+
+
+def _watch(args) -> int:
+    from analytics.ingest.watch import watch
+    try:
+        loaded = watch(args.watch, db_path=args.db, kind=args.kind,
+                       mapping=resolve_mapping(args.mapping), once=args.once,
+                       interval_s=args.interval, say=lambda m: print(m, flush=True))
+    except IngestError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 0
+    print(f"watch: {loaded} file(s) loaded", flush=True)
+    return 0
 
 
 def _report_rejected(reports: list[IngestReport], csv_path, db_path, out) -> None:

@@ -24,8 +24,9 @@ def _header(first_row) -> list[str]:
     return header
 
 
-def open_excel(data, rows_per_batch: int) -> tuple[list[str], Iterator[pd.DataFrame], Callable]:
-    """(header, batches, progress) of the workbook's first sheet."""
+def open_excel(data, rows_per_batch: int) -> tuple[list[str], Iterator[pd.DataFrame], Callable,
+                                                  list[str]]:
+    """(header, batches, progress, sheet names) of the workbook's first sheet."""
     book = openpyxl.load_workbook(data, read_only=True, data_only=True)
     sheet = book.worksheets[0]
     rows = sheet.iter_rows(values_only=True)
@@ -45,4 +46,4 @@ def open_excel(data, rows_per_batch: int) -> tuple[list[str], Iterator[pd.DataFr
             frame.index = pd.RangeIndex(done[0] + 1, done[0] + 1 + len(frame))
             done[0] += len(frame)
             yield frame[frame.notna().any(axis=1)]
-    return header, batches(), lambda: min(done[0] / total, 1.0)
+    return header, batches(), lambda: min(done[0] / total, 1.0), book.sheetnames

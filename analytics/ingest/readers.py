@@ -2,6 +2,8 @@
 gzipped or zipped. Batches are indexed by 1-based data row number and keep source headers.
 
 Every format problem becomes a `ReadError` with a plain message; the caller names the file.
+Compressed input is capped (zip bombs): at most MAX_UNCOMPRESSED_BYTES out, and beyond the first
+RATIO_FREE_BYTES at most MAX_RATIO bytes out per byte in; real exports compress 5-20x.
 """
 from __future__ import annotations
 
@@ -20,6 +22,9 @@ from analytics.ingest import csv_reader
 
 PARQUET_BATCH_ROWS = 250_000
 ROWS_PER_BATCH = 100_000
+MAX_UNCOMPRESSED_BYTES = 64 << 30
+MAX_RATIO = 200
+RATIO_FREE_BYTES = 64 << 20
 SUFFIX_FORMAT = {".parquet": "parquet", ".pq": "parquet", ".jsonl": "jsonl", ".ndjson": "jsonl",
                  ".json": "jsonl", ".xlsx": "xlsx", ".xlsm": "xlsx"}
 
@@ -36,13 +41,27 @@ class Table:
     description: str
     progress: Callable[[], float] = lambda: 0.0
     bad_rows: list[dict] = field(default_factory=list)   # malformed CSV lines, quarantined
+    duplicated: tuple[str, ...] = ()   # headers that occur more than once (copies renamed)
+    notes: tuple[str, ...] = ()        # things the reader wants the person to know
+
+
+def check_expansion(out_bytes: int, in_bytes: int) -> None:
+    """Refuse decompressed output beyond the caps (see the module docstring)."""
+    if out_bytes > MAX_UNCOMPRESSED_BYTES:
+        raise ReadError(f"refused: decompresses to more than {MAX_UNCOMPRESSED_BYTES >> 30} GB "
+                        "(a zip bomb?)")
+    if out_bytes > RATIO_FREE_BYTES and out_bytes > MAX_RATIO * max(in_bytes, 1):
+        raise ReadError(f"refused: decompresses more than {MAX_RATIO}:1 (a zip bomb?); "
+                        "real exports compress far less")
 
 
 class CountingStream(io.RawIOBase):
-    """A binary stream that counts the bytes read through it, for progress."""
+    """A binary stream that counts the bytes read through it, for progress; with `compressed`
+    (a counter of the bytes read underneath) it also enforces the decompression caps."""
 
-    def __init__(self, inner, total: int):
+    def __init__(self, inner, total: int, compressed: "CountingStream | None" = None):
         self.inner, self.total, self.count = inner, max(total, 1), 0
+        self.compressed = compressed
 
     def readable(self) -> bool:
         return True
@@ -51,6 +70,8 @@ class CountingStream(io.RawIOBase):
         data = self.inner.read(len(buffer))
         buffer[:len(data)] = data
         self.count += len(data)
+        if self.compressed is not None:
+            check_expansion(self.count, self.compressed.count)
         return len(data)
 
     def close(self) -> None:
@@ -68,9 +89,13 @@ def _zip_member(path: Path) -> zipfile.ZipInfo:
                        and not Path(m.filename).name.startswith(".") and "__MACOSX" not in m.filename]
     except zipfile.BadZipFile as exc:
         raise ReadError(f"not a readable zip archive ({exc})") from None
+    if not members:
+        raise ReadError("the zip archive is empty")
     if len(members) != 1:
-        names = ", ".join(m.filename for m in members) or "nothing"
+        names = ", ".join(m.filename for m in members)
         raise ReadError(f"a zip must hold exactly one export; this one holds {names}")
+    # The declared size bounds what zipfile will ever return, so checking it here is enough.
+    check_expansion(members[0].file_size, members[0].compress_size)
     return members[0]
 
 
@@ -90,9 +115,12 @@ def _opener(path: Path) -> tuple[Callable, str, list[CountingStream]]:
                 yield io.BufferedReader(counters[-1], 1 << 20)
         return open_zip, member.filename, counters
     if path.suffix.lower() == ".gz" or head.startswith(b"\x1f\x8b"):
+        @contextlib.contextmanager
         def open_gzip():
-            counters.append(CountingStream(open(path, "rb"), path.stat().st_size))
-            return gzip.GzipFile(fileobj=io.BufferedReader(counters[-1], 1 << 20))
+            raw = CountingStream(open(path, "rb"), path.stat().st_size)
+            counters.append(raw)
+            with gzip.GzipFile(fileobj=io.BufferedReader(raw, 1 << 20)) as inflated:
+                yield io.BufferedReader(CountingStream(inflated, 1, compressed=raw), 1 << 20)
         return open_gzip, path.name.removesuffix(".gz").removesuffix(".GZ"), counters
 
     def open_plain():
@@ -128,7 +156,9 @@ def open_table(path: str | Path, *, encoding: str | None = None,
             open_stream, encoding=encoding, delimiter=delimiter, bad_rows=bad_rows)
     except (csv_reader.CsvFormatError, OSError, EOFError, zipfile.BadZipFile) as exc:
         raise ReadError(str(exc)) from None
-    return Table(headers, batches, description, progress, bad_rows)
+    return Table(headers, batches, description, progress, bad_rows,
+                 duplicated=tuple(h for h in headers if h.endswith(" (2)")
+                                  and h.removesuffix(" (2)") in headers))
 
 
 def _parquet_table(source) -> Table:
@@ -181,7 +211,10 @@ def _excel_table(open_stream: Callable) -> Table:
     with open_stream() as stream:
         data = io.BytesIO(stream.read())
     try:
-        headers, batches, progress = open_excel(data, ROWS_PER_BATCH)
+        headers, batches, progress, sheets = open_excel(data, ROWS_PER_BATCH)
     except Exception as exc:  # openpyxl raises many types for a file that is not .xlsx
         raise ReadError(f"not a readable .xlsx workbook ({type(exc).__name__}: {exc})") from None
-    return Table(headers, batches, "Excel .xlsx (first sheet)", progress)
+    notes = () if len(sheets) == 1 else (
+        f"the workbook has {len(sheets)} sheets; only the first, '{sheets[0]}', was read "
+        f"(not read: {', '.join(repr(s) for s in sheets[1:])}; save each sheet as its own file)",)
+    return Table(headers, batches, f"Excel .xlsx (sheet '{sheets[0]}')", progress, notes=notes)

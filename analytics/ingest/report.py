@@ -8,6 +8,10 @@ class IngestError(Exception):
     """A file that cannot be ingested at all; the message names the file and says why."""
 
 
+class IngestBusy(IngestError):
+    """Another writer held the database for longer than the lock timeout: try again later."""
+
+
 @dataclass
 class IngestReport:
     """Counts of one ingest: rows_read = inserted + updated + unchanged + superseded + rejected."""

@@ -4,6 +4,10 @@ upsert and record the run. Every function takes the writer's connection; the cal
 """
 from __future__ import annotations
 
+import os
+import shutil
+from pathlib import Path
+
 import duckdb
 import pandas as pd
 
@@ -15,6 +19,27 @@ OUTCOMES = ("inserted", "updated", "unchanged", "superseded")
 def _execute(con: duckdb.DuckDBPyConnection, name: str, **params) -> list[tuple]:
     """Run one sql/ file to completion (DuckDB 2 wants every result consumed)."""
     return db.run_sql(con, name, **params).fetchall()
+
+
+def spill_path(db_path: Path) -> Path:
+    """This process's spill folder: named so db.writer's clean-up of stale `*.writing-*` files
+    never meets a directory. The caller removes it after the writer block."""
+    return db_path.parent / f".{db_path.name}.spill-{os.getpid()}"
+
+
+def limit_memory(con: duckdb.DuckDBPyConnection, db_path: Path) -> None:
+    """Cap DuckDB's memory for this ingest (sql/ingest/limit_memory.sql) and let it spill to
+    `spill_path`, so a file larger than memory still loads. Spill folders of killed ingests are
+    removed here, where the writer lock is held."""
+    for stale in db_path.parent.glob(f".{db_path.name}.spill-*"):
+        shutil.rmtree(stale, ignore_errors=True)
+    _execute(con, "ingest/limit_memory")
+    _execute(con, "ingest/spill_directory", temp_directory=str(spill_path(db_path)))
+
+
+def relax_memory_for_derived(con: duckdb.DuckDBPyConnection) -> None:
+    """Raise the cap before db.writer rebuilds the derived tables (sql/ingest/derived_memory_limit.sql)."""
+    _execute(con, "ingest/derived_memory_limit")
 
 
 def begin(con: duckdb.DuckDBPyConnection, kind: str) -> int:

@@ -4,6 +4,12 @@ check required values and closed vocabularies, and say exactly what is wrong whe
 Closed vocabularies (status, source, priority, appeal_outcome) reject values outside the contract
 after the mapping's value maps (case is forgiven: "Open" is "open"); open ones (market, vendor,
 abuse_category, ...) keep any value. A row with any problem is quarantined whole.
+
+Plausibility (docs/reliability.md, "Bad exports"): a time more than a day in the future, a time
+before 1990 (a placeholder such as 1900-01-01), an end before its start (resolved or first
+response before created, decided before claimed: a negative duration) and a value holding
+invalid UTF-8 bytes (U+FFFD) are quarantined. Long but possible durations are kept; the
+report counts those over a year.
 """
 from __future__ import annotations
 
@@ -16,6 +22,11 @@ from analytics.ingest import parsers
 from analytics.ingest.mapping import Mapping
 
 PROBLEM_COLUMNS = ["row_number", "column_name", "value", "problem", "rule"]
+ORDER_RULES = {"cases": (("first_response_at", "created_at"), ("resolved_at", "created_at")),
+               "reviews": (("decided_at", "claimed_at"),)}   # (later, earlier)
+EARLIEST = pd.Timestamp("1990-01-01")
+FUTURE_SLACK = pd.Timedelta(days=1)   # exporters' clocks and zones differ by hours, not days
+DUE_COLUMNS = ("sla_due_at", "first_response_due_at")   # legitimately in the future
 LOCAL_DATES = {"cases": (("created_date", "created_at"), ("resolved_date", "resolved_at")),
                "reviews": (("decided_date", "decided_at"),)}
 
@@ -88,7 +99,7 @@ def _problems(mask: pd.Series, raw: pd.Series | None, column: str, template: str
 
 def validate_batch(frame: pd.DataFrame, plan: Plan) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(valid canonical rows with row_number, one problem per row and column at fault)."""
-    columns, problems = {}, []
+    columns, problems, reported_as = {}, [], {}
     for spec in contract.TABLES[plan.kind]:
         raw, reported = _raw(frame, plan, spec.name)
         if raw is None:
@@ -100,13 +111,58 @@ def validate_batch(frame: pd.DataFrame, plan: Plan) -> tuple[pd.DataFrame, pd.Da
             continue
         parsed, bad, template = _convert(raw, spec, plan.mapping)
         problems.append(_problems(bad, raw, reported, template))
+        reported_as[spec.name] = (raw, reported)
         if spec.required:
             problems.append(_problems(parsed.isna() & ~bad, None, reported, "missing required value"))
         columns[spec.name] = parsed
+    problems += _implausible(columns, reported_as, plan.kind) + _invalid_bytes(frame)
     found = pd.concat(problems, ignore_index=True) if problems else pd.DataFrame(columns=PROBLEM_COLUMNS)
     valid = pd.DataFrame(columns)[~frame.index.isin(found["row_number"])]
     valid.insert(0, "row_number", valid.index.to_numpy(dtype="int64"))
     return _with_local_dates(valid.reset_index(drop=True), plan), found
+
+
+def _implausible(columns: dict, reported_as: dict, kind: str) -> list[pd.DataFrame]:
+    """Problems for times out of range and ends before starts (see the module docstring)."""
+    latest = pd.Timestamp.now("UTC").tz_localize(None) + FUTURE_SLACK
+    found = []
+    for spec in contract.TABLES[kind]:
+        if spec.type != "timestamp" or spec.name not in reported_as:
+            continue
+        raw, reported = reported_as[spec.name]
+        values = columns[spec.name]
+        if spec.name not in DUE_COLUMNS:
+            found.append(_problems((values > latest).fillna(False), raw, reported,
+                                   "'{}' is in the future (after the export could have been made)"))
+        found.append(_problems((values < EARLIEST).fillna(False), raw, reported,
+                               "'{}' is before 1990: a placeholder? list it under null_values"))
+    for later, earlier in ORDER_RULES[kind]:
+        if later in reported_as and earlier in reported_as:
+            raw, reported = reported_as[later]
+            before = (columns[later] < columns[earlier]).fillna(False)
+            found.append(_problems(before, raw, reported,
+                                   f"'{{}}' is before {earlier} (a negative duration)"))
+    return found
+
+
+def _invalid_bytes(frame: pd.DataFrame) -> list[pd.DataFrame]:
+    """Values where the lenient UTF-8 decoder met bytes that are not UTF-8 (now U+FFFD)."""
+    found = []
+    for column in frame.columns:
+        if pd.api.types.is_string_dtype(frame[column]) or frame[column].dtype == object:
+            bad = frame[column].astype("str").str.contains("\ufffd", regex=False).fillna(False)
+            if bad.any():
+                found.append(_problems(bad, frame[column], column,
+                                       "'{}' holds bytes that are not valid UTF-8 (shown as \ufffd); "
+                                       "export the file as UTF-8 again or set encoding in a mapping"))
+    return found
+
+
+def long_durations(valid: pd.DataFrame, kind: str) -> int:
+    """Rows kept although resolved more than a year after created (reported, not rejected)."""
+    if kind != "cases":
+        return 0
+    return int(((valid["resolved_at"] - valid["created_at"]) > pd.Timedelta(days=365)).sum())
 
 
 def _with_local_dates(valid: pd.DataFrame, plan: Plan) -> pd.DataFrame:

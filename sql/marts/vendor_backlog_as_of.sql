@@ -3,7 +3,8 @@
 -- Grain: one row per vendor x queue x age_bucket (only buckets with open cases).
 -- Open as of $as_of: created_at <= as_of and not closed by then (a case resolved later counts as
 -- open), so the backlog of any past date can be rebuilt. Age = as_of - created_at, calendar days.
--- open_breached: due time (stg_cases_business_time.sla_due_business_at) before as_of.
+-- open_breached: due time (case_business_time.sla_due_business_at, built once per write from
+-- stg_cases_business_time) before as_of.
 -- at_risk: not breached, and due within $at_risk_hours business hours of as_of: the business
 -- clock reading of the due time minus that of as_of (calendar hours where no calendar applies).
 -- oldest_case_id / oldest_created_at: the longest-open case of the row.
@@ -20,7 +21,7 @@ settings as (
 
 cases as (
     select *
-    from stg_cases_business_time
+    from main.case_business_time
     where vendor is not null
       and ($markets::varchar[] is null or list_contains($markets::varchar[], market))
 ),
@@ -41,7 +42,7 @@ as_of_clock as (
             as as_of_clock_s
     from (select distinct calendar_market, as_of_at from open_cases
           where calendar_market is not null) as m
-    asof join stg_business_intervals as i
+    asof join main.business_intervals as i
       on i.market = m.calendar_market and m.as_of_at >= i.start_at
 ),
 

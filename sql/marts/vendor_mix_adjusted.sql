@@ -2,11 +2,13 @@
 -- would give at the all-vendor rate (indirect standardisation), per week or month.
 -- Grain: one row per period_start x vendor.
 -- A cell is priority x abuse_category x source x market x language of the case (source too:
--- regulator and legal requests are stricter and take several times the work). A cell's expected value
--- is the mean over every vendor's whole history in the data: mean handle time (calendar seconds,
--- reviews joined to their case) and SLA attainment (business-time verdict, cases whose clock
--- stopped). A vendor's expected value in a period is the mean of its cases' cell values, so it
--- is what a typical vendor would have scored on exactly those cases.
+-- regulator and legal requests are stricter and take several times the work; a missing value
+-- is a value of its own). A cell's expected value is the mean over every vendor's whole history
+-- in the data, computed once per write (sql/derived/): mean handle time, calendar seconds
+-- (review_case_mix.cell_handle_time_s), and SLA attainment of the business-time verdicts of
+-- cases whose clock stopped (case_business_time.cell_sla_met_rate). A vendor's expected value in
+-- a period is the mean of its cases' cell values, so it is what a typical vendor would have
+-- scored on exactly those cases.
 -- handle_time_vs_expected_pct = 100 * observed mean / expected mean (above 100: slower than the
 -- mix explains); sla_attainment_vs_expected_pct = 100 * observed / expected attainment (below
 -- 100: more breaches than the mix explains).
@@ -16,37 +18,23 @@ with
 
 reviews as (
     select
-        r.vendor,
-        cast(date_trunc($period, r.decided_date) as date) as period_start,
-        r.handle_time_s,
-        c.priority, c.abuse_category, c.source, c.market, c.language
-    from stg_reviews as r
-    join main.cases as c using (case_id)
-    where r.vendor is not null and r.handle_time_s is not null
-      and ($markets::varchar[] is null or list_contains($markets::varchar[], c.market))
+        vendor,
+        cast(date_trunc($period, decided_date) as date) as period_start,
+        handle_time_s,
+        cell_handle_time_s
+    from main.review_case_mix
+    where ($markets::varchar[] is null or list_contains($markets::varchar[], market))
 ),
 
 verdicts as (
     select
         vendor,
-        cast(date_trunc($period, coalesce(resolved_date, created_date)) as date) as period_start,
+        cast(date_trunc($period, closed_date) as date) as period_start,
         is_sla_met_business::int as is_met,
-        priority, abuse_category, source, market, language
-    from stg_cases_business_time
-    where vendor is not null and is_resolved and is_sla_met_business is not null
+        cell_sla_met_rate
+    from main.case_business_time
+    where vendor is not null and cell_sla_met_rate is not null
       and ($markets::varchar[] is null or list_contains($markets::varchar[], market))
-),
-
-handle_cells as (
-    select priority, abuse_category, source, market, language, avg(handle_time_s) as cell_handle_time_s
-    from reviews
-    group by all
-),
-
-sla_cells as (
-    select priority, abuse_category, source, market, language, avg(is_met) as cell_met_rate
-    from verdicts
-    group by all
 ),
 
 handle_by_vendor as (
@@ -56,7 +44,6 @@ handle_by_vendor as (
         avg(handle_time_s) as handle_time_mean_s,
         avg(cell_handle_time_s) as expected_handle_time_mean_s
     from reviews
-    join handle_cells using (priority, abuse_category, source, market, language)
     group by period_start, vendor
 ),
 
@@ -65,9 +52,8 @@ sla_by_vendor as (
         period_start, vendor,
         count(*) as cases_adjusted,
         100.0 * avg(is_met) as sla_attainment_pct,
-        100.0 * avg(cell_met_rate) as expected_sla_attainment_pct
+        100.0 * avg(cell_sla_met_rate) as expected_sla_attainment_pct
     from verdicts
-    join sla_cells using (priority, abuse_category, source, market, language)
     group by period_start, vendor
 ),
 

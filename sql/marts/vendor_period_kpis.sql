@@ -8,7 +8,8 @@
 -- Reviews: decisions_per_day = decisions / days of the period up to the last complete day;
 -- handle time = claim (latest) -> decision, calendar seconds (the work itself), median and p90 by
 -- quantile_cont; qa_accuracy_pct = correct / QA-sampled; qa_score_mean over scored decisions.
--- Cases, business time where the market has a calendar (stg_cases_business_time):
+-- Cases, business time where the market has a calendar (case_business_time, as defined by
+-- stg_cases_business_time):
 -- sla_attainment_pct = met / (met + breached); first_response_median_s, resolution_median_s;
 -- reopen_rate_pct = reopened (reopen_count > 0) / resolved; overturn_rate_pct = overturned /
 -- appeals decided (upheld or overturned), over the vendor's own decisions (the case's vendor).
@@ -16,24 +17,46 @@
 -- Parameters: $period ('week' | 'month'), $markets (null = all).
 with
 
--- a missing queue is its own queue, so that a null queue only ever means "all queues"
+-- every row counts twice: in its queue and in the vendor's all-queues total (queue null); a
+-- missing queue is its own queue, so that a null queue only ever means "all queues". One
+-- group-by over the doubled rows is cheaper than grouping sets, which copy their input.
+rollup as (select * from (values (false), (true)) as t(is_all_queues)),
+
 reviews as (
     select
-        * replace (coalesce(queue, '(no queue)') as queue),
-        cast(date_trunc($period, decided_date) as date) as period_start
-    from stg_reviews
-    where vendor is not null
-      and ($markets::varchar[] is null or list_contains($markets::varchar[], market))
+        r.vendor,
+        r.reviewer_id,
+        r.handle_time_s,
+        r.is_qa_sampled,
+        r.is_qa_correct,
+        r.qa_score,
+        case when rollup.is_all_queues then null else coalesce(r.queue, '(no queue)') end as queue,
+        rollup.is_all_queues,
+        cast(date_trunc($period, r.decided_date) as date) as period_start
+    from stg_reviews as r
+    cross join rollup
+    where r.vendor is not null
+      and ($markets::varchar[] is null or list_contains($markets::varchar[], r.market))
 ),
 
--- materialized: two cohorts read it, and the business clock should be computed once
-cases as materialized (
+-- the business clock comes from case_business_time, built once per write (sql/derived/); not
+-- materialized: two cohorts read it, and scanning the table twice is cheaper than a copy
+cases as not materialized (
     select
-        * replace (coalesce(queue, '(no queue)') as queue),
-        case when is_resolved then coalesce(resolved_date, created_date) end as closed_date
-    from stg_cases_business_time
-    where vendor is not null
-      and ($markets::varchar[] is null or list_contains($markets::varchar[], market))
+        c.vendor,
+        c.created_date,
+        c.closed_date,
+        c.is_sla_met_business,
+        c.first_response_business_s,
+        c.resolution_business_s,
+        c.reopen_count,
+        c.appeal_outcome,
+        case when rollup.is_all_queues then null else coalesce(c.queue, '(no queue)') end as queue,
+        rollup.is_all_queues
+    from main.case_business_time as c
+    cross join rollup
+    where c.vendor is not null
+      and ($markets::varchar[] is null or list_contains($markets::varchar[], c.market))
 ),
 
 complete as (
@@ -43,7 +66,7 @@ complete as (
 
 review_kpis as (
     select
-        period_start, vendor, queue, grouping(queue) = 1 as is_all_queues,
+        period_start, vendor, queue, is_all_queues,
         count(*) as decisions,
         quantile_cont(handle_time_s, 0.5) as handle_time_median_s,
         quantile_cont(handle_time_s, 0.9) as handle_time_p90_s,
@@ -52,13 +75,13 @@ review_kpis as (
         avg(qa_score) as qa_score_mean,
         count(distinct reviewer_id) as reviewers
     from reviews
-    group by grouping sets ((period_start, vendor, queue), (period_start, vendor))
+    group by period_start, vendor, queue, is_all_queues
 ),
 
 closing_kpis as (
     select
         cast(date_trunc($period, closed_date) as date) as period_start,
-        vendor, queue, grouping(queue) = 1 as is_all_queues,
+        vendor, queue, is_all_queues,
         count(*) as resolved_cases,
         count(*) filter (where is_sla_met_business) as sla_met,
         count(*) filter (where not is_sla_met_business) as sla_breached,
@@ -68,17 +91,17 @@ closing_kpis as (
         count(*) filter (where appeal_outcome = 'overturned') as appeals_overturned
     from cases
     where closed_date is not null
-    group by grouping sets ((1, vendor, queue), (1, vendor))
+    group by 1, vendor, queue, is_all_queues
 ),
 
 intake_kpis as (
     select
         cast(date_trunc($period, created_date) as date) as period_start,
-        vendor, queue, grouping(queue) = 1 as is_all_queues,
+        vendor, queue, is_all_queues,
         count(*) as created_cases,
         quantile_cont(first_response_business_s, 0.5) as first_response_median_s
     from cases
-    group by grouping sets ((1, vendor, queue), (1, vendor))
+    group by 1, vendor, queue, is_all_queues
 ),
 
 combined as (

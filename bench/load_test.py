@@ -1,0 +1,204 @@
+"""Load: many concurrent sessions clicking through the pages of the real server.
+
+    python bench/load_test.py --sessions 20 --seconds 180          # on ESCALATION_RADAR_DB
+    python bench/load_test.py --sessions 5 --seconds 20 --db /tmp/demo.duckdb --json out.json
+
+Starts `streamlit run app.py` on a free 127.0.0.1 port and drives each session as the browser
+does: a websocket to /_stcore/stream speaking Streamlit's protobuf protocol (a BackMsg asks
+for a run of a page with a query string; ForwardMsgs stream the elements back until
+`script_finished`). Chromium tabs would measure 20 browsers on 2 cores, not the server.
+One session first opens every page with every filter (caches filled: the "warmed-up" memory level), then all
+sessions cycle through the pages with different filters and a short think time. Reported:
+sessions held, page runs served, latency p50/p95/max, server RSS (warm, peak, growth), errors
+(an exception or a "could not" error on a page, a failed run, a dropped connection, a
+timeout).
+"""
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import random
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+from tools.screenshot import _wait_healthy, free_port  # noqa: E402
+
+PAGES = ["", "markets", "kpis", "spikes", "trends", "vendors", "cases", "data"]
+QUERIES = ["", "markets=KZ", "markets=UZ&markets=KG", "categories=fraud", "sources=regulator",
+           "markets=KZ&q=spam", "grain=hour", "markets=RU"]
+RUN_TIMEOUT_S = 120
+
+
+def start_server(db: Path | None) -> tuple[subprocess.Popen, str]:
+    port = free_port()
+    env = os.environ | ({"ESCALATION_RADAR_DB": str(db)} if db else {})
+    server = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.port",
+         str(port), "--server.address", "127.0.0.1", "--server.headless", "true",
+         "--browser.gatherUsageStats", "false"],
+        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    base = f"http://127.0.0.1:{port}"
+    _wait_healthy(base, server, 300)
+    return server, base
+
+
+def rss_mb(pid: int) -> float:
+    """Resident memory of the process, from /proc (Linux)."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+class Session:
+    """One browser tab's worth of protocol: run a page, wait until the script finished."""
+
+    def __init__(self, base: str):
+        self.url = base.replace("http://", "ws://") + "/_stcore/stream"
+
+    async def __aenter__(self):
+        from websockets.asyncio.client import connect
+        self.socket = await connect(self.url, subprotocols=["streamlit"], max_size=2**28)
+        return self
+
+    async def __aexit__(self, *exc):
+        await self.socket.close()
+
+    async def run_page(self, page: str, query: str) -> tuple[float, list[str]]:
+        """Seconds until the run finished, and the problems it showed."""
+        from streamlit.proto.BackMsg_pb2 import BackMsg
+        from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+
+        message = BackMsg()
+        message.rerun_script.query_string = query
+        message.rerun_script.page_name = page
+        started = time.perf_counter()
+        await self.socket.send(message.SerializeToString())
+        problems: list[str] = []
+        while True:
+            reply = ForwardMsg()
+            reply.ParseFromString(await asyncio.wait_for(self.socket.recv(), RUN_TIMEOUT_S))
+            problems += _problems(reply, page)
+            if reply.WhichOneof("type") == "script_finished":
+                if reply.script_finished == ForwardMsg.FINISHED_EARLY_FOR_RERUN:
+                    continue
+                if reply.script_finished != ForwardMsg.FINISHED_SUCCESSFULLY:
+                    problems.append(f"{page}: run ended with status {reply.script_finished}")
+                return time.perf_counter() - started, problems
+
+
+def _problems(reply, page: str) -> list[str]:
+    kind = reply.WhichOneof("type")
+    if kind == "page_not_found":
+        return [f"{page}: page not found"]
+    if kind != "delta" or reply.delta.WhichOneof("type") != "new_element":
+        return []
+    element = reply.delta.new_element
+    if element.WhichOneof("type") == "exception":
+        return [f"{page}: exception {element.exception.type}: {element.exception.message[:200]}"]
+    # st.error is also content (a vendor missing its targets); the app's failures say "could not"
+    alert = element.alert if element.WhichOneof("type") == "alert" else None
+    if alert and alert.format == alert.ERROR and "could not" in alert.body.lower():
+        return [f"{page}: st.error {alert.body[:200]}"]
+    return []
+
+
+async def warm_up(base: str, pages: list[str], queries: list[str]) -> list[str]:
+    """Every page with every query once: the caches hold what the load will ask for."""
+    problems = []
+    async with Session(base) as session:
+        for query in queries:
+            for page in pages:
+                problems += (await session.run_page(page, query))[1]
+    return problems
+
+
+async def user(base: str, pages: list[str], number: int, deadline: float, stats: dict) -> None:
+    """One simulated user: every page in turn, own filters, 0.5-2 s between clicks."""
+    rng = random.Random(number)
+    query = QUERIES[number % len(QUERIES)]
+    try:
+        async with Session(base) as session:
+            stats["connected"] += 1
+            step = number
+            while time.monotonic() < deadline:
+                seconds, problems = await session.run_page(pages[step % len(pages)], query)
+                stats["latencies"].append(seconds)
+                stats["errors"] += problems
+                step += 1
+                await asyncio.sleep(rng.uniform(0.5, 2.0))
+            stats["held"] += 1
+    except Exception as exc:  # a dropped connection or a timeout is an error of the run
+        stats["errors"].append(f"session {number}: {type(exc).__name__}: {exc}")
+
+
+async def sample_memory(pid: int, until: float, samples: list[float]) -> None:
+    while time.monotonic() < until:
+        samples.append(rss_mb(pid))
+        await asyncio.sleep(1.0)
+
+
+async def load(base: str, pages: list[str], pid: int, sessions: int, seconds: float) -> dict:
+    stats = {"connected": 0, "held": 0, "latencies": [], "errors": []}
+    deadline = time.monotonic() + seconds
+    memory: list[float] = []
+    sampler = asyncio.create_task(sample_memory(pid, deadline + 5, memory))
+    await asyncio.gather(*(user(base, pages, n, deadline, stats) for n in range(sessions)))
+    await sampler
+    return stats | {"memory": memory}
+
+
+def measure(db: Path | None, sessions: int, seconds: float, pages: list[str] = PAGES,
+            warm_queries: list[str] = QUERIES) -> dict:
+    """Start the server, warm it up, run the load; every figure of the run as a dict."""
+    server, base = start_server(db)
+    try:
+        started = time.perf_counter()
+        warm_problems = asyncio.run(warm_up(base, pages, warm_queries))
+        warm_s, warm_rss = time.perf_counter() - started, rss_mb(server.pid)
+        stats = asyncio.run(load(base, pages, server.pid, sessions, seconds))
+        alive = server.poll() is None
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    latencies = np.array(stats["latencies"] or [np.nan])
+    peak = max(stats["memory"] or [warm_rss])
+    return {"sessions": sessions, "seconds": seconds, "sessions_connected": stats["connected"],
+            "sessions_held": stats["held"], "page_runs_served": len(stats["latencies"]),
+            "runs_per_s": round(len(stats["latencies"]) / seconds, 2),
+            "latency_p50_s": round(float(np.nanpercentile(latencies, 50)), 3),
+            "latency_p95_s": round(float(np.nanpercentile(latencies, 95)), 3),
+            "latency_max_s": round(float(np.nanmax(latencies)), 3),
+            "warm_up_s": round(warm_s, 1), "rss_warm_mb": round(warm_rss, 1),
+            "rss_peak_mb": round(peak, 1), "rss_growth_mb": round(peak - warm_rss, 1),
+            "server_alive": alive, "errors": warm_problems + stats["errors"]}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sessions", type=int, default=20)
+    parser.add_argument("--seconds", type=float, default=180)
+    parser.add_argument("--db", type=Path, help="database file (default: ESCALATION_RADAR_DB)")
+    parser.add_argument("--json", type=Path, help="also write the figures here")
+    parser.add_argument("--pages", default=",".join(PAGES),
+                        help="url paths to cycle through (empty = Overview)")
+    args = parser.parse_args(argv)
+    figures = measure(args.db, args.sessions, args.seconds, args.pages.split(","))
+    text = json.dumps(figures, indent=2, default=str)
+    print(text)
+    if args.json:
+        args.json.write_text(text + "\n", encoding="utf-8")
+    ok = not figures["errors"] and figures["sessions_held"] == args.sessions
+    return 0 if ok and figures["rss_growth_mb"] <= 300 else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,13 @@
+-- alert_sends: every delivery attempt, newest first (the Alerts inbox's send log).
+-- Grain: one row per attempt. Parameters: none.
+with
+
+sends as (select * from main.alert_sends),
+
+final as (
+    select attempted_at, webhook, payload, alert_keys, attempt, http_status, ok, error
+    from sends
+    order by attempted_at desc, attempt desc
+)
+
+select * from final

@@ -1,0 +1,212 @@
+"""Bad exports from issue 8 that tests/test_ingest_formats.py does not already cover, each with
+the message it must produce and nothing lost: every data row is stored or quarantined, and a
+file that cannot be read at all writes nothing. docs/reliability.md lists every case."""
+from __future__ import annotations
+
+import gzip
+import importlib.util
+import io
+import zipfile
+
+import duckdb
+import openpyxl
+import pandas as pd
+import pytest
+
+from analytics import settings
+from analytics.ingest import IngestError, ingest_file, readers, rejected_rows
+
+HEADER = "case_id,created_at,updated_at,status,market,priority,summary\n"
+ROW = "{},2025-03-01 10:00,,open,KZ,P1,{}\n"
+
+
+def load(tmp_path, name: str, data: bytes | str, *, expect_read: int, **kwargs):
+    """Ingest `data` as `name` into a fresh database; check nothing was lost."""
+    path = tmp_path / name
+    path.write_bytes(data.encode("utf-8") if isinstance(data, str) else data)
+    db_path = tmp_path / "t.duckdb"
+    report = ingest_file(path, db_path=db_path, **kwargs)
+    rejected = rejected_rows(report.ingest_id, db_path)
+    with duckdb.connect(str(db_path), read_only=True) as con:
+        cases = dict(con.sql("select case_id, summary from cases").fetchall())
+        events = con.execute("select count(*) from case_events").fetchone()[0]
+    quarantined = rejected["row_number"].astype("str").where(
+        rejected["row_number"].notna(), rejected["raw_record"]).nunique()
+    assert report.rows_read == expect_read and report.is_reconciled
+    assert quarantined == report.rows_rejected
+    assert events + quarantined == report.rows_read   # stored + quarantined = read
+    return report, rejected, cases
+
+
+def error_of(tmp_path, name: str, data: bytes) -> str:
+    path = tmp_path / name
+    path.write_bytes(data)
+    with pytest.raises(IngestError) as caught:
+        ingest_file(path, db_path=tmp_path / f"{name}.duckdb")
+    assert not (tmp_path / f"{name}.duckdb").exists()   # nothing written
+    return str(caught.value)
+
+
+def test_mixed_delimiter_rows_are_quarantined_with_their_text(tmp_path):
+    data = HEADER + ROW.format("A1", "x") + ROW.format("A2", "y").replace(",", ";") + ROW.format("A3", "z")
+    report, rejected, cases = load(tmp_path, "mixed.csv", data, expect_read=3)
+    assert sorted(cases) == ["A1", "A3"]
+    (row,) = rejected.itertuples()
+    assert row.reason == "malformed CSV record, expected 7 fields, found 1"
+    assert row.raw_record.startswith("A2;2025-03-01")
+
+
+def test_unknown_columns_are_named_and_ignored(tmp_path):
+    report, _, cases = load(tmp_path, "unknown.csv", "case_id,created_at,Foo,Created Date\n"
+                            "U1,2025-03-01 10:00,1,2025-03-01\n", expect_read=1)
+    assert cases == {"U1": None}
+    assert ("unknown.csv: 2 column(s) not used (neither canonical nor mapped, see docs/mappings.md): "
+            "'Foo', 'Created Date' (looks like created_at: map it)") in report.messages
+
+
+def test_duplicated_columns_are_ignored_unless_read(tmp_path):
+    report, _, cases = load(tmp_path, "dup.csv", "case_id,created_at,notes,notes,,\n"
+                            "U1,2025-03-01 10:00,a,b,,\n", expect_read=1)
+    assert cases == {"U1": None} and "'notes', 'notes (2)', 'column 5', 'column 6'" in report.messages[0]
+    message = error_of(tmp_path, "dup_used.csv", b"case_id,created_at,summary,summary\nU1,2025-03-01,a,b\n")
+    assert message == ("dup_used.csv: column(s) ['summary'] appear more than once in the header; "
+                       "which copy to read is ambiguous: rename or remove the copies")
+
+
+def test_a_one_megabyte_field_is_stored_whole(tmp_path):
+    big = "x" * (1 << 20)
+    for name, first in (("big_first.csv", big), ("big_second.csv", "short")):
+        data = HEADER + ROW.format("B1", first) + ROW.format("B2", big if first == "short" else "s")
+        _, _, cases = load(tmp_path, name, data, expect_read=2)
+        assert max(len(v) for v in cases.values()) == 1 << 20
+        (tmp_path / "t.duckdb").unlink()
+
+
+def test_truncated_last_line_is_quarantined(tmp_path):
+    report, rejected, cases = load(tmp_path, "cut.csv", HEADER + ROW.format("T1", "x") + "T2,2025-03-01 1",
+                                   expect_read=2)
+    assert list(cases) == ["T1"] and rejected["raw_record"].tolist() == ["T2,2025-03-01 1"]
+    assert rejected["reason"].tolist() == ["malformed CSV record, expected 7 fields, found 2"]
+
+
+def test_mixed_line_endings(tmp_path):
+    data = (HEADER.replace("\n", "\r\n") + ROW.format("E1", "a").replace("\n", "\r\n")
+            + ROW.format("E2", "b") + ROW.format("E3", "c").replace("\n", "\r") + ROW.format("E4", "d"))
+    _, _, cases = load(tmp_path, "eol.csv", data, expect_read=4)
+    assert cases == {"E1": "a", "E2": "b", "E3": "c", "E4": "d"}
+
+
+def test_invalid_utf8_bytes_quarantine_only_their_row(tmp_path):
+    data = (HEADER + ROW.format("I1", "Алматы")).encode() + ROW.format("I2", "bad").encode().replace(
+        b"bad", b"b\xff\xfed")
+    report, rejected, cases = load(tmp_path, "bytes.csv", data, expect_read=2)
+    assert cases == {"I1": "Алматы"}   # still read as UTF-8, not as cp1251
+    assert rejected["reason"].tolist() == [
+        "row 2, column 'summary': 'b\ufffd\ufffdd' holds bytes that are not valid UTF-8 (shown as "
+        "\ufffd); export the file as UTF-8 again or set encoding in a mapping"]
+
+
+def test_ambiguous_day_month_follows_only_the_declared_format(tmp_path):
+    data = "case_id,created_at\nA1,03/04/2025 10:00\nA2,2025-04-05T10:00:00+05:00\nA3,13/31/2025 10:00\n"
+    mappings = {"dmy": "%d/%m/%Y %H:%M", "mdy": "%m/%d/%Y %H:%M"}
+    stored = {}
+    for name, fmt in mappings.items():
+        mapping = tmp_path / f"{name}.toml"
+        mapping.write_text(f'kind = "cases"\ntimestamp_format = ["{fmt}"]\n', encoding="utf-8")
+        _, rejected, _ = load(tmp_path, f"{name}.csv", data, expect_read=3, mapping=mapping)
+        with duckdb.connect(str(tmp_path / "t.duckdb"), read_only=True) as con:
+            stored[name] = dict(con.sql("select case_id, created_at::varchar from cases").fetchall())
+        assert rejected["row_number"].tolist() == [3]   # 13/31 fits neither reading
+        (tmp_path / "t.duckdb").unlink()
+    assert stored["dmy"]["A1"] == "2025-04-03 10:00:00" and stored["mdy"]["A1"] == "2025-03-04 10:00:00"
+    assert stored["dmy"]["A2"] == stored["mdy"]["A2"] == "2025-04-05 05:00:00"   # ISO is never ambiguous
+    _, rejected, _ = load(tmp_path, "none.csv", data, expect_read=3)   # no mapping: never guessed
+    assert rejected["reason"].iloc[0].startswith(
+        "row 1, column 'created_at': cannot parse '03/04/2025 10:00' as a timestamp (expected ISO 8601")
+
+
+def test_dst_gap_moves_forward_and_repeated_hour_takes_summer_time(tmp_path):
+    mapping = tmp_path / "berlin.toml"
+    mapping.write_text('kind = "cases"\ntime_zone = "Europe/Berlin"\n', encoding="utf-8")
+    data = ("case_id,created_at\nG1,2025-03-30 02:30\nR1,2025-10-26 02:30\n"
+            "W1,2025-01-15 12:00\nS1,2025-07-15 12:00\nZ1,2025-07-15 12:00+05:00\n")
+    load(tmp_path, "dst.csv", data, expect_read=5, mapping=mapping)
+    with duckdb.connect(str(tmp_path / "t.duckdb"), read_only=True) as con:
+        utc = dict(con.sql("select case_id, strftime(created_at, '%m-%d %H:%M') from cases").fetchall())
+    assert utc == {"G1": "03-30 01:00", "R1": "10-26 00:30", "W1": "01-15 11:00",
+                   "S1": "07-15 10:00", "Z1": "07-15 07:00"}
+
+
+def test_future_placeholder_and_negative_durations_are_quarantined_long_ones_kept(tmp_path):
+    data = ("case_id,created_at,first_response_at,resolved_at\nOK,2025-03-01 10:00,,2025-03-02 10:00\n"
+            "F1,2099-03-01 10:00,,\nP1,1900-01-01 00:00,,\nN1,2025-03-01 10:00,,2025-02-01 10:00\n"
+            "N2,2025-03-01 10:00,2025-03-01 09:59,\nL1,2021-03-01 10:00,,2025-03-01 10:00\n")
+    report, rejected, cases = load(tmp_path, "odd.csv", data, expect_read=6)
+    assert sorted(cases) == ["L1", "OK"]
+    assert rejected["reason"].tolist() == [
+        "row 2, column 'created_at': '2099-03-01 10:00' is in the future (after the export could have been made)",
+        "row 3, column 'created_at': '1900-01-01 00:00' is before 1990: a placeholder? list it under null_values",
+        "row 4, column 'resolved_at': '2025-02-01 10:00' is before created_at (a negative duration)",
+        "row 5, column 'first_response_at': '2025-03-01 09:59' is before created_at (a negative duration)"]
+    assert "odd.csv: 1 case(s) resolved more than a year after they were created: kept, but check them" \
+        in report.messages
+
+
+def test_duplicate_case_ids_with_conflicting_values_keep_the_latest_and_all_events(tmp_path):
+    data = ("case_id,created_at,updated_at,status,summary\nD1,2025-03-01 10:00,2025-03-02 10:00,open,a\n"
+            "D1,2025-03-01 10:00,2025-03-02 10:00,resolved,b\nD1,2025-03-01 11:00,2025-03-01 10:00,closed,c\n")
+    report, _, cases = load(tmp_path, "dups.csv", data, expect_read=3)
+    assert (report.rows_inserted, report.rows_superseded, cases) == (1, 2, {"D1": "b"})
+
+
+def test_excel_with_several_sheets_reads_the_first_and_says_so(tmp_path):
+    book = openpyxl.Workbook()
+    book.active.title = "Cases"
+    for title, case in (("Cases", "X1"), ("More", "X2"), ("Notes", "X3")):
+        sheet = book[title] if title in book.sheetnames else book.create_sheet(title)
+        sheet.append(["case_id", "created_at"])
+        sheet.append([case, "2025-03-01 10:00"])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    report, _, cases = load(tmp_path, "book.xlsx", buffer.getvalue(), expect_read=1)
+    assert list(cases) == ["X1"]
+    assert ("book.xlsx: the workbook has 3 sheets; only the first, 'Cases', was read (not read: "
+            "'More', 'Notes'; save each sheet as its own file)") in report.messages
+
+
+def _zip(members: dict[str, bytes]) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in members.items():
+            archive.writestr(name, data)
+    return buffer.getvalue()
+
+
+def test_empty_zip_and_zip_bombs_are_refused(tmp_path, monkeypatch):
+    assert error_of(tmp_path, "empty.zip", _zip({})) == "empty.zip: the zip archive is empty"
+    monkeypatch.setattr(readers, "RATIO_FREE_BYTES", 1 << 20)   # 64 MB in production; kept fast here
+    rows = (HEADER + ROW.format("C1", "x") * 60_000).encode()   # 3 MB that compresses ~500:1
+    bomb = "decompresses more than 200:1 (a zip bomb?); real exports compress far less"
+    assert error_of(tmp_path, "bomb.zip", _zip({"cases.csv": rows})) == f"bomb.zip: refused: {bomb}"
+    assert error_of(tmp_path, "bomb.csv.gz", gzip.compress(rows, 9)) == f"bomb.csv.gz: refused: {bomb}"
+
+
+def test_ordinary_compression_is_not_mistaken_for_a_bomb(tmp_path):
+    rows = HEADER + "".join(ROW.format(f"C{i}", f"summary {i * 7919 % 10007}") for i in range(2000))
+    report, _, cases = load(tmp_path, "ok.csv.gz", gzip.compress(rows.encode()), expect_read=2000)
+    assert len(cases) == 2000
+    assert pd.Series(list(cases)).is_unique
+
+
+def test_memory_capped_ingest_short_version(tmp_path):
+    """bench/big_file.py with a small file: the capped subprocess loads it whole, within 512 MB."""
+    spec = importlib.util.spec_from_file_location("big_file", settings.ROOT / "bench" / "big_file.py")
+    big_file = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(big_file)
+    csv = big_file.write_cases_csv(tmp_path / "big.csv", 60_000)
+    status, _, peak_mb, output = big_file.run_capped(csv, tmp_path / "big.duckdb", as_mb=1024)
+    assert status == 0, output[-2000:]
+    stored, expected = big_file.stored_counts(tmp_path / "big.duckdb"), big_file.expected_counts(60_000)
+    assert (stored["cases"], stored["rejected"], stored["read"]) == (
+        expected["inserted"], expected["rejected"], 60_000)
+    assert peak_mb < 512

@@ -1,0 +1,81 @@
+"""The continuous-value (likelihood) scoring mode and the injection helper of bench/inject.py."""
+from __future__ import annotations
+
+import importlib.util
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from analytics import spike_likelihood as lik
+from analytics.spike_model import SpikeSettings, score_matrix
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def noisy(n_series: int = 4, n_time: int = 1500, seed: int = 3) -> np.ndarray:
+    rng = np.random.default_rng(seed)
+    return 50 + 5 * rng.standard_normal((n_series, n_time))
+
+
+def test_likelihood_is_causal():
+    values = noisy()
+    values[1, 900:] += 30   # a level shift later on must not change any earlier score
+    full = lik.anomaly_likelihood(values, direction="both")
+    part = lik.anomaly_likelihood(values[:, :800], direction="both")
+    np.testing.assert_allclose(full[:, :800], part, rtol=0, atol=1e-12)
+
+
+def test_likelihood_scores_the_shift_and_stays_quiet_elsewhere():
+    values = noisy()
+    values[2, 1000:1010] += 40
+    score = lik.first_alerts(lik.anomaly_likelihood(values), gap=288)
+    assert score[2, 1000:1010].max() > 0.5
+    assert np.delete(score, 2, axis=0).max() < 0.5 and score[2, 1100:].max() < 0.5
+
+
+def test_first_alerts_keeps_only_scores_beating_the_previous_gap():
+    score = np.random.default_rng(1).random((3, 400))
+    for gap in (1, 7, 50):
+        kept = lik.first_alerts(score, gap)
+        for s, k in zip(score, kept):
+            expected = [v if v > max(s[max(i - gap, 0):i], default=0.0) else 0.0
+                        for i, v in enumerate(s)]
+            np.testing.assert_array_equal(k, expected)
+
+
+def test_likelihood_mode_of_the_detector_keeps_the_result_shape():
+    values = noisy()
+    values[0, 1200] += 60
+    result = score_matrix(values, settings=SpikeSettings(family="gaussian", scoring="likelihood",
+                                                         direction="both", min_count=-np.inf,
+                                                         min_ratio=1.0, alert_gap=288))
+    assert {k: v.shape for k, v in result.items()} == dict.fromkeys(result, values.shape)
+    assert result["is_anomaly"][0, 1200] and result["score"].max() <= 1.0
+    assert np.array_equal(result["is_anomaly"], result["score"] >= 0.5)
+
+
+def load_inject():
+    spec = importlib.util.spec_from_file_location("bench_inject", ROOT / "bench" / "inject.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_inject_puts_spikes_where_it_says():
+    inject = load_inject()
+    days = pd.date_range("2026-01-01", periods=60, freq="D")
+    rows = [{"market": m, "abuse_category": None, "source": None, "bucket": d, "cases": c}
+            for m, c in (("KZ", 30), ("UZ", 20), (None, 50)) for d in days]
+    scored = pd.DataFrame(rows).assign(expected=lambda f: f["cases"].astype(float))
+    before = scored.copy()
+    dirty, truth = inject.inject(scored, grain="day", n=3, seed=1)
+    pd.testing.assert_frame_equal(scored, before)
+    added = dirty.set_index(["market", "bucket"])["cases"].sub(
+        scored.set_index(["market", "bucket"])["cases"])
+    want = pd.Series(0, index=added.index)
+    for spike in truth.itertuples():
+        for market in {spike.segment.get("market"), None}:   # the segment and "all cases"
+            want.loc[(market, spike.start)] += spike.excess_per_bucket
+        assert spike.excess_per_bucket >= max(20, spike.expected)   # at least 2× and 20 excess
+    pd.testing.assert_series_equal(added, want, check_names=False)

@@ -171,4 +171,5 @@ def mix_table(mix: pd.DataFrame, report: VendorReport) -> tuple[pd.DataFrame, pd
     status = report.scorecard.pivot(index="vendor", columns="kpi", values="status")
     colours = rows[["vendor"]].join(status.reindex(columns=list(MIX_KPIS)), on="vendor")
     return (rows.reset_index(drop=True),
-            colours.reindex(columns=rows.columns).fillna("none").reset_index(drop=True))
+            colours.reindex(columns=rows.columns).astype(object).fillna("none")
+            .reset_index(drop=True))

@@ -85,6 +85,19 @@ def detect_trends(cases: pd.DataFrame, as_of, cfg: TrendSettings = DEFAULTS,
     return ranked[COLUMNS]
 
 
+def select_trends(trends: pd.DataFrame, markets=(), languages=()) -> pd.DataFrame:
+    """The trends touching any of `markets` and written in any of `languages` (empty = all).
+
+    >>> t = pd.DataFrame({"markets": [["KZ"], ["RU"]], "languages": [["kk"], ["ru"]]})
+    >>> len(select_trends(t, ["KZ"])), len(select_trends(t, languages=["ru"]))
+    (1, 1)
+    """
+    for column, wanted in (("markets", set(markets)), ("languages", set(languages))):
+        if wanted:
+            trends = trends[trends[column].map(lambda values: bool(set(values) & wanted))]
+    return trends
+
+
 def to_records(trends: pd.DataFrame, *, public_accounts: frozenset[str] = frozenset()) -> list[dict]:
     """Plain JSON-ready dicts, person-identifying terms masked (the way out of the app)."""
     def clean(value):

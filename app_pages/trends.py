@@ -4,6 +4,7 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
+from analytics import trends
 from app_pages import _access, _filters, _trends_data, _ui
 
 filters = st.session_state["filters"]
@@ -25,12 +26,8 @@ as_of = left.date_input("As of (end of day, market-local)", max_value=last, key=
 languages = right.multiselect("Languages", LANGUAGES, key="trends_languages",
                               help="Show trends whose cases are written in these languages.")
 _filters.sync_url({"as_of": None if as_of == last else as_of.isoformat(), "lang": languages})
-found = _trends_data.ranked(as_of)
 markets = list(filters.markets)
-if markets:
-    found = found[found["markets"].map(lambda m: bool(set(m) & set(markets)))]
-if languages:
-    found = found[found["languages"].map(lambda v: bool(set(v) & set(languages)))]
+found = trends.select_trends(_trends_data.ranked(as_of), markets, languages)
 
 if found.empty:
     st.success(f"No emerging trend as of {as_of:%Y-%m-%d} for this selection.")

@@ -94,7 +94,7 @@ def run(db_path: Path, webhook: str, *, fmt: str = "generic", since: dt.date | N
     attempts = alert_send.post_json(webhook, alert_payloads.payload(to_send, fmt),
                                     retries=retries, backoff_s=backoff_s) if to_send else []
     delivered = bool(attempts) and attempts[-1].ok
-    with db.writer(db_path) as con:
+    with db.writer(db_path, derived="keep") as con:   # alert records only
         _record(con, to_send, "sent" if delivered else "pending", now, known,
                 error=None if delivered or not attempts else attempts[-1].error,
                 sent_at=now if delivered else None, attempts=len(attempts))
@@ -119,7 +119,7 @@ def respond(db_path: Path, item: dict, action: str, *, by: str = "",
         raise ValueError(f"action must be ack or snooze, not {action!r}")
     until = (dt.datetime.now(dt.UTC).replace(tzinfo=None) + (snooze or dt.timedelta(days=1))
              if action == "snooze" else None)
-    with db.writer(db_path) as con:
+    with db.writer(db_path, derived="keep") as con:   # alert records only
         db.run_sql(con, "alerts/response_insert", segment_key=item["segment_key"],
                    alert_key=item["alert_key"], action=action, snoozed_until=until,
                    responded_by=by or None)

@@ -74,13 +74,24 @@ def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
             con.execute(path.read_text(encoding="utf-8"))
 
 
-def build_derived(con: duckdb.DuckDBPyConnection) -> None:
-    """Rebuild the derived tables (`sql/derived/`, sorted) from the data as it now stands.
+DERIVED_MODES = ("rebuild", "keep")
 
-    Every writer runs this last, so what is costly to compute per case (the business-time SLA
-    clock) is computed once per write instead of by every mart on every cache miss."""
-    for path in sorted((SQL_DIR / "derived").glob("*.sql")):
-        con.execute(path.read_text(encoding="utf-8"))
+
+def derived_files() -> list[Path]:
+    """`sql/derived/*.sql` in build order (their names start with a number)."""
+    return sorted((SQL_DIR / "derived").glob("*.sql"))
+
+
+def build_derived(con: duckdb.DuckDBPyConnection, names: set[str] | None = None) -> None:
+    """Rebuild the derived tables (`sql/derived/`, in order) from the data as it now stands, or
+    only the files whose stem is in `names`.
+
+    What is costly to compute per case (the business-time SLA clock, the activity fact table,
+    the cubes) is computed by writers, not by every mart on every cache miss. An ingest maintains
+    the fact table and cubes incrementally (analytics/ingest/aggregates.py) instead."""
+    for path in derived_files():
+        if names is None or path.stem in names:
+            con.execute(path.read_text(encoding="utf-8"))
 
 
 def schema_fingerprint() -> str:
@@ -173,13 +184,19 @@ def _writer_lock(path: Path, timeout_s: float, on_wait) -> Iterator[None]:
 
 
 @contextlib.contextmanager
-def writer(path: Path | None = None, *, timeout_s: float | None = None,
-           on_wait=None) -> Iterator[duckdb.DuckDBPyConnection]:
+def writer(path: Path | None = None, *, timeout_s: float | None = None, on_wait=None,
+           derived: str = "rebuild") -> Iterator[duckdb.DuckDBPyConnection]:
     """A read-write connection whose work becomes visible atomically when the block exits.
 
     Everything done on the connection lands together, or (on any exception, or if the process
     is killed) not at all: the live file is only ever replaced by a complete, checkpointed copy.
+    `derived="rebuild"` (the safe default for a block that may change cases or reviews in any
+    way) rebuilds every derived table at the end; `"keep"` is for blocks that leave cases and
+    reviews alone or maintain the derived tables themselves (ingest, triage, snapshots, alerts).
+    A file written by other code (schema fingerprint differs) is rebuilt either way.
     """
+    if derived not in DERIVED_MODES:
+        raise ValueError(f"derived must be one of {DERIVED_MODES}, got {derived!r}")
     path = Path(path or settings.db_path())
     if timeout_s is None:
         timeout_s = float(settings.get("ESCALATION_RADAR_LOCK_TIMEOUT_S"))
@@ -193,12 +210,16 @@ def writer(path: Path | None = None, *, timeout_s: float | None = None,
             shutil.copyfile(path, scratch)
         con = duckdb.connect(str(scratch))
         try:
+            stale = not path.exists() or _stored_fingerprint(con) != schema_fingerprint()
             ensure_schema(con)
             reference.sync_reference_tables(con)
             con.execute("insert or replace into schema_meta values ('schema_fingerprint', ?)",
                         [schema_fingerprint()])
+            if stale:  # new file, or new code/config: the derived tables must exist first
+                build_derived(con)
             yield con
-            build_derived(con)
+            if derived == "rebuild":
+                build_derived(con)
             con.execute("checkpoint")
             con.close()
             _fsync(scratch)

@@ -118,7 +118,7 @@ def write(snapshot: Snapshot, out: Path, *, browser="auto", made_at: dt.datetime
 def record(db_path: Path, snapshot: Snapshot, written: dict) -> str:
     """Store the snapshot's record (the one writer); returns its id."""
     snapshot_id = uuid.uuid4().hex[:12]
-    with db.writer(db_path) as con:
+    with db.writer(db_path, derived="keep") as con:   # a record: no case data changes
         db.run_sql(con, "snapshots/snapshot_insert", snapshot_id=snapshot_id,
                    page=snapshot.request.page, title=snapshot.title,
                    made_by=written["made_by"], made_at=written["made_at"],

@@ -65,7 +65,7 @@ def save_triage(path: Path, event: dict, *, verdict: str, owner: str = "", note:
     """Record (or replace) the verdict on one event, through the one-writer model."""
     if verdict not in VERDICTS:
         raise ValueError(f"verdict must be one of {VERDICTS}, not {verdict!r}")
-    with db.writer(path) as con:
+    with db.writer(path, derived="keep") as con:   # a verdict: no case data changes
         db.run_sql(con, "spikes/triage_save", event_id=event["event_id"], verdict=verdict,
                    owner=owner or None, note=note or None, metric=event["metric"],
                    segment=json.dumps(dict(event["segment"]), sort_keys=True),

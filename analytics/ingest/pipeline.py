@@ -110,7 +110,7 @@ def ingest_file(path, *, kind: str | None = None, mapping=None, db_path=None,
     progress(0.01, f"{name}: {table.description}, {len(table.headers)} columns, kind {kind}")
     db_path = Path(db_path or settings.db_path())
     try:
-        with db.writer(db_path, on_wait=lambda m: progress(0.0, m)) as con:
+        with db.writer(db_path, on_wait=lambda m: progress(0.0, m), derived="keep") as con:
             store.limit_memory(con, db_path)
             ingest_id = store.begin(con, kind)
             read, rejected, tallies, long = _load(con, table, plan, ingest_id, name, progress)
@@ -132,7 +132,7 @@ def ingest_file(path, *, kind: str | None = None, mapping=None, db_path=None,
                          duration_s=report.duration_s)
             if on_stored is not None:
                 on_stored(con, report)
-            store.relax_memory_for_derived(con)
+            store.refresh_vendor_tables(con, kind)
     except db.WriterBusy as exc:
         raise IngestBusy(f"{name}: {exc}") from None
     finally:

@@ -12,6 +12,7 @@ import duckdb
 import pandas as pd
 
 from analytics import db
+from analytics.ingest import aggregates
 
 OUTCOMES = ("inserted", "updated", "unchanged", "superseded")
 
@@ -79,9 +80,22 @@ def apply(con: duckdb.DuckDBPyConnection, kind: str, ingest_id: int) -> dict[str
     if kind == "cases":
         inserted = _execute(con, "ingest/cases_insert_events", ingest_id=ingest_id)
         counts["events_added"] = int(inserted[0][0])  # DuckDB answers an insert with its row count
+    incremental = kind == "cases" and aggregates.plan_cases(con)
+    if incremental:
+        aggregates.retract(con)
     _execute(con, f"ingest/{kind}_delete_updated")
     _execute(con, f"ingest/{kind}_upsert", ingest_id=ingest_id)
+    if incremental:
+        aggregates.extend(con)
+    elif kind == "cases":
+        aggregates.rebuild_fact_and_cubes(con)
     return counts
+
+
+def refresh_vendor_tables(con: duckdb.DuckDBPyConnection, kind: str) -> None:
+    """Rebuild the vendor-side derived tables an ingest of `kind` changed (aggregates.py)."""
+    relax_memory_for_derived(con)
+    aggregates.rebuild_vendor_tables(con, kind)
 
 
 def record(con: duckdb.DuckDBPyConnection, **row) -> None:

@@ -62,7 +62,7 @@ def handle(path: Path, db_path: Path, *, kind=None, mapping=None,
         return None
     except IngestError as exc:
         say(f"error: {exc}")
-        with db.writer(db_path) as con:
+        with db.writer(db_path, derived="keep") as con:   # no data changed
             _record(con, path, sha256, "failed", None, str(exc))
         return None
     say(report.summary())

@@ -9,7 +9,7 @@ with
 
 cases as (
     select *
-    from stg_cases_activity
+    from fact_case_activity
     where activity = 'created'
       and ($markets::varchar[] is null or list_contains($markets::varchar[], market))
       and ($categories::varchar[] is null or list_contains($categories::varchar[], abuse_category))

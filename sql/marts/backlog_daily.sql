@@ -6,19 +6,20 @@
 -- limits the rows returned.
 -- Closed = closed_date (stg_cases_activity). is_complete_day: false from the market's current
 -- date on (stg_market_clock), the day still arriving.
+-- Reads the cube kept at ingest (sql/derived/50_cube_cases_daily.sql), not the cases.
 -- Parameters (null = all): $start_date, $end_date (market-local, inclusive), $markets,
 -- $categories, $sources.
 with
 
 activity as (
-    select market, activity, activity_date
-    from stg_cases_activity
+    select market, activity, activity_date, cases
+    from cube_cases_daily
     where ($markets::varchar[] is null or list_contains($markets::varchar[], market))
       and ($categories::varchar[] is null or list_contains($categories::varchar[], abuse_category))
       and ($sources::varchar[] is null or list_contains($sources::varchar[], source))
 ),
 
-newest as (select max(activity_date) as last_date from stg_cases_activity),
+newest as (select max(activity_date) as last_date from cube_cases_daily),
 
 market_days as (
     select market, unnest(generate_series(first_date, last_date, interval 1 day))::date as date
@@ -34,8 +35,8 @@ movements as (
     select
         market,
         activity_date as date,
-        count(*) filter (where activity = 'created') as opened,
-        count(*) filter (where activity = 'resolved') as closed
+        coalesce(sum(cases) filter (where activity = 'created'), 0)::bigint as opened,
+        coalesce(sum(cases) filter (where activity = 'resolved'), 0)::bigint as closed
     from activity
     group by market, activity_date
 ),

@@ -5,10 +5,14 @@
 -- $categories, $sources, $vendors, $search, $limit.
 with
 
-cases as (select * from stg_cases),
+cases as (select * from main.cases),
 
-filtered as (
-    select *
+facts as (select * from fact_case_activity where activity = 'created'),
+
+-- The filters and the newest-first cut run on the raw table (zone maps, a top-N); only the
+-- chosen rows pick up the SLA columns from the fact table.
+latest as (
+    select case_id, created_at, summary
     from cases
     where ($start_date::date is null or created_date >= $start_date::date)
       and ($end_date::date is null or created_date <= $end_date::date)
@@ -19,33 +23,35 @@ filtered as (
       and ($search::varchar is null
            or contains(lower(case_id), lower($search::varchar))
            or contains(lower(summary), lower($search::varchar)))
+    order by created_at desc, case_id
+    limit coalesce($limit::integer, 500)
 ),
 
 final as (
     select
-        case_id,
-        created_at,
-        created_date,
-        market,
-        language,
-        abuse_category,
-        source,
-        priority,
-        status,
-        queue,
-        vendor,
-        outcome,
-        sla_due_effective_at,
-        is_sla_met_effective,
-        sla_basis,
-        first_response_s,
-        resolution_s,
-        is_appealed,
-        appeal_outcome,
-        summary
-    from filtered
-    order by created_at desc, case_id
-    limit coalesce($limit::integer, 500)
+        latest.case_id,
+        latest.created_at,
+        facts.created_date,
+        facts.market,
+        facts.language,
+        facts.abuse_category,
+        facts.source,
+        facts.priority,
+        facts.status,
+        facts.queue,
+        facts.vendor,
+        facts.outcome,
+        facts.sla_due_effective_at,
+        facts.is_sla_met_effective,
+        facts.sla_basis,
+        facts.first_response_s,
+        facts.resolution_s,
+        facts.is_appealed,
+        facts.appeal_outcome,
+        latest.summary
+    from latest
+    join facts using (case_id)
+    order by latest.created_at desc, latest.case_id
 )
 
 select * from final

@@ -3,17 +3,18 @@
 -- resolved_cases / sla_met / sla_breached describe the cases created that day (a created-date
 -- cohort, as they stand now). is_complete_day is false from the market's current date on
 -- (stg_market_clock): that day is still arriving, so a low count there is not a dip.
+-- Reads the cube kept at ingest (sql/derived/50_cube_cases_daily.sql), not the cases.
 -- Parameters (null = all): $start_date, $end_date (on created_date, inclusive), $markets,
 -- $categories, $sources.
 with
 
-cases as (select * from stg_cases),
+cubed as (select * from cube_cases_daily where activity = 'created'),
 
 filtered as (
     select *
-    from cases
-    where ($start_date::date is null or created_date >= $start_date::date)
-      and ($end_date::date is null or created_date <= $end_date::date)
+    from cubed
+    where ($start_date::date is null or activity_date >= $start_date::date)
+      and ($end_date::date is null or activity_date <= $end_date::date)
       and ($markets::varchar[] is null or list_contains($markets::varchar[], market))
       and ($categories::varchar[] is null or list_contains($categories::varchar[], abuse_category))
       and ($sources::varchar[] is null or list_contains($sources::varchar[], source))
@@ -21,18 +22,18 @@ filtered as (
 
 daily as (
     select
-        created_date,
+        activity_date as created_date,
         market,
         any_value(region) as region,
         abuse_category,
         source,
         language,
-        count(*) as cases,
-        count(*) filter (where is_resolved) as resolved_cases,
-        count(*) filter (where is_sla_met_effective) as sla_met,
-        count(*) filter (where not is_sla_met_effective) as sla_breached
+        sum(cases)::bigint as cases,
+        sum(resolved_cases)::bigint as resolved_cases,
+        sum(sla_met)::bigint as sla_met,
+        sum(sla_breached)::bigint as sla_breached
     from filtered
-    group by created_date, market, abuse_category, source, language
+    group by activity_date, market, abuse_category, source, language
 ),
 
 final as (

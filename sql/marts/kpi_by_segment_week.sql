@@ -11,7 +11,7 @@ with
 
 activity as (
     select *
-    from stg_cases_activity
+    from fact_case_activity
     where ($start_date::date is null or activity_date >= $start_date::date)
       and ($end_date::date is null or activity_date <= $end_date::date)
       and ($markets::varchar[] is null or list_contains($markets::varchar[], market))

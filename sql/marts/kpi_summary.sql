@@ -10,7 +10,7 @@ with
 
 activity as (
     select *
-    from stg_cases_activity
+    from fact_case_activity
     where ($markets::varchar[] is null or list_contains($markets::varchar[], market))
       and ($categories::varchar[] is null or list_contains($categories::varchar[], abuse_category))
       and ($sources::varchar[] is null or list_contains($sources::varchar[], source))

@@ -7,7 +7,7 @@
 -- event's market-local dates, inclusive), $baseline_start, $baseline_end (the usual period).
 with
 
-cases as (select * from stg_cases),
+cases as (select * from fact_case_activity where activity = 'created'),
 
 segment as (
     select created_date, source, language, queue, vendor, surface, abuse_category, market

@@ -4,7 +4,7 @@
 -- (market-local created dates, inclusive), $limit.
 with
 
-cases as (select * from stg_cases),
+cases as (select * from main.cases),  -- raw columns only: no SLA resolution needed
 
 final as (
     select case_id, created_at, created_date, market, abuse_category, source, language, queue,

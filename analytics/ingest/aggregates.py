@@ -1,0 +1,61 @@
+"""Keep the derived tables current inside an ingest, at the cost of what the ingest touched.
+
+The fact table (`fact_case_activity`) and the cubes (`cube_cases_daily`, `cube_cases_hourly`)
+are what pages and detectors read instead of raw cases (sql/derived/ has their from-scratch
+builds and says why). Rebuilding them on every ingest would cost a full pass over every case;
+instead an ingest of cases
+
+1. `retract`: before the stored rows change, notes the touched cases' current activity rows
+   with sign -1 (`fact_changes`) and deletes them from the fact table;
+2. `extend`: after the upsert, inserts the touched cases' new activity rows, appends them to
+   `fact_changes` with sign +1, and merges the signed counts into each cube (cells that reach
+   0 are dropped).
+
+So a case reclassified or closed by a later export moves out of its old cells. A first load
+(empty fact table) or a load that touches most cases builds from scratch instead, which is
+cheaper then; tests/test_aggregates.py checks that the incremental path equals a rebuild.
+The vendor tables (business clock per case, review case mix) are still rebuilt in full.
+"""
+from __future__ import annotations
+
+import duckdb
+
+from analytics import db
+
+FACT_AND_CUBES = {"40_fact_case_activity", "50_cube_cases_daily", "51_cube_cases_hourly"}
+VENDOR_TABLES = {"20_case_business_time", "30_review_case_mix"}
+REBUILD_SHARE = 0.5   # touching more than this share of the stored cases: rebuild instead
+
+
+def _scalar(con: duckdb.DuckDBPyConnection, name: str) -> int:
+    return int(db.run_sql(con, name).fetchall()[0][0])
+
+
+def plan_cases(con: duckdb.DuckDBPyConnection) -> bool:
+    """Note the touched cases; True if the fact table and cubes are maintained incrementally
+    (then call `retract` before the upsert and `extend` after), False to rebuild them."""
+    db.run_sql(con, "ingest/fact_touched_cases").fetchall()
+    stored = _scalar(con, "ingest/fact_stored_cases")
+    touched = _scalar(con, "ingest/fact_touched_count")
+    return stored > 0 and touched <= REBUILD_SHARE * stored
+
+
+def retract(con: duckdb.DuckDBPyConnection) -> None:
+    """Take the touched cases' stored activity rows out of the fact table, remembering them."""
+    db.run_sql(con, "ingest/fact_changes_old").fetchall()
+    db.run_sql(con, "ingest/fact_delete_touched").fetchall()
+
+
+def extend(con: duckdb.DuckDBPyConnection) -> None:
+    """Put the touched cases' new activity rows in, and merge the signed change into the cubes."""
+    for name in ("fact_insert_touched", "fact_changes_new", "cube_daily_merge", "cube_hourly_merge"):
+        db.run_sql(con, f"ingest/{name}").fetchall()
+
+
+def rebuild_fact_and_cubes(con: duckdb.DuckDBPyConnection) -> None:
+    db.build_derived(con, FACT_AND_CUBES)
+
+
+def rebuild_vendor_tables(con: duckdb.DuckDBPyConnection, kind: str) -> None:
+    """The business clock per case depends on cases only; the review case mix on both."""
+    db.build_derived(con, VENDOR_TABLES if kind == "cases" else {"30_review_case_mix"})

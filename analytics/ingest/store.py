@@ -11,7 +11,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from analytics import db
+from analytics import db, settings
 from analytics.ingest import aggregates
 
 OUTCOMES = ("inserted", "updated", "unchanged", "superseded")
@@ -28,19 +28,25 @@ def spill_path(db_path: Path) -> Path:
     return db_path.parent / f".{db_path.name}.spill-{os.getpid()}"
 
 
+def memory_mb() -> int:
+    """DuckDB's memory cap for an ingest, in MB (setting ESCALATION_RADAR_INGEST_MEMORY_MB)."""
+    return int(settings.get("ESCALATION_RADAR_INGEST_MEMORY_MB"))
+
+
 def limit_memory(con: duckdb.DuckDBPyConnection, db_path: Path) -> None:
     """Cap DuckDB's memory for this ingest (sql/ingest/limit_memory.sql) and let it spill to
     `spill_path`, so a file larger than memory still loads. Spill folders of killed ingests are
     removed here, where the writer lock is held."""
     for stale in db_path.parent.glob(f".{db_path.name}.spill-*"):
         shutil.rmtree(stale, ignore_errors=True)
-    _execute(con, "ingest/limit_memory")
+    _execute(con, "ingest/limit_memory", memory_limit=f"{memory_mb()}MB")
+    _execute(con, "ingest/no_insertion_order")
     _execute(con, "ingest/spill_directory", temp_directory=str(spill_path(db_path)))
 
 
 def relax_memory_for_derived(con: duckdb.DuckDBPyConnection) -> None:
     """Raise the cap before db.writer rebuilds the derived tables (sql/ingest/derived_memory_limit.sql)."""
-    _execute(con, "ingest/derived_memory_limit")
+    _execute(con, "ingest/derived_memory_limit", memory_limit=f"{max(memory_mb(), 512)}MB")
 
 
 def begin(con: duckdb.DuckDBPyConnection, kind: str) -> int:

@@ -1,4 +1,5 @@
--- Memory cap for the derived-table rebuild (sql/derived/, run by db.writer after the ingest's own
--- work): those queries (ASOF joins over every case) fail rather than spill at the ingest's 128 MB
--- on 10M cases (bench/big_file.py), so they get 512 MB. No parameters.
-set memory_limit = '512MB'
+-- Memory cap for rebuilding derived tables inside an ingest (sql/derived/, analytics/ingest/
+-- aggregates.py): the business-clock ASOF joins fail rather than spill below ~512 MB on 10M
+-- cases (bench/big_file.py), so the cap is the ingest's own but at least 512 MB.
+-- Parameters: $memory_limit (e.g. '512MB').
+set memory_limit = $memory_limit

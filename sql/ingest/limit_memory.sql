@@ -1,6 +1,7 @@
 -- Memory cap for an ingest's writer connection: beyond it DuckDB spills sorts, joins, windows and
 -- staged rows to its temp directory (sql/ingest/spill_directory.sql), so an export larger than
--- RAM still loads. With Python, pandas and pyarrow's own ~250 MB, 128 MB keeps an ingest process
--- around 450 MB (bench/big_file.py measures it). No parameters.
-set memory_limit = '128MB';
-set preserve_insertion_order = false;
+-- RAM still loads. $memory_limit comes from ESCALATION_RADAR_INGEST_MEMORY_MB (README): the
+-- default 2048 MB keeps a 10M-row load off the disk (at 128 MB the same load spent 4x longer
+-- spilling; BENCHMARKS.md "Scale"); bench/big_file.py runs at 128 MB under a 512 MB process
+-- limit. Parameters: $memory_limit (e.g. '2048MB').
+set memory_limit = $memory_limit

@@ -17,21 +17,19 @@ closures as (
     from cases
 ),
 
-created as (
-    select 'created' as activity, created_date as activity_date, *
-    from closures
-),
+activities as (select * from (values ('created'), ('resolved')) as listed(activity)),
 
-resolved as (
-    select 'resolved' as activity, closed_date as activity_date, *
-    from closures
-    where closed_date is not null
-),
-
+-- one pass over the cases (a cross join, not a union of two reads), so that a caller's column
+-- choice and filters reach the scan of cases: the fact table's build skips the summary text
 final as (
-    select * from created
-    union all by name
-    select * from resolved
+    select
+        activities.activity,
+        case when activities.activity = 'created' then closures.created_date
+             else closures.closed_date end as activity_date,
+        closures.*
+    from closures
+    cross join activities
+    where activities.activity = 'created' or closures.closed_date is not null
 )
 
 select * from final

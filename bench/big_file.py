@@ -29,7 +29,8 @@ from ingest_fixture import expected_counts, write_cases_csv  # noqa: E402
 
 BYTES_PER_ROW = 185   # tests/ingest_fixture.py rows with 12 summary words
 CHILD_ENV = {"MALLOC_ARENA_MAX": "2", "ARROW_DEFAULT_MEMORY_POOL": "system",
-             "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1"}
+             "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1",
+             "ESCALATION_RADAR_INGEST_MEMORY_MB": "128"}   # the small cap (default: 2048)
 
 
 def run_capped(csv: Path, db_path: Path, as_mb: int) -> tuple[int, float, int, str]:

@@ -44,18 +44,15 @@ def mart(name: str, **params) -> pd.DataFrame:
     return _mart(db.data_version(path), name, _freeze(params))
 
 
-ALL_ROWS = {"start_date": None, "end_date": None, "markets": None, "categories": None,
-            "sources": None}
-
-
 @st.cache_data(max_entries=8, show_spinner=False)
 def _filter_options(version: tuple) -> dict:
-    everything = _mart(version, "daily_volume", _freeze(ALL_ROWS))
-    days = pd.to_datetime(everything["created_date"])
+    everything = _mart(version, "filter_values", ())
     today = dt.date.today()
+    first = pd.to_datetime(everything["first_created_date"]).min()
+    last = pd.to_datetime(everything["last_created_date"]).max()
     return views.filter_options(everything) | {
-        "first_date": days.min().date() if len(days) else today,
-        "last_date": days.max().date() if len(days) else today}
+        "first_date": first.date() if len(everything) else today,
+        "last_date": last.date() if len(everything) else today}
 
 
 def filter_options() -> dict:

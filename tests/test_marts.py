@@ -28,6 +28,7 @@ EVER = (dt.date(2000, 1, 1), dt.date(2100, 1, 1))
 NEVER_FILLED_BY_DATA = {"rejected_rows", "spike_triage", "alert_items", "alert_sends", "snapshot_list"}
 DEFAULT_PARAMS = {
     "daily_volume": ALL,
+    "filter_values": {},
     "kpi_summary": ALL | dict(as_of=None),
     "kpi_by_segment": ALL,
     "kpi_by_segment_week": ALL,
@@ -43,6 +44,7 @@ DEFAULT_PARAMS = {
     "rejected_rows": dict(ingest_id=None, limit=None),
     "spike_counts_daily": dict(end_date=None, market=None),
     "spike_counts_hourly": dict(end_date=None, market=None),
+    "spike_kpi_daily": dict(end_date=None, market=None),
     "spike_drivers": dict(market=None, category=None, source=None, start_date=EVER[0],
                           end_date=EVER[1], baseline_start=EVER[0], baseline_end=EVER[1]),
     "spike_examples": dict(market=None, category=None, source=None, start_date=EVER[0],

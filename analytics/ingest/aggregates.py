@@ -14,7 +14,8 @@ instead an ingest of cases
 So a case reclassified or closed by a later export moves out of its old cells. A first load
 (empty fact table) or a load that touches most cases builds from scratch instead, which is
 cheaper then; tests/test_aggregates.py checks that the incremental path equals a rebuild.
-The vendor tables (business clock per case, review case mix) are still rebuilt in full.
+The vendor tables (business clock per case, review case mix) and the market clock are still
+rebuilt in full by each ingest.
 """
 from __future__ import annotations
 
@@ -24,6 +25,7 @@ from analytics import db
 
 FACT_AND_CUBES = {"40_fact_case_activity", "50_cube_cases_daily", "51_cube_cases_hourly"}
 VENDOR_TABLES = {"20_case_business_time", "30_review_case_mix"}
+CLOCK = "60_market_clock"
 REBUILD_SHARE = 0.5   # touching more than this share of the stored cases: rebuild instead
 
 
@@ -56,6 +58,8 @@ def rebuild_fact_and_cubes(con: duckdb.DuckDBPyConnection) -> None:
     db.build_derived(con, FACT_AND_CUBES)
 
 
-def rebuild_vendor_tables(con: duckdb.DuckDBPyConnection, kind: str) -> None:
-    """The business clock per case depends on cases only; the review case mix on both."""
-    db.build_derived(con, VENDOR_TABLES if kind == "cases" else {"30_review_case_mix"})
+def rebuild_per_ingest_tables(con: duckdb.DuckDBPyConnection, kind: str) -> None:
+    """The tables an ingest of `kind` still rebuilds in full: the business clock per case
+    (cases only), the review case mix (both) and the market clock (both, a few dozen rows)."""
+    vendor = VENDOR_TABLES if kind == "cases" else {"30_review_case_mix"}
+    db.build_derived(con, vendor | {CLOCK})

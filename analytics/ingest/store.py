@@ -98,10 +98,11 @@ def apply(con: duckdb.DuckDBPyConnection, kind: str, ingest_id: int) -> dict[str
     return counts
 
 
-def refresh_vendor_tables(con: duckdb.DuckDBPyConnection, kind: str) -> None:
-    """Rebuild the vendor-side derived tables an ingest of `kind` changed (aggregates.py)."""
+def refresh_derived_tables(con: duckdb.DuckDBPyConnection, kind: str) -> None:
+    """Rebuild the derived tables an ingest of `kind` does not maintain incrementally
+    (aggregates.rebuild_per_ingest_tables)."""
     relax_memory_for_derived(con)
-    aggregates.rebuild_vendor_tables(con, kind)
+    aggregates.rebuild_per_ingest_tables(con, kind)
 
 
 def record(con: duckdb.DuckDBPyConnection, **row) -> None:

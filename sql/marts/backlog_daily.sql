@@ -5,7 +5,7 @@
 -- at the market's first case, so it includes everything before $start_date; the date range only
 -- limits the rows returned.
 -- Closed = closed_date (stg_cases_activity). is_complete_day: false from the market's current
--- date on (stg_market_clock), the day still arriving.
+-- date on (market_clock), the day still arriving.
 -- Reads the cube kept at ingest (sql/derived/50_cube_cases_daily.sql), not the cases.
 -- Parameters (null = all): $start_date, $end_date (market-local, inclusive), $markets,
 -- $categories, $sources.
@@ -60,7 +60,7 @@ running as (
 final as (
     select running.*, running.date < clock.current_case_date as is_complete_day
     from running
-    left join stg_market_clock as clock on clock.market is not distinct from running.market
+    left join market_clock as clock on clock.market is not distinct from running.market
     where ($start_date::date is null or date >= $start_date::date)
       and ($end_date::date is null or date <= $end_date::date)
     order by date, market

@@ -2,7 +2,7 @@
 -- Grain: one row per created_date x market x abuse_category x source x language.
 -- resolved_cases / sla_met / sla_breached describe the cases created that day (a created-date
 -- cohort, as they stand now). is_complete_day is false from the market's current date on
--- (stg_market_clock): that day is still arriving, so a low count there is not a dip.
+-- (market_clock): that day is still arriving, so a low count there is not a dip.
 -- Reads the cube kept at ingest (sql/derived/50_cube_cases_daily.sql), not the cases.
 -- Parameters (null = all): $start_date, $end_date (on created_date, inclusive), $markets,
 -- $categories, $sources.
@@ -39,7 +39,7 @@ daily as (
 final as (
     select daily.*, daily.created_date < clock.current_case_date as is_complete_day
     from daily
-    left join stg_market_clock as clock on clock.market is not distinct from daily.market
+    left join market_clock as clock on clock.market is not distinct from daily.market
     order by created_date, market, abuse_category, source, language
 )
 

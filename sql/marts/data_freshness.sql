@@ -1,6 +1,6 @@
 -- data_freshness: how new the data is, for the freshness line on every page.
 -- Grain: exactly one row. last_complete_date is the newest market-local date that has ended in
--- every market: the day before the earliest current date in stg_market_clock (the market-local
+-- every market: the day before the earliest current date in market_clock (the market-local
 -- date of the newest created_at). Later days are still arriving: a late export is not a dip. last_ingest_at is the newest finished ingest with status 'ok'; last_ingest_status is the
 -- status of the newest ingest attempt of any outcome. No parameters.
 with
@@ -14,7 +14,7 @@ cases as (
     from main.cases
 ),
 
-clock as (select min(current_case_date) - 1 as last_complete_date from stg_market_clock),
+clock as (select min(current_case_date) - 1 as last_complete_date from market_clock),
 
 reviews as (
     select max(decided_at) as newest_decided_at, count(*) as review_count

@@ -19,7 +19,7 @@ activity as (
       and ($sources::varchar[] is null or list_contains($sources::varchar[], source))
 ),
 
-last_complete as (select min(current_case_date) - 1 as last_complete_date from stg_market_clock),
+last_complete as (select min(current_case_date) - 1 as last_complete_date from market_clock),
 
 kpis as (
     select

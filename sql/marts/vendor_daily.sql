@@ -4,7 +4,7 @@
 -- calendar seconds (stg_reviews; null when unclaimed), median and p90 by quantile_cont, and the
 -- sum so that coarser rollups can take a mean. QA accuracy = correct / QA-sampled decisions;
 -- qa_score_mean is the mean of the scores given (0-100). reviewers: distinct reviewer_id.
--- is_complete_day: false from the market's current review date on (stg_market_clock).
+-- is_complete_day: false from the market's current review date on (market_clock).
 -- Parameters (null = all): $start_date, $end_date (on decided_date, inclusive), $markets, $vendors.
 with
 
@@ -56,7 +56,7 @@ final as (
         reviewers,
         decided_date < clock.current_review_date as is_complete_day
     from daily
-    left join stg_market_clock as clock on clock.market is not distinct from daily.market
+    left join market_clock as clock on clock.market is not distinct from daily.market
     order by decided_date, vendor, queue, market
 )
 

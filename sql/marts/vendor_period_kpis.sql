@@ -61,7 +61,7 @@ cases as not materialized (
 
 complete as (
     select least(min(current_case_date), min(current_review_date)) - 1 as complete_through
-    from stg_market_clock
+    from market_clock
 ),
 
 review_kpis as (

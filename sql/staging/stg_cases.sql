@@ -6,7 +6,9 @@ with
 
 cases as (select * from main.cases),
 
-segment_keys as (select distinct source, priority from cases),
+-- read from the table, not the cases CTE: with one reference the CTE is inlined, so a caller's
+-- filter (an ingest's touched case ids) reaches the scan
+segment_keys as (select distinct source, priority from main.cases),
 
 -- the most specific policy per source × priority (source outranks priority), chosen once per
 -- distinct pair rather than once per case

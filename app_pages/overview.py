@@ -21,10 +21,11 @@ st.caption(f"Changes compare with {previous_start:%Y-%m-%d} to {previous_end:%Y-
            "(at most the newest data). Hover a tile for its definition.")
 _ui.missing_note(current, TILES)
 
-daily = _marts.mart("daily_volume", **_marts.common(filters))
 by = st.segmented_control("Split volume by", ["region", "abuse_category", "source"],
                           key="overview_split", default="region",
                           format_func=lambda v: v.replace("abuse_", "").replace("_", " "))
+daily = _marts.mart("daily_volume_split", **_marts.common(filters), split=by or "region")
+daily = daily.rename(columns={"split_value": by or "region"})
 if daily.empty:
     st.info("No cases match these filters.")
 else:

@@ -29,6 +29,7 @@ NEVER_FILLED_BY_DATA = {"rejected_rows", "spike_triage", "alert_items", "alert_s
 DEFAULT_PARAMS = {
     "daily_volume": ALL,
     "filter_values": {},
+    "daily_volume_split": ALL | dict(split="region"),
     "kpi_summary": ALL | dict(as_of=None),
     "kpi_by_segment": ALL,
     "kpi_by_segment_week": ALL,
@@ -350,3 +351,23 @@ def test_every_mart_runs_on_the_demo_data(demo_db, name):
         got = mart(con, name, **DEFAULT_PARAMS[name])
     assert list(got.columns) == documented_marts()[name][1]
     assert len(got) > 0 or name in NEVER_FILLED_BY_DATA
+
+
+@pytest.mark.parametrize("split", ["region", "abuse_category", "source", "market", "language"])
+def test_daily_volume_split_adds_up_to_daily_volume(generated, split):
+    params = dict(ALL, start_date=dt.date(2025, 1, 5), markets=["KZ", "RU", "GB"])
+    whole = db.query_df(generated, "marts/daily_volume", **params)
+    split_rows = db.query_df(generated, "marts/daily_volume_split", **params, split=split)
+    expected = (whole.assign(split_value=whole[split])
+                .groupby(["created_date", "split_value"], dropna=False)["cases"].sum())
+    got = split_rows.set_index(["created_date", "split_value"])["cases"]
+    assert len(got) > 10
+    assert got.sort_index().to_dict() == expected.sort_index().to_dict()
+
+
+def test_filter_values_cover_every_created_case(generated):
+    values = db.query_df(generated, "marts/filter_values")
+    total = generated.execute("select count(*) from cases").fetchall()[0][0]
+    assert values["cases"].sum() == total
+    assert values["first_created_date"].min() == generated.execute(
+        "select min(created_date) from cases").fetchall()[0][0]

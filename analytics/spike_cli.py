@@ -1,7 +1,9 @@
 """`python -m analytics spikes`: list the spike events in the database (table, JSON or CSV).
 
 JSON is a list of events with metric, segment (dimension → value), start, peak, end, observed,
-expected, excess, score, p_value (and event_id, grain, buckets, related).
+expected, excess, score, p_value (and event_id, grain, buckets, related). Metric `cases` is case
+volume; daily runs add `sla_breach_rate` (observed/expected/excess in breaches) and
+`first_response_median_s` (in seconds), unless --metric chooses one.
 """
 from __future__ import annotations
 
@@ -13,7 +15,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from analytics import db, settings, spike_db
+from analytics import db, settings, spike_db, spike_kpis
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -26,6 +28,8 @@ def _parser() -> argparse.ArgumentParser:
                         help="score the data up to this market-local date (inclusive)")
     parser.add_argument("--market", default=None, help="only segments within this market")
     parser.add_argument("--format", choices=["table", "json", "csv"], default="table")
+    parser.add_argument("--metric", choices=["all", "cases", *spike_kpis.METRICS], default="all",
+                        help="which series to watch (rate/duration KPIs are daily only)")
     return parser
 
 
@@ -48,6 +52,12 @@ def main(argv: list[str] | None = None) -> int:
     with db.reader(path) as con:
         _, events = spike_db.detect(con, grain=args.grain, since=args.since, until=args.until,
                                     market=args.market)
+        if args.grain == "day" and args.metric != "cases":
+            _, kpi_events = spike_db.detect_kpis(con, since=args.since, until=args.until,
+                                                 market=args.market)
+            events = pd.concat([events, kpi_events], ignore_index=True)
+    if args.metric != "all":
+        events = events[events["metric"] == args.metric]
     records = spike_db.events_json(events)
     if args.format == "json":
         json.dump(records, sys.stdout, ensure_ascii=False, indent=1)

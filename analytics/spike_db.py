@@ -13,7 +13,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from analytics import db, spikes
+from analytics import db, spike_kpis, spikes
 
 MARTS = {"day": "marts/spike_counts_daily", "hour": "marts/spike_counts_hourly"}
 VERDICTS = ("confirmed", "false_positive", "expected")
@@ -37,6 +37,19 @@ def detect(con: duckdb.DuckDBPyConnection, *, grain: str = "day", since: dt.date
     return scored, events
 
 
+def detect_kpis(con: duckdb.DuckDBPyConnection, *, since: dt.date | None = None,
+                until: dt.date | None = None, market: str | None = None,
+                **knobs) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(scored daily rate/duration KPIs, their events) — SLA breach rate and median first
+    response per segment (analytics/spike_kpis.py), events ending on or after `since`."""
+    frame = db.query_df(con, "marts/spike_kpi_daily", end_date=until, market=market)
+    scored = spike_kpis.detect_kpi_spikes(frame, **knobs)
+    events = spike_kpis.kpi_events(scored)
+    if since is not None and len(events):
+        events = events[pd.to_datetime(events["end"]) >= pd.Timestamp(since)].reset_index(drop=True)
+    return scored, events
+
+
 def events_json(events: pd.DataFrame) -> list[dict]:
     """Events as plain JSON-ready dicts (the CLI's --format json)."""
     out = []
@@ -46,7 +59,8 @@ def events_json(events: pd.DataFrame) -> list[dict]:
                     "start": pd.Timestamp(row.start).isoformat(),
                     "peak": pd.Timestamp(row.peak).isoformat(),
                     "end": pd.Timestamp(row.end).isoformat(), "buckets": int(row.buckets),
-                    "observed": int(row.observed), "expected": round(float(row.expected), 2),
+                    "observed": round(float(row.observed), 2),
+                    "expected": round(float(row.expected), 2),
                     "excess": round(float(row.excess), 2), "score": round(float(row.score), 4),
                     "p_value": float(f"{row.p_value:.3g}"), "related": int(row.related)})
     return out

@@ -19,24 +19,45 @@ from app_pages import _marts
 VERDICT_COLOURS = {"confirmed": "#c0392b", "false_positive": "#7f8c8d", "expected": "#2e86c1"}
 
 
-@st.cache_data(max_entries=4, show_spinner="Scoring every segment for spikes ...")
+# cache_resource, not cache_data: the scored buckets are 35 MB (day) and 69 MB (hour) on the
+# 300k demo, and cache_data unpickles a fresh copy on every hit, in every session at once (the
+# Spikes, Markets and KPIs pages all read it); one shared object serves them all instead.
+@st.cache_resource(max_entries=4, show_spinner="Scoring every segment for spikes ...")
 def _detect(version: tuple, grain: str) -> tuple[pd.DataFrame, pd.DataFrame]:
     with db.reader(Path(version[0])) as con:
         return spike_db.detect(con, grain=grain)
 
 
 def detection(grain: str = "day") -> tuple[pd.DataFrame, pd.DataFrame]:
-    """(scored segment counts, events) for the whole database."""
-    return _detect(db.data_version(_marts.db_path()), grain)
+    """(scored segment counts, events) for the whole database. Shallow copies of the shared
+    result: under pandas' copy-on-write a caller that changes one copies it first."""
+    scored, found = _detect(db.data_version(_marts.db_path()), grain)
+    return scored.copy(deep=False), found.copy(deep=False)
+
+
+@st.cache_resource(max_entries=2, show_spinner="Scoring SLA breach rate and first response ...")
+def _detect_kpis(version: tuple) -> tuple[pd.DataFrame, pd.DataFrame]:
+    with db.reader(Path(version[0])) as con:
+        return spike_db.detect_kpis(con)
 
 
 def events(grain: str = "day") -> pd.DataFrame:
-    return detection(grain)[1]
+    """Case-volume events, and (daily) SLA breach rate and first-response events."""
+    found = detection(grain)[1]
+    if grain != "day":
+        return found
+    kpi_events = _detect_kpis(db.data_version(_marts.db_path()))[1]
+    return pd.concat([found, kpi_events], ignore_index=True) if len(kpi_events) else found
 
 
 def series(event: dict, grain: str = "day") -> pd.DataFrame:
-    """The scored buckets of the event's segment (observed, expected, band)."""
-    scored = detection(grain)[0]
+    """The scored buckets of the event's segment and metric (observed, expected, band); a
+    rate/duration KPI's observed value is in its `value` column."""
+    if event.get("metric", "cases") != "cases":
+        scored = _detect_kpis(db.data_version(_marts.db_path()))[0]
+        scored = scored[scored["metric"] == event["metric"]]
+    else:
+        scored = detection(grain)[0]
     mask = pd.Series(True, index=scored.index)
     for key in ("market", "abuse_category", "source"):
         value = event["segment"].get(key)
@@ -89,6 +110,7 @@ def add_markers(fig: go.Figure, *, markets=(), categories=(), grain: str = "day"
         keep &= (pd.to_datetime(found["start"]) >= low) & (pd.to_datetime(found["start"]) <= high)
     for row in found[keep].head(20).itertuples():
         label = " × ".join(str(v) for v in row.segment.values()) or "all"
+        label += "" if row.metric == "cases" else f" ({row.metric})"
         fig.add_shape(type="line", x0=row.peak, x1=row.peak, y0=0, y1=1, yref="paper",
                       line=dict(dash="dot", color="#c0392b", width=1), opacity=0.7)
         fig.add_annotation(x=row.peak, y=1, yref="paper", text=f"spike: {html.escape(label)}",

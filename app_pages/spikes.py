@@ -6,7 +6,7 @@ from analytics import spike_db
 from app_pages import _access, _charts, _filters, _spike_charts, _spikes_data, _ui
 
 GRAINS = {"day": "Daily", "hour": "Hourly"}
-INBOX = ["segment", "start", "end", "observed", "expected", "excess", "score", "p_value",
+INBOX = ["metric", "segment", "start", "end", "observed", "expected", "excess", "score", "p_value",
          "verdict"]
 
 filters = st.session_state["filters"]
@@ -48,11 +48,13 @@ st.dataframe(table[INBOX], hide_index=True, width="stretch", height=260,
                             "p_value": st.column_config.NumberColumn(format="%.1e")})
 st.caption(f"{len(events)} events. Score 1 = p ≤ 1e-10 under the segment's negative-binomial "
            "baseline; an event is reported once, at the most specific segment explaining most "
-           "of the excess.")
+           "of the excess. Daily metrics also watch the SLA breach rate (observed and expected "
+           "in breaches) and the median first response (in seconds).")
 
 ids = list(events["event_id"])
 names = dict(zip(ids, [f"{lab} · {pd.Timestamp(s):%Y-%m-%d %H:%M}".removesuffix(" 00:00")
-                       for lab, s in zip(labels, events["start"])]))
+                       + ("" if m == "cases" else f" · {m}")
+                       for lab, s, m in zip(labels, events["start"], events["metric"])]))
 _filters.url_widget_value("spike_pick", "spike", ids, ids[0])
 picked = st.selectbox("Event", ids, key="spike_pick", format_func=names.get)
 _filters.sync_url({"spike": picked})

@@ -28,9 +28,12 @@ PROFILES = {"standard": (1.0, 0.11, 1.0), "reward_low_FP": (1.0, 0.22, 1.0),
             "reward_low_FN": (1.0, 0.11, 2.0)}   # A_TP, A_FP, A_FN
 # NAB-specific settings, listed beside the score: continuous values (gaussian model, likelihood
 # scoring), both directions, no volume or ratio floor, no warm-up (NAB's probation covers it), and
-# one alert per incident (a score counts only if it beats the previous 288 rows' = one day at 5 min)
+# one alert per incident: a score counts only if its z beats the previous alert_gap rows', with
+# alert_gap = half of the file's probationary period (NAB hands every detector that period; CAD
+# OSE rests for a fifth of it). GAP_OF_PROBATION = None falls back to NAB_SETTINGS["alert_gap"].
 NAB_SETTINGS = dict(family="gaussian", scoring="likelihood", direction="both", min_count=-np.inf,
                     min_ratio=1.0, warmup=0, alert_gap=288)
+GAP_OF_PROBATION = 0.5
 
 
 def f(y):
@@ -114,8 +117,12 @@ def our_scores(frames: dict) -> tuple[dict, float]:
     phases = np.zeros((len(names), width), dtype=np.int64)
     for i, name in enumerate(names):
         values[i, :len(frames[name])] = frames[name]["value"].to_numpy(float)
+    settings = dict(NAB_SETTINGS)
+    if GAP_OF_PROBATION:
+        settings["alert_gap"] = tuple(max(int(min(np.floor(0.15 * len(frames[n])), 750)
+                                              * GAP_OF_PROBATION), 1) for n in names)
     started = time.perf_counter()
-    result = score_matrix(values, phases=phases, settings=SpikeSettings(**NAB_SETTINGS))
+    result = score_matrix(values, phases=phases, settings=SpikeSettings(**settings))
     seconds = time.perf_counter() - started
     return {n: result["score"][i, :len(frames[n])]
             for i, n in enumerate(names)}, seconds
@@ -126,14 +133,19 @@ def main(argv=None) -> int:
     parser.add_argument("--nab", type=Path, default=NAB)
     parser.add_argument("--out", type=Path, default=None)
     parser.add_argument("--set", default="{}", help='JSON overrides of NAB_SETTINGS, e.g. {"alpha": 1e-5}')
+    parser.add_argument("--gap-of-probation", type=float, default=GAP_OF_PROBATION,
+                        help="alert_gap as this fraction of each file's probationary period "
+                             "(0: the fixed NAB_SETTINGS alert_gap)")
     args = parser.parse_args(argv)
     NAB_SETTINGS.update(json.loads(args.set))
+    globals()["GAP_OF_PROBATION"] = args.gap_of_probation
     frames, files = load(args.nab)
     if not json.loads(args.set):
         check_reference(args.nab, files)
     scores, seconds = our_scores(frames)
     print(f"\nour detector: {sum(len(f) for f in frames.values()):,} rows scored in {seconds:.1f} s; "
-          f"NAB settings {NAB_SETTINGS}")
+          f"NAB settings {NAB_SETTINGS}"
+          + (f", alert_gap = {GAP_OF_PROBATION} × each file's probationary period" if GAP_OF_PROBATION else ""))
     for name, profile in PROFILES.items():
         th, raw, score = best_threshold(files, scores, profile)
         print(f"  {name:14s} {score:6.2f} (raw {raw:7.2f} at threshold {th:.4f})")

@@ -21,17 +21,20 @@ def noisy(n_series: int = 4, n_time: int = 1500, seed: int = 3) -> np.ndarray:
 def test_likelihood_is_causal():
     values = noisy()
     values[1, 900:] += 30   # a level shift later on must not change any earlier score
-    full = lik.anomaly_likelihood(values, direction="both")
-    part = lik.anomaly_likelihood(values[:, :800], direction="both")
+    full, full_z = lik.anomaly_likelihood(values, direction="both")
+    part, part_z = lik.anomaly_likelihood(values[:, :800], direction="both")
     np.testing.assert_allclose(full[:, :800], part, rtol=0, atol=1e-12)
+    np.testing.assert_array_equal(full_z[:, :800], part_z)
 
 
 def test_likelihood_scores_the_shift_and_stays_quiet_elsewhere():
     values = noisy()
     values[2, 1000:1010] += 40
-    score = lik.first_alerts(lik.anomaly_likelihood(values), gap=288)
-    assert score[2, 1000:1010].max() > 0.5
-    assert np.delete(score, 2, axis=0).max() < 0.5 and score[2, 1100:].max() < 0.5
+    score, z = lik.anomaly_likelihood(values)
+    score = lik.first_alerts(score, gap=288, key=z)
+    threshold = SpikeSettings().likelihood_threshold
+    assert score[2, 1000:1010].max() > threshold
+    assert np.delete(score, 2, axis=0).max() < threshold and score[2, 1100:].max() < threshold
 
 
 def test_first_alerts_keeps_only_scores_beating_the_previous_gap():
@@ -44,6 +47,19 @@ def test_first_alerts_keeps_only_scores_beating_the_previous_gap():
             np.testing.assert_array_equal(k, expected)
 
 
+def test_first_alerts_ranks_by_the_key_and_takes_a_gap_per_series():
+    score = np.zeros((2, 100))
+    score[:, [10, 40]] = 1.0                       # two incidents, both saturated at 1
+    key = np.zeros((2, 100))
+    key[:, 10], key[:, 40] = 12.0, 15.0            # the second is the stronger
+    assert lik.first_alerts(score, 50).sum() == 2   # ties: the second incident is silenced
+    kept = lik.first_alerts(score, 50, key=key)
+    assert kept[:, 40].tolist() == [1.0, 1.0]
+    key[:, 10], key[:, 40] = 15.0, 12.0            # now the first is the stronger
+    kept = lik.first_alerts(score, (50, 20), key=key)   # gap 50 silences the second, 20 not
+    assert kept[0].nonzero()[0].tolist() == [10] and kept[1].nonzero()[0].tolist() == [10, 40]
+
+
 def test_likelihood_mode_of_the_detector_keeps_the_result_shape():
     values = noisy()
     values[0, 1200] += 60
@@ -52,7 +68,7 @@ def test_likelihood_mode_of_the_detector_keeps_the_result_shape():
                                                          min_ratio=1.0, alert_gap=288))
     assert {k: v.shape for k, v in result.items()} == dict.fromkeys(result, values.shape)
     assert result["is_anomaly"][0, 1200] and result["score"].max() <= 1.0
-    assert np.array_equal(result["is_anomaly"], result["score"] >= 0.5)
+    assert np.array_equal(result["is_anomaly"], result["score"] >= 0.75)
 
 
 def load_inject():

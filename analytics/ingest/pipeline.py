@@ -19,7 +19,7 @@ import pandas as pd
 
 from analytics import db, settings
 from analytics.ingest import mapping as mapping_mod
-from analytics.ingest import native, quarantine, readers, store
+from analytics.ingest import quarantine, readers, store
 from analytics.ingest.plan import decide_kind, make_plan
 from analytics.ingest.report import IngestBusy, IngestError, IngestReport
 from analytics.ingest.validate import Plan, long_durations, validate_batch
@@ -72,21 +72,8 @@ def sha256_of(path: Path) -> str:
 
 def _load(con, table: readers.Table, plan: Plan, ingest_id: int, name: str,
           progress: Progress) -> tuple[int, int, list[pd.DataFrame], int]:
-    """Validate, stage and quarantine every row; (rows read, rows rejected, problem tallies,
-    rows kept with a duration over a year). DuckDB reads the file itself where native.py's rule
-    allows and its SQL can judge every value; otherwise pandas does, batch by batch."""
-    if native.can_load(table, plan):
-        progress(0.02, f"{name}: loading with DuckDB")
-        loaded = native.load(con, table, plan, ingest_id, name)
-        if loaded is not None:
-            return loaded
-        progress(0.02, f"{name}: reading batch by batch")
-    return _load_batches(con, table, plan, ingest_id, name, progress)
-
-
-def _load_batches(con, table: readers.Table, plan: Plan, ingest_id: int, name: str,
-                  progress: Progress) -> tuple[int, int, list[pd.DataFrame], int]:
-    """The pandas path: validate, stage and quarantine batch by batch."""
+    """Validate, stage and quarantine every batch; (rows read, rows rejected, problem tallies,
+    rows kept with a duration over a year)."""
     read = rejected = long = 0
     tallies: list[pd.DataFrame] = []
     for batch in _guarded(table.batches, name):

@@ -3,7 +3,10 @@
 Pipeline for a summary: `normalize_text` (Unicode NFKC, zero-width characters removed, case
 folding), then per word `unify_lookalikes` (a Cyrillic "а" inside Latin "kaspi" becomes Latin;
 a word keeps its majority script, so Kazakh "білім" keeps its "і") and, for matching only,
-`kazakh_latin_to_cyrillic` (Kazakh typed in Latin, "qazaqstan", becomes "қазақстан").
+`kazakh_latin_to_cyrillic` (Kazakh typed in Latin, "qazaqstan", becomes "қазақстан"). Typed
+on a plain ASCII keyboard Kazakh loses its letters ("tegin" for "тегін", "tolem" for "төлем"),
+so Kazakh words are matched on `fold_kazakh`, which writes each Kazakh letter as the letter it
+is typed as (ә→а, қ→к, ө→о, і→и, …): "төлем" and "tolem" → "толем" share one term.
 
 >>> normalize_text("Ka\\u200bSPI  Ｂｏｎｕｓ")
 'kaspi bonus'
@@ -13,6 +16,10 @@ a word keeps its majority script, so Kazakh "білім" keeps its "і") and, fo
 'білім'
 >>> kazakh_latin_to_cyrillic("qazaqstan")
 'қазақстан'
+>>> fold_kazakh("төлем") == fold_kazakh(kazakh_latin_to_cyrillic("tolem"))
+True
+>>> mostly_latin("tegin bonus alynyz"), mostly_latin("тегін бонус, kaspi")
+(True, False)
 """
 from __future__ import annotations
 
@@ -34,14 +41,21 @@ LATIN_TO_CYRILLIC = {"a": "а", "e": "е", "o": "о", "p": "р", "c": "с", "y":
 # Only letters that look alike in lower case decide nothing: a word's other letters vote.
 _LOOKALIKES = frozenset(CYRILLIC_TO_LATIN) | frozenset(LATIN_TO_CYRILLIC)
 
-# Informal and 2021 Kazakh Latin → Cyrillic; digraphs first.
-_KK_DIGRAPHS = (("sh", "ш"), ("ch", "ч"), ("zh", "ж"), ("ya", "я"), ("yu", "ю"))
+# Informal and 2021 Kazakh Latin → Cyrillic; digraphs first ("ng" only at a word's end, where
+# ASCII typists write ң: "mening" for "менің").
+_KK_DIGRAPHS = (("sh", "ш"), ("ch", "ч"), ("zh", "ж"), ("kh", "х"), ("gh", "ғ"), ("ya", "я"),
+                ("yu", "ю"))
+_KK_FINAL_NG = re.compile(r"ng$")
 _KK_LETTERS = str.maketrans({
     "a": "а", "ä": "ә", "b": "б", "v": "в", "g": "г", "ğ": "ғ", "d": "д", "e": "е", "j": "ж",
     "z": "з", "i": "і", "ı": "ы", "y": "ы", "k": "к", "q": "қ", "l": "л", "m": "м", "n": "н",
     "ñ": "ң", "o": "о", "ö": "ө", "p": "п", "r": "р", "s": "с", "ş": "ш", "ç": "ч", "t": "т",
-    "u": "ұ", "ū": "ұ", "ü": "ү", "w": "у", "f": "ф", "h": "х", "x": "х", "c": "ц"})
-_KK_LATIN_MARKS = re.compile(r"[äğıñöşūü]|q(?!u)")
+    "u": "ұ", "ū": "ұ", "ü": "ү", "w": "у", "f": "ф", "h": "х", "x": "х", "c": "ц",
+    "á": "ә", "ǵ": "ғ", "ń": "ң", "ó": "ө", "ú": "ұ", "ý": "у"})  # the 2018 acute-accent alphabet
+_KK_LATIN_MARKS = re.compile(r"[äğıñöşūüáǵńóúý]|q(?!u)")
+# Each Kazakh letter as it is typed without a Kazakh keyboard; ы/і/и/й all fold to и, and the
+# soft and hard signs, which ASCII typing drops, go.
+_KK_FOLD = str.maketrans("әғқңөұүһіыйэё", "агкноуухиииее", "ьъ")
 
 
 def normalize_text(text: str) -> str:
@@ -90,6 +104,20 @@ def looks_kazakh_latin(word: str) -> bool:
 
 def kazakh_latin_to_cyrillic(word: str) -> str:
     """Kazakh typed in Latin written back in Cyrillic, so both spellings share one term."""
+    word = _KK_FINAL_NG.sub("ң", word)
     for latin, cyrillic in _KK_DIGRAPHS:
         word = word.replace(latin, cyrillic)
     return word.translate(_KK_LETTERS)
+
+
+def fold_kazakh(word: str) -> str:
+    """Kazakh letters written as the Russian letters they are typed as (a matching key only)."""
+    return word.translate(_KK_FOLD)
+
+
+def mostly_latin(text: str, *, share: float = 0.9) -> bool:
+    """Whether at least `share` of the Latin and Cyrillic letters of `text` are Latin: a summary
+    typed in Latin script, not a Cyrillic one quoting a few Latin brand names."""
+    scripts = [script_of(c) for c in text if c.isalpha()]
+    latin, cyrillic = scripts.count("latin"), scripts.count("cyrillic")
+    return latin > 0 and latin >= share * (latin + cyrillic)

@@ -1,13 +1,16 @@
 """Stems and stop words for Kazakh, Russian and English words, so inflected forms share one term.
 
 Russian and English use the Snowball stemmers (the `snowballstemmer` package). Kazakh, an
-agglutinative language Snowball does not cover, gets suffix stripping: case, possessive and
-plural endings are peeled off the end (longest first, a few rounds) while at least three letters
-remain, then the stem is truncated to eight letters. A Cyrillic word with no Kazakh letters in a
-Kazakh text (a loanword or brand, "каспиде") is Kazakh-stripped and then Russian-stemmed, so it
-meets the same word in Russian text ("каспи").
+agglutinative language Snowball does not cover, gets suffix stripping: the word is first folded
+(`fold_kazakh`: each Kazakh letter as it is typed on a plain keyboard, so "төлем" and an ASCII
+"tolem" meet), then case, possessive and plural endings are peeled off the end (longest first, a
+few rounds) while at least three letters remain, and the stem is truncated to eight letters. A
+Cyrillic word is Kazakh when it has Kazakh letters or the case is in Kazakh; a loanword or brand
+then sheds its Kazakh ending, so "каспиде" (kk) meets "каспи" (ru).
 
 >>> stem("каспиде", "kk") == stem("каспи", "kk") == stem("каспи", "ru")
+True
+>>> stem("төлемдер", "kk") == stem("төлем", "ru")
 True
 >>> stem("компенсацию", "ru") == stem("компенсация", "ru")
 True
@@ -19,15 +22,16 @@ from functools import lru_cache
 import snowballstemmer
 
 from analytics import settings
-from analytics.text_normalize import KAZAKH_LETTERS, script_of
+from analytics.text_normalize import KAZAKH_LETTERS, fold_kazakh, script_of
 
 STOPWORDS_DIR = settings.ROOT / "data" / "stopwords"
 KAZAKH_MIN_STEM, KAZAKH_MAX_STEM = 3, 8
 _RUSSIAN = snowballstemmer.stemmer("russian")
 _ENGLISH = snowballstemmer.stemmer("english")
 
-# Kazakh endings (case, possessive, plural, common verb forms), every vowel-harmony variant.
-KAZAKH_SUFFIXES = tuple(sorted({
+# Kazakh endings (case, possessive, plural, common verb forms), every vowel-harmony variant,
+# folded like the words they are peeled from.
+KAZAKH_SUFFIXES = tuple(sorted({fold_kazakh(suffix) for suffix in {
     *"лар лер дар дер тар тер".split(),                              # plural
     *"ның нің дың дің тың тің".split(),                              # genitive
     *"ға ге қа ке на не".split(),                                    # dative
@@ -37,7 +41,7 @@ KAZAKH_SUFFIXES = tuple(sorted({
     *"мен бен пен менен".split(),                                    # instrumental
     *"ым ім ың ің сы сі ы і мыз міз ымыз іміз ңыз ңіз ыңыз іңіз".split(),  # possessive
     *"ған ген қан кен атын етін йтын йтін ып іп уда уде".split(),     # participles, gerunds
-}, key=len, reverse=True))
+}}, key=len, reverse=True))
 
 
 @lru_cache(maxsize=4)
@@ -54,7 +58,7 @@ ALL_STOP_WORDS = frozenset().union(*(stop_words(lang) for lang in ("kk", "ru", "
 
 
 def strip_kazakh(word: str) -> str:
-    """Kazakh endings peeled off (longest first, up to three rounds), then truncated."""
+    """Kazakh endings peeled off a folded word (longest first, up to three rounds), truncated."""
     for _ in range(3):
         for suffix in KAZAKH_SUFFIXES:
             if word.endswith(suffix) and len(word) - len(suffix) >= KAZAKH_MIN_STEM:
@@ -74,9 +78,6 @@ def stem(word: str, language: str | None) -> str:
         return _ENGLISH.stemWord(word)
     if script_of(word[0]) != "cyrillic":
         return word
-    has_kazakh = any(c in KAZAKH_LETTERS for c in word)
-    if has_kazakh:
-        return strip_kazakh(word)
-    if language == "kk":
-        word = strip_kazakh(word)
+    if language == "kk" or any(c in KAZAKH_LETTERS for c in word):
+        return strip_kazakh(fold_kazakh(word))
     return _RUSSIAN.stemWord(word)

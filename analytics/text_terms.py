@@ -2,13 +2,16 @@
 person-identifying ones (phones, e-mails, Kazakhstan IINs) that must be masked on the way out.
 
 A term has a *key* (what is counted: normalised, look-alikes unified, Kazakh Latin written in
-Cyrillic, stemmed) and a *surface* (how it was written, shown to analysts). Keys of things other
-than words carry a prefix: `domain:`, `url:`, `phone:`, `email:`, `iin:`; hashtags and mentions
+Cyrillic, stemmed; a Kazakh case typed mostly in Latin script has all its Latin words read as
+Kazakh, so plain-ASCII "tegin" meets "тегін") and a *surface* (how it was written, shown to
+analysts). Keys of things other than words carry a prefix: `domain:`, `url:`, `phone:`, `email:`, `iin:`; hashtags and mentions
 keep their `#` / `@`; phrases are stems joined by spaces.
 
 >>> sorted(extract_terms("Ссылка: https://QazPay-Bonus.kz/claim?x=1 #ТегінБонус", "ru"))
 ['#тегінбонус', 'domain:qazpay-bonus.kz', 'url:qazpay-bonus.kz/claim', 'ссылк']
 >>> extract_terms("qazaqstan", "kk").keys() == extract_terms("қазақстан", "kk").keys()
+True
+>>> extract_terms("tegin bonus", "kk").keys() == extract_terms("тегін бонус", "kk").keys()
 True
 """
 from __future__ import annotations
@@ -16,9 +19,10 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from analytics.text_normalize import (kazakh_latin_to_cyrillic, looks_kazakh_latin,
-                                      normalize_text, unify_lookalikes)
-from analytics.text_stem import ALL_STOP_WORDS, stem
+from analytics.text_normalize import (fold_kazakh, kazakh_latin_to_cyrillic, looks_kazakh_latin,
+                                      majority_script, mostly_latin, normalize_text,
+                                      unify_lookalikes)
+from analytics.text_stem import ALL_STOP_WORDS, stem, stop_words
 
 MAX_PHRASE_WORDS = 3
 _URL = re.compile(r"(?:https?://|www\.)[^\s<>\"«»]+")
@@ -29,6 +33,8 @@ _TAG = re.compile(r"[#@]\w+")
 _CLAUSE = re.compile(r"[.,!?;:«»\"()\[\]…]+|\s[-–—]\s")
 _WORD = re.compile(r"\w+(?:[-'’]\w+)*")
 _PII_KINDS = ("phone", "email", "iin")
+KAZAKH_LATIN = "kk-latn"  # the language of a Kazakh case typed mostly in Latin script
+_FOLDED_KAZAKH_STOP_WORDS = {fold_kazakh(w): w for w in stop_words("kk")}
 
 
 def _host_and_path(url: str) -> tuple[str, str]:
@@ -63,21 +69,40 @@ def _entities(text: str, terms: dict[str, str]) -> str:
     return _TAG.sub(" ", text)
 
 
+def _reads_as_kazakh_latin(word: str, language: str | None) -> bool:
+    return looks_kazakh_latin(word) or (language == KAZAKH_LATIN
+                                        and majority_script(word) == "latin")
+
+
+@lru_cache(maxsize=200_000)
+def is_stop_word(word: str, language: str | None) -> bool:
+    """A stop word of kk, ru or en, also when Kazakh typed in Latin ("jane" for "және")."""
+    if word in ALL_STOP_WORDS:
+        return True
+    return (_reads_as_kazakh_latin(word, language)
+            and fold_kazakh(kazakh_latin_to_cyrillic(word)) in _FOLDED_KAZAKH_STOP_WORDS)
+
+
 @lru_cache(maxsize=200_000)
 def word_key(word: str, language: str | None) -> str:
     """The counted form of one normalised word: look-alikes unified, Kazakh Latin in Cyrillic,
-    stemmed; stop words are returned as they are."""
+    stemmed; stop words are returned as they are (Kazakh ones typed in Latin, in Cyrillic).
+    `language` "kk-latn" (`KAZAKH_LATIN`) reads every Latin word as Kazakh typed in Latin."""
     word = unify_lookalikes(word)
     if word in ALL_STOP_WORDS:
         return word
-    if looks_kazakh_latin(word):
+    if _reads_as_kazakh_latin(word, language):
         word, language = kazakh_latin_to_cyrillic(word), "kk"
-    return stem(word, language)
+        if fold_kazakh(word) in _FOLDED_KAZAKH_STOP_WORDS:
+            return _FOLDED_KAZAKH_STOP_WORDS[fold_kazakh(word)]
+    return stem(word, "kk" if language == KAZAKH_LATIN else language)
 
 
-def _phrases(words: list[str], keys: list[str], terms: dict[str, str]) -> None:
+def _phrases(words: list[str], keys: list[str], language: str | None,
+             terms: dict[str, str]) -> None:
     """Words and 2–3-word phrases of one clause; a phrase neither starts nor ends on a stop word."""
-    content = [w not in ALL_STOP_WORDS and len(w) > 1 and not w.isdigit() for w in words]
+    content = [not is_stop_word(unify_lookalikes(w), language) and len(w) > 1 and not w.isdigit()
+               for w in words]
     for i in range(len(words)):
         if not content[i]:
             continue
@@ -93,9 +118,11 @@ def extract_terms(text: str | None, language: str | None = None) -> dict[str, st
         return {}
     terms: dict[str, str] = {}
     rest = _entities(normalize_text(text), terms)
+    if language == "kk" and mostly_latin(rest):
+        language = KAZAKH_LATIN
     for clause in _CLAUSE.split(rest):
         words = _WORD.findall(clause)
-        _phrases(words, [word_key(w, language) for w in words], terms)
+        _phrases(words, [word_key(w, language) for w in words], language, terms)
     return terms
 
 

@@ -16,6 +16,7 @@ class TrendSettings:
     persist_of: int = 3           # ... of the last `persist_of` days
     cusum_k: float = 0.5          # CUSUM reference value (in standard deviations)
     cusum_h: float = 4.0          # CUSUM alarm threshold
+    z_cap: float = 3.0            # short test, CUSUM: a day adds at most this many sd
     fdr: float = 0.05             # Benjamini–Hochberg false-discovery rate per family
     min_excess: float = 5.0       # fewest excess cases a trend must have
     min_growth: float = 1.2       # segments: observed / expected at least this

@@ -1,12 +1,15 @@
 """Rising segments: sustained rises in market, category, source and category × market volume.
 
 One matrix of daily counts (series × days, up to the as-of day) goes through two tests:
-- short: ESSENCE regression expectation (EWMA where history is short; a brand-new
-  category × market gets what its category and market totals predict), then persistence
-  (2 of the last 3 days active) or a CUSUM alarm, and the excess of the last `recent_days`;
+- short: the last `recent_days` against one ESSENCE regression fit that ends `guard_days` before
+  them (a fit that rolls day by day would climb along a slow ramp and hide it; EWMA where
+  history is short; a brand-new category × market gets what its category and market totals
+  predict), with persistence (2 of the last 3 days active) or a CUSUM alarm on rolling residuals;
 - slow rise: the last `long_recent_days` (each day capped, so a spike cannot carry it) against
-  the `long_baseline_days` before them, still elevated in the last week.
-A one-day spike is not a trend: when one day holds most of the excess, the short test fails.
+  the `long_baseline_days` before them (noise from a weekday + trend fit of those days, plus the
+  error of their mean), still elevated in the last week.
+A one-day spike is not a trend: each day adds at most `z_cap` standard deviations to a test's
+sum (and to the CUSUM), and when one day holds most of the excess a test fails.
 Benjamini–Hochberg runs over all series; ranking is surprise × excess × (1 + novelty bonus).
 """
 from __future__ import annotations
@@ -63,31 +66,54 @@ def _expectation(keys, counts, weekdays, cfg: TrendSettings):
     is_new = (counts[:, :recent].sum(1) == 0) & (counts[:, recent:].sum(1) > 0)
     newcomer = _new_combination_expected(keys, counts, slice(0, recent))
     use = is_new[:, None] & ~np.isnan(newcomer)
-    return np.where(use, newcomer, expected), np.where(use, newcomer, variance), is_new
+    expected, variance = np.where(use, newcomer, expected), np.where(use, newcomer, variance)
+    return expected, variance, is_new, _window_fit(counts, weekdays, expected, variance,
+                                                   ~short[:, recent] & ~is_new, cfg)
 
 
-def _short_test(counts, expected, variance, cfg: TrendSettings) -> dict:
-    z, scale2 = ts.standardised(counts, expected, variance)
-    alarm = ts.cusum(z, k=cfg.cusum_k)
+def _window_fit(counts, weekdays, expected, variance, fitted, cfg: TrendSettings):
+    """The recent window's expectation from one fit ending before the window (series with a
+    long enough history), else the rolling expectation."""
+    window_exp, window_var = ts.window_expected(counts, weekdays, window_days=cfg.recent_days,
+                                                baseline_days=cfg.baseline_days,
+                                                guard_days=cfg.guard_days)
+    use = fitted[:, None] & ~np.isnan(window_exp)
+    recent = slice(counts.shape[1] - cfg.recent_days, None)
+    return (np.where(use, window_exp, expected[:, recent]),
+            np.where(use, window_var, variance[:, recent]))
+
+
+def _short_test(counts, expected, variance, window_fit, cfg: TrendSettings) -> dict:
+    z, _ = ts.standardised(counts, expected, variance)
+    alarm = ts.cusum(z, k=cfg.cusum_k, clip=cfg.z_cap)
     persist = ts.persistent(z > cfg.z_active, need=cfg.persist_need, of=cfg.persist_of)
     window = slice(counts.shape[1] - cfg.recent_days, None)
-    observed, exp = counts[:, window].sum(1), expected[:, window].sum(1)
-    excess_days = np.clip(counts[:, window] - expected[:, window], 0, None)
+    window_exp, window_var = window_fit
+    _, scale2 = ts.standardised(counts[:, window], window_exp, window_var)
+    observed, exp = counts[:, window].sum(1), window_exp.sum(1)
+    excess_days = np.clip(counts[:, window] - window_exp, 0, None)
     spike = excess_days.max(1) > cfg.spike_share * np.fmax(excess_days.sum(1), 1e-9)
     signal = (persist[:, -1] | (alarm[:, -1] > cfg.cusum_h)) & ~spike
-    return {"observed": observed, "expected": exp, "p": ts.count_pvalue(observed, exp,
-            scale2[:, window].sum(1)), "ok": signal, "since": ts.run_start(alarm > 0)}
+    # each day adds at most `z_cap` standard deviations: a one-day spike cannot carry the sum
+    capped = np.minimum(counts[:, window], window_exp + cfg.z_cap * np.sqrt(scale2)).sum(1)
+    p = ts.count_pvalue(capped, exp, scale2.sum(1))
+    return {"observed": observed, "expected": exp, "p": p, "ok": signal,
+            "since": ts.run_start(alarm > 0)}
 
 
-def _long_test(counts, cfg: TrendSettings) -> dict:
+def _long_test(counts, weekdays, cfg: TrendSettings) -> dict:
     recent = counts[:, -cfg.long_recent_days:]
-    base = counts[:, -cfg.long_recent_days - cfg.long_baseline_days:-cfg.long_recent_days]
-    mean, var = base.mean(1), base.var(1, ddof=1)
+    start = counts.shape[1] - cfg.long_recent_days - cfg.long_baseline_days
+    base = counts[:, start:-cfg.long_recent_days]
+    # noise without the weekly cycle or a drift (a sum over whole weeks feels neither)
+    mean, var = base.mean(1), ts.residual_variance(base, int(weekdays[start]))
     scale = np.sqrt(np.fmax(np.fmax(var, mean), 1.0))
     capped_days = np.minimum(recent, (mean + 4 * scale)[:, None])
     capped = capped_days.sum(1)
     expected = mean * cfg.long_recent_days
-    p = ts.count_pvalue(capped, expected, np.fmax(var, mean) * cfg.long_recent_days)
+    # the baseline mean is an estimate too: its error adds (recent ÷ baseline days) of the noise
+    day_var = np.fmax(var, mean) * (1 + cfg.long_recent_days / cfg.long_baseline_days)
+    p = ts.count_pvalue(capped, expected, day_var * cfg.long_recent_days)
     excess_days = np.clip(capped_days - mean[:, None], 0, None)
     spike = excess_days.max(1) > cfg.spike_share * np.fmax(excess_days.sum(1), 1e-9)
     still_up = (capped_days[:, -cfg.recent_days:].mean(1) > cfg.min_growth * mean) & ~spike
@@ -101,8 +127,10 @@ def detect_segment_trends(cases: pd.DataFrame, as_of, cfg: TrendSettings = DEFAU
     as_of = pd.Timestamp(as_of).normalize()
     days = pd.date_range(end=as_of, periods=cfg.history_days, freq="D")
     keys, counts = daily_matrix(cases, days)
-    expected, variance, is_new = _expectation(keys, counts, days.day_of_week.to_numpy(), cfg)
-    short, long = _short_test(counts, expected, variance, cfg), _long_test(counts, cfg)
+    weekdays = days.day_of_week.to_numpy()
+    expected, variance, is_new, window_fit = _expectation(keys, counts, weekdays, cfg)
+    short = _short_test(counts, expected, variance, window_fit, cfg)
+    long = _long_test(counts, weekdays, cfg)
     use_short = short["p"] <= long["p"]
     pick = {k: np.where(use_short, short[k], long[k]) for k in ("observed", "expected", "p", "since")}
     p = np.minimum(1.0, 2 * np.minimum(short["p"], long["p"]))

@@ -7,7 +7,10 @@ series), causal: a day's expectation uses only days at least `guard_days` before
   intercept, trend and day-of-week terms; the trend is anchored at the baseline's last day (not
   extrapolated across the guard band, which would swallow the very rise we look for).
   Because the design depends only on the weekday the window starts on, the fit is 7 linear filters.
+- `window_expected`: one regression fit ending `guard_days` before a test window, projected
+  over the whole window (a rolling fit absorbs a slow ramp as it climbs; this one cannot).
 - `ewma_expected`: the fallback for series with too short a history.
+- `residual_variance`: day-to-day noise of a block of days, weekly cycle and drift removed.
 - `cusum`: one-sided CUSUM of standardised residuals (clipped, so a one-day spike cannot alarm).
 - `persistent`: active on at least `need` of the last `of` days.
 - `count_pvalue`: negative-binomial (Poisson when not over-dispersed) upper tail.
@@ -51,6 +54,34 @@ def regression_expected(counts: np.ndarray, weekdays: np.ndarray, *, baseline_da
         residual = block - (block @ pinv.T) @ x.T
         variance[:, targets[picked]] = (residual ** 2).sum(-1) / (baseline_days - x.shape[1])
     return np.clip(expected, 0, None), variance
+
+
+def window_expected(counts: np.ndarray, weekdays: np.ndarray, *, window_days: int,
+                    baseline_days: int = 42, guard_days: int = 3) -> tuple[np.ndarray, np.ndarray]:
+    """Expected counts and residual variance of the last `window_days` days (series × window),
+    from one fit over the `baseline_days` that end `guard_days` before the window (NaN if short)."""
+    end = counts.shape[1] - window_days - guard_days
+    if end < baseline_days:
+        nan = np.full((counts.shape[0], window_days), np.nan)
+        return nan, nan
+    x = _design(baseline_days, int(weekdays[end - baseline_days]))
+    pinv = np.linalg.pinv(x)
+    rows = np.column_stack([np.ones(window_days), np.full(window_days, baseline_days - 1.0),
+                            weekdays[-window_days:, None] == np.arange(1, 7)[None, :]])
+    block = counts[:, end - baseline_days:end]
+    residual = block - (block @ pinv.T) @ x.T
+    variance = (residual ** 2).sum(1) / (baseline_days - x.shape[1])
+    expected = np.clip(block @ (rows @ pinv).T, 0, None)
+    return expected, np.repeat(variance[:, None], window_days, axis=1)
+
+
+def residual_variance(block: np.ndarray, start_weekday: int) -> np.ndarray:
+    """Per series, the variance left after an intercept + trend + weekday fit of a days block:
+    the day-to-day noise, without the weekly cycle or a slow drift that a sum over whole
+    weeks does not feel."""
+    x = _design(block.shape[1], start_weekday)
+    residual = block - (block @ np.linalg.pinv(x).T) @ x.T
+    return (residual ** 2).sum(1) / (block.shape[1] - x.shape[1])
 
 
 def ewma_expected(counts: np.ndarray, *, weight: float = 0.2, guard_days: int = 3) -> np.ndarray:

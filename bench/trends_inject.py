@@ -30,7 +30,7 @@ def volume_cases(reps: int, seed: int = 11) -> tuple[pd.DataFrame, dict]:
     weekly = 1 + 0.15 * np.cos(2 * np.pi * DAYS.day_of_week.to_numpy() / 7)
     for base in (5, 20, 50):
         for name, (kind, size, length) in SCENARIOS.items():
-            for rep in range(reps * (3 if kind == "none" else 1)):
+            for rep in range(reps * (3 if kind in ("none", "spike") else 1)):  # rates need more
                 market = f"{name}|{base}|{rep}"
                 counts = rng.poisson(base * weekly * _multiplier(kind, size, length))
                 rows.append(pd.DataFrame({"created_date": np.repeat(DAYS, counts), "market": market}))
@@ -58,7 +58,9 @@ def injected_runs(detect, reps: int) -> dict:
         if name == "control":
             row = {"false_alert_days_per_series_week": round(
                 sum(len(listed[m]) for m in markets) / len(markets) / (29 / 7), 3),
-                "series_with_any_alert": round(len(firsts) / len(markets), 2)}
+                "series_with_any_alert": round(len(firsts) / len(markets), 2),
+                # the floor under "one-day spike listed within 7 d": no spike, same 7 days
+                "listed_within_7d": round(float((delays < 7).sum() / len(markets)), 2)}
         if name.startswith("one-day"):
             row = {"listed_as_trend_within_7d": round(float((delays < 7).sum() / len(markets)), 2)}
         out[f"{name} @ {base}/day"] = row
@@ -68,11 +70,15 @@ def injected_runs(detect, reps: int) -> dict:
 BASE_TEXT = {"kk": ["Шағым: сатушы алдын ала төлем алып, жоғалып кетеді.", "Эскалация: жалған профиль."],
              "ru": ["Жалоба: продавец берёт предоплату и пропадает.", "Эскалация: фейковый профиль."],
              "en": ["User reports a seller who takes prepayment.", "Escalated: fake profile."]}
+# A Kazakh summary typed on a plain ASCII keyboard is Latin throughout: these replace the base
+# text of a case carrying an ASCII spelling (and must not surface as new wording themselves).
+ASCII_KAZAKH_TEXT = ["Shagym: satushy aldyn ala tolem alyp, zhogalyp ketedi.", "Eskalaciya: zhalgan profil."]
 # (language, family name, spellings that must merge into one trend)
 INJECTED_TERMS = [
     ("ru", "ru inflections", ["получите выплату за утечку", "получить выплата за утечку",
                               "выплаты за утечку получите"]),
     ("kk", "kk Cyrillic/Latin", ["қазақпай ұтысы", "qazaqpay ūtysy", "қазақпай ұтысы"]),
+    ("kk", "kk ASCII Latin", ["тегін жүлде ұтыңыз", "tegin zhulde utynyz", "tegin julde utyñyz"]),
     ("en", "en look-alikes", ["free kaspi airdrop", "free k\u0430spi airdrop", "free ka\u200bspi airdrop"]),
     ("ru", "domain", ["ссылка bonus-kaspi.kz", "ссылка bonus-k\u0430spi.kz", "ссылка BONUS-KASPI.KZ"]),
 ]
@@ -83,10 +89,14 @@ def term_cases(seed: int, per_day: float = 3.0) -> pd.DataFrame:
     for i, day in enumerate(DAYS):
         for _ in range(rng.poisson(150)):
             language = rng.choice(["kk", "ru", "en"])
-            text = BASE_TEXT[language][rng.integers(2)]
+            which = rng.integers(2)
+            text = BASE_TEXT[language][which]
             for lang, _, spellings in INJECTED_TERMS:
                 if i >= ONSET and lang == language and rng.random() < per_day / 50:
-                    text += " " + spellings[rng.integers(len(spellings))]
+                    spelling = spellings[rng.integers(len(spellings))]
+                    if spelling.isascii() and lang == "kk":
+                        text = ASCII_KAZAKH_TEXT[which]
+                    text += " " + spelling
             rows.append((day, "KZ", "scam", "s", language, text))
     frame = pd.DataFrame(rows, columns=["created_date", "market", "abuse_category", "source",
                                         "language", "summary"])

@@ -6,8 +6,9 @@ Demo part: every as-of day in the last `--days` days of the demo, scored against
 truth (emerging_trend, emerging_term; one-day spikes must not be listed; a listed segment that
 matches no planted incident is a false alert). Injected part: steady synthetic segments at 5, 20
 and 50 cases a day with step rises (×1.3/×1.6/×2) and ramps (7/14/21/28 days to ×2) injected
-`--reps` times each, and new terms in kk/ru/en, Cyrillic and Latin, with look-alike and
-inflected spellings that should merge into one trend. Prints every figure; not part of the tests.
+`--reps` times each (one-day spikes and controls 3 × `--reps`: they measure rates), and new terms
+in kk/ru/en, Cyrillic, Latin and plain-ASCII Kazakh, with look-alike and inflected spellings that
+should merge into one trend. Prints every figure; not part of the tests.
 """
 from __future__ import annotations
 

@@ -6,7 +6,8 @@ import doctest
 import pytest
 
 from analytics import text_incidence, text_normalize, text_stem, text_terms
-from analytics.text_normalize import kazakh_latin_to_cyrillic, normalize_text, unify_lookalikes
+from analytics.text_normalize import (fold_kazakh, kazakh_latin_to_cyrillic, mostly_latin,
+                                      normalize_text, unify_lookalikes)
 from analytics.text_stem import stem
 from analytics.text_terms import extract_terms, mask_pii, word_key
 
@@ -32,6 +33,38 @@ def test_kazakh_locative_stems_like_the_bare_word():
 def test_kazakh_in_latin_matches_cyrillic():
     assert kazakh_latin_to_cyrillic("qazaqstan") == "қазақстан"
     assert word_key("qazaqstan", "en") == word_key("қазақстан", "kk")
+
+
+@pytest.mark.parametrize("typed, cyrillic", [
+    ("tegin", "тегін"),                                    # і typed as i
+    ("tolem", "төлем"),                                    # ө typed as o
+    ("zhogalyp ketedi", "жоғалып кетеді"),                 # ғ as g, ж as zh
+    ("jogalyp ketedi", "жоғалып кетеді"),                  # ж as j
+    ("derekterdin jariya", "деректердің жария"),          # ң as n, harmony lost
+    ("mening aqsham", "менің ақшам"),                      # ң as a final ng, қ as q
+    ("satushy aldyn ala tolem alyp", "сатушы алдын ала төлем алып"),
+    ("tegin julde utyñyz", "тегін жүлде ұтыңыз"),         # ñ from the 2021 alphabet
+])
+def test_kazakh_typed_in_ascii_latin_matches_its_cyrillic_form(typed, cyrillic):
+    assert extract_terms(typed, "kk").keys() == extract_terms(cyrillic, "kk").keys()
+
+
+def test_kazakh_letters_fold_to_what_a_plain_keyboard_types():
+    assert fold_kazakh("әғқңөұүһі") == "агкноуухи"
+    assert fold_kazakh("профиль") == "профил"
+
+
+def test_latin_brand_names_in_a_cyrillic_kazakh_summary_stay_latin():
+    assert not mostly_latin("Тегін бонус: free kaspi airdrop")
+    terms = extract_terms("Тегін бонус: free kaspi airdrop", "kk")
+    assert {"free", "kaspi airdrop"} <= terms.keys()
+    assert extract_terms("тегін бонус", "kk").keys() <= terms.keys()
+
+
+def test_kazakh_stop_words_typed_in_latin_are_stop_words():
+    terms = extract_terms("aqsha jane tolem", "kk")
+    assert "жане" not in terms and "және" not in terms          # never a term of its own
+    assert terms.keys() == extract_terms("ақша және төлем", "kk").keys()
 
 
 def test_zero_width_characters_are_removed():

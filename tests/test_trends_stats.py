@@ -1,0 +1,59 @@
+"""Trend statistics on series with known answers: the window fit, weekly-cycle-free noise, and
+the per-day cap that keeps a one-day spike from carrying a test."""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from analytics import trends_stats
+from analytics.trends_segments import detect_segment_trends
+
+AS_OF = pd.Timestamp("2026-03-30")
+
+
+def test_window_fit_matches_the_rolling_fit_on_its_first_day():
+    counts = np.random.default_rng(0).poisson(10, (4, 90)).astype(float)
+    weekdays = np.arange(90) % 7
+    window, variance = trends_stats.window_expected(counts, weekdays, window_days=7)
+    rolling, rolling_variance = trends_stats.regression_expected(counts, weekdays)
+    assert window.shape == variance.shape == (4, 7)
+    assert np.allclose(window[:, 0], rolling[:, -7])
+    assert np.allclose(variance[:, 0], rolling_variance[:, -7])
+
+
+def test_window_fit_does_not_climb_a_ramp():
+    days = np.arange(100)
+    counts = np.where(days < 91, 20.0, 20.0 + 3 * (days - 90))[None, :]  # ramp over the last 9 days
+    window, _ = trends_stats.window_expected(counts, days % 7, window_days=7)
+    rolling, _ = trends_stats.regression_expected(counts, days % 7)
+    assert np.allclose(window, 20.0)              # the fit ends before the ramp: flat
+    assert rolling[0, -1] > window[0, -1] + 3     # a rolling fit has climbed with it
+
+
+def test_residual_variance_ignores_the_weekly_cycle_and_a_drift():
+    days = np.arange(84)
+    block = (30 + 8 * (days % 7 == 5) - 6 * (days % 7 == 6) + 0.2 * days)[None, :]
+    assert trends_stats.residual_variance(block, start_weekday=0)[0] < 1e-9
+    assert block.var() > 10
+
+
+def _steady_cases(tail: list[int], base: int = 5) -> pd.DataFrame:
+    """One market with exactly `base` cases a day for 130 days, the last days set by `tail`."""
+    days = pd.date_range(end=AS_OF, periods=130)
+    counts = [base] * (len(days) - len(tail)) + tail
+    return pd.DataFrame({"created_date": np.repeat(days, counts), "market": "KZ",
+                         "abuse_category": "scam", "source": "user_report"})
+
+
+def _market_row(found: pd.DataFrame) -> pd.Series:
+    return found[found["dimension"] == "market"].iloc[0]
+
+
+def test_a_one_day_spike_adds_at_most_three_deviations():
+    row = _market_row(detect_segment_trends(_steady_cases([5, 5, 5, 5, 30, 5, 5]), AS_OF))
+    assert not row["is_trend"] and row["p_value"] > 0.05
+
+
+def test_a_sustained_rise_of_the_same_size_is_a_trend():
+    row = _market_row(detect_segment_trends(_steady_cases([5, 5, 10, 11, 10, 12, 11]), AS_OF))
+    assert row["is_trend"] and row["pattern"] == "rise"

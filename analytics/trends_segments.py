@@ -122,11 +122,17 @@ def _long_test(counts, weekdays, cfg: TrendSettings) -> dict:
     return {"observed": capped, "expected": expected, "p": p, "ok": still_up, "since": since}
 
 
+RESULT_COLUMNS = ("observed", "expected", "p_value", "q_value", "is_new", "window_days", "since",
+                  "pattern", "excess", "growth", "is_trend", "score", "sparkline")
+
+
 def detect_segment_trends(cases: pd.DataFrame, as_of, cfg: TrendSettings = DEFAULTS) -> pd.DataFrame:
     """One row per series with its test results; `is_trend` marks the emerging ones."""
     as_of = pd.Timestamp(as_of).normalize()
     days = pd.date_range(end=as_of, periods=cfg.history_days, freq="D")
     keys, counts = daily_matrix(cases, days)
+    if counts.shape[0] == 0:   # no case in the window: nothing to test (and numpy needs rows)
+        return keys.assign(**{column: [] for column in RESULT_COLUMNS})
     weekdays = days.day_of_week.to_numpy()
     expected, variance, is_new, window_fit = _expectation(keys, counts, weekdays, cfg)
     short = _short_test(counts, expected, variance, window_fit, cfg)

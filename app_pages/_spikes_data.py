@@ -13,7 +13,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from analytics import db, spike_db, spike_explain
+from analytics import db, precompute, spike_db, spike_explain
 from app_pages import _marts
 
 VERDICT_COLOURS = {"confirmed": "#c0392b", "false_positive": "#7f8c8d", "expected": "#2e86c1"}
@@ -24,8 +24,7 @@ VERDICT_COLOURS = {"confirmed": "#c0392b", "false_positive": "#7f8c8d", "expecte
 # Spikes, Markets and KPIs pages all read it); one shared object serves them all instead.
 @st.cache_resource(max_entries=4, show_spinner="Scoring every segment for spikes ...")
 def _detect(version: tuple, grain: str) -> tuple[pd.DataFrame, pd.DataFrame]:
-    with db.reader(Path(version[0])) as con:
-        return spike_db.detect(con, grain=grain)
+    return precompute.spikes(version, grain)   # stored beside the database for every process
 
 
 def detection(grain: str = "day") -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -37,8 +36,7 @@ def detection(grain: str = "day") -> tuple[pd.DataFrame, pd.DataFrame]:
 
 @st.cache_resource(max_entries=2, show_spinner="Scoring SLA breach rate and first response ...")
 def _detect_kpis(version: tuple) -> tuple[pd.DataFrame, pd.DataFrame]:
-    with db.reader(Path(version[0])) as con:
-        return spike_db.detect_kpis(con)
+    return precompute.spike_kpis(version)
 
 
 def events(grain: str = "day") -> pd.DataFrame:

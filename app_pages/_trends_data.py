@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from analytics import db, trends
+from analytics import db, precompute, trends
 from analytics.text_incidence import build_incidence
 from analytics.trends_compare import compare_periods
 from app_pages import _marts
@@ -32,17 +32,22 @@ def default_as_of() -> dt.date | None:
 
 @st.cache_resource(max_entries=4, show_spinner=False)
 def _run(version: tuple, as_of: dt.date) -> dict:
-    """Cases of the window, their term incidence and the ranked trends (shared, read-only)."""
+    """Cases of the window and their term incidence, for examples and the period comparison
+    (shared, read-only)."""
     with db.reader(Path(version[0])) as con:
         cases = trends.load_cases(con, as_of)
     cases = cases[pd.to_datetime(cases["created_date"]) <= pd.Timestamp(as_of)].reset_index(drop=True)
     incidence = build_incidence(cases["summary"], cases["language"])
-    return {"cases": cases, "incidence": incidence,
-            "trends": trends.detect_trends(cases, as_of, incidence=incidence)}
+    return {"cases": cases, "incidence": incidence}
+
+
+@st.cache_resource(max_entries=4, show_spinner=False)
+def _ranked(version: tuple, as_of: dt.date) -> pd.DataFrame:
+    return precompute.trends_ranked(version, as_of)   # stored beside the database
 
 
 def ranked(as_of: dt.date) -> pd.DataFrame:
-    return _run(db.data_version(_marts.db_path()), as_of)["trends"]
+    return _ranked(db.data_version(_marts.db_path()), as_of)
 
 
 def example_cases(as_of: dt.date, case_ids: list[str]) -> pd.DataFrame:

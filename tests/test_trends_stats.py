@@ -57,3 +57,13 @@ def test_a_one_day_spike_adds_at_most_three_deviations():
 def test_a_sustained_rise_of_the_same_size_is_a_trend():
     row = _market_row(detect_segment_trends(_steady_cases([5, 5, 10, 11, 10, 12, 11]), AS_OF))
     assert row["is_trend"] and row["pattern"] == "rise"
+
+
+def test_no_case_in_the_window_gives_no_segment_trend():
+    import pandas as pd
+    from analytics.trends_segments import detect_segment_trends
+    cases = pd.DataFrame({"case_id": ["a"], "created_date": [pd.Timestamp("2020-01-01").date()],
+                          "market": ["KZ"], "abuse_category": ["scam"], "source": ["user_report"],
+                          "language": ["kk"], "summary": ["x"]})
+    out = detect_segment_trends(cases, "2026-03-01")
+    assert out.empty and "is_trend" in out.columns

@@ -4,7 +4,8 @@ Each file is ingested once per content: its (path, sha256) goes into `watched_fi
 writer transaction as its ingest, so a restart, or a crash at any point, neither skips a file nor
 loads it twice. A file that cannot be read at all is recorded as failed (with why) and not retried
 until its content changes. A file still being written (modified in the last `settle_s` seconds,
-or named *.part / *.tmp / .hidden) waits for the next scan. Files are taken oldest first.
+or named *.part / *.tmp / .hidden) waits for the next scan. Files are taken oldest first. After a scan that loaded something, the day's spike and trend
+results are computed for the app (analytics/precompute.py).
 """
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from typing import Callable
 
 import duckdb
 
-from analytics import db, settings
+from analytics import db, precompute, settings
 from analytics.ingest.pipeline import ingest_file, sha256_of
 from analytics.ingest.report import IngestBusy, IngestError, IngestReport
 
@@ -71,6 +72,17 @@ def handle(path: Path, db_path: Path, *, kind=None, mapping=None,
     return report
 
 
+def _precompute(db_path: Path, say: Callable[[str], None]) -> None:
+    """Spike and trend results for the new data; a failure here is reported, never fatal to
+    the watcher (the app computes them itself when it has to)."""
+    try:
+        timings = precompute.warm(db_path)
+    except Exception as exc:   # noqa: BLE001 - an unattended loop must keep loading files
+        say(f"precompute failed ({type(exc).__name__}: {exc}); pages will compute it")
+        return
+    say("precomputed " + ", ".join(f"{k} {v:.1f} s" for k, v in timings.items()))
+
+
 def watch(directory, *, db_path=None, kind=None, mapping=None, once: bool = False,
           interval_s: float = 10.0, settle_s: float = 2.0,
           say: Callable[[str], None] = print) -> int:
@@ -80,8 +92,11 @@ def watch(directory, *, db_path=None, kind=None, mapping=None, once: bool = Fals
         raise IngestError(f"{directory}: not a folder")
     loaded = 0
     while True:
+        before = loaded
         for path in ready_files(directory, settle_s=settle_s):
             loaded += handle(path, db_path, kind=kind, mapping=mapping, say=say) is not None
+        if loaded > before:   # new data: score it now, not when someone next opens a page
+            _precompute(db_path, say)
         if once:
             return loaded
         time.sleep(interval_s)

@@ -1,0 +1,81 @@
+"""`python -m analytics precompute`: compute the day's detection results once, for every app
+process (analytics/results_cache.py says where they are kept and why).
+
+Run it after an ingest (the watcher and the Data page's upload do; a cron ingest should), so that
+the first page view after new data does not pay for scoring every segment:
+
+    python -m analytics precompute [--db PATH]
+
+The functions here are also what the app's data seams call, so the app and this job share one
+definition of each result and its cache key.
+"""
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import sys
+import time
+from pathlib import Path
+
+import pandas as pd
+
+from analytics import db, results_cache, settings, spike_db, trends
+
+
+def spikes(version: tuple, grain: str = "day") -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(scored segment counts, events) of case volume over the whole database."""
+    def compute():
+        with db.reader(Path(version[0])) as con:
+            return spike_db.detect(con, grain=grain)
+    return results_cache.load_or_compute(version, "spikes", (grain,), compute)
+
+
+def spike_kpis(version: tuple) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(scored series, events) of SLA breach rate and median first response."""
+    def compute():
+        with db.reader(Path(version[0])) as con:
+            return spike_db.detect_kpis(con)
+    return results_cache.load_or_compute(version, "spike_kpis", (), compute)
+
+
+def trends_ranked(version: tuple, as_of: dt.date) -> pd.DataFrame:
+    """The ranked emerging trends as of the end of `as_of`."""
+    def compute():
+        with db.reader(Path(version[0])) as con:
+            cases = trends.load_cases(con, as_of)
+        return trends.detect_trends(cases, as_of)
+    return results_cache.load_or_compute(version, "trends", (str(as_of),), compute)
+
+
+def warm(db_path: Path) -> dict[str, float]:
+    """Compute (or find) every precomputed result for the database as it is now; seconds each."""
+    version = db.data_version(db_path)
+    timings = {}
+    for name, run in (("spikes", lambda: spikes(version, "day")),
+                      ("spike_kpis", lambda: spike_kpis(version)),
+                      ("trends", lambda: _trends_of_default_day(version))):
+        started = time.perf_counter()
+        run()
+        timings[name] = time.perf_counter() - started
+    return timings
+
+
+def _trends_of_default_day(version: tuple) -> pd.DataFrame | None:
+    with db.reader(Path(version[0])) as con:
+        as_of = trends.default_as_of(con)
+    return None if as_of is None else trends_ranked(version, as_of)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m analytics precompute",
+                                     description="Compute spike and trend results once for "
+                                                 "every app process.")
+    parser.add_argument("--db", help="DuckDB file (default: $ESCALATION_RADAR_DB)")
+    args = parser.parse_args(argv)
+    path = Path(args.db or settings.db_path())
+    if not path.exists():
+        print(f"error: {path} does not exist", file=sys.stderr)
+        return 1
+    for name, seconds in warm(path).items():
+        print(f"{name}: {seconds:.2f} s")
+    return 0

@@ -125,7 +125,7 @@ def refresh_if_stale(path: Path | None = None, *, on_wait=None) -> bool:
     with reader(path) as con:
         if _stored_fingerprint(con) == schema_fingerprint():
             return False
-    with writer(path, on_wait=on_wait):
+    with writer(path, on_wait=on_wait, derived="keep"):   # stale: rebuilt once, on open
         pass
     return True
 

@@ -138,8 +138,9 @@ def read_batches(stream, header: list[str], encoding: str, delimiter: str,
 
 
 def open_csv_stream(open_stream: Callable, *, encoding: str | None, delimiter: str | None,
-                    bad_rows: list[dict]) -> tuple[list[str], Iterator[pd.DataFrame], str]:
-    """(header, batches, description) of a CSV; `open_stream()` returns a fresh binary stream."""
+                    bad_rows: list[dict]) -> tuple[list[str], Iterator[pd.DataFrame], str, tuple[str, str]]:
+    """(header, batches, description, (encoding, delimiter)) of a CSV; `open_stream()` returns a
+    fresh binary stream."""
     with open_stream() as probe:
         sample = probe.read(SAMPLE_BYTES)
     encoding, delimiter, header = sniff(sample, encoding, delimiter)
@@ -149,4 +150,4 @@ def open_csv_stream(open_stream: Callable, *, encoding: str | None, delimiter: s
         with open_stream() as stream:
             yield from read_batches(stream, header, encoding, delimiter, bad_rows)
 
-    return unique_names(header), batches(), description
+    return unique_names(header), batches(), description, (encoding, delimiter)

@@ -1,8 +1,10 @@
 """`ingest_file`: one export into the database in one writer transaction.
 
-open (readers) -> plan (plan.py: mapping + headers) -> for each batch: validate, stage, quarantine ->
-classify and upsert (store) -> record the run in `ingests`. Reading streams batch by batch, so
-a file never has to fit in memory as a DataFrame; staging happens inside DuckDB.
+open (readers) -> plan (plan.py: mapping + headers) -> load: DuckDB reads and validates the file
+itself where native.py's rule allows (plain CSV and Parquet, no value-level mapping), else for
+each batch: validate, stage, quarantine -> classify and upsert (store) -> record the run in
+`ingests`. Either way the file streams, so it never has to fit in memory as a DataFrame; staging
+happens inside DuckDB, and both loads give the same rows, quarantine and report.
 """
 from __future__ import annotations
 
@@ -19,7 +21,7 @@ import pandas as pd
 
 from analytics import db, settings
 from analytics.ingest import mapping as mapping_mod
-from analytics.ingest import quarantine, readers, store
+from analytics.ingest import native, quarantine, readers, store
 from analytics.ingest.plan import decide_kind, make_plan
 from analytics.ingest.report import IngestBusy, IngestError, IngestReport
 from analytics.ingest.validate import Plan, long_durations, validate_batch
@@ -72,8 +74,21 @@ def sha256_of(path: Path) -> str:
 
 def _load(con, table: readers.Table, plan: Plan, ingest_id: int, name: str,
           progress: Progress) -> tuple[int, int, list[pd.DataFrame], int]:
-    """Validate, stage and quarantine every batch; (rows read, rows rejected, problem tallies,
-    rows kept with a duration over a year)."""
+    """Validate, stage and quarantine every row; (rows read, rows rejected, problem tallies,
+    rows kept with a duration over a year). DuckDB reads the file itself where native.py's rule
+    allows and its SQL can judge every value; otherwise pandas does, batch by batch."""
+    if native.can_load(table, plan):
+        progress(0.02, f"{name}: loading with DuckDB")
+        loaded = native.load(con, table, plan, ingest_id, name)
+        if loaded is not None:
+            return loaded
+        progress(0.02, f"{name}: reading batch by batch")
+    return _load_batches(con, table, plan, ingest_id, name, progress)
+
+
+def _load_batches(con, table: readers.Table, plan: Plan, ingest_id: int, name: str,
+                  progress: Progress) -> tuple[int, int, list[pd.DataFrame], int]:
+    """The pandas path: validate, stage and quarantine batch by batch."""
     read = rejected = long = 0
     tallies: list[pd.DataFrame] = []
     for batch in _guarded(table.batches, name):

@@ -33,6 +33,14 @@ class ReadError(ValueError):
     """The file cannot be read at all (empty, not the format it claims, corrupt archive)."""
 
 
+@dataclass(frozen=True)
+class NativeSource:
+    """A plain (uncompressed) CSV file DuckDB can read itself (analytics/ingest/native.py)."""
+    path: Path
+    encoding: str      # as detected (or declared)
+    delimiter: str
+
+
 @dataclass
 class Table:
     """An opened export: its headers and a one-pass iterator of batches."""
@@ -43,6 +51,7 @@ class Table:
     bad_rows: list[dict] = field(default_factory=list)   # malformed CSV lines, quarantined
     duplicated: tuple[str, ...] = ()   # headers that occur more than once (copies renamed)
     notes: tuple[str, ...] = ()        # things the reader wants the person to know
+    native: NativeSource | None = None   # set for plain CSV files
 
 
 def check_expansion(out_bytes: int, in_bytes: int) -> None:
@@ -138,6 +147,7 @@ def open_table(path: str | Path, *, encoding: str | None = None,
     if path.stat().st_size == 0:
         raise ReadError("the file is empty")
     open_stream, inner_name, counters = _opener(path)
+    plain = open_stream.__name__ == "open_plain"
     fmt = SUFFIX_FORMAT.get(Path(inner_name).suffix.lower(), "csv")
     with open_stream() as probe:
         magic = probe.read(4)
@@ -152,13 +162,14 @@ def open_table(path: str | Path, *, encoding: str | None = None,
         return _jsonl_table(open_stream, progress)
     bad_rows: list[dict] = []
     try:
-        headers, batches, description = csv_reader.open_csv_stream(
+        headers, batches, description, (encoding, delimiter) = csv_reader.open_csv_stream(
             open_stream, encoding=encoding, delimiter=delimiter, bad_rows=bad_rows)
     except (csv_reader.CsvFormatError, OSError, EOFError, zipfile.BadZipFile) as exc:
         raise ReadError(str(exc)) from None
     return Table(headers, batches, description, progress, bad_rows,
                  duplicated=tuple(h for h in headers if h.endswith(" (2)")
-                                  and h.removesuffix(" (2)") in headers))
+                                  and h.removesuffix(" (2)") in headers),
+                 native=NativeSource(path, encoding, delimiter) if plain else None)
 
 
 def _parquet_table(source) -> Table:

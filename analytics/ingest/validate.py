@@ -62,28 +62,56 @@ def _text(values: pd.Series, spec: contract.Column, mapping: Mapping) -> pd.Seri
     return text
 
 
-def _convert(values: pd.Series, spec: contract.Column, mapping: Mapping):
-    """(parsed, bad mask, problem text) for one canonical column."""
+REQUIRED_TEMPLATE = "missing required value"
+FUTURE_TEMPLATE = "'{}' is in the future (after the export could have been made)"
+EARLY_TEMPLATE = "'{}' is before 1990: a placeholder? list it under null_values"
+
+
+def order_template(earlier: str) -> str:
+    return f"'{{}}' is before {earlier} (a negative duration)"
+
+
+def rule_of(template: str) -> str:
+    """The template as a tally shows it: the value left out."""
+    return template.replace("'{}'", "…").replace("{}", "…")
+
+
+def parse_template(spec: contract.Column, mapping: Mapping) -> str:
+    """The problem text (with '{}' for the value) of a value that cannot be read as `spec`."""
     if spec.type == "timestamp":
         formats = mapping.formats_for(spec.name)
-        parsed, bad = parsers.parse_timestamps(values, formats=formats, zone=mapping.time_zone)
         hint = f"format {' or '.join(formats)}" if formats else parsers.ISO_HINT
-        return parsed, bad, f"cannot parse '{{}}' as a timestamp ({hint})"
+        return f"cannot parse '{{}}' as a timestamp ({hint})"
+    if spec.type == "bool":
+        return "cannot read '{}' as true/false"
+    if spec.type in ("int", "float"):
+        return f"cannot read '{{}}' as {'a whole number' if spec.type == 'int' else 'a number'}"
+    if not spec.allowed:
+        return ""
+    return (f"value '{{}}' is not one of {', '.join(spec.allowed)} "
+            f"(map it under [values.{spec.name}] in a mapping)")
+
+
+def _convert(values: pd.Series, spec: contract.Column, mapping: Mapping):
+    """(parsed, bad mask, problem text) for one canonical column."""
+    template = parse_template(spec, mapping)
+    if spec.type == "timestamp":
+        parsed, bad = parsers.parse_timestamps(values, formats=mapping.formats_for(spec.name),
+                                               zone=mapping.time_zone)
+        return parsed, bad, template
     if spec.type == "bool":
         parsed, bad = parsers.parse_bools(_text(values, spec, mapping),
                                           true_words=mapping.true_values,
                                           false_words=mapping.false_values)
-        return parsed, bad, "cannot read '{}' as true/false"
+        return parsed, bad, template
     if spec.type in ("int", "float"):
         parsed, bad = parsers.parse_numbers(values, integer=spec.type == "int")
-        return parsed, bad, f"cannot read '{{}}' as {'a whole number' if spec.type == 'int' else 'a number'}"
+        return parsed, bad, template
     text = _text(values, spec, mapping)
     if not spec.allowed:
-        return text, pd.Series(False, index=text.index), ""
+        return text, pd.Series(False, index=text.index), template
     canonical = text.str.lower().map({a.lower(): a for a in spec.allowed})
-    allowed = ", ".join(spec.allowed)
-    return canonical, text.notna() & canonical.isna(), (
-        f"value '{{}}' is not one of {allowed} (map it under [values.{spec.name}] in a mapping)")
+    return canonical, text.notna() & canonical.isna(), template
 
 
 def _problems(mask: pd.Series, raw: pd.Series | None, column: str, template: str) -> pd.DataFrame:
@@ -94,7 +122,7 @@ def _problems(mask: pd.Series, raw: pd.Series | None, column: str, template: str
     problem = prefix + value.fillna("") + suffix if "{}" in template else template
     return pd.DataFrame({"row_number": index, "column_name": column, "value": value.to_numpy(),
                          "problem": problem if isinstance(problem, str) else problem.to_numpy(),
-                         "rule": template.replace("'{}'", "…").replace("{}", "…")})
+                         "rule": rule_of(template)})
 
 
 def validate_batch(frame: pd.DataFrame, plan: Plan) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -113,7 +141,7 @@ def validate_batch(frame: pd.DataFrame, plan: Plan) -> tuple[pd.DataFrame, pd.Da
         problems.append(_problems(bad, raw, reported, template))
         reported_as[spec.name] = (raw, reported)
         if spec.required:
-            problems.append(_problems(parsed.isna() & ~bad, None, reported, "missing required value"))
+            problems.append(_problems(parsed.isna() & ~bad, None, reported, REQUIRED_TEMPLATE))
         columns[spec.name] = parsed
     problems += _implausible(columns, reported_as, plan.kind) + _invalid_bytes(frame)
     found = pd.concat(problems, ignore_index=True) if problems else pd.DataFrame(columns=PROBLEM_COLUMNS)
@@ -124,7 +152,7 @@ def validate_batch(frame: pd.DataFrame, plan: Plan) -> tuple[pd.DataFrame, pd.Da
 
 def _implausible(columns: dict, reported_as: dict, kind: str) -> list[pd.DataFrame]:
     """Problems for times out of range and ends before starts (see the module docstring)."""
-    latest = pd.Timestamp.now("UTC").tz_localize(None) + FUTURE_SLACK
+    latest = latest_plausible()
     found = []
     for spec in contract.TABLES[kind]:
         if spec.type != "timestamp" or spec.name not in reported_as:
@@ -132,17 +160,19 @@ def _implausible(columns: dict, reported_as: dict, kind: str) -> list[pd.DataFra
         raw, reported = reported_as[spec.name]
         values = columns[spec.name]
         if spec.name not in DUE_COLUMNS:
-            found.append(_problems((values > latest).fillna(False), raw, reported,
-                                   "'{}' is in the future (after the export could have been made)"))
-        found.append(_problems((values < EARLIEST).fillna(False), raw, reported,
-                               "'{}' is before 1990: a placeholder? list it under null_values"))
+            found.append(_problems((values > latest).fillna(False), raw, reported, FUTURE_TEMPLATE))
+        found.append(_problems((values < EARLIEST).fillna(False), raw, reported, EARLY_TEMPLATE))
     for later, earlier in ORDER_RULES[kind]:
         if later in reported_as and earlier in reported_as:
             raw, reported = reported_as[later]
             before = (columns[later] < columns[earlier]).fillna(False)
-            found.append(_problems(before, raw, reported,
-                                   f"'{{}}' is before {earlier} (a negative duration)"))
+            found.append(_problems(before, raw, reported, order_template(earlier)))
     return found
+
+
+def latest_plausible() -> pd.Timestamp:
+    """The latest time an export made now can hold (naive UTC)."""
+    return pd.Timestamp.now("UTC").tz_localize(None) + FUTURE_SLACK
 
 
 def _invalid_bytes(frame: pd.DataFrame) -> list[pd.DataFrame]:

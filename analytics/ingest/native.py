@@ -1,0 +1,196 @@
+"""The native path: DuckDB reads a plain CSV export itself and validation runs in SQL
+(sql/ingest/native_<kind>_stage.sql), producing the same staged rows, the same rejected_rows and
+the same report as the pandas path (readers -> validate.validate_batch -> store.stage_batch), at
+close to DuckDB's own loading speed and without the file ever passing through pandas.
+
+Which files take it (`can_load`), the rest take the pandas path:
+- a plain (not zipped or gzipped) CSV detected or declared as UTF-8. Parquet stays on the pandas
+  path: Arrow hands pandas typed columns cheaply, and validating them in this SQL meant
+  formatting every timestamp as text first, which measured no faster (bench/ingest_speed.py);
+- read without a mapping, or with one that only renames columns (one source per column) and may
+  set `market_time_zone`, `delimiter` or `encoding = "utf-8"`: value maps, timestamp formats, a
+  `time_zone`, null markers, true/false words and constants are pandas-path features;
+- every required column present (otherwise every row is quarantined: the pandas path says so).
+
+What it cannot judge it hands back (`load` returns None before writing anything), and the same
+file then takes the pandas path in the same transaction: a CSV that DuckDB's strict parser
+refuses (a malformed record, mixed line endings, invalid UTF-8, a field over 2 MB) or holding
+U+FFFD; a value in a format the SQL does not read (e.g. `1e3`, `2025-3-1`) that pandas would read.
+"""
+from __future__ import annotations
+
+import mmap
+
+import duckdb
+import pandas as pd
+
+from analytics import calendars, contract, db
+from analytics.ingest import parsers, store, validate
+from analytics.ingest.readers import NativeSource, Table
+from analytics.ingest.validate import Plan
+
+# What str.strip() (and so parsers.as_text) strips: every c with c.isspace(), tested.
+WHITESPACE = "\x09\x0a\x0b\x0c\x0d\x1c\x1d\x1e\x1f\x20\x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000"
+_SPACE_CLASS = "[" + "".join(f"\\x{{{ord(c):x}}}" for c in WHITESPACE) + "]"
+# Trimming only values that need it, found by two anchored patterns, is ~50x cheaper than
+# trim() with this set on every value (measured on 200k rows of summaries).
+EDGE_PATTERNS = {"leading_whitespace": f"^{_SPACE_CLASS}", "trailing_whitespace": f"{_SPACE_CLASS}$"}
+_DATE = r"(1[7-9]|2[01])\d\d-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])"
+_TIME = r"[T ]([01]\d|2[0-3]):[0-5]\d(:[0-5]\d(\.\d{1,6})?)?"
+PATTERNS = {   # what the SQL reads itself; pandas agrees on every value these match
+    "naive_pattern": f"{_DATE}({_TIME})?",
+    "offset_pattern": f"{_DATE}{_TIME}(Z|[+-]([01]\\d|2[0-3])(:?[0-5]\\d)?)",
+    "int_pattern": r"[+-]?\d{1,9}(\.0*)?",
+    "float_pattern": r"[+-]?(\d{1,15}(\.\d*)?|\.\d+)([eE][+-]?\d{1,2})?",
+}
+VOCABULARIES = {"statuses": "status", "sources": "source", "priorities": "priority",
+                "appeal_outcomes": "appeal_outcome"}
+VARCHAR = duckdb.sqltype("VARCHAR")
+SMALL_MEMORY_MB = 512   # below this cap the file-order load runs on one thread (native_threads.sql)
+
+
+def can_load(table: Table, plan: Plan) -> bool:
+    """Whether `table` may take the native path (see the module docstring)."""
+    source, mapping = table.native, plan.mapping
+    if source is None or source.encoding not in ("utf-8", "utf-8-sig"):
+        return False
+    plain = not (mapping.constants or mapping.timestamp_format or mapping.timestamp_formats
+                 or mapping.values or mapping.null_values or mapping.true_values
+                 or mapping.false_values) and mapping.time_zone.upper() == "UTC"
+    required = all(spec.name in plan.sources for spec in contract.TABLES[plan.kind] if spec.required)
+    return plain and required and all(len(s) == 1 for s in plan.sources.values())
+
+
+def load(con: duckdb.DuckDBPyConnection, table: Table, plan: Plan, ingest_id: int,
+         name: str) -> tuple[int, int, list[pd.DataFrame], int] | None:
+    """Stage and quarantine the whole file; (rows read, rows rejected, [problem tally], rows kept
+    with a duration over a year), or None, having written nothing, if the pandas path must."""
+    try:
+        if not _stage(con, table.native, table.headers, plan):
+            return None
+        read, rejected = (int(n) for n in db.run_sql(con, "ingest/native_counts").fetchall()[0])
+        if _pandas_reads_odd_values(con, plan):
+            return None
+        con.register("native_rules", rules_frame(plan))
+        db.run_sql(con, "ingest/native_valid_rows").fetchall()
+        db.run_sql(con, f"ingest/{plan.kind}_stage_batch").fetchall()
+        db.run_sql(con, "ingest/native_rejected_insert", ingest_id=ingest_id, file_name=name).fetchall()
+        tally = db.query_df(con, "ingest/native_tally")
+        long = (int(db.run_sql(con, "ingest/native_long_durations").fetchall()[0][0])
+                if plan.kind == "cases" else 0)
+        return read, rejected, [tally], long
+    finally:
+        for statement in ("native_drop_valid_rows", "native_drop_staged", "native_drop_source"):
+            db.run_sql(con, f"ingest/{statement}").fetchall()
+        con.unregister("native_rules")
+
+
+def _stage(con: duckdb.DuckDBPyConnection, source: NativeSource, headers: list[str],
+           plan: Plan) -> bool:
+    """Create native_staged from the file; False if DuckDB cannot read it the way pandas would."""
+    if _holds_replacement_character(source.path):
+        return False
+    _source_relation(con, source, headers, plan).create_view("native_source", replace=True)
+    statement = f"ingest/native_{plan.kind}_stage"
+    wanted = db.sql_parameters(statement)
+    params = {k: v for k, v in _parameters(plan, headers).items() if k in wanted}
+    threads, in_order = db.run_sql(con, "ingest/native_settings").fetchall()[0]
+    if store.memory_mb() < SMALL_MEMORY_MB:
+        db.run_sql(con, "ingest/native_threads", threads=1).fetchall()
+    db.run_sql(con, "ingest/native_insertion_order", on=True).fetchall()   # rowid + 1 = row number
+    try:
+        db.run_sql(con, statement, **params).fetchall()
+    except (duckdb.InvalidInputException, duckdb.ConversionException):
+        return False   # strict CSV parsing failed: a malformed record, odd line endings, bad UTF-8
+    finally:
+        db.run_sql(con, "ingest/native_threads", threads=int(threads)).fetchall()
+        db.run_sql(con, "ingest/native_insertion_order", on=bool(in_order)).fetchall()
+    return True
+
+
+def _holds_replacement_character(path) -> bool:
+    """U+FFFD in the file: the pandas path says which rows (validate._invalid_bytes)."""
+    with open(path, "rb") as fh, mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) as data:
+        return data.find("\ufffd".encode()) >= 0
+
+
+def _source_relation(con, source: NativeSource, headers: list[str], plan: Plan):
+    """The export with every source column as f1..fN and the canonical columns as text."""
+    column_of = {sources[0]: canonical for canonical, sources in plan.sources.items()}
+    read = _relation(con, "ingest/native_read_csv", path=str(source.path), delimiter=source.delimiter,
+                     columns={f"f{i}": "VARCHAR" for i in range(1, len(headers) + 1)})
+    fields = [duckdb.ColumnExpression(f"f{i}") for i in range(1, len(headers) + 1)]
+    raw = dict(zip(headers, fields))
+    canonical = [(raw[s] if s in raw else None, c) for s, c in column_of.items()]
+    present = {c for _, c in canonical}
+    canonical += [(None, spec.name) for spec in contract.TABLES[plan.kind] if spec.name not in present]
+    return read.project(*fields, *((duckdb.ConstantExpression(None).cast(VARCHAR) if e is None
+                                    else e).alias(c) for e, c in canonical))
+
+
+def _relation(con: duckdb.DuckDBPyConnection, name: str, **params) -> duckdb.DuckDBPyRelation:
+    """One sql/ file as a relation (to project further), parameters bound as db.run_sql binds them."""
+    if set(params) != db.sql_parameters(name):
+        raise ValueError(f"sql/{name}.sql takes {sorted(db.sql_parameters(name))}")
+    return con.sql(db.sql_text(name), params=params)
+
+
+def _spec(kind: str, name: str) -> contract.Column:
+    return next(spec for spec in contract.TABLES[kind] if spec.name == name)
+
+
+def _parameters(plan: Plan, headers: list[str]) -> dict:
+    zones = {code: cal.time_zone for code, cal in calendars.load_calendars().items()}
+    params = {"whitespace": WHITESPACE, **EDGE_PATTERNS, **PATTERNS,
+              "true_words": [w.lower() for w in parsers.TRUE_WORDS],
+              "false_words": [w.lower() for w in parsers.FALSE_WORDS],
+              "latest": validate.latest_plausible().to_pydatetime(),
+              "earliest": validate.EARLIEST.to_pydatetime(), "zone_markets": list(zones),
+              "zones": list(zones.values()),
+              "default_zone": plan.mapping.market_time_zone, "headers": headers}
+    if plan.kind == "cases":
+        for param, column in VOCABULARIES.items():
+            params[param] = list(_spec("cases", column).allowed)
+            params[f"{param}_keys"] = [a.lower() for a in params[param]]
+    return params
+
+
+def _pandas_reads_odd_values(con: duckdb.DuckDBPyConnection, plan: Plan) -> bool:
+    """Whether pandas would read a value the SQL took for unreadable (then pandas must load)."""
+    odd = db.query_df(con, "ingest/native_odd_values")
+    for column, values in odd.groupby("column_name"):
+        spec = _spec(plan.kind, column)
+        text = values["value"].astype("str").reset_index(drop=True)
+        if spec.type == "timestamp":
+            _, bad = parsers.parse_timestamps(text, zone=plan.mapping.time_zone)
+        else:
+            _, bad = parsers.parse_numbers(text, integer=spec.type == "int")
+        if not bad.all():
+            return True
+    return False
+
+
+def rules_frame(plan: Plan) -> pd.DataFrame:
+    """Every (column, check) the SQL may report, with the text validate.py gives it, in the
+    order validate.py finds problems (so tallies and messages come out in the same order)."""
+    rows = []
+    for spec in contract.TABLES[plan.kind]:
+        if spec.name in plan.sources:
+            if validate.parse_template(spec, plan.mapping):
+                rows.append((spec.name, "parse", validate.parse_template(spec, plan.mapping)))
+            if spec.required:
+                rows.append((spec.name, "required", validate.REQUIRED_TEMPLATE))
+    for spec in contract.TABLES[plan.kind]:
+        if spec.type == "timestamp" and spec.name in plan.sources:
+            if spec.name not in validate.DUE_COLUMNS:
+                rows.append((spec.name, "future", validate.FUTURE_TEMPLATE))
+            rows.append((spec.name, "early", validate.EARLY_TEMPLATE))
+    for later, earlier in validate.ORDER_RULES[plan.kind]:
+        rows.append((later, "order", validate.order_template(earlier)))
+    frame = pd.DataFrame(rows, columns=["column_name", "check_name", "template"])
+    parts = frame["template"].str.partition("{}")
+    return frame.assign(
+        reported=frame["column_name"].map(lambda c: plan.sources.get(c, (c,))[0]),
+        rule=frame["template"].map(validate.rule_of), prefix=parts[0], suffix=parts[2],
+        has_value=frame["template"].str.contains("{}", regex=False),
+        rule_order=range(len(frame))).drop(columns="template")

@@ -28,6 +28,9 @@ def spill_path(db_path: Path) -> Path:
     return db_path.parent / f".{db_path.name}.spill-{os.getpid()}"
 
 
+DERIVED_MIN_MB = 256   # the business-clock joins fail rather than spill below this
+
+
 def memory_mb() -> int:
     """DuckDB's memory cap for an ingest, in MB (setting ESCALATION_RADAR_INGEST_MEMORY_MB)."""
     return int(settings.get("ESCALATION_RADAR_INGEST_MEMORY_MB"))
@@ -46,7 +49,9 @@ def limit_memory(con: duckdb.DuckDBPyConnection, db_path: Path) -> None:
 
 def relax_memory_for_derived(con: duckdb.DuckDBPyConnection) -> None:
     """Raise the cap before db.writer rebuilds the derived tables (sql/ingest/derived_memory_limit.sql)."""
-    _execute(con, "ingest/derived_memory_limit", memory_limit=f"{max(memory_mb(), 512)}MB")
+    _execute(con, "ingest/derived_memory_limit", memory_limit=f"{max(memory_mb(), DERIVED_MIN_MB)}MB")
+    if memory_mb() < 512:   # a small cap: one thread's buffers, not two
+        _execute(con, "ingest/derived_threads", threads=1)
 
 
 def begin(con: duckdb.DuckDBPyConnection, kind: str) -> int:

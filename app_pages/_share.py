@@ -15,7 +15,7 @@ from pathlib import Path
 import streamlit as st
 
 from analytics import snapshot
-from app_pages import _marts
+from app_pages import _access, _marts
 
 PICKS = {"markets": ("market",), "kpis": ("kpi", "by"), "spikes": ("spike", "grain"),
          "trends": (), "vendors": ("vendor", "period")}
@@ -51,8 +51,8 @@ def share(page: str) -> None:
         st.markdown("**Frozen snapshot**: one HTML that opens offline, with the data as CSV "
                     "and charts as PNG. Aggregates only; counts below the threshold show as <10.")
         author = st.text_input("Your name (stamped on it)", key=f"share_author_{page}")
-        examples = st.checkbox("Include example cases (internal audiences only)",
-                               key=f"share_examples_{page}")
+        examples = _access.can_see_cases() and st.checkbox(  # partners: aggregates only
+            "Include example cases (internal audiences only)", key=f"share_examples_{page}")
         if st.button("Make snapshot", key=f"share_make_{page}"):
             with st.spinner("Building the snapshot ..."), tempfile.TemporaryDirectory() as tmp:
                 out = Path(tmp) / f"{page}-{dt.date.today():%Y%m%d}.html"

@@ -161,8 +161,10 @@ st.dataframe(vendor_views.backlog_by_age(backlog), hide_index=True, key="vendor_
              column_config={"queue": "Queue"})
 if len(backlog):
     oldest = backlog.loc[backlog["oldest_created_at"].idxmin()]
+    oldest_id = (f" {_ui.plain(oldest['oldest_case_id'])}," if _access.can_see_cases()
+                 else "")  # partners: no case ids
     st.caption(f"Open cases by age. Open {int(backlog['open_cases'].sum()):,} · breached "
                f"{int(backlog['open_breached'].sum()):,} · at risk {int(backlog['at_risk'].sum()):,}"
-               f" · oldest open case {_ui.plain(oldest['oldest_case_id'])}, created "
+               f" · oldest open case{oldest_id} created "
                f"{pd.Timestamp(oldest['oldest_created_at']):%Y-%m-%d %H:%M} UTC.")
 from app_pages import _share; _share.share("vendors")  # noqa: E402,E702 (issue 6)

@@ -22,6 +22,7 @@ import os
 import random
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -37,16 +38,22 @@ QUERIES = ["", "markets=KZ", "markets=UZ&markets=KG", "categories=fraud", "sourc
 RUN_TIMEOUT_S = 120
 
 
-def start_server(db: Path | None) -> tuple[subprocess.Popen, str]:
+def start_server(db: Path | None, log: Path) -> tuple[subprocess.Popen, str]:
+    """The real server on a free port. Its output goes to `log`, not to a pipe: nobody reads
+    a pipe during the run, and once 64 kB of log lines filled it the server would block."""
     port = free_port()
     env = os.environ | ({"ESCALATION_RADAR_DB": str(db)} if db else {})
-    server = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.port",
-         str(port), "--server.address", "127.0.0.1", "--server.headless", "true",
-         "--browser.gatherUsageStats", "false"],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    with log.open("wb") as out:
+        server = subprocess.Popen(
+            [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.port",
+             str(port), "--server.address", "127.0.0.1", "--server.headless", "true",
+             "--browser.gatherUsageStats", "false"],
+            cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
-    _wait_healthy(base, server, 300)
+    try:
+        _wait_healthy(base, server, 300)
+    except AttributeError:  # it exited: _wait_healthy looked for a pipe to read
+        raise RuntimeError(f"streamlit exited: {log.read_text(errors='replace')[-2000:]}")
     return server, base
 
 
@@ -128,16 +135,19 @@ async def user(base: str, pages: list[str], number: int, deadline: float, stats:
     try:
         async with Session(base) as session:
             stats["connected"] += 1
-            step = number
+            step, page = number, None
             while time.monotonic() < deadline:
-                seconds, problems = await session.run_page(pages[step % len(pages)], query)
+                page = pages[step % len(pages)]
+                seconds, problems = await session.run_page(page, query)
                 stats["latencies"].append(seconds)
+                stats["by_page"].setdefault(page or "overview", []).append(seconds)
                 stats["errors"] += problems
                 step += 1
                 await asyncio.sleep(rng.uniform(0.5, 2.0))
             stats["held"] += 1
     except Exception as exc:  # a dropped connection or a timeout is an error of the run
-        stats["errors"].append(f"session {number}: {type(exc).__name__}: {exc}")
+        stats["errors"].append(f"session {number} on {page!r} ({query}): "
+                               f"{type(exc).__name__}: {exc}")
 
 
 async def sample_memory(pid: int, until: float, samples: list[float]) -> None:
@@ -147,7 +157,7 @@ async def sample_memory(pid: int, until: float, samples: list[float]) -> None:
 
 
 async def load(base: str, pages: list[str], pid: int, sessions: int, seconds: float) -> dict:
-    stats = {"connected": 0, "held": 0, "latencies": [], "errors": []}
+    stats = {"connected": 0, "held": 0, "latencies": [], "by_page": {}, "errors": []}
     deadline = time.monotonic() + seconds
     memory: list[float] = []
     sampler = asyncio.create_task(sample_memory(pid, deadline + 5, memory))
@@ -156,10 +166,18 @@ async def load(base: str, pages: list[str], pid: int, sessions: int, seconds: fl
     return stats | {"memory": memory}
 
 
+def log_problems(log: Path) -> list[str]:
+    """Lines of the server's log that report a failure (tracebacks, errors, warnings)."""
+    words = ("Traceback", "Error", "ERROR", "WARNING", "Exception")
+    lines = log.read_text(errors="replace").splitlines() if log.exists() else []
+    return [line[:300] for line in lines if any(w in line for w in words)]
+
+
 def measure(db: Path | None, sessions: int, seconds: float, pages: list[str] = PAGES,
-            warm_queries: list[str] = QUERIES) -> dict:
+            warm_queries: list[str] = QUERIES, log: Path | None = None) -> dict:
     """Start the server, warm it up, run the load; every figure of the run as a dict."""
-    server, base = start_server(db)
+    log = log or Path(tempfile.mkstemp(prefix="load_test_server_", suffix=".log")[1])
+    server, base = start_server(db, log)
     try:
         started = time.perf_counter()
         warm_problems = asyncio.run(warm_up(base, pages, warm_queries))
@@ -179,7 +197,11 @@ def measure(db: Path | None, sessions: int, seconds: float, pages: list[str] = P
             "latency_max_s": round(float(np.nanmax(latencies)), 3),
             "warm_up_s": round(warm_s, 1), "rss_warm_mb": round(warm_rss, 1),
             "rss_peak_mb": round(peak, 1), "rss_growth_mb": round(peak - warm_rss, 1),
-            "server_alive": alive, "errors": warm_problems + stats["errors"]}
+            "p95_by_page_s": {page: round(float(np.percentile(values, 95)), 2)
+                              for page, values in stats["by_page"].items()},
+            "server_alive": alive, "server_log": str(log),
+            "server_log_problems": log_problems(log)[:20],
+            "errors": warm_problems + stats["errors"]}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -196,7 +218,8 @@ def main(argv: list[str] | None = None) -> int:
     print(text)
     if args.json:
         args.json.write_text(text + "\n", encoding="utf-8")
-    ok = not figures["errors"] and figures["sessions_held"] == args.sessions
+    ok = (not figures["errors"] and not figures["server_log_problems"]
+          and figures["sessions_held"] == args.sessions)
     return 0 if ok and figures["rss_growth_mb"] <= 300 else 1
 
 

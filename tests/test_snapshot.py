@@ -89,3 +89,13 @@ def test_every_page_snapshot_builds(snap_db, page):
     for section in built.sections:
         if section.data is not None:
             assert not {"case_id", "reviewer_id", "summary"} & set(section.data.columns)
+
+
+def test_the_spikes_snapshot_charts_its_top_event(snap_db):
+    """The event chart reads the scored counts (a KeyError once hid behind 'no events')."""
+    with db.reader(snap_db) as con:
+        built = snapshot.build(con, snapshot.Request("spikes", start=dt.date(2025, 6, 1),
+                                                     end=dt.date(2026, 3, 30)))
+    chart = [s for s in built.sections if s.name == "spike_chart"]
+    assert chart, [s.name for s in built.sections]
+    assert {"date", "observed", "expected"} <= set(chart[0].data.columns)

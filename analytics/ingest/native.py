@@ -10,7 +10,10 @@ Which files take it (`can_load`), the rest take the pandas path:
 - read without a mapping, or with one that only renames columns (one source per column) and may
   set `market_time_zone`, `delimiter` or `encoding = "utf-8"`: value maps, timestamp formats, a
   `time_zone`, null markers, true/false words and constants are pandas-path features;
-- every required column present (otherwise every row is quarantined: the pandas path says so).
+- every required column present (otherwise every row is quarantined: the pandas path says so);
+- an ingest memory cap (ESCALATION_RADAR_INGEST_MEMORY_MB) of at least 512 MB: loading in file
+  order ran out of memory on a 2 GB file at 128 MB (bench/big_file.py), where the pandas path's
+  batches hold the process near 460 MB.
 
 What it cannot judge it hands back (`load` returns None before writing anything), and the same
 file then takes the pandas path in the same transaction: a CSV that DuckDB's strict parser
@@ -18,8 +21,6 @@ refuses (a malformed record, mixed line endings, invalid UTF-8, a field over 2 M
 U+FFFD; a value in a format the SQL does not read (e.g. `1e3`, `2025-3-1`) that pandas would read.
 """
 from __future__ import annotations
-
-import mmap
 
 import duckdb
 import pandas as pd
@@ -58,7 +59,8 @@ def can_load(table: Table, plan: Plan) -> bool:
                  or mapping.values or mapping.null_values or mapping.true_values
                  or mapping.false_values) and mapping.time_zone.upper() == "UTC"
     required = all(spec.name in plan.sources for spec in contract.TABLES[plan.kind] if spec.required)
-    return plain and required and all(len(s) == 1 for s in plan.sources.values())
+    roomy = store.memory_mb() >= SMALL_MEMORY_MB   # see the module docstring
+    return roomy and plain and required and all(len(s) == 1 for s in plan.sources.values())
 
 
 def load(con: duckdb.DuckDBPyConnection, table: Table, plan: Plan, ingest_id: int,
@@ -108,10 +110,24 @@ def _stage(con: duckdb.DuckDBPyConnection, source: NativeSource, headers: list[s
     return True
 
 
-def _holds_replacement_character(path) -> bool:
-    """U+FFFD in the file: the pandas path says which rows (validate._invalid_bytes)."""
-    with open(path, "rb") as fh, mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) as data:
-        return data.find("\ufffd".encode()) >= 0
+def _holds_replacement_character(path, block: int = 8 << 20) -> bool:
+    """U+FFFD in the file: the pandas path says which rows (validate._invalid_bytes). Read in
+    blocks (a 2 GB file never sits in memory), each searched with the previous block's last two
+    bytes, so a character split across blocks is still found.
+
+    >>> import tempfile, pathlib
+    >>> f = pathlib.Path(tempfile.mkdtemp()) / "x.csv"
+    >>> _ = f.write_bytes(b"a" * 5 + "\ufffd".encode() + b"b")
+    >>> _holds_replacement_character(f, block=6), _holds_replacement_character(f, block=64)
+    (True, True)
+    """
+    needle, carry = "\ufffd".encode(), b""
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(block), b""):
+            if needle in carry + chunk:
+                return True
+            carry = chunk[-(len(needle) - 1):]
+    return False
 
 
 def _source_relation(con, source: NativeSource, headers: list[str], plan: Plan):

@@ -1,0 +1,154 @@
+"""Queries at scale, in this process on the loaded database: every mart (the parameters of
+tests/test_marts.py DEFAULT_PARAMS), spike and trend detection over all daily series, and the
+Overview page's numbers the straightforward way (pandas on the raw Parquet) against ours (its
+marts through the app's data seam, app_pages/_marts.py, cache cleared first).
+"""
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+
+import pandas as pd
+
+from scale_proc import ROOT, median
+
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "tests"))
+
+from analytics import db  # noqa: E402
+
+
+def _timed(fn, runs: int = 1) -> tuple[float, object]:
+    times, out = [], None
+    for _ in range(runs):
+        started = time.perf_counter()
+        out = fn()
+        times.append(time.perf_counter() - started)
+    return median(times), out
+
+
+def mart_params() -> dict[str, dict]:
+    """Each mart's parameters: the test suite's defaults, all-null for a mart they lack."""
+    from test_marts import DEFAULT_PARAMS
+    names = sorted(p.stem for p in (db.SQL_DIR / "marts").glob("*.sql"))
+    return {n: DEFAULT_PARAMS.get(n, dict.fromkeys(db.sql_parameters(f"marts/{n}"))) for n in names}
+
+
+def measure_marts(db_path: Path, runs: int, results, log) -> list[tuple[str, float]]:
+    """Median time of each mart; returns (name, seconds) slowest first."""
+    times = []
+    with db.reader(db_path) as con:
+        for name, params in mart_params().items():
+            try:
+                seconds, frame = _timed(lambda: db.query_df(con, f"marts/{name}", **params), runs)
+            except Exception as exc:   # a mart mid-edit by someone else: report, go on
+                results.add("3 marts", name, None, f"failed: {type(exc).__name__}: {str(exc)[:120]}")
+                continue
+            times.append((name, seconds))
+            results.add("3 marts", name, seconds, f"{len(frame):,} rows", target="≤ 0.3 s",
+                        ok=seconds <= 0.3)
+    times.sort(key=lambda t: -t[1])
+    log("  slowest marts: " + ", ".join(f"{n} {s:.2f} s" for n, s in times[:5]))
+    return times
+
+
+def explain_slowest(db_path: Path, times, out_dir: Path, n_cases: int, top: int = 3) -> list[Path]:
+    """EXPLAIN ANALYZE of the slowest marts, written beside the results."""
+    written, params = [], mart_params()
+    with db.reader(db_path) as con:
+        for name, _ in times[:top]:
+            plan = con.sql("explain analyze " + db.sql_text(f"marts/{name}"),
+                           params=params[name] or None).fetchall()
+            path = out_dir / f"explain_{name}_{n_cases}.txt"
+            path.write_text("\n".join(str(row[-1]) for row in plan))
+            written.append(path)
+    return written
+
+
+def measure_detection(db_path: Path, runs: int, results, log) -> None:
+    from analytics import spike_db, trends
+    with db.reader(db_path) as con:
+        seconds, (scored, events) = _timed(lambda: spike_db.detect(con, grain="day"), runs)
+        results.add("4 detection", "spikes, all daily series (spike_db.detect)", seconds,
+                    f"{len(scored):,} scored points, {len(events):,} events", target="≤ 5 s",
+                    ok=seconds <= 5)
+        as_of = trends.default_as_of(con)
+        seconds, found = _timed(lambda: trends.detect_trends(trends.load_cases(con, as_of), as_of), runs)
+        results.add("4 detection", f"trends as of {as_of} (load_cases + detect_trends)", seconds,
+                    f"{len(found):,} trends", target="≤ 5 s", ok=seconds <= 5)
+    log("  detection done")
+
+
+def overview_pandas(parquet: Path) -> dict:
+    """The Overview's numbers from the raw file: tiles for this and the previous 90 days, daily
+    volume by market × category × source, open backlog per day (UTC days, not market-local)."""
+    cases = pd.read_parquet(parquet, columns=[
+        "created_at", "first_response_at", "resolved_at", "sla_due_at", "market", "abuse_category",
+        "source", "is_appealed", "appeal_outcome", "is_sla_met"])
+    day = cases["created_at"].dt.floor("D")
+    end = day.max()
+    out = {}
+    for label, (lo, hi) in {"current": (end - pd.Timedelta(days=89), end),
+                            "previous": (end - pd.Timedelta(days=179), end - pd.Timedelta(days=90))}.items():
+        created = cases[(day >= lo) & (day <= hi)]
+        closed_day = cases["resolved_at"].dt.floor("D")
+        resolved = cases[(closed_day >= lo) & (closed_day <= hi)]
+        met = resolved["is_sla_met"].fillna(resolved["resolved_at"] <= resolved["sla_due_at"])
+        as_of = hi + pd.Timedelta(days=1)
+        open_now = (cases["created_at"] < as_of) & ~(cases["resolved_at"] < as_of)
+        out[label] = {
+            "cases": len(created), "sla_attainment_pct": 100 * met.mean(),
+            "first_response_median_s": (created["first_response_at"] - created["created_at"]).dt.total_seconds().median(),
+            "resolution_median_s": (resolved["resolved_at"] - resolved["created_at"]).dt.total_seconds().median(),
+            "appeal_rate_pct": 100 * resolved["is_appealed"].mean(),
+            "overturn_rate_pct": 100 * (resolved["appeal_outcome"] == "overturned").mean(),
+            "open_backlog": int(open_now.sum()),
+            "open_breached": int((open_now & (cases["sla_due_at"] < as_of)).sum())}
+    recent = day >= end - pd.Timedelta(days=89)
+    out["daily"] = cases[recent].groupby([day[recent], "market", "abuse_category", "source"],
+                                         observed=True).size()
+    opens = day.value_counts().sort_index()
+    closes = cases["resolved_at"].dt.floor("D").value_counts().sort_index()
+    out["backlog"] = opens.sub(closes, fill_value=0).cumsum()
+    return out
+
+
+def overview_ours() -> dict:
+    """The Overview's marts through the app's data seam, as the page calls them."""
+    from analytics import views
+    from app_pages import _filters, _marts
+    _marts.clear()
+    options = _marts.filter_options()
+    start, end = views.default_window(options["last_date"])
+    filters = _filters.Filters(start, end, (), (), (), options["first_date"], options["last_date"])
+    fresh = _marts.freshness()
+    previous_start, previous_end = views.previous_window(start, end)
+    return {"current": _marts.mart("kpi_summary", **_marts.common(filters), as_of=_marts.as_of(fresh, end)),
+            "previous": _marts.mart("kpi_summary", **_marts.common(filters, previous_start, previous_end),
+                                    as_of=_marts.as_of(fresh, previous_end)),
+            "daily": _daily_volume_as_the_page_reads_it(_marts, filters),
+            "backlog": _marts.mart("backlog_daily", **_marts.common(filters))}
+
+
+def _daily_volume_as_the_page_reads_it(_marts, filters):
+    """The Overview's volume chart: days × one dimension (daily_volume_split) where the code has
+    that mart, every cube cell (daily_volume) before it."""
+    if (db.SQL_DIR / "marts" / "daily_volume_split.sql").exists():
+        return _marts.mart("daily_volume_split", **_marts.common(filters), split="region")
+    return _marts.mart("daily_volume", **_marts.common(filters))
+
+
+def measure_overview_side_by_side(db_path: Path, parquet: Path, runs: int, results, log) -> None:
+    import os
+    os.environ["ESCALATION_RADAR_DB"] = str(db_path)
+    from app_pages import _filters, _marts  # noqa: F401  (imported before timing, as in the app)
+    theirs, frames = _timed(lambda: overview_pandas(parquet), runs)
+    ours, marts = _timed(overview_ours, runs)
+    log(f"  overview: pandas {theirs:.2f} s (cases {frames['current']['cases']:,}), "
+        f"ours {ours:.2f} s (cases {int(marts['current']['cases'].iloc[0]):,})")
+    results.add("6 side by side", "Overview numbers, pandas read_parquet + groupby", theirs,
+                f"current-period cases {frames['current']['cases']:,} (UTC days)")
+    results.add("6 side by side", "Overview numbers, ours (marts via app_pages/_marts, cache cleared)",
+                ours, f"current-period cases {int(marts['current']['cases'].iloc[0]):,} (market-local "
+                f"days); ours {theirs / ours:.2f}× faster", target="≥ 10×", ok=theirs / ours >= 10)

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import streamlit as st
 
-from app_pages import _access, _marts, _filters
+from app_pages import _access, _filters, _marts, _memory
+
+_memory.limit_arenas()   # before session threads allocate: see app_pages/_memory.py
 
 PAGES = [
     st.Page("app_pages/overview.py", title="Overview", icon=":material/dashboard:", default=True),

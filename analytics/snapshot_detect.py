@@ -50,8 +50,7 @@ def _event_chart(scored: pd.DataFrame, event: dict, k: int):
     start, end = pd.Timestamp(event["start"]), pd.Timestamp(event["end"])
     rows = rows[rows["bucket"].between(start - pd.Timedelta(days=42), end + pd.Timedelta(days=14))]
     inside = rows["bucket"].between(start, end).to_numpy()
-    counted = next(c for c in ("observed", "cases", "value") if c in rows)  # the scored count
-    shown = rows.assign(observed=protect_with_sum(rows[counted].to_numpy(), inside, k))
+    shown = rows.assign(observed=protect_with_sum(rows["cases"].to_numpy(), inside, k))
     data = shown[["bucket", "observed", "expected"]].rename(columns={"bucket": "date"})
     return data, lines(data, "date", ["observed", "expected"], title=f"{_label(event['segment'])}:"
                        " cases per day against the expected", y_title="Cases", dashed=("expected",))

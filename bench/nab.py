@@ -121,56 +121,76 @@ def check_reference(nab: Path, files: dict) -> None:
               f"(published {normalised_score:.2f}, diff {score - normalised_score:+.3f})")
 
 
-def our_scores(frames: dict) -> tuple[dict, float]:
-    """Our detector, causal, all files at once as one NaN-padded (file × row) matrix."""
-    names = list(frames)
-    width = max(len(f) for f in frames.values())
-    values = np.full((len(names), width), np.nan)
-    phases = np.zeros((len(names), width), dtype=np.int64)
-    for i, name in enumerate(names):
-        values[i, :len(frames[name])] = frames[name]["value"].to_numpy(float)
-    settings = dict(NAB_SETTINGS)
-    if GAP_OF_PROBATION:
-        settings["alert_gap"] = tuple(max(int(min(np.floor(0.15 * len(frames[n])), 750)
-                                              * GAP_OF_PROBATION), 1) for n in names)
-    started = time.perf_counter()
-    result = score_matrix(values, phases=phases, settings=SpikeSettings(**settings))
-    seconds = time.perf_counter() - started
-    return {n: result["score"][i, :len(frames[n])]
-            for i, n in enumerate(names)}, seconds
-
-
 def probation(rows: int) -> int:
     return min(int(np.floor(0.15 * rows)), 750)
 
 
-def context_scores(frames: dict, jobs: int = 1) -> tuple[dict, float]:
-    """CAD OSE scores, causal, one file (one series) at a time (`jobs` processes)."""
+def padded(frames: dict) -> tuple[list[str], np.ndarray, list[int]]:
+    """(file names, their values as one NaN-padded file × row matrix, rows per file)."""
     names = list(frames)
-    width = max(len(f) for f in frames.values())
-    values = np.full((len(names), width), np.nan)
-    for i, name in enumerate(names):
-        values[i, :len(frames[name])] = frames[name]["value"].to_numpy(float)
     rows = [len(frames[n]) for n in names]
-    if CONTEXT_SETTINGS["value_range"] == "file":
-        low, high = np.nanmin(values, axis=1), np.nanmax(values, axis=1)
-    else:    # causal: the range of the probationary rows only (later values clip to it)
-        low = np.array([np.min(values[i, :probation(r)]) for i, r in enumerate(rows)])
-        high = np.array([np.max(values[i, :probation(r)]) for i, r in enumerate(rows)])
-    rest = np.array([int(probation(r) * CONTEXT_SETTINGS["rest_of_probation"]) for r in rows])
-    started = time.perf_counter()
-    chunks = [slice(i, len(names), jobs) for i in range(jobs)]
-    args = [(values[c], low[c], high[c], rest[c]) for c in chunks]
+    values = np.full((len(names), max(rows)), np.nan)
+    for i, name in enumerate(names):
+        values[i, :rows[i]] = frames[name]["value"].to_numpy(float)
+    return names, values, rows
+
+
+def alert_gaps(rows: list[int]) -> list[int]:
+    """The likelihood's alert gap per file: GAP_OF_PROBATION × its probationary period."""
+    return [max(int(probation(r) * GAP_OF_PROBATION), 1) if GAP_OF_PROBATION
+            else NAB_SETTINGS["alert_gap"] for r in rows]
+
+
+def split_scores(worker, values: np.ndarray, per_file: list[np.ndarray], jobs: int) -> np.ndarray:
+    """`worker((values, *per_file))` over the files split into `jobs` interleaved chunks (one
+    process each when jobs > 1), put back together in file order."""
+    chunks = [np.arange(i, len(values), jobs) for i in range(jobs)]
+    args = [(values[c], *(np.asarray(column)[c] for column in per_file)) for c in chunks]
     if jobs > 1:
         with multiprocessing.Pool(jobs) as pool:
-            parts = pool.map(_context_chunk, args)
+            parts = pool.map(worker, args)
     else:
-        parts = [_context_chunk(a) for a in args]
+        parts = [worker(a) for a in args]
     result = np.empty_like(values)
     for c, part in zip(chunks, parts):
         result[c] = part
+    return result
+
+
+def timed_scores(frames: dict, worker, per_file, jobs: int) -> tuple[dict, float]:
+    """Per-file scores of `worker` (see split_scores) and the seconds the scoring took."""
+    names, values, rows = padded(frames)
+    started = time.perf_counter()
+    result = split_scores(worker, values, per_file(rows, values), jobs)
     seconds = time.perf_counter() - started
     return {n: result[i, :rows[i]] for i, n in enumerate(names)}, seconds
+
+
+def our_scores(frames: dict) -> tuple[dict, float]:
+    """Our detector in its likelihood mode, causal, all files as one NaN-padded matrix."""
+    return timed_scores(frames, _likelihood_chunk, lambda rows, values: [alert_gaps(rows)], 1)
+
+
+def _likelihood_chunk(args) -> np.ndarray:
+    values, gap = args
+    settings = dict(NAB_SETTINGS) | ({"alert_gap": tuple(int(g) for g in gap)}
+                                     if GAP_OF_PROBATION else {})
+    return score_matrix(values, phases=np.zeros(values.shape, dtype=np.int64),
+                        settings=SpikeSettings(**settings))["score"]
+
+
+def context_scores(frames: dict, jobs: int = 1) -> tuple[dict, float]:
+    """CAD OSE scores alone (spike_context), causal, with the value range CONTEXT_SETTINGS asks
+    for: the file's, or (causal) the probationary rows' only, later values clipped to it."""
+    def per_file(rows, values):
+        if CONTEXT_SETTINGS["value_range"] == "file":
+            low, high = np.nanmin(values, axis=1), np.nanmax(values, axis=1)
+        else:
+            low = np.array([np.min(values[i, :probation(r)]) for i, r in enumerate(rows)])
+            high = np.array([np.max(values[i, :probation(r)]) for i, r in enumerate(rows)])
+        rest = [int(probation(r) * CONTEXT_SETTINGS["rest_of_probation"]) for r in rows]
+        return [low, high, rest]
+    return timed_scores(frames, _context_chunk, per_file, jobs)
 
 
 def _context_chunk(args) -> np.ndarray:
@@ -183,34 +203,17 @@ def product_scores(frames: dict, scoring: str, jobs: int = 1) -> tuple[dict, flo
     """The shipped detector (spike_model.score_matrix) with scoring="context" or "blend" and the
     NAB settings: the file's value range (context_range=None), a rest of a fifth of each file's
     probationary period, the likelihood's alert gap; files split over `jobs` processes."""
-    names = list(frames)
-    width = max(len(f) for f in frames.values())
-    values = np.full((len(names), width), np.nan)
-    for i, name in enumerate(names):
-        values[i, :len(frames[name])] = frames[name]["value"].to_numpy(float)
-    rows = [len(frames[n]) for n in names]
-    gap = [max(int(probation(r) * GAP_OF_PROBATION), 1) if GAP_OF_PROBATION
-           else NAB_SETTINGS["alert_gap"] for r in rows]
-    rest = [int(probation(r) * CONTEXT_SETTINGS["rest_of_probation"]) for r in rows]
-    chunks = [list(range(i, len(names), jobs)) for i in range(jobs)]
-    args = [(values[c], [gap[i] for i in c], [rest[i] for i in c], scoring) for c in chunks]
-    started = time.perf_counter()
-    if jobs > 1:
-        with multiprocessing.Pool(jobs) as pool:
-            parts = pool.map(_product_chunk, args)
-    else:
-        parts = [_product_chunk(a) for a in args]
-    result = np.empty_like(values)
-    for c, part in zip(chunks, parts):
-        result[c] = part
-    seconds = time.perf_counter() - started
-    return {n: result[i, :rows[i]] for i, n in enumerate(names)}, seconds
+    def per_file(rows, values):
+        rest = [int(probation(r) * CONTEXT_SETTINGS["rest_of_probation"]) for r in rows]
+        return [alert_gaps(rows), rest, [scoring] * len(rows)]
+    return timed_scores(frames, _product_chunk, per_file, jobs)
 
 
 def _product_chunk(args) -> np.ndarray:
     values, gap, rest, scoring = args
     settings = SpikeSettings(**(NAB_SETTINGS | dict(
-        scoring=scoring, alert_gap=tuple(gap), context_rest=tuple(rest),
+        scoring=str(scoring[0]), alert_gap=tuple(int(g) for g in gap),
+        context_rest=tuple(int(r) for r in rest),
         context_weight=CONTEXT_SETTINGS["blend_weight"],
         context_threshold=CONTEXT_SETTINGS["base_threshold"])))
     return score_matrix(values, phases=np.zeros(values.shape, dtype=np.int64),

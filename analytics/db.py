@@ -67,6 +67,11 @@ def query_df(con: duckdb.DuckDBPyConnection, name: str, **params) -> pd.DataFram
     return con.sql(sql_text(name), params=_checked(name, params)).to_arrow_table().to_pandas()
 
 
+def query_arrow(con: duckdb.DuckDBPyConnection, name: str, **params):
+    """Run one SQL file and return its Arrow table (to convert with options of one's own)."""
+    return con.sql(sql_text(name), params=_checked(name, params)).to_arrow_table()
+
+
 def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
     """Create the tables (`sql/schema/`) and the staging views (`sql/staging/`); idempotent."""
     for folder in ("schema", "staging"):

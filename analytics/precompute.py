@@ -38,13 +38,19 @@ def spike_kpis(version: tuple) -> tuple[pd.DataFrame, pd.DataFrame]:
     return results_cache.load_or_compute(version, "spike_kpis", (), compute)
 
 
-def trends_ranked(version: tuple, as_of: dt.date) -> pd.DataFrame:
-    """The ranked emerging trends as of the end of `as_of`."""
+def trends_app(version: tuple, as_of: dt.date) -> dict:
+    """The Trends page's data as of the end of `as_of` (trends.app_results): the ranked trends,
+    their example cases and the cells of the period comparison."""
     def compute():
         with db.reader(Path(version[0])) as con:
             cases = trends.load_cases(con, as_of)
-        return trends.detect_trends(cases, as_of)
+        return trends.app_results(cases, as_of)
     return results_cache.load_or_compute(version, "trends", (str(as_of),), compute)
+
+
+def trends_ranked(version: tuple, as_of: dt.date) -> pd.DataFrame:
+    """The ranked emerging trends as of the end of `as_of`."""
+    return trends_app(version, as_of)["ranked"]
 
 
 def warm(db_path: Path) -> dict[str, float]:

@@ -1,39 +1,103 @@
 """Cases × terms incidence (sparse, 0/1: a term counts once per case), built once per data set.
 
-Summaries repeat a lot (templates, copy-paste, bots), so each distinct (summary, language) pair
-is tokenised once; cases point at their pair. Surfaces (how a term was written) are kept per
-pair and tallied only for the terms someone asks about, to show the most common spelling.
+Summaries repeat a lot (templates, copy-paste, bots), so each distinct text is tokenised once and
+the terms are kept per text (`text_matrix`, texts × terms); cases point at their text
+(`text_of_case`). Every count over cases is a count of cases per text (a `bincount`) times the
+text matrix, so millions of cases cost integer arithmetic, not a millions-row sparse matrix.
+A text is a summary and how its language reads it: only Kazakh (`kk`, and `kk-latn`) changes how
+words are keyed (text_terms.py), so "kk", "kk-latn" and every other language are three readings.
+Surfaces (how a term was written) are kept per text and tallied only for the terms someone asks
+about, to show the most common spelling.
 """
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 import pandas as pd
 from scipy import sparse
 
-from analytics.text_terms import extract_terms
+from analytics.text_terms import KAZAKH_LATIN, extract_terms
+
+DENSE_CELLS = 1 << 24  # groups × texts up to this are counted in a dense table
+_READINGS = ("kk", KAZAKH_LATIN)  # languages that change keys; every other one reads as None
 
 
-@dataclass(frozen=True)
 class TermIncidence:
-    matrix: sparse.csr_matrix       # cases × terms, 1 where the case's summary has the term
-    vocabulary: np.ndarray          # term keys (column order)
-    text_of_case: np.ndarray        # index of each case's distinct (summary, language) pair
-    text_terms: tuple[dict, ...]    # per distinct pair: {key: surface}
+    """Terms of each distinct text and the text of each case.
+
+    `TermIncidence(case_matrix, vocabulary, text_of_case, text_terms)` (cases × terms) is kept
+    for callers that slice an incidence by cases; `build_incidence` makes it from texts.
+    `case_weights` lets one row stand for several cases (cells of cases sharing a text)."""
+
+    def __init__(self, matrix: sparse.csr_matrix, vocabulary: np.ndarray, text_of_case: np.ndarray,
+                 text_terms: tuple[dict, ...], *, per_text: bool = False,
+                 case_weights: np.ndarray | None = None):
+        self.vocabulary, self.text_terms = vocabulary, text_terms
+        self.text_of_case, self.case_weights = np.asarray(text_of_case), case_weights
+        if per_text:
+            self.text_matrix = sparse.csr_matrix(matrix)
+        else:   # each text's row is the row of a case carrying it (texts no case has stay empty)
+            texts, first = np.unique(self.text_of_case, return_index=True)
+            rows = np.full(len(text_terms), -1)
+            rows[texts] = first
+            picked = sparse.csr_matrix(matrix)[np.fmax(rows, 0)]
+            self.text_matrix = sparse.diags((rows >= 0).astype(np.float32)) @ picked
+            self.__dict__["matrix"] = matrix
+
+    @cached_property
+    def matrix(self) -> sparse.csr_matrix:
+        """Cases × terms (built on first use: at millions of cases it is large)."""
+        return self.text_matrix[self.text_of_case]
 
     def column(self, key: str) -> int:
         return int(np.flatnonzero(self.vocabulary == key)[0])
 
+    def text_weights(self, rows: np.ndarray | None = None) -> np.ndarray:
+        """Cases per text over `rows` (case indices or a boolean mask; default all)."""
+        texts = self.text_of_case if rows is None else self.text_of_case[rows]
+        weights = self.case_weights
+        if weights is not None:
+            weights = weights if rows is None else weights[rows]
+        return np.bincount(texts, weights, minlength=self.text_matrix.shape[0]).astype(float)
+
+    def counts(self, rows: np.ndarray | None = None) -> np.ndarray:
+        """Cases carrying each term over `rows`."""
+        return self.text_matrix.T @ self.text_weights(rows)
+
+    def grouped_counts(self, group: np.ndarray, n_groups: int, rows: np.ndarray,
+                       terms: np.ndarray) -> np.ndarray:
+        """Groups × `terms` cases carrying each term, over `rows`; `group` is each case's group."""
+        n_texts = self.text_matrix.shape[0]
+        weights = None if self.case_weights is None else self.case_weights[rows]
+        if n_groups * n_texts <= DENSE_CELLS:   # few texts (templates): count in a dense table
+            cells = np.bincount(group[rows] * n_texts + self.text_of_case[rows], weights,
+                                minlength=n_groups * n_texts).reshape(n_groups, n_texts)
+            return np.asarray(self.text_matrix[:, terms].T @ cells.T.astype(float)).T
+        cells = sparse.csr_matrix((np.ones(len(rows)) if weights is None else weights,
+                                   (group[rows], self.text_of_case[rows])),
+                                  shape=(n_groups, n_texts))
+        return (cells @ self.text_matrix[:, terms]).toarray()
+
+    def co_counts(self, rows: np.ndarray, terms: np.ndarray) -> np.ndarray:
+        """`terms` × `terms` cases (among `rows`) carrying both."""
+        hits = self.text_matrix[:, terms]
+        together = hits.T @ sparse.diags(self.text_weights(rows)) @ hits
+        return together.toarray().astype(np.float32)   # whole counts, as a float32 matrix makes them
+
+    def carrying(self, rows: np.ndarray, key_column: int) -> np.ndarray:
+        """The cases of `rows` (indices, in order) whose text has the term."""
+        has = self.text_matrix[:, key_column].toarray().ravel() > 0
+        return rows[has[self.text_of_case[rows]]]
+
     def spellings(self, key: str, rows: np.ndarray | None = None) -> Counter:
         """How often each surface of `key` was written, over `rows` (cases; default all)."""
-        col = self.matrix[:, self.column(key)] if rows is None else self.matrix[rows, self.column(key)]
-        hit = col.nonzero()[0]
-        texts = self.text_of_case[hit if rows is None else np.asarray(rows)[hit]]
+        weights = self.text_weights(rows)
+        col = self.text_matrix[:, self.column(key)].toarray().ravel()
         tally: Counter = Counter()
-        for text, n in zip(*np.unique(texts, return_counts=True)):
-            tally[self.text_terms[text][key]] += int(n)
+        for text in np.flatnonzero((col > 0) & (weights > 0)):
+            tally[self.text_terms[text][key]] += int(weights[text])
         return tally
 
     def spelling(self, key: str, rows: np.ndarray | None = None) -> str:
@@ -42,16 +106,30 @@ class TermIncidence:
         return tally.most_common(1)[0][0] if tally else key
 
 
+def _codes(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """Integer codes (-1 for missing) and the distinct values, without copying categories."""
+    if isinstance(values.dtype, pd.CategoricalDtype):
+        return values.cat.codes.to_numpy(np.int64), np.asarray(values.cat.categories, dtype=object)
+    codes, uniques = pd.factorize(values)
+    return codes.astype(np.int64), np.asarray(uniques, dtype=object)
+
+
 def build_incidence(summaries: pd.Series, languages: pd.Series) -> TermIncidence:
-    """The incidence of every case (rows in the order given)."""
-    pairs = pd.DataFrame({"s": summaries.astype("str").fillna(""),
-                          "l": languages.astype("str").fillna("")})
-    codes, uniques = pd.MultiIndex.from_frame(pairs).factorize()
-    text_terms = tuple(extract_terms(s, l or None) for s, l in uniques)
+    """The incidence of every case (rows in the order given). `summaries` may be categorical."""
+    summary_code, summary_text = _codes(summaries)
+    language, names = pd.factorize(languages)
+    reading = np.array([_READINGS.index(n) + 1 if n in _READINGS else 0 for n in names] + [0])
+    reading = reading[language]   # (a missing language, code -1, takes the last entry: 0)
+    # texts numbered in order of first appearance, like a factorize of (summary, reading)
+    codes, pairs = pd.factorize(summary_code * 3 + reading)
+    readings = (None, *_READINGS)
+    text_terms = tuple(extract_terms(summary_text[p // 3] if p >= 0 else "", readings[p % 3])
+                       for p in pairs)
     vocabulary = sorted({k for terms in text_terms for k in terms})
     index = {k: i for i, k in enumerate(vocabulary)}
     rows = np.repeat(np.arange(len(text_terms)), [len(t) for t in text_terms])
     cols = np.fromiter((index[k] for terms in text_terms for k in terms), int, len(rows))
     per_text = sparse.csr_matrix((np.ones(len(rows), np.float32), (rows, cols)),
                                  shape=(len(text_terms), len(vocabulary)))
-    return TermIncidence(per_text[codes], np.array(vocabulary, dtype=object), codes, text_terms)
+    return TermIncidence(per_text, np.array(vocabulary, dtype=object), codes, text_terms,
+                         per_text=True)

@@ -98,11 +98,16 @@ def word_key(word: str, language: str | None) -> str:
     return stem(word, "kk" if language == KAZAKH_LATIN else language)
 
 
+@lru_cache(maxsize=200_000)
+def _is_content(word: str, language: str | None) -> bool:
+    """A word a phrase may start or end on: no stop word, no single letter, no number."""
+    return not is_stop_word(unify_lookalikes(word), language) and len(word) > 1 and not word.isdigit()
+
+
 def _phrases(words: list[str], keys: list[str], language: str | None,
              terms: dict[str, str]) -> None:
     """Words and 2–3-word phrases of one clause; a phrase neither starts nor ends on a stop word."""
-    content = [not is_stop_word(unify_lookalikes(w), language) and len(w) > 1 and not w.isdigit()
-               for w in words]
+    content = [_is_content(w, language) for w in words]
     for i in range(len(words)):
         if not content[i]:
             continue
@@ -121,9 +126,19 @@ def extract_terms(text: str | None, language: str | None = None) -> dict[str, st
     if language == "kk" and mostly_latin(rest):
         language = KAZAKH_LATIN
     for clause in _CLAUSE.split(rest):
-        words = _WORD.findall(clause)
-        _phrases(words, [word_key(w, language) for w in words], language, terms)
+        for key, surface in _clause_terms(clause, language):
+            terms.setdefault(key, surface)
     return terms
+
+
+@lru_cache(maxsize=100_000)
+def _clause_terms(clause: str, language: str | None) -> tuple[tuple[str, str], ...]:
+    """(key, surface) of each term of one clause, first surface first (templated summaries
+    repeat their clauses: each is read once)."""
+    words = _WORD.findall(clause)
+    terms: dict[str, str] = {}
+    _phrases(words, [word_key(w, language) for w in words], language, terms)
+    return tuple(terms.items())
 
 
 def term_kind(key: str) -> str:

@@ -15,6 +15,7 @@ import pandas as pd
 from analytics import db
 from analytics.text_incidence import TermIncidence, build_incidence
 from analytics.text_terms import mask_pii
+from analytics.trends_compare import period_cells
 from analytics.trends_config import DEFAULTS, TrendSettings
 from analytics.trends_segments import detect_segment_trends
 from analytics.trends_terms import term_statistics
@@ -34,8 +35,19 @@ def default_as_of(con) -> dt.date | None:
 
 
 def load_cases(con, as_of: dt.date, cfg: TrendSettings = DEFAULTS) -> pd.DataFrame:
-    start = as_of - dt.timedelta(days=cfg.history_days - 1)
-    return db.query_df(con, "marts/trend_cases", start_date=start, end_date=as_of)
+    """The cases of the days a run as of `as_of` reads. `summary` is categorical (each distinct
+    text once: at 10M cases the window repeats a few thousand texts millions of times) and
+    `created_date` a datetime64 column (not Python dates)."""
+    window = {"start_date": as_of - dt.timedelta(days=cfg.history_days - 1), "end_date": as_of}
+    texts = db.query_df(con, "marts/trend_summaries", **window)
+    exact = not texts["summary_key"].duplicated().any()   # else two summaries share a hash
+    cases = db.query_arrow(con, "marts/trend_cases", **window, with_summary=not exact) \
+        .to_pandas(date_as_object=False)
+    if exact:
+        known = texts[texts["summary"].notna()]
+        codes = pd.Index(known["summary_key"]).get_indexer(cases["summary_key"])
+        cases["summary"] = pd.Categorical.from_codes(codes, pd.Index(known["summary"], dtype=object))
+    return cases.drop(columns="summary_key")
 
 
 def _segment_rows(found: pd.DataFrame, cases: pd.DataFrame, recent: np.ndarray,
@@ -62,8 +74,10 @@ def detect_trends(cases: pd.DataFrame, as_of, cfg: TrendSettings = DEFAULTS,
     `incidence` (of exactly these cases) may be passed in to reuse tokenising across runs;
     `keep_keys` adds `term_keys` (unmasked: for scoring, never for export)."""
     as_of = pd.Timestamp(as_of).normalize()
-    cases = cases[pd.to_datetime(cases["created_date"]) <= as_of].reset_index(drop=True)
-    if incidence is not None and incidence.matrix.shape[0] != len(cases):
+    created = pd.to_datetime(cases["created_date"])
+    if (created > as_of).any():   # (a copy of millions of rows only when some are later)
+        cases = cases[(created <= as_of).to_numpy()].reset_index(drop=True)
+    if incidence is not None and len(incidence.text_of_case) != len(cases):
         raise ValueError("incidence must be built from the same cases (rows) as `cases`")
     incidence = incidence or build_incidence(cases["summary"], cases["language"])
     since = as_of - pd.Timedelta(days=cfg.long_recent_days - 1)
@@ -83,6 +97,25 @@ def detect_trends(cases: pd.DataFrame, as_of, cfg: TrendSettings = DEFAULTS,
         keys = ranked["term_keys"] if "term_keys" in ranked else pd.Series([None] * len(ranked))
         return ranked[COLUMNS].assign(term_keys=[k if isinstance(k, list) else [] for k in keys])
     return ranked[COLUMNS]
+
+
+def app_results(cases: pd.DataFrame, as_of, cfg: TrendSettings = DEFAULTS) -> dict:
+    """What the app shows of one as-of day, from one tokenising of the window: `ranked` (as
+    `detect_trends` returns it), `examples` (the rows of every example case) and `cells`
+    (trends_compare.period_cells: the period comparison under any filter)."""
+    as_of = pd.Timestamp(as_of).normalize()
+    created = pd.to_datetime(cases["created_date"])
+    if (created > as_of).any():
+        cases = cases[(created <= as_of).to_numpy()].reset_index(drop=True)
+    incidence = build_incidence(cases["summary"], cases["language"])
+    ranked = detect_trends(cases, as_of, cfg, incidence)
+    wanted = {case_id for ids in ranked["examples"] for case_id in ids}
+    examples = cases.loc[cases["case_id"].isin(wanted).to_numpy(),
+                         ["case_id", "created_date", "market", "language", "abuse_category", "summary"]]
+    examples = examples.assign(created_date=pd.to_datetime(examples["created_date"]).dt.date,
+                               summary=examples["summary"].astype(object))
+    return {"ranked": ranked, "examples": examples.reset_index(drop=True),
+            "cells": period_cells(incidence, cases, as_of)}
 
 
 def select_trends(trends: pd.DataFrame, markets=(), languages=()) -> pd.DataFrame:

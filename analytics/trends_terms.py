@@ -14,21 +14,16 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from scipy import sparse, stats
+from scipy import stats
 
 from analytics import trends_stats as ts
 from analytics.text_incidence import TermIncidence
 from analytics.trends_config import DEFAULTS, TrendSettings
 
 
-def _onehot(codes: np.ndarray, n: int) -> sparse.csr_matrix:
-    return sparse.csr_matrix((np.ones(len(codes)), (codes, np.arange(len(codes)))),
-                             shape=(n, len(codes)))
-
-
 def _share(incidence, mix_code, n_mix, rows, terms, cfg: TrendSettings) -> np.ndarray:
     """Mix × terms baseline share of cases carrying each term, shrunk toward its overall share."""
-    hits = (_onehot(mix_code[rows], n_mix) @ incidence.matrix[rows][:, terms]).toarray()
+    hits = incidence.grouped_counts(mix_code, n_mix, rows, terms)
     sizes = np.bincount(mix_code[rows], minlength=n_mix).astype(float)
     overall = (hits.sum(0) + 0.5) / (sizes.sum() + 1.0)
     return (hits + cfg.term_prior_cases * overall) / (sizes[:, None] + cfg.term_prior_cases)
@@ -47,8 +42,7 @@ def _dispersion(counts, expected) -> float:
 
 
 def _tested_terms(incidence, recent_rows, cfg: TrendSettings) -> np.ndarray:
-    counts = np.asarray(incidence.matrix[recent_rows].sum(0)).ravel()
-    return np.flatnonzero(counts >= cfg.term_min_cases)
+    return np.flatnonzero(incidence.counts(recent_rows) >= cfg.term_min_cases)
 
 
 def _daily_counts(incidence, cases, as_of, cfg: TrendSettings):
@@ -59,19 +53,29 @@ def _daily_counts(incidence, cases, as_of, cfg: TrendSettings):
     day = np.where(inside, day, 0)
     terms = _tested_terms(incidence, np.flatnonzero(inside & (day >= n_days - cfg.long_recent_days)), cfg)
     rows = np.flatnonzero(inside)
-    counts = (_onehot(day[rows], n_days) @ incidence.matrix[rows][:, terms]).toarray()
+    counts = incidence.grouped_counts(day, n_days, rows, terms)
     return day, inside, terms, counts, first
 
 
-def _expected_from(incidence, cases, day, inside, terms, base: tuple[int, int], cfg) -> np.ndarray:
+def _mix_codes(cases: pd.DataFrame) -> tuple[np.ndarray, int]:
+    """Each case's category × language mix, numbered in order of first appearance; a case with
+    no category or no language is in one mix of its own."""
+    category, _ = pd.factorize(cases["abuse_category"])
+    language, languages = pd.factorize(cases["language"])
+    pair = np.where((category < 0) | (language < 0), -1, category * (len(languages) + 1) + language)
+    codes, names = pd.factorize(pair)
+    return codes, len(names)
+
+
+def _expected_from(incidence, mix: tuple[np.ndarray, int], day, inside, terms,
+                   base: tuple[int, int], cfg) -> np.ndarray:
     """Days × terms counts the day's category × language mix predicts from the `base` days."""
-    mix = cases["abuse_category"].astype("str") + "|" + cases["language"].astype("str")
-    mix_code, mix_names = pd.factorize(mix, use_na_sentinel=False)  # no language: a mix of its own
+    mix_code, n_mix = mix
     rows = np.flatnonzero(inside & (day >= base[0]) & (day < base[1]))
-    share = _share(incidence, mix_code, len(mix_names), rows, terms, cfg)
-    daily_mix = np.zeros((cfg.history_days, len(mix_names)))
-    np.add.at(daily_mix, (day[inside], mix_code[inside]), 1.0)
-    return daily_mix @ share
+    share = _share(incidence, mix_code, n_mix, rows, terms, cfg)
+    daily_mix = np.bincount(day[inside] * n_mix + mix_code[inside],
+                            minlength=cfg.history_days * n_mix).reshape(cfg.history_days, n_mix)
+    return daily_mix.astype(float) @ share
 
 
 def term_statistics(incidence: TermIncidence, cases: pd.DataFrame, as_of,
@@ -82,8 +86,9 @@ def term_statistics(incidence: TermIncidence, cases: pd.DataFrame, as_of,
     n = cfg.history_days
     short_base = (n - cfg.recent_days - cfg.guard_days - cfg.baseline_days, n - cfg.recent_days - cfg.guard_days)
     long_base = (n - cfg.long_recent_days - cfg.long_baseline_days, n - cfg.long_recent_days)
-    e_short = _expected_from(incidence, cases, day, inside, terms, short_base, cfg)
-    e_long = _expected_from(incidence, cases, day, inside, terms, long_base, cfg)
+    mix = _mix_codes(cases)
+    e_short = _expected_from(incidence, mix, day, inside, terms, short_base, cfg)
+    e_long = _expected_from(incidence, mix, day, inside, terms, long_base, cfg)
     dispersion = _dispersion(counts[slice(*short_base)], e_short[slice(*short_base)])
     short = _window_test(counts, e_short, slice(n - cfg.recent_days, None), dispersion)
     long = _window_test(counts, e_long, slice(n - cfg.long_recent_days, None), dispersion)

@@ -36,8 +36,7 @@ def group_terms(flagged: pd.DataFrame, incidence: TermIncidence, recent_rows: np
                 cfg: TrendSettings = DEFAULTS) -> pd.DataFrame:
     """`flagged` (term_statistics rows that are trends) with a `group` column added."""
     flagged = flagged.sort_values("score", ascending=False).head(MAX_FLAGGED)
-    hits = incidence.matrix[recent_rows][:, flagged["column"].to_numpy()]
-    together = (hits.T @ hits).toarray()
+    together = incidence.co_counts(recent_rows, flagged["column"].to_numpy())
     sizes = np.diag(together)
     overlap = together / np.fmax(np.minimum.outer(sizes, sizes), 1)
     return flagged.assign(group=_groups(overlap, cfg.group_overlap), recent_cases=sizes)
@@ -54,7 +53,8 @@ def _label_row(members: pd.DataFrame) -> pd.Series:
 def examples(cases: pd.DataFrame, rows: np.ndarray, per_language: int) -> tuple[list, list, list]:
     """Example case ids (newest first, up to `per_language` in each language), the languages by
     share (at least 10% of the cases) and the top markets."""
-    picked = cases.iloc[rows].sort_values("created_at", ascending=False)
+    picked = cases[["created_at", "case_id", "language", "market"]].iloc[rows]
+    picked = picked.sort_values("created_at", ascending=False)
     ids = picked.groupby("language", sort=False).head(per_language)["case_id"].tolist()
     share = picked["language"].value_counts(normalize=True)
     markets = picked["market"].value_counts(normalize=True)
@@ -71,8 +71,7 @@ def term_trends(stats: pd.DataFrame, incidence: TermIncidence, cases: pd.DataFra
     out = []
     for _, members in grouped.groupby("group", sort=False):
         head = _label_row(members)
-        column = incidence.matrix[recent_rows][:, int(head["column"])]
-        carrying = recent_rows[column.nonzero()[0]]
+        carrying = incidence.carrying(recent_rows, int(head["column"]))
         ids, languages, markets = examples(cases, carrying, cfg.examples_per_language)
         others = members.loc[members["term_key"] != head["term_key"]]
         others = others.sort_values(["recent_cases", "term_key"], ascending=[False, False])

@@ -1,21 +1,21 @@
 """The Trends page's data seam: trend detection cached per data version and as-of day.
 
-Follows app_pages/_marts.py: keyed on plain values plus `db.data_version`, a read-only connection
-opened and closed inside the miss. One detection run (≈1–2 s on the 300k demo) serves every
-filter: the market and language filters only select rows of its result.
+Follows app_pages/_marts.py: keyed on plain values plus `db.data_version`. One detection run
+(precompute.trends_app, stored beside the database: any process reads it back instead of
+tokenising the window again) gives the ranked trends, the rows of their example cases and the
+period comparison's cells (cases per period × market × language × text), so a filter change
+only selects rows of them: no query, no case-level work.
 """
 from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 import streamlit as st
 
 from analytics import db, precompute, trends
-from analytics.text_incidence import build_incidence
-from analytics.trends_compare import compare_periods
+from analytics.trends_compare import compare_cells
 from app_pages import _marts
 
 
@@ -31,43 +31,25 @@ def default_as_of() -> dt.date | None:
 
 
 @st.cache_resource(max_entries=4, show_spinner=False)
-def _run(version: tuple, as_of: dt.date) -> dict:
-    """Cases of the window and their term incidence, for examples and the period comparison
-    (shared, read-only)."""
-    with db.reader(Path(version[0])) as con:
-        cases = trends.load_cases(con, as_of)
-    cases = cases[pd.to_datetime(cases["created_date"]) <= pd.Timestamp(as_of)].reset_index(drop=True)
-    incidence = build_incidence(cases["summary"], cases["language"])
-    return {"cases": cases, "incidence": incidence}
-
-
-@st.cache_resource(max_entries=4, show_spinner=False)
-def _ranked(version: tuple, as_of: dt.date) -> pd.DataFrame:
-    return precompute.trends_ranked(version, as_of)   # stored beside the database
+def _app(version: tuple, as_of: dt.date) -> dict:
+    return precompute.trends_app(version, as_of)   # stored beside the database (shared, read-only)
 
 
 def ranked(as_of: dt.date) -> pd.DataFrame:
-    return _ranked(db.data_version(_marts.db_path()), as_of)
+    return _app(db.data_version(_marts.db_path()), as_of)["ranked"]
 
 
 def example_cases(as_of: dt.date, case_ids: list[str]) -> pd.DataFrame:
-    cases = _run(db.data_version(_marts.db_path()), as_of)["cases"]
-    picked = cases[cases["case_id"].isin(case_ids)]
-    return picked[["case_id", "created_date", "market", "language", "abuse_category", "summary"]]
+    examples = _app(db.data_version(_marts.db_path()), as_of)["examples"]
+    return examples[examples["case_id"].isin(case_ids)]
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
 def _comparison(version: tuple, as_of: dt.date, markets: tuple, languages: tuple) -> pd.DataFrame:
-    run = _run(version, as_of)
-    cases, incidence = run["cases"], run["incidence"]
-    rows = np.ones(len(cases), bool)
-    if markets:
-        rows &= cases["market"].isin(markets).to_numpy()
-    if languages:
-        rows &= cases["language"].isin(languages).to_numpy()
-    table = compare_periods(incidence, cases, as_of, rows=rows)
+    cells = _app(version, as_of)["cells"]
+    table = compare_cells(cells, markets, languages)
     shown = pd.concat([table.head(15), table.tail(10)]).drop_duplicates("term_key")
-    return shown.assign(term=[incidence.spelling(k) for k in shown["term_key"]])
+    return shown.assign(term=[cells.incidence.spelling(k) for k in shown["term_key"]])
 
 
 def comparison(as_of: dt.date, markets: list[str], languages: list[str]) -> pd.DataFrame:

@@ -119,3 +119,86 @@ def test_trends_page_shows_planted_wording_with_examples(app_db):
     assert table["examples"].str.len().gt(0).all()
     at.multiselect(key="trends_languages").set_value(["en"]).run()
     assert not at.exception
+
+
+# --- speed at 10M (issue 7): counting by distinct text must change no answer -------------------
+
+@pytest.fixture(scope="module")
+def synthetic_db(tmp_path_factory):
+    path = tmp_path_factory.mktemp("trends_db") / "trends.duckdb"
+    frame = synthetic_cases().assign(created_date=lambda f: f["created_date"].dt.date)
+    with db.writer(path) as con:
+        con.register("incoming", frame)
+        con.execute("insert into cases by name select * from incoming")
+    return path
+
+
+def test_incidence_by_text_equals_the_terms_of_each_case():
+    from analytics.text_incidence import TermIncidence, build_incidence
+    from analytics.text_terms import extract_terms
+    cases = synthetic_cases()
+    incidence = build_incidence(cases["summary"], cases["language"])
+    by_category = build_incidence(cases["summary"].astype("category"), cases["language"])
+    matrix = incidence.matrix.tocsr()
+    for i in range(0, len(cases), 97):
+        keys = set(incidence.vocabulary[matrix[i].indices])
+        assert keys == set(extract_terms(cases["summary"][i], cases["language"][i]))
+    assert (by_category.matrix != incidence.matrix).nnz == 0
+    # three readings of a text (Kazakh, Kazakh in Latin, any other language), not one per language
+    assert incidence.text_matrix.shape[0] == 4
+    rows = np.flatnonzero(cases["market"].eq("KZ").to_numpy())
+    sliced = TermIncidence(incidence.matrix[rows], incidence.vocabulary,
+                           incidence.text_of_case[rows], incidence.text_terms)
+    assert np.array_equal(sliced.counts(), np.asarray(incidence.matrix[rows].sum(0)).ravel())
+    assert np.array_equal(sliced.counts(), incidence.counts(rows))
+
+
+def test_period_cells_compare_and_spell_like_the_cases():
+    from analytics.text_incidence import build_incidence
+    from analytics.trends_compare import compare_cells, compare_periods, period_cells
+    cases = synthetic_cases()
+    incidence = build_incidence(cases["summary"], cases["language"])
+    cells = period_cells(incidence, cases, AS_OF)
+    assert cells.incidence.case_weights.sum() == len(cases) and len(cells.period) < len(cases) / 50
+    for markets, languages in [((), ()), (("KZ",), ()), (("KZ", "UZ"), ("ru",))]:
+        rows = np.ones(len(cases), bool)
+        if markets:
+            rows &= cases["market"].isin(markets).to_numpy()
+        if languages:
+            rows &= cases["language"].isin(languages).to_numpy()
+        pd.testing.assert_frame_equal(compare_cells(cells, markets, languages),
+                                      compare_periods(incidence, cases, AS_OF, rows=rows))
+    for key in compare_cells(cells)["term_key"][:10]:
+        assert cells.incidence.spelling(key) == incidence.spelling(key)
+
+
+def test_load_cases_ships_each_summary_once_and_answers_alike(synthetic_db, monkeypatch):
+    frame = synthetic_cases()
+    with db.reader(synthetic_db) as con:
+        cases = trends.load_cases(con, AS_OF.date())
+    assert isinstance(cases["summary"].dtype, pd.CategoricalDtype)
+    assert len(cases["summary"].cat.categories) == frame["summary"].nunique()
+    summary_of = frame.set_index("case_id")["summary"]
+    assert cases["summary"].astype(object).tolist() == summary_of[cases["case_id"]].tolist()
+    pd.testing.assert_frame_equal(trends.detect_trends(cases, AS_OF),
+                                  trends.detect_trends(frame, AS_OF))
+    # two summaries sharing a hash: the texts are read with the cases instead
+    real = db.query_df
+
+    def clashing(con, name, **params):
+        out = real(con, name, **params)
+        return out.assign(summary_key=0) if name == "marts/trend_summaries" else out
+    monkeypatch.setattr(db, "query_df", clashing)
+    with db.reader(synthetic_db) as con:
+        fallback = trends.load_cases(con, AS_OF.date())
+    assert fallback["summary"].tolist() == summary_of[fallback["case_id"]].tolist()
+
+
+def test_app_results_hold_every_example_case(synthetic_db):
+    with db.reader(synthetic_db) as con:
+        cases = trends.load_cases(con, AS_OF.date())
+    app = trends.app_results(cases, AS_OF)
+    pd.testing.assert_frame_equal(app["ranked"], trends.detect_trends(cases, AS_OF))
+    wanted = {i for ids in app["ranked"]["examples"] for i in ids}
+    assert wanted and set(app["examples"]["case_id"]) == wanted
+    assert app["examples"]["summary"].map(type).eq(str).all()

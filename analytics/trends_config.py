@@ -8,7 +8,8 @@ from dataclasses import dataclass, fields
 class TrendSettings:
     baseline_days: int = 42       # ESSENCE regression window (6 whole weeks)
     guard_days: int = 3           # days between the baseline and the day judged
-    recent_days: int = 7          # window whose excess is tested and reported
+    recent_days: int = 7          # short test: window after one fit ending `guard_days` before it
+    short_windows: tuple[int, ...] = (3, 7)  # ... whose last days are summed and tested (Bonferroni)
     long_recent_days: int = 28    # slow-rise test: these last days ...
     long_baseline_days: int = 84  # ... against the 12 weeks before them
     z_active: float = 2.0         # a day is active above this standardised residual
@@ -16,7 +17,7 @@ class TrendSettings:
     persist_of: int = 3           # ... of the last `persist_of` days
     cusum_k: float = 0.5          # CUSUM reference value (in standard deviations)
     cusum_h: float = 4.0          # CUSUM alarm threshold
-    z_cap: float = 3.0            # short test, CUSUM: a day adds at most this many sd
+    z_cap: float = 4.0            # short test, CUSUM: a day adds at most this many sd
     fdr: float = 0.05             # Benjamini–Hochberg false-discovery rate per family
     min_excess: float = 5.0       # fewest excess cases a trend must have
     min_growth: float = 1.2       # segments: observed / expected at least this
@@ -28,6 +29,11 @@ class TrendSettings:
     spike_share: float = 0.6      # one day holding more of the excess than this is a spike
     novelty_bonus: float = 0.5    # score multiplier 1 + bonus for brand-new segments and terms
     examples_per_language: int = 2
+
+    def __post_init__(self):
+        if not self.short_windows or not all(0 < d <= self.recent_days for d in self.short_windows):
+            raise ValueError(f"short_windows {self.short_windows} must be days within recent_days "
+                             f"({self.recent_days})")
 
     @property
     def history_days(self) -> int:

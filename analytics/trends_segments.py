@@ -4,7 +4,9 @@ One matrix of daily counts (series × days, up to the as-of day) goes through tw
 - short: the last `recent_days` against one ESSENCE regression fit that ends `guard_days` before
   them (a fit that rolls day by day would climb along a slow ramp and hide it; EWMA where
   history is short; a brand-new category × market gets what its category and market totals
-  predict), with persistence (2 of the last 3 days active) or a CUSUM alarm on rolling residuals;
+  predict), summed over its last 3 days and over all of it (a step shows in its first days, a
+  slow climb needs the week; the smaller p counts twice), with persistence (2 of the last 3 days
+  active) or a CUSUM alarm on rolling residuals;
 - slow rise: the last `long_recent_days` (each day capped, so a spike cannot carry it) against
   the `long_baseline_days` before them (noise from a weekday + trend fit of those days, plus the
   error of their mean), still elevated in the last week.
@@ -83,6 +85,16 @@ def _window_fit(counts, weekdays, expected, variance, fitted, cfg: TrendSettings
             np.where(use, window_var, variance[:, recent]))
 
 
+def _window_test(counts, window_exp, scale2, days: int, cfg: TrendSettings) -> dict:
+    """The last `days` of the short window: capped sum against the one-fit expectation."""
+    counts, window_exp, scale2 = counts[:, -days:], window_exp[:, -days:], scale2[:, -days:]
+    # each day adds at most `z_cap` standard deviations: a one-day spike cannot carry the sum
+    capped = np.minimum(counts, window_exp + cfg.z_cap * np.sqrt(scale2)).sum(1)
+    expected = window_exp.sum(1)
+    return {"observed": counts.sum(1), "expected": expected,
+            "p": ts.count_pvalue(capped, expected, scale2.sum(1)), "days": np.full(len(counts), days)}
+
+
 def _short_test(counts, expected, variance, window_fit, cfg: TrendSettings) -> dict:
     z, _ = ts.standardised(counts, expected, variance)
     alarm = ts.cusum(z, k=cfg.cusum_k, clip=cfg.z_cap)
@@ -90,15 +102,16 @@ def _short_test(counts, expected, variance, window_fit, cfg: TrendSettings) -> d
     window = slice(counts.shape[1] - cfg.recent_days, None)
     window_exp, window_var = window_fit
     _, scale2 = ts.standardised(counts[:, window], window_exp, window_var)
-    observed, exp = counts[:, window].sum(1), window_exp.sum(1)
     excess_days = np.clip(counts[:, window] - window_exp, 0, None)
     spike = excess_days.max(1) > cfg.spike_share * np.fmax(excess_days.sum(1), 1e-9)
     signal = (persist[:, -1] | (alarm[:, -1] > cfg.cusum_h)) & ~spike
-    # each day adds at most `z_cap` standard deviations: a one-day spike cannot carry the sum
-    capped = np.minimum(counts[:, window], window_exp + cfg.z_cap * np.sqrt(scale2)).sum(1)
-    p = ts.count_pvalue(capped, exp, scale2.sum(1))
-    return {"observed": observed, "expected": exp, "p": p, "ok": signal,
-            "since": ts.run_start(alarm > 0)}
+    # a step is seen sooner in the last few days, a slow climb over the whole window: test both
+    # and pay for the choice (Bonferroni over the windows)
+    tests = [_window_test(counts[:, window], window_exp, scale2, d, cfg) for d in cfg.short_windows]
+    best = np.argmin(np.vstack([t["p"] for t in tests]), axis=0)
+    out = {k: np.choose(best, [t[k] for t in tests]) for k in ("observed", "expected", "p", "days")}
+    out["p"] = np.minimum(1.0, out["p"] * len(tests))
+    return out | {"ok": signal, "since": ts.run_start(alarm > 0)}
 
 
 def _long_test(counts, weekdays, cfg: TrendSettings) -> dict:
@@ -142,7 +155,7 @@ def detect_segment_trends(cases: pd.DataFrame, as_of, cfg: TrendSettings = DEFAU
     p = np.minimum(1.0, 2 * np.minimum(short["p"], long["p"]))
     out = keys.assign(observed=pick["observed"], expected=pick["expected"], p_value=p,
                       q_value=ts.benjamini_hochberg(p), is_new=is_new,
-                      window_days=np.where(use_short, cfg.recent_days, cfg.long_recent_days),
+                      window_days=np.where(use_short, short["days"], cfg.long_recent_days),
                       since=days[pick["since"].astype(int)].date,
                       pattern=np.where(is_new, "new", np.where(use_short, "rise", "slow rise")))
     out["excess"] = out["observed"] - out["expected"]

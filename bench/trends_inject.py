@@ -2,10 +2,14 @@
 terms (with script, look-alike and inflected spellings) in a steady multilingual corpus."""
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import pandas as pd
 
 from analytics.text_terms import extract_terms
+from analytics.trends_config import DEFAULTS
+from analytics.trends_stats import benjamini_hochberg
 
 DAYS = pd.date_range("2026-01-01", periods=150)
 ONSET = 120
@@ -39,13 +43,33 @@ def volume_cases(reps: int, seed: int = 11) -> tuple[pd.DataFrame, dict]:
     return frame.assign(abuse_category="x", source="s", language="en"), labels
 
 
-def injected_runs(detect, reps: int) -> dict:
-    cases, labels = volume_cases(reps)
+def family_q(pvalue: float, background: np.ndarray) -> float:
+    """A p-value's Benjamini–Hochberg q as the only injected series in `background`'s family."""
+    return float(benjamini_hochberg(np.append(background, pvalue))[-1])
+
+
+def injected_runs(detect, reps: int, background: list[np.ndarray] | None = None, *,
+                  seed: int = 11) -> dict:
+    """Replay the injected series for 29 days from the onset. With `background` (one array of
+    segment p-values per day, e.g. from the demo), each series is judged as the only injected one
+    in that family, as a real segment among hundreds would be (each series on its own run of
+    days, so that no one strict or lenient day decides a scenario); without it all injected series
+    are one family, where hundreds of true rises make Benjamini–Hochberg far more lenient.
+    `detect(cases, as_of[, cfg])` is `detect_segment_trends` or a variant of it."""
+    cases, labels = volume_cases(reps, seed)
     listed = {m: [] for m in labels}
     for offset in range(0, 29):
-        found = detect(cases, DAYS[ONSET + offset])
-        found = found[(found["dimension"] == "market") & found["is_trend"]]
-        for market in found["market"]:
+        if background is None:
+            found = detect(cases, DAYS[ONSET + offset])
+        else:  # every test but Benjamini–Hochberg here; BH against the background below
+            found = detect(cases, DAYS[ONSET + offset], replace(DEFAULTS, fdr=1.0))
+        found = found[found["dimension"] == "market"]
+        if background is not None:
+            # series i meets the family of day offset + i: onsets fall on different demo days
+            q = np.array([family_q(p, background[(offset + i) % len(background)])
+                          for i, p in enumerate(found["p_value"])])
+            found = found.assign(is_trend=found["is_trend"] & (q <= DEFAULTS.fdr))
+        for market in found.loc[found["is_trend"], "market"]:
             listed[market].append(offset)
     out = {}
     for (name, base), markets in pd.Series(labels).groupby(lambda m: labels[m]).groups.items():

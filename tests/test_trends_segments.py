@@ -1,0 +1,56 @@
+"""Rising segments on steady series with known answers: the short test's 3- and 7-day windows."""
+from __future__ import annotations
+
+from dataclasses import replace
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from analytics.trends_config import DEFAULTS
+from analytics.trends_segments import detect_segment_trends
+
+AS_OF = pd.Timestamp("2026-03-30")
+
+
+def _market(tail: list[int], base: int = 20, cfg=DEFAULTS) -> pd.Series:
+    """The market row for one market with exactly `base` cases a day, the last days set by `tail`."""
+    days = pd.date_range(end=AS_OF, periods=130)
+    counts = [base] * (len(days) - len(tail)) + tail
+    cases = pd.DataFrame({"created_date": np.repeat(days, counts), "market": "KZ",
+                          "abuse_category": "scam", "source": "user_report"})
+    found = detect_segment_trends(cases, AS_OF, cfg)
+    return found[found["dimension"] == "market"].iloc[0]
+
+
+def test_a_three_day_step_is_judged_on_its_three_days():
+    row = _market([32, 32, 32])                   # × 1.6 at 20 a day, for 3 days
+    seven_only = _market([32, 32, 32], cfg=replace(DEFAULTS, short_windows=(7,)))
+    assert row["is_trend"] and row["window_days"] == 3
+    assert row["observed"] == 96 and np.isclose(row["expected"], 60)
+    assert row["p_value"] < seven_only["p_value"] / 10   # 3 days of excess diluted over 7
+
+
+def test_a_spike_on_the_last_day_is_not_carried_by_the_three_day_window():
+    row = _market([20, 20, 100])
+    assert not row["is_trend"] and row["p_value"] > 0.05
+
+
+def test_a_rise_over_the_whole_week_keeps_the_seven_day_window():
+    row = _market([26, 26, 26, 26, 26, 26, 26])
+    assert row["is_trend"] and row["window_days"] == 7
+
+
+def test_steady_series_is_not_a_trend_and_input_is_unchanged():
+    days = pd.date_range(end=AS_OF, periods=130)
+    cases = pd.DataFrame({"created_date": np.repeat(days, 20), "market": "KZ",
+                          "abuse_category": "scam", "source": "user_report"})
+    before = cases.copy()
+    found = detect_segment_trends(cases, AS_OF)
+    assert not found["is_trend"].any() and (found["p_value"] > 0.5).all()
+    pd.testing.assert_frame_equal(cases, before)
+
+
+def test_short_windows_longer_than_the_window_are_refused():
+    with pytest.raises(ValueError, match="short_windows"):
+        replace(DEFAULTS, short_windows=(3, 9))

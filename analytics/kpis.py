@@ -35,6 +35,10 @@ class KPI:
 
 _RESOLVED = "cases whose clock stopped (resolved or closed) in the period, by market-local date"
 _CREATED = "cases created in the period, by market-local date"
+# the KPI marts' quantiles (sql/marts/kpi_by_segment.sql, docs/kpis.md)
+_SKETCH = ("; exact (interpolated) when the period holds no whole Monday-Sunday week or a market, "
+           "category or source filter is set, otherwise from a log-bucket sketch within 1% of the "
+           "exact value")
 
 KPIS: dict[str, KPI] = {k.name: k for k in (
     KPI("cases", "Cases", f"Count of {_CREATED}.",
@@ -59,16 +63,17 @@ KPIS: dict[str, KPI] = {k.name: k for k in (
         "within the at-risk horizon (calendar hours).",
         "count", False, "marts/sla_attainment.at_risk", "as of", "count"),
     KPI("first_response_median_s", "First response (median)",
-        f"Median calendar time from creation to first response over {_CREATED} that have one.",
+        f"Median calendar time from creation to first response over {_CREATED} that have one"
+        f"{_SKETCH}.",
         "seconds", False, "marts/kpi_summary.first_response_median_s", "created date", "median"),
     KPI("first_response_p90_s", "First response (p90)",
-        f"90th percentile (interpolated) of calendar time to first response over {_CREATED}.",
+        f"90th percentile of calendar time to first response over {_CREATED}{_SKETCH}.",
         "seconds", False, "marts/kpi_summary.first_response_p90_s", "created date", "p90"),
     KPI("resolution_median_s", "Resolution time (median)",
-        f"Median calendar time from creation to resolution over {_RESOLVED}.",
+        f"Median calendar time from creation to resolution over {_RESOLVED}{_SKETCH}.",
         "seconds", False, "marts/kpi_summary.resolution_median_s", "resolved date", "median"),
     KPI("resolution_p90_s", "Resolution time (p90)",
-        f"90th percentile (interpolated) of calendar time to resolution over {_RESOLVED}.",
+        f"90th percentile of calendar time to resolution over {_RESOLVED}{_SKETCH}.",
         "seconds", False, "marts/kpi_summary.resolution_p90_s", "resolved date", "p90"),
     KPI("appeal_rate_pct", "Appeal rate",
         f"Appealed / resolved over {_RESOLVED}.",

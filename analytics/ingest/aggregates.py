@@ -22,8 +22,10 @@ from __future__ import annotations
 import duckdb
 
 from analytics import db
+from analytics.ingest import kpi_cube
 
-FACT_AND_CUBES = {"40_fact_case_activity", "50_cube_cases_daily", "51_cube_cases_hourly"}
+FACT_AND_CUBES = {"40_fact_case_activity", "50_cube_cases_daily", "51_cube_cases_hourly",
+                  *kpi_cube.DERIVED}   # the KPI marts' tables: analytics/ingest/kpi_cube.py
 VENDOR_TABLES = {"20_case_business_time", "30_review_case_mix"}
 CLOCK = "60_market_clock"
 REBUILD_SHARE = 0.5   # touching more than this share of the stored cases: rebuild instead
@@ -52,6 +54,7 @@ def extend(con: duckdb.DuckDBPyConnection) -> None:
     """Put the touched cases' new activity rows in, and merge the signed change into the cubes."""
     for name in ("fact_insert_touched", "fact_changes_new", "cube_daily_merge", "cube_hourly_merge"):
         db.run_sql(con, f"ingest/{name}").fetchall()
+    kpi_cube.refresh_touched_weeks(con)
 
 
 def rebuild_fact_and_cubes(con: duckdb.DuckDBPyConnection) -> None:

@@ -4,26 +4,158 @@
 -- stopped for resolved cases, SLA, resolution time and appeals. is_complete_week is false for a
 -- week that reaches past the last complete day (data_freshness), so a partial week is no dip.
 -- Dimensions and segments as kpi_by_segment ('all' is the whole week, for the trend line).
--- Quantiles are quantile_cont.
+-- Read the two ways of kpi_by_segment (docs/kpis.md): with no market, category or source
+-- filter and a whole week in the period, from the tables kept at ingest: the whole weeks from
+-- kpi_weekly, exact (quantile_cont), the weeks the period cuts from kpi_daily and
+-- kpi_sketch_daily (quantiles within 1% of quantile_cont); otherwise from fact_case_activity,
+-- exact.
 -- Parameters (null = all): $start_date, $end_date (market-local, inclusive), $markets,
 -- $categories, $sources.
 with
 
+-- the whole weeks of the period, from its first Monday to its last Sunday (null date = no bound)
+span as (
+    select
+        coalesce(date_trunc('week', $start_date::date + 6)::date, date '1900-01-01') as first_day,
+        coalesce(date_trunc('week', $end_date::date + 1)::date - 1, date '9999-12-31') as last_day,
+        $markets::varchar[] is null and $categories::varchar[] is null
+            and $sources::varchar[] is null
+            and coalesce(date_trunc('week', $start_date::date + 6)::date, date '1900-01-01') + 6
+                <= coalesce(date_trunc('week', $end_date::date + 1)::date - 1, date '9999-12-31')
+            as is_kept
+),
+
+-- way 1: the tables --------------------------------------------------------------------------
+
+whole_weeks as (
+    select kpi_weekly.*
+    from kpi_weekly
+    cross join span
+    where span.is_kept and week_start >= span.first_day and week_start + 6 <= span.last_day
+),
+
+cut_counts as (
+    select
+        date_trunc('week', activity_date)::date as week_start, dimension, segment,
+        sum(cases)::bigint as cases,
+        sum(resolved_cases)::bigint as resolved_cases,
+        sum(sla_met)::bigint as sla_met,
+        sum(sla_breached)::bigint as sla_breached,
+        sum(appealed_cases)::bigint as appealed_cases,
+        sum(appeal_known_cases)::bigint as appeal_known_cases,
+        sum(overturned_cases)::bigint as overturned_cases,
+        sum(decided_appeals)::bigint as decided_appeals
+    from kpi_daily
+    cross join span
+    where span.is_kept
+      and ($start_date::date is null or activity_date >= $start_date::date)
+      and ($end_date::date is null or activity_date <= $end_date::date)
+      -- span's bounds written out: constants reach the scan, which skips row groups
+      and (activity_date < coalesce(date_trunc('week', $start_date::date + 6)::date,
+                                    date '1900-01-01')
+           or activity_date > coalesce(date_trunc('week', $end_date::date + 1)::date - 1,
+                                       date '9999-12-31'))
+    group by all
+),
+
+buckets as (
+    select
+        date_trunc('week', activity_date)::date as week_start,
+        activity, dimension, segment, bucket,
+        sum(values_in_bucket)::bigint as values_in_bucket
+    from kpi_sketch_daily
+    cross join span
+    where span.is_kept
+      and ($start_date::date is null or activity_date >= $start_date::date)
+      and ($end_date::date is null or activity_date <= $end_date::date)
+      and (activity_date < coalesce(date_trunc('week', $start_date::date + 6)::date,
+                                    date '1900-01-01')
+           or activity_date > coalesce(date_trunc('week', $end_date::date + 1)::date - 1,
+                                       date '9999-12-31'))
+    group by all
+),
+
+totals as (
+    select week_start, activity, dimension, segment, sum(values_in_bucket)::bigint as n
+    from buckets
+    group by all
+),
+
+walked as (
+    select
+        week_start, activity, dimension, segment,
+        case when bucket < 0 then 0.0 else 2 * pow(1.02, bucket + 1) / 2.02 end as value_s,
+        (sum(values_in_bucket) over (partition by week_start, activity, dimension, segment
+                                     order by bucket
+                                     rows between unbounded preceding and current row))::bigint
+            as through_rank   -- values in this bucket and below
+    from buckets
+),
+
+-- as kpi_by_segment: the order statistics quantile_cont interpolates between, from their buckets
+ranked as (
+    select
+        week_start, activity, dimension, segment,
+        any_value(n) as n,
+        min(value_s) filter (where through_rank > floor((n - 1) * 0.5)) as median_low,
+        min(value_s) filter (where through_rank > ceil((n - 1) * 0.5)) as median_high,
+        min(value_s) filter (where through_rank > floor((n - 1) * 0.9)) as p90_low,
+        min(value_s) filter (where through_rank > ceil((n - 1) * 0.9)) as p90_high
+    from walked
+    join totals using (week_start, activity, dimension, segment)
+    group by week_start, activity, dimension, segment
+),
+
+sketched as (
+    select
+        week_start, activity, dimension, segment,
+        median_low + ((n - 1) * 0.5 - floor((n - 1) * 0.5)) * (median_high - median_low)
+            as median_s,
+        p90_low + ((n - 1) * 0.9 - floor((n - 1) * 0.9)) * (p90_high - p90_low) as p90_s
+    from ranked
+),
+
+cut_weeks as (
+    select
+        k.*,
+        fr.median_s as first_response_median_s,
+        fr.p90_s as first_response_p90_s,
+        rs.median_s as resolution_median_s,
+        rs.p90_s as resolution_p90_s
+    from cut_counts as k
+    left join sketched as fr
+        on fr.activity = 'created' and fr.week_start = k.week_start
+        and fr.dimension = k.dimension and fr.segment = k.segment
+    left join sketched as rs
+        on rs.activity = 'resolved' and rs.week_start = k.week_start
+        and rs.dimension = k.dimension and rs.segment = k.segment
+),
+
+-- way 2: the fact table, exact ------------------------------------------------------------------
+
 activity as (
-    select *
+    select
+        date_trunc('week', activity_date)::date as week_start,
+        activity, market, abuse_category, source, vendor, language, priority,
+        is_sla_met_effective, first_response_s, resolution_s, is_appealed, appeal_outcome
     from fact_case_activity
     where ($start_date::date is null or activity_date >= $start_date::date)
       and ($end_date::date is null or activity_date <= $end_date::date)
       and ($markets::varchar[] is null or list_contains($markets::varchar[], market))
       and ($categories::varchar[] is null or list_contains($categories::varchar[], abuse_category))
       and ($sources::varchar[] is null or list_contains($sources::varchar[], source))
+      -- not span.is_kept, written out: a constant, so this scan is planned away when unused
+      and not ($markets::varchar[] is null and $categories::varchar[] is null
+               and $sources::varchar[] is null
+               and coalesce(date_trunc('week', $start_date::date + 6)::date,
+                            date '1900-01-01') + 6
+                   <= coalesce(date_trunc('week', $end_date::date + 1)::date - 1,
+                               date '9999-12-31'))
 ),
 
-last_complete as (select min(current_case_date) - 1 as last_complete_date from market_clock),
-
-kpis as (
+computed as (
     select
-        date_trunc('week', activity_date)::date as week_start,
+        week_start,
         case
             when grouping(market) = 0 then 'market'
             when grouping(abuse_category) = 0 then 'abuse_category'
@@ -57,12 +189,27 @@ kpis as (
     )
 ),
 
-final as (
+kpis as (
     select
         week_start,
         dimension,
         case when dimension = 'all' then 'all' else coalesce(segment_value, '(unknown)') end
             as segment,
+        * exclude (week_start, dimension, segment_value)
+    from computed
+    union all by name
+    select * from whole_weeks
+    union all by name
+    select * from cut_weeks
+),
+
+last_complete as (select min(current_case_date) - 1 as last_complete_date from market_clock),
+
+final as (
+    select
+        week_start,
+        dimension,
+        segment,
         cases,
         resolved_cases,
         sla_met,

@@ -1,0 +1,213 @@
+"""The KPI marts' tables kept at ingest (sql/derived/70-74, analytics/ingest/kpi_cube.py): the
+log-bucket sketch stays within its stated error bound of quantile_cont, the marts read whole
+weeks from the tables and agree with the exact path over the fact table, and an ingest's
+incremental maintenance equals a from-scratch build."""
+from __future__ import annotations
+
+import datetime as dt
+import math
+
+import duckdb
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from analytics import db
+from analytics.ingest import ingest_file, kpi_cube
+from test_aggregates import HEADER, always_incremental, rebuilt, write_export  # noqa: F401
+from test_marts import ALL, generated_log, load_log
+
+BOUND = 1 / 101   # (g - 1) / (g + 1) for g = 1.02: sql/derived/72_kpi_sketch_daily.sql
+TABLES = kpi_cube.TABLES
+QUANTILES = ["first_response_median_s", "first_response_p90_s", "resolution_median_s",
+             "resolution_p90_s"]
+MONDAY = dt.date(2025, 3, 3)
+
+
+def within_bound(got, exact) -> bool:
+    if exact is None or pd.isna(exact):
+        return got is None or pd.isna(got)
+    return abs(got - exact) <= BOUND * abs(exact) + 1e-9
+
+
+# --- the sketch alone, on durations of every shape ----------------------------------------
+
+def fact_con(rows: pd.DataFrame) -> duckdb.DuckDBPyConnection:
+    """An in-memory database holding just a fact table and the KPI tables built from it."""
+    con = duckdb.connect()
+    con.register("rows", rows)
+    con.execute("create table fact_case_activity as select * from rows")
+    for stem in sorted(kpi_cube.DERIVED):
+        con.execute((db.SQL_DIR / "derived" / f"{stem}.sql").read_text(encoding="utf-8"))
+    return con
+
+
+def fact_rows(created: list[int], resolved: list[int], days: list[int], segments: list[str]):
+    """created / resolved durations in seconds, spread over three whole weeks from MONDAY."""
+    def cohort(activity, values, column):
+        n = len(values)
+        return pd.DataFrame({
+            "activity": activity,
+            "activity_date": [MONDAY + dt.timedelta(days=days[i % len(days)]) for i in range(n)],
+            "market": [segments[i % len(segments)] for i in range(n)],
+            "abuse_category": "scam", "source": "user_report", "vendor": None,
+            "language": "ru", "priority": "P2", "is_sla_met_effective": True,
+            "first_response_s": pd.array(values if column == "first_response_s" else [None] * n,
+                                         dtype="Int64"),
+            "resolution_s": pd.array(values if column == "resolution_s" else [None] * n,
+                                     dtype="Int64"),
+            "is_appealed": False, "appeal_outcome": None})
+    return pd.concat([cohort("created", created, "first_response_s"),
+                      cohort("resolved", resolved, "resolution_s")], ignore_index=True)
+
+
+durations = st.one_of(
+    st.lists(st.integers(0, 10), min_size=1, max_size=5),                   # tiny cells, zeros
+    st.lists(st.integers(1, 2_000_000), min_size=1, max_size=200),            # wide uniform
+    st.builds(lambda seed, n: list(np.random.default_rng(seed).lognormal(8, 2.5, n).astype(int)),
+              st.integers(0, 10**6), st.integers(1, 400)),                    # skewed
+    st.builds(lambda seed, n: list((np.random.default_rng(seed).pareto(0.7, n) * 60 + 1)
+                                   .astype(int)),
+              st.integers(0, 10**6), st.integers(1, 400)),                    # heavy tail
+)
+
+
+@settings(max_examples=60, deadline=None, derandomize=True)
+@given(created=durations, resolved=durations,
+       days=st.lists(st.integers(0, 20), min_size=1, max_size=6),
+       segments=st.lists(st.sampled_from(["KZ", "RU", "GB"]), min_size=1, max_size=3))
+def test_sketch_quantiles_are_within_the_stated_bound_of_quantile_cont(created, resolved, days,
+                                                                       segments):
+    rows = fact_rows(created, resolved, days, segments)
+    con = fact_con(rows)
+    got = db.query_df(con, "marts/kpi_by_segment", **ALL).set_index(["dimension", "segment"])
+    for (dimension, segment), row in got.iterrows():
+        part = rows if dimension == "all" else rows[rows[dimension].fillna("(unknown)") == segment]
+        for column, activity, values in (("first_response", "created", "first_response_s"),
+                                         ("resolution", "resolved", "resolution_s")):
+            values = part.loc[part["activity"] == activity, values].dropna().astype(float)
+            for q, suffix in ((0.5, "median_s"), (0.9, "p90_s")):
+                exact = np.quantile(values, q) if len(values) else None   # linear = quantile_cont
+                assert within_bound(row[f"{column}_{suffix}"], exact), (dimension, segment, q)
+
+
+def test_a_period_without_a_whole_week_is_exact():
+    rows = fact_rows([100, 200, 400], [1000, 5000], [0, 1, 2], ["KZ"])
+    con = fact_con(rows)
+    got = db.query_df(con, "marts/kpi_by_segment", **ALL | dict(
+        start_date=MONDAY, end_date=MONDAY + dt.timedelta(days=5)))   # Monday to Saturday
+    everything = got[got["dimension"] == "all"].iloc[0]
+    assert (everything["first_response_median_s"], everything["resolution_median_s"]) == (200, 3000)
+
+
+# --- the marts on a generated log: tables for whole weeks, fact rows for the rest ---------------
+
+@pytest.fixture(scope="module")
+def generated(tmp_path_factory):
+    path = tmp_path_factory.mktemp("kpi_cube") / "generated.duckdb"
+    load_log(path, *generated_log(np.random.default_rng(11), n_cases=3000, n_reviews=10))
+    with db.reader(path) as con:
+        yield con
+
+
+def exact_params(con, **params) -> dict:
+    """The same period through the exact path: every market named is no filter in effect."""
+    markets = [m for (m,) in con.execute("select distinct market from cases").fetchall()]
+    return ALL | params | dict(markets=markets)
+
+
+@pytest.mark.parametrize("period", [
+    dict(),                                                             # all time: whole weeks
+    dict(start_date=dt.date(2025, 1, 3), end_date=dt.date(2025, 1, 29)),  # cut weeks at both ends
+    dict(start_date=dt.date(2025, 1, 13), end_date=dt.date(2025, 1, 26)),  # exactly two weeks
+])
+def test_kpi_by_segment_from_the_tables_agrees_with_the_exact_path(generated, period):
+    sketched = db.query_df(generated, "marts/kpi_by_segment", **ALL | period)
+    exact = db.query_df(generated, "marts/kpi_by_segment", **exact_params(generated, **period))
+    key = ["dimension", "segment"]
+    sketched, exact = sketched.set_index(key).sort_index(), exact.set_index(key).sort_index()
+    assert sketched.index.equals(exact.index)
+    counts = [c for c in exact.columns if c not in QUANTILES]
+    pd.testing.assert_frame_equal(sketched[counts], exact[counts])
+    for column in QUANTILES:
+        for got, want in zip(sketched[column], exact[column]):
+            assert within_bound(got, want), column
+    assert (sketched[QUANTILES] != exact[QUANTILES]).any().any()   # the sketch was read
+
+
+def test_kpi_summary_matches_the_all_row_of_kpi_by_segment(generated):
+    period = dict(start_date=dt.date(2025, 1, 3), end_date=dt.date(2025, 1, 29))
+    summary = db.query_df(generated, "marts/kpi_summary", **ALL | period, as_of=None).iloc[0]
+    segments = db.query_df(generated, "marts/kpi_by_segment", **ALL | period)
+    everything = segments[segments["dimension"] == "all"].iloc[0]
+    shared = [c for c in segments.columns if c in summary.index]
+    assert summary[shared].tolist() == everything[shared].tolist()
+
+
+@pytest.mark.parametrize("period", [dict(), dict(start_date=dt.date(2025, 1, 3),
+                                                 end_date=dt.date(2025, 1, 29))])
+def test_kpi_by_segment_week_reads_whole_weeks_exactly_and_cut_weeks_within_the_bound(generated,
+                                                                                     period):
+    key = ["week_start", "dimension", "segment"]
+    kept = db.query_df(generated, "marts/kpi_by_segment_week", **ALL | period)
+    exact = db.query_df(generated, "marts/kpi_by_segment_week", **exact_params(generated, **period))
+    kept, exact = kept.set_index(key).sort_index(), exact.set_index(key).sort_index()
+    assert kept.index.equals(exact.index)
+    counts = [c for c in exact.columns if c not in QUANTILES]
+    pd.testing.assert_frame_equal(kept[counts], exact[counts])
+    whole = [dt.date(2025, 1, 6) <= week <= dt.date(2025, 1, 20) or not period
+             for week in kept.index.get_level_values("week_start")]
+    pd.testing.assert_frame_equal(kept[whole], exact[whole])       # whole weeks: exact
+    for column in QUANTILES:                                         # cut weeks: the sketch
+        for got, want in zip(kept.loc[[not w for w in whole], column],
+                             exact.loc[[not w for w in whole], column]):
+            assert within_bound(got, want), column
+
+
+# --- incremental maintenance at ingest equals a rebuild ---------------------------------------
+
+def snapshot(path) -> dict[str, pd.DataFrame]:
+    with db.reader(path) as con:
+        frames = {name: con.execute(f"select * from {name}").df() for name in TABLES}
+    return {name: frame.sort_values(list(frame.columns)).reset_index(drop=True)
+            for name, frame in frames.items()}
+
+
+def case_row(case_id, version, *, market, category, status, day, took_h, priority):
+    created = pd.Timestamp("2025-03-01 09:00") + pd.Timedelta(days=day)
+    resolved = created + pd.Timedelta(hours=took_h) if status == "resolved" else None
+    return {"case_id": case_id, "created_at": str(created),
+            "updated_at": f"2025-06-01 00:{version:02d}:00",
+            "resolved_at": str(resolved) if resolved is not None else "",
+            "status": status, "market": market, "abuse_category": category,
+            "source": "user_report", "language": "ru", "priority": priority}
+
+
+version_of_case = st.fixed_dictionaries({
+    "case_id": st.sampled_from(["c1", "c2", "c3", "c4", "c5", "c6"]),
+    "market": st.sampled_from(["KZ", "RU", ""]),
+    "category": st.sampled_from(["scam", "fraud", ""]),
+    "status": st.sampled_from(["open", "resolved"]),
+    "day": st.integers(0, 30),
+    "took_h": st.sampled_from([1, 30, 200, 900]),
+    "priority": st.sampled_from(["P0", "P2"]),
+})
+
+
+@settings(max_examples=8, deadline=None, derandomize=True,
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(exports=st.lists(st.lists(version_of_case, min_size=1, max_size=6), min_size=2, max_size=4))
+def test_incremental_kpi_tables_equal_a_rebuild(tmp_path_factory, always_incremental, exports):
+    folder = tmp_path_factory.mktemp("kpi")
+    path = folder / "k.duckdb"
+    for number, rows in enumerate(exports, start=1):
+        export = [case_row(r["case_id"], number, **{k: v for k, v in r.items() if k != "case_id"})
+                  for r in rows]
+        ingest_file(write_export(folder, f"{number}.csv", export), db_path=path)
+    incremental = snapshot(path)
+    with db.writer(path):   # derived="rebuild": every sql/derived/ file from scratch
+        pass
+    for name, frame in snapshot(path).items():
+        pd.testing.assert_frame_equal(incremental[name], frame, check_dtype=True, obj=name)

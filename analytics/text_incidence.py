@@ -16,6 +16,8 @@ from functools import cached_property
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 from scipy import sparse
 
 from analytics.text_terms import KAZAKH_LATIN, extract_terms
@@ -106,18 +108,30 @@ class TermIncidence:
         return tally.most_common(1)[0][0] if tally else key
 
 
-def _codes(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
-    """Integer codes (-1 for missing) and the distinct values, without copying categories."""
+def value_codes(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """Integer codes (-1 for missing) and the distinct values, numbered in order of first
+    appearance (as `pd.factorize`), without copying categories. Arrow-backed strings (what
+    `trends.load_cases` reads) are dictionary-encoded by Arrow: several times faster than a
+    factorize at millions of rows."""
     if isinstance(values.dtype, pd.CategoricalDtype):
         return values.cat.codes.to_numpy(np.int64), np.asarray(values.cat.categories, dtype=object)
+    if getattr(values.dtype, "storage", None) == "pyarrow" and len(values):
+        data = values.array.__arrow_array__()   # the Arrow data itself (chunks, no copy)
+        chunks = pc.dictionary_encode(pa.chunked_array(data)).unify_dictionaries().chunks
+        indices = pa.chunked_array([c.indices for c in chunks], chunks[0].indices.type)
+        codes = (pc.fill_null(indices, -1) if indices.null_count else indices).to_numpy()
+        return codes.astype(np.int64), np.asarray(chunks[0].dictionary.to_pylist(), dtype=object)
     codes, uniques = pd.factorize(values)
     return codes.astype(np.int64), np.asarray(uniques, dtype=object)
 
 
-def build_incidence(summaries: pd.Series, languages: pd.Series) -> TermIncidence:
-    """The incidence of every case (rows in the order given). `summaries` may be categorical."""
-    summary_code, summary_text = _codes(summaries)
-    language, names = pd.factorize(languages)
+
+def build_incidence(summaries: pd.Series, languages: pd.Series,
+                    language_codes: tuple[np.ndarray, np.ndarray] | None = None) -> TermIncidence:
+    """The incidence of every case (rows in the order given). `summaries` may be categorical;
+    `language_codes` (`value_codes(languages)`) may be passed when already at hand."""
+    summary_code, summary_text = value_codes(summaries)
+    language, names = language_codes if language_codes is not None else value_codes(languages)
     reading = np.array([_READINGS.index(n) + 1 if n in _READINGS else 0 for n in names] + [0])
     reading = reading[language]   # (a missing language, code -1, takes the last entry: 0)
     # texts numbered in order of first appearance, like a factorize of (summary, reading)

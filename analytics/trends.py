@@ -7,13 +7,14 @@ the app (CLI, exports): person-identifying terms are masked there.
 """
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 
 import numpy as np
 import pandas as pd
 
 from analytics import db
-from analytics.text_incidence import TermIncidence, build_incidence
+from analytics.text_incidence import TermIncidence, build_incidence, value_codes
 from analytics.text_terms import mask_pii
 from analytics.trends_compare import period_cells
 from analytics.trends_config import DEFAULTS, TrendSettings
@@ -34,6 +35,19 @@ def default_as_of(con) -> dt.date | None:
     return None if value is None or pd.isna(value) else pd.Timestamp(value).date()
 
 
+@contextlib.contextmanager
+def _large_strings(con):
+    """Arrow strings with 64-bit offsets from DuckDB while inside: pandas keeps its strings so,
+    and casting millions of them (a copy of every string column) cost ~0.6 s at 10M cases.
+    The connection's setting is restored after."""
+    before = con.execute("select current_setting('arrow_large_buffer_size')").fetchone()[0]
+    con.execute("set arrow_large_buffer_size = true")
+    try:
+        yield
+    finally:
+        con.execute("set arrow_large_buffer_size = " + ("true" if before else "false"))
+
+
 def load_cases(con, as_of: dt.date, cfg: TrendSettings = DEFAULTS) -> pd.DataFrame:
     """The cases of the days a run as of `as_of` reads. `summary` is categorical (each distinct
     text once: at 10M cases the window repeats a few thousand texts millions of times) and
@@ -41,8 +55,9 @@ def load_cases(con, as_of: dt.date, cfg: TrendSettings = DEFAULTS) -> pd.DataFra
     window = {"start_date": as_of - dt.timedelta(days=cfg.history_days - 1), "end_date": as_of}
     texts = db.query_df(con, "marts/trend_summaries", **window)
     exact = not texts["summary_key"].duplicated().any()   # else two summaries share a hash
-    cases = db.query_arrow(con, "marts/trend_cases", **window, with_summary=not exact) \
-        .to_pandas(date_as_object=False)
+    with _large_strings(con):
+        cases = db.query_arrow(con, "marts/trend_cases", **window, with_summary=not exact) \
+            .to_pandas(date_as_object=False)
     if exact:
         known = texts[texts["summary"].notna()]
         codes = pd.Index(known["summary_key"]).get_indexer(cases["summary_key"])
@@ -50,15 +65,21 @@ def load_cases(con, as_of: dt.date, cfg: TrendSettings = DEFAULTS) -> pd.DataFra
     return cases.drop(columns="summary_key")
 
 
+CODED = ("market", "abuse_category", "source", "language")   # columns detection groups on
+
+
 def _segment_rows(found: pd.DataFrame, cases: pd.DataFrame, recent: np.ndarray,
-                  cfg: TrendSettings) -> pd.DataFrame:
+                  cfg: TrendSettings, codes: dict | None = None) -> pd.DataFrame:
+    codes = codes or {c: value_codes(cases[c]) for c in CODED}
     rows = []
     for _, row in found.iterrows():
         segment = {k: row[k] for k in SEGMENT_KEYS if isinstance(row.get(k), str)}
         match = recent.copy()
-        for key, value in segment.items():
-            match &= (cases[key] == value).to_numpy()
-        ids, languages, markets = examples(cases, np.flatnonzero(match), cfg.examples_per_language)
+        for key, value in segment.items():   # (a missing value never equals a label)
+            code, values = codes[key]
+            match &= code == (int(np.flatnonzero(values == value)[0]) if value in values else -2)
+        ids, languages, markets = examples(cases, np.flatnonzero(match), cfg.examples_per_language,
+                                           codes)
         rows.append(row.to_dict() | {
             "kind": "segment", "segment": segment, "label": " · ".join(segment.values()),
             "term": None, "related_terms": [], "languages": languages,
@@ -77,15 +98,19 @@ def detect_trends(cases: pd.DataFrame, as_of, cfg: TrendSettings = DEFAULTS,
     created = pd.to_datetime(cases["created_date"])
     if (created > as_of).any():   # (a copy of millions of rows only when some are later)
         cases = cases[(created <= as_of).to_numpy()].reset_index(drop=True)
+        created = pd.to_datetime(cases["created_date"])
     if incidence is not None and len(incidence.text_of_case) != len(cases):
         raise ValueError("incidence must be built from the same cases (rows) as `cases`")
-    incidence = incidence or build_incidence(cases["summary"], cases["language"])
+    # each grouping column as integer codes, once: every step below groups or matches on them
+    codes = {c: value_codes(cases[c]) for c in CODED}
+    incidence = incidence or build_incidence(cases["summary"], cases["language"],
+                                             codes["language"])
     since = as_of - pd.Timedelta(days=cfg.long_recent_days - 1)
-    recent = (pd.to_datetime(cases["created_date"]) >= since).to_numpy()
-    segments = detect_segment_trends(cases, as_of, cfg)
-    found = _segment_rows(segments[segments["is_trend"]], cases, recent, cfg)
-    stats = term_statistics(incidence, cases, as_of, cfg)
-    words = term_trends(stats, incidence, cases, np.flatnonzero(recent), cfg)
+    recent = (created >= since).to_numpy()
+    segments = detect_segment_trends(cases, as_of, cfg, codes)
+    found = _segment_rows(segments[segments["is_trend"]], cases, recent, cfg, codes)
+    stats = term_statistics(incidence, cases, as_of, cfg, codes)
+    words = term_trends(stats, incidence, cases, np.flatnonzero(recent), cfg, codes)
     if not words.empty:
         words["label"], words["segment"] = words["term"], None
     ranked = pd.concat([f for f in (found, words) if not f.empty], ignore_index=True) \

@@ -20,23 +20,57 @@ import numpy as np
 import pandas as pd
 
 from analytics import trends_stats as ts
+from analytics.text_incidence import value_codes
 from analytics.trends_config import DEFAULTS, TrendSettings
 
 DIMENSIONS = (("market",), ("abuse_category",), ("source",), ("abuse_category", "market"))
 
 
-def daily_matrix(cases: pd.DataFrame, days: pd.DatetimeIndex) -> tuple[pd.DataFrame, np.ndarray]:
-    """Series keys (dimension + one column per key) and their series × days count matrix."""
+def _sorted_labels(codes: np.ndarray, values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Each row's rank among the column's distinct labels in sorted order (a missing value is
+    labelled "(unknown)", merged with a literal "(unknown)"), and those sorted labels."""
+    labels = np.append(values.astype(object), "(unknown)")   # code -1 takes the last entry
+    uniques, rank = np.unique(labels, return_inverse=True)
+    return rank.ravel()[codes], uniques
+
+
+def daily_matrix(cases: pd.DataFrame, days: pd.DatetimeIndex,
+                 codes: dict | None = None) -> tuple[pd.DataFrame, np.ndarray]:
+    """Series keys (dimension + one column per key) and their series × days count matrix.
+
+    Rows are grouped on integer codes (`codes`: column -> `value_codes`, computed when not
+    given), never on millions of strings; keys come out sorted as a sort on the labels would."""
+    codes = codes or {}
     day = ((pd.to_datetime(cases["created_date"]) - days[0]).dt.days).to_numpy()
     inside = (day >= 0) & (day < len(days))
+    n_days, columns = len(days), ("market", "abuse_category", "source")
+    ranks, labels = [], []
+    for column in columns:
+        code, values = codes[column] if column in codes else value_codes(cases[column])
+        rank, uniques = _sorted_labels(code[inside], values)
+        ranks.append(rank)
+        labels.append(uniques)
+    # one pass over the rows: market × category × source × day counts; every dimension's series
+    # are sums of it (whole counts, so exactly what counting each dimension's rows gives)
+    shape = tuple(len(u) for u in labels) + (n_days,)
+    key = ((ranks[0] * shape[1] + ranks[1]) * shape[2] + ranks[2]) * n_days + day[inside]
+    cube = np.bincount(key, minlength=int(np.prod(shape))).reshape(shape)
     keys, blocks = [], []
     for dims in DIMENSIONS:
-        frame = cases.loc[inside, list(dims)].astype("str").fillna("(unknown)")
-        grouped = frame.groupby(list(dims), sort=True)
-        codes, uniques = grouped.ngroup().to_numpy(), grouped.size().index.to_frame(index=False)
-        flat = np.bincount(codes * len(days) + day[inside], minlength=len(uniques) * len(days))
-        blocks.append(flat.reshape(len(uniques), len(days)).astype(float))
-        keys.append(uniques.assign(dimension=" × ".join(dims)))
+        axes = [columns.index(c) for c in dims]
+        other = tuple(i for i in range(3) if i not in axes)
+        block = cube.sum(axis=other).transpose(*np.argsort(np.argsort(axes)), len(axes)) \
+            if len(axes) > 1 else cube.sum(axis=other)
+        block = block.reshape(-1, n_days)   # rows in label order, first dimension slowest
+        kept = block.sum(1) > 0   # the keys that have a case in the window
+        present = np.flatnonzero(kept)
+        frame = {}
+        for position, column in reversed(list(enumerate(dims))):
+            uniques = labels[axes[position]]
+            frame[column] = pd.array(uniques[present % len(uniques)], dtype="str")
+            present = present // len(uniques)
+        blocks.append(block[kept].astype(float))
+        keys.append(pd.DataFrame({c: frame[c] for c in dims}).assign(dimension=" × ".join(dims)))
     return pd.concat(keys, ignore_index=True), np.vstack(blocks)
 
 
@@ -139,11 +173,13 @@ RESULT_COLUMNS = ("observed", "expected", "p_value", "q_value", "is_new", "windo
                   "pattern", "excess", "growth", "is_trend", "score", "sparkline")
 
 
-def detect_segment_trends(cases: pd.DataFrame, as_of, cfg: TrendSettings = DEFAULTS) -> pd.DataFrame:
-    """One row per series with its test results; `is_trend` marks the emerging ones."""
+def detect_segment_trends(cases: pd.DataFrame, as_of, cfg: TrendSettings = DEFAULTS,
+                          codes: dict | None = None) -> pd.DataFrame:
+    """One row per series with its test results; `is_trend` marks the emerging ones. `codes`
+    (column -> `value_codes` of it) may be passed when already at hand."""
     as_of = pd.Timestamp(as_of).normalize()
     days = pd.date_range(end=as_of, periods=cfg.history_days, freq="D")
-    keys, counts = daily_matrix(cases, days)
+    keys, counts = daily_matrix(cases, days, codes)
     if counts.shape[0] == 0:   # no case in the window: nothing to test (and numpy needs rows)
         return keys.assign(**{column: [] for column in RESULT_COLUMNS})
     weekdays = days.day_of_week.to_numpy()

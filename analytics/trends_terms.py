@@ -17,7 +17,7 @@ import pandas as pd
 from scipy import stats
 
 from analytics import trends_stats as ts
-from analytics.text_incidence import TermIncidence
+from analytics.text_incidence import TermIncidence, value_codes
 from analytics.trends_config import DEFAULTS, TrendSettings
 
 
@@ -57,14 +57,17 @@ def _daily_counts(incidence, cases, as_of, cfg: TrendSettings):
     return day, inside, terms, counts, first
 
 
-def _mix_codes(cases: pd.DataFrame) -> tuple[np.ndarray, int]:
+def _mix_codes(cases: pd.DataFrame, codes: dict | None = None) -> tuple[np.ndarray, int]:
     """Each case's category × language mix, numbered in order of first appearance; a case with
-    no category or no language is in one mix of its own."""
-    category, _ = pd.factorize(cases["abuse_category"])
-    language, languages = pd.factorize(cases["language"])
+    no category or no language is in one mix of its own. `codes` (column -> `value_codes`)
+    may be passed when already at hand (any numbering of the values gives the same mixes)."""
+    codes = codes or {}
+    category, _ = codes["abuse_category"] if "abuse_category" in codes \
+        else value_codes(cases["abuse_category"])
+    language, languages = codes["language"] if "language" in codes else value_codes(cases["language"])
     pair = np.where((category < 0) | (language < 0), -1, category * (len(languages) + 1) + language)
-    codes, names = pd.factorize(pair)
-    return codes, len(names)
+    mix, names = pd.factorize(pair)
+    return mix, len(names)
 
 
 def _expected_from(incidence, mix: tuple[np.ndarray, int], day, inside, terms,
@@ -79,14 +82,15 @@ def _expected_from(incidence, mix: tuple[np.ndarray, int], day, inside, terms,
 
 
 def term_statistics(incidence: TermIncidence, cases: pd.DataFrame, as_of,
-                    cfg: TrendSettings = DEFAULTS) -> pd.DataFrame:
-    """One row per term with `term_min_cases` cases in the last `long_recent_days`, tested."""
+                    cfg: TrendSettings = DEFAULTS, codes: dict | None = None) -> pd.DataFrame:
+    """One row per term with `term_min_cases` cases in the last `long_recent_days`, tested.
+    `codes` (column -> `value_codes`) may be passed when already at hand."""
     as_of = pd.Timestamp(as_of).normalize()
     day, inside, terms, counts, first = _daily_counts(incidence, cases, as_of, cfg)
     n = cfg.history_days
     short_base = (n - cfg.recent_days - cfg.guard_days - cfg.baseline_days, n - cfg.recent_days - cfg.guard_days)
     long_base = (n - cfg.long_recent_days - cfg.long_baseline_days, n - cfg.long_recent_days)
-    mix = _mix_codes(cases)
+    mix = _mix_codes(cases, codes)
     e_short = _expected_from(incidence, mix, day, inside, terms, short_base, cfg)
     e_long = _expected_from(incidence, mix, day, inside, terms, long_base, cfg)
     dispersion = _dispersion(counts[slice(*short_base)], e_short[slice(*short_base)])

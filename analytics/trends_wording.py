@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from analytics.text_incidence import TermIncidence
+from analytics.text_incidence import TermIncidence, value_codes
 from analytics.text_terms import term_kind
 from analytics.trends_config import DEFAULTS, TrendSettings
 
@@ -50,20 +50,47 @@ def _label_row(members: pd.DataFrame) -> pd.Series:
     return near.loc[length.idxmax()]
 
 
-def examples(cases: pd.DataFrame, rows: np.ndarray, per_language: int) -> tuple[list, list, list]:
+def _values_at(values: pd.Series, rows: np.ndarray) -> list:
+    """`values.iloc[rows].tolist()` for a few rows: an Arrow take over millions of rows in
+    many chunks costs milliseconds per call, reading a handful of values does not."""
+    if getattr(values.dtype, "storage", None) == "pyarrow" and len(rows) <= 64:
+        data = values.array.__arrow_array__()
+        return [np.nan if (v := data[int(i)].as_py()) is None else v for i in rows]
+    return values.iloc[rows].tolist()
+
+
+def _shares(code: np.ndarray, names: np.ndarray) -> pd.Series:
+    """`value_counts(normalize=True)` of the labels behind `code` (-1 missing), by label."""
+    share = pd.Series(code[code >= 0]).value_counts(normalize=True)
+    return pd.Series(share.to_numpy(), index=names[share.index.to_numpy(np.int64)])
+
+
+def examples(cases: pd.DataFrame, rows: np.ndarray, per_language: int,
+             codes: dict | None = None) -> tuple[list, list, list]:
     """Example case ids (newest first, up to `per_language` in each language), the languages by
-    share (at least 10% of the cases) and the top markets."""
-    picked = cases[["created_at", "case_id", "language", "market"]].iloc[rows]
+    share (at least 10% of the cases) and the top markets.
+
+    Works on row numbers and integer codes (`codes`: column -> `value_codes`, computed when not
+    given); only the chosen cases' ids are read."""
+    codes = codes or {}
+    language, languages = codes["language"] if "language" in codes else value_codes(cases["language"])
+    market, markets = codes["market"] if "market" in codes else value_codes(cases["market"])
+    rows = np.asarray(rows)
+    picked = pd.DataFrame({"created_at": cases["created_at"].iloc[rows].array, "row": rows,
+                           "language": np.where(language[rows] >= 0, language[rows], np.nan)})
     picked = picked.sort_values("created_at", ascending=False)
-    ids = picked.groupby("language", sort=False).head(per_language)["case_id"].tolist()
-    share = picked["language"].value_counts(normalize=True)
-    markets = picked["market"].value_counts(normalize=True)
-    return ids, share[share >= 0.1].index.tolist(), markets[markets >= 0.1].index.tolist()[:3]
+    chosen = picked.groupby("language", sort=False).head(per_language)["row"].to_numpy()
+    ids = _values_at(cases["case_id"], chosen)
+    order = picked["row"].to_numpy()
+    share = _shares(language[order], languages)
+    by_market = _shares(market[order], markets)
+    return ids, share[share >= 0.1].index.tolist(), by_market[by_market >= 0.1].index.tolist()[:3]
 
 
 def term_trends(stats: pd.DataFrame, incidence: TermIncidence, cases: pd.DataFrame,
-                recent_rows: np.ndarray, cfg: TrendSettings = DEFAULTS) -> pd.DataFrame:
-    """One row per term trend (a group of co-occurring flagged terms)."""
+                recent_rows: np.ndarray, cfg: TrendSettings = DEFAULTS,
+                codes: dict | None = None) -> pd.DataFrame:
+    """One row per term trend (a group of co-occurring flagged terms); `codes` as `examples`."""
     flagged = stats[stats["is_trend"]]
     if flagged.empty:
         return pd.DataFrame()
@@ -72,7 +99,7 @@ def term_trends(stats: pd.DataFrame, incidence: TermIncidence, cases: pd.DataFra
     for _, members in grouped.groupby("group", sort=False):
         head = _label_row(members)
         carrying = incidence.carrying(recent_rows, int(head["column"]))
-        ids, languages, markets = examples(cases, carrying, cfg.examples_per_language)
+        ids, languages, markets = examples(cases, carrying, cfg.examples_per_language, codes)
         others = members.loc[members["term_key"] != head["term_key"]]
         others = others.sort_values(["recent_cases", "term_key"], ascending=[False, False])
         out.append(head.to_dict() | {

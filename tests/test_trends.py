@@ -176,6 +176,9 @@ def test_load_cases_ships_each_summary_once_and_answers_alike(synthetic_db, monk
     frame = synthetic_cases()
     with db.reader(synthetic_db) as con:
         cases = trends.load_cases(con, AS_OF.date())
+        # strings come with 64-bit offsets (no cast to pandas' layout); the connection is left as it was
+        assert con.execute("select current_setting('arrow_large_buffer_size')").fetchone()[0] is False
+    assert cases["market"].tolist() == frame.set_index("case_id")["market"][cases["case_id"]].tolist()
     assert isinstance(cases["summary"].dtype, pd.CategoricalDtype)
     assert len(cases["summary"].cat.categories) == frame["summary"].nunique()
     summary_of = frame.set_index("case_id")["summary"]
@@ -202,3 +205,46 @@ def test_app_results_hold_every_example_case(synthetic_db):
     wanted = {i for ids in app["ranked"]["examples"] for i in ids}
     assert wanted and set(app["examples"]["case_id"]) == wanted
     assert app["examples"]["summary"].map(type).eq(str).all()
+
+
+def _gappy_cases() -> pd.DataFrame:
+    """Synthetic cases with missing markets, sources and languages and a literal "(unknown)"."""
+    cases = synthetic_cases().copy()
+    rng = np.random.default_rng(5)
+    for column in ("market", "source", "language"):
+        cases[column] = cases[column].astype(object)
+        cases.loc[rng.random(len(cases)) < 0.05, column] = None
+    cases.loc[rng.random(len(cases)) < 0.03, "source"] = "(unknown)"
+    return cases
+
+
+@pytest.mark.parametrize("storage", ["python", "pyarrow"])
+def test_series_and_examples_on_codes_equal_grouping_the_strings(storage):
+    """daily_matrix and examples work on integer codes (Arrow dictionary-encoded at scale); they
+    must answer exactly as grouping, matching and counting the strings themselves does."""
+    from analytics.trends_segments import DIMENSIONS, daily_matrix
+    from analytics.trends_wording import examples
+    cases = _gappy_cases()
+    for column in ("market", "abuse_category", "source", "language", "case_id"):
+        cases[column] = cases[column].astype(pd.StringDtype(storage, na_value=np.nan))
+    keys, counts = daily_matrix(cases, DAYS)
+    day = (cases["created_date"] - DAYS[0]).dt.days.to_numpy()
+    want_keys, want_blocks = [], []
+    for dims in DIMENSIONS:   # the plain way: group the (filled) strings, sorted
+        frame = cases[list(dims)].astype("str").fillna("(unknown)")
+        grouped = frame.groupby(list(dims), sort=True)
+        flat = np.bincount(grouped.ngroup().to_numpy() * len(DAYS) + day,
+                           minlength=grouped.ngroups * len(DAYS))
+        want_blocks.append(flat.reshape(grouped.ngroups, len(DAYS)).astype(float))
+        want_keys.append(grouped.size().index.to_frame(index=False).assign(dimension=" × ".join(dims)))
+    pd.testing.assert_frame_equal(keys, pd.concat(want_keys, ignore_index=True))
+    np.testing.assert_array_equal(counts, np.vstack(want_blocks))
+    assert "(unknown)" in set(keys["source"].dropna())
+    for rows in (np.flatnonzero(cases["market"] == "KZ"), np.arange(0, len(cases), 7)):
+        picked = cases[["created_at", "case_id", "language", "market"]].iloc[rows] \
+            .sort_values("created_at", ascending=False)
+        share = picked["language"].value_counts(normalize=True)
+        markets = picked["market"].value_counts(normalize=True)
+        want = (picked.groupby("language", sort=False).head(3)["case_id"].tolist(),
+                share[share >= 0.1].index.tolist(), markets[markets >= 0.1].index.tolist()[:3])
+        assert examples(cases, rows, 3) == want

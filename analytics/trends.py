@@ -40,12 +40,12 @@ def _large_strings(con):
     """Arrow strings with 64-bit offsets from DuckDB while inside: pandas keeps its strings so,
     and casting millions of them (a copy of every string column) cost ~0.6 s at 10M cases.
     The connection's setting is restored after."""
-    before = con.execute("select current_setting('arrow_large_buffer_size')").fetchone()[0]
-    con.execute("set arrow_large_buffer_size = true")
+    before = bool(db.run_sql(con, "session/arrow_large_buffers_now").fetchall()[0][0])
+    db.run_sql(con, "session/arrow_large_buffers", enabled=True).fetchall()
     try:
         yield
     finally:
-        con.execute("set arrow_large_buffer_size = " + ("true" if before else "false"))
+        db.run_sql(con, "session/arrow_large_buffers", enabled=before).fetchall()
 
 
 def load_cases(con, as_of: dt.date, cfg: TrendSettings = DEFAULTS) -> pd.DataFrame:

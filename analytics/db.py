@@ -11,6 +11,7 @@ ever refused. Writers queue on the lock. docs/architecture.md has the whole pict
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import fcntl
 import hashlib
 import os
@@ -87,6 +88,24 @@ def derived_files() -> list[Path]:
     return sorted((SQL_DIR / "derived").glob("*.sql"))
 
 
+# Derived tables whose file creates them empty, filled here a few weeks at a time: (the query of
+# the span to fill, the query that fills $first_day..$last_day). Exact quantiles hold every value
+# of a group in memory and cannot spill; a chunk of weeks bounds that memory.
+CHUNKED_FILLS = {"70_kpi_weekly": ("ingest/kpi_weekly_span", "ingest/kpi_weekly_fill")}
+FILL_CHUNK_DAYS = 28   # four Monday-to-Sunday weeks when the span starts on a Monday
+
+
+def fill_in_chunks(con: duckdb.DuckDBPyConnection, fill: str, first_day, last_day,
+                   days: int = FILL_CHUNK_DAYS) -> None:
+    """Run the SQL file `fill` for consecutive spans of `days` from first_day to last_day
+    (nothing when first_day is None: no data)."""
+    start = first_day
+    while start is not None and start <= last_day:
+        end = min(start + dt.timedelta(days=days - 1), last_day)
+        run_sql(con, fill, first_day=start, last_day=end).fetchall()
+        start = end + dt.timedelta(days=1)
+
+
 def build_derived(con: duckdb.DuckDBPyConnection, names: set[str] | None = None) -> None:
     """Rebuild the derived tables (`sql/derived/`, in order) from the data as it now stands, or
     only the files whose stem is in `names`.
@@ -97,6 +116,9 @@ def build_derived(con: duckdb.DuckDBPyConnection, names: set[str] | None = None)
     for path in derived_files():
         if names is None or path.stem in names:
             con.execute(path.read_text(encoding="utf-8"))
+            if path.stem in CHUNKED_FILLS:
+                span, fill = CHUNKED_FILLS[path.stem]
+                fill_in_chunks(con, fill, *run_sql(con, span).fetchall()[0], days=FILL_CHUNK_DAYS)
 
 
 def schema_fingerprint() -> str:

@@ -39,8 +39,7 @@ def fact_con(rows: pd.DataFrame) -> duckdb.DuckDBPyConnection:
     con = duckdb.connect()
     con.register("rows", rows)
     con.execute("create table fact_case_activity as select * from rows")
-    for stem in sorted(kpi_cube.DERIVED):
-        con.execute((db.SQL_DIR / "derived" / f"{stem}.sql").read_text(encoding="utf-8"))
+    db.build_derived(con, kpi_cube.DERIVED)
     return con
 
 
@@ -110,6 +109,21 @@ def generated(tmp_path_factory):
     load_log(path, *generated_log(np.random.default_rng(11), n_cases=3000, n_reviews=10))
     with db.reader(path) as con:
         yield con
+
+
+def test_kpi_weekly_filled_a_week_at_a_time_equals_one_pass(generated, monkeypatch):
+    """kpi_weekly is filled in chunks of weeks (db.CHUNKED_FILLS: exact quantiles cannot spill);
+    the chunk size must not change a row."""
+    def weekly(days: int) -> pd.DataFrame:
+        monkeypatch.setattr(db, "FILL_CHUNK_DAYS", days)
+        con = duckdb.connect()
+        con.register("rows", generated.execute("select * from fact_case_activity").df())
+        con.execute("create table fact_case_activity as select * from rows")
+        db.build_derived(con, {"70_kpi_weekly"})
+        return con.execute("select * from kpi_weekly order by all").df()
+    one_week, one_pass = weekly(7), weekly(100_000)
+    assert one_week["week_start"].nunique() > 4
+    pd.testing.assert_frame_equal(one_week, one_pass)
 
 
 def exact_params(con, **params) -> dict:

@@ -23,13 +23,16 @@ DERIVED = {"70_kpi_weekly", "71_kpi_daily", "72_kpi_sketch_daily", "73_kpi_sketc
            "74_kpi_sketch_running"}
 TABLES = ("kpi_weekly", "kpi_daily", "kpi_sketch_daily", "kpi_sketch_weekly", "kpi_sketch_running")
 # in order: the weekly sketch adds up the daily one, the running sums the weekly one
-_STEPS = ("kpi_touched_weeks", "kpi_weekly_delete", "kpi_weekly_insert", "kpi_daily_delete",
-          "kpi_daily_insert", "kpi_sketch_daily_delete", "kpi_sketch_daily_insert",
-          "kpi_sketch_weekly_delete", "kpi_sketch_weekly_insert", "kpi_running_delete",
-          "kpi_running_insert")
+_STEPS = ("kpi_daily_delete", "kpi_daily_insert", "kpi_sketch_daily_delete",
+          "kpi_sketch_daily_insert", "kpi_sketch_weekly_delete", "kpi_sketch_weekly_insert",
+          "kpi_running_delete", "kpi_running_insert")
 
 
 def refresh_touched_weeks(con: duckdb.DuckDBPyConnection) -> None:
-    """Recompute the weeks touched by this ingest (call after the fact table took its changes)."""
+    """Recompute the weeks touched by this ingest (call after the fact table took its changes).
+    kpi_weekly is filled a few weeks at a time, as its from-scratch build is (db.CHUNKED_FILLS)."""
+    db.run_sql(con, "ingest/kpi_touched_weeks").fetchall()
+    db.run_sql(con, "ingest/kpi_weekly_delete").fetchall()
+    db.fill_in_chunks(con, "ingest/kpi_weekly_fill", *db.run_sql(con, "ingest/kpi_touched_span").fetchall()[0])
     for name in _STEPS:
         db.run_sql(con, f"ingest/{name}").fetchall()

@@ -71,6 +71,9 @@ final as (
 
 select * from final;
 
+-- Created empty here and filled a few weeks at a time (analytics/db.py CHUNKED_FILLS,
+-- sql/ingest/kpi_weekly_fill.sql): quantile_cont keeps every value of a group in memory and
+-- cannot spill, so one pass over all weeks ran out of the ingest's 2 GB cap at 10M cases.
 create or replace table kpi_weekly as
-select * from kpi_weekly_cells(date '1900-01-01', date '9999-12-31')
-order by week_start, dimension, segment
+select * from kpi_weekly_cells(date '1900-01-01', date '1900-01-01')
+limit 0

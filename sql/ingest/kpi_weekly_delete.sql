@@ -1,4 +1,4 @@
--- Take the touched weeks out of kpi_weekly (kpi_weekly_insert.sql computes them again). Parameters:
+-- Take the touched weeks out of kpi_weekly (kpi_weekly_fill.sql computes them again). Parameters:
 -- none.
 delete from kpi_weekly
 where week_start between (select first_day from kpi_touched_weeks)

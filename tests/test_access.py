@@ -223,7 +223,7 @@ def test_each_role_signs_in_through_oidc_and_a_partner_never_receives_cases(demo
     shutil.copy(demo_db, db)
     with provider() as issuer, app_with_sign_in(db, tmp_path, issuer, users) as base:
         # the manager's rights are the specialist's: its visit covers what the assertions read
-        seen = {role: _visit_signed_in(base, email, ("spikes", "trends") if role == "manager"
+        seen = {role: _visit_signed_in(base, email, ("cases", "spikes", "trends") if role == "manager"
                                        else PAGES) for email, role in users.items()}
     specialist, manager, partner = seen["specialist"], seen["manager"], seen["partner"]
     assert specialist["provider_url"].startswith(issuer)  # the form was the provider's own

@@ -222,9 +222,11 @@ def test_each_role_signs_in_through_oidc_and_a_partner_never_receives_cases(demo
     db = tmp_path / "radar.duckdb"  # the snapshots made here are recorded in the database
     shutil.copy(demo_db, db)
     with provider() as issuer, app_with_sign_in(db, tmp_path, issuer, users) as base:
-        # the manager's rights are the specialist's: its visit covers what the assertions read
-        seen = {role: _visit_signed_in(base, email, ("cases", "spikes", "trends") if role == "manager"
-                                       else PAGES) for email, role in users.items()}
+        # the partner visits every page (nothing may leak anywhere); the specialist and the
+        # manager visit the pages with case ids, downloads and example cases the assertions read
+        seen = {role: _visit_signed_in(base, email, PAGES if role == "partner"
+                                       else ("cases", "spikes", "trends"))
+                for email, role in users.items()}
     specialist, manager, partner = seen["specialist"], seen["manager"], seen["partner"]
     assert specialist["provider_url"].startswith(issuer)  # the form was the provider's own
     for email, role in users.items():

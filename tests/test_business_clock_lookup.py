@@ -133,7 +133,15 @@ def test_lookup_has_one_row_per_bucket(loaded):
             select count(*), count(distinct (lookup, market, k)),
                    count(*) filter (where k > last_k or k < 0)
             from stg_business_intervals_lookup""").fetchall()[0]
+        stored_differs = con.execute("""
+            select count(*) from (
+                (select * from stg_business_intervals_lookup
+                 except all select * from business_intervals_lookup)
+                union all
+                (select * from business_intervals_lookup
+                 except all select * from stg_business_intervals_lookup))""").fetchall()[0][0]
     assert rows[0] == rows[1] and rows[2] == 0
+    assert stored_differs == 0   # the stored lookup the clock reads is the view's
 
 
 def test_lookup_clock_equals_the_asof_clock_with_uneven_working_days(loaded, tmp_path):
@@ -145,6 +153,7 @@ def test_lookup_clock_equals_the_asof_clock_with_uneven_working_days(loaded, tmp
     with db.writer(path, derived="keep") as con:
         con.execute("insert into market_working_hours values ('GB', 6, '10:00', '12:20'), "
                     "('KZ', 6, '10:00', '12:20'), ('SA', 6, '10:00', '12:20')")
+        db.build_derived(con, {"11_business_intervals_lookup"})   # as a calendar change does
         con.execute(ASOF_VIEW.read_text(encoding="utf-8"))
         assert con.execute("select min(width) from stg_business_intervals_lookup "
                            "where lookup = 'reading'").fetchall() == [(8400,)]

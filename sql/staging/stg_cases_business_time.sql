@@ -29,8 +29,9 @@ market_calendar as (
 ),
 
 -- the business clock is read by equi-joins on (market, bucket) into stg_business_intervals_lookup
--- (see there: the same answers as ASOF joins on stg_business_intervals, at a fraction of the cost)
-lookup as materialized (select * from stg_business_intervals_lookup),
+-- (see there: the same answers as ASOF joins on stg_business_intervals, at a fraction of the cost),
+-- as stored by the last full derived build (business_intervals_lookup: sql/schema/18)
+lookup as materialized (select * from business_intervals_lookup),
 
 time_lookup as (select * exclude (lookup) from lookup where lookup = 'time'),
 

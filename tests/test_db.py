@@ -155,3 +155,28 @@ def test_the_fingerprint_covers_reference_config(monkeypatch, tmp_path):
     policies.write_text(reference.SLA_POLICIES_PATH.read_text() + "\n# changed\n")
     monkeypatch.setattr(reference, "CONFIG_FILES", (reference.CONFIG_FILES[0], policies))
     assert db.schema_fingerprint() != before
+
+
+def test_a_new_database_starts_from_the_cached_empty_template(monkeypatch, tmp_path):
+    """The first new database sets up an empty template in the cache folder; later new databases
+    are copies of it (no set-up of their own) and hold the same tables, calendar included."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    set_ups = []
+    real_set_up = db._set_up
+    monkeypatch.setattr(db, "_set_up", lambda con, fp: (set_ups.append(fp), real_set_up(con, fp)))
+    _insert_cases(tmp_path / "first.duckdb", ["a"])
+    _insert_cases(tmp_path / "second.duckdb", ["b", "c"])
+    assert len(set_ups) == 1   # the template's, once
+    assert list((tmp_path / "cache" / "escalation-radar").glob("empty-*.duckdb"))
+    with db.reader(tmp_path / "second.duckdb") as con:
+        assert con.execute("select count(*) from cases").fetchall() == [(2,)]
+        assert con.execute("select count(*) from business_intervals_lookup").fetchall()[0][0] > 0
+        assert con.execute("select count(*) from case_business_time").fetchall() == [(2,)]
+
+
+def test_a_new_database_is_set_up_in_place_when_the_cache_cannot_be_written(monkeypatch, tmp_path):
+    blocked = tmp_path / "not-a-folder"
+    blocked.write_text("a file where the cache folder would go")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(blocked))
+    _insert_cases(tmp_path / "radar.duckdb", ["a"])
+    assert _count(tmp_path / "radar.duckdb") == 1

@@ -1,6 +1,7 @@
 """The KPI marts' tables kept at ingest (sql/derived/70-74, analytics/ingest/kpi_cube.py): the
 log-bucket sketch stays within its stated error bound of quantile_cont, the marts read whole
-weeks from the tables and agree with the exact path over the fact table, and an ingest's
+weeks from the tables and agree with the exact path over the fact table, the exact path with
+market / category / source filters equals pandas over the fact rows, and an ingest's
 incremental maintenance equals a from-scratch build."""
 from __future__ import annotations
 
@@ -178,6 +179,99 @@ def test_kpi_by_segment_week_reads_whole_weeks_exactly_and_cut_weeks_within_the_
         for got, want in zip(kept.loc[[not w for w in whole], column],
                              exact.loc[[not w for w in whole], column]):
             assert within_bound(got, want), column
+
+
+# --- filtered periods: the fact path, exact, against pandas over the fact rows ------------------
+
+DIMENSIONS = ["market", "abuse_category", "source", "vendor", "language", "priority"]
+
+
+def reference_kpis(fact: pd.DataFrame, by: list[str]) -> pd.DataFrame:
+    """kpi_by_segment's columns per `by` + dimension + segment, computed in pandas: counts, and
+    medians / p90s by numpy's linear quantile (quantile_cont's definition)."""
+    long = pd.concat([fact.assign(dimension=d, segment=fact[d].astype(object).fillna("(unknown)"))
+                      for d in DIMENSIONS] + [fact.assign(dimension="all", segment="all")])
+    created, resolved = long["activity"] == "created", long["activity"] == "resolved"
+    long = long.assign(
+        cases=created, resolved_cases=resolved,
+        sla_met=resolved & (long["is_sla_met_effective"] == True),       # noqa: E712
+        sla_breached=resolved & (long["is_sla_met_effective"] == False),  # noqa: E712
+        appealed_cases=resolved & (long["is_appealed"] == True),          # noqa: E712
+        overturned_cases=resolved & (long["appeal_outcome"] == "overturned"),
+        decided_appeals=resolved & long["appeal_outcome"].isin(["upheld", "overturned"]),
+        first_response=long["first_response_s"].where(created).astype(float),
+        resolution=long["resolution_s"].where(resolved).astype(float))
+    def quantile(q):
+        return lambda v: np.quantile(v.dropna(), q) if v.notna().any() else np.nan
+    return long.groupby(by + ["dimension", "segment"]).agg(
+        cases=("cases", "sum"), resolved_cases=("resolved_cases", "sum"),
+        sla_met=("sla_met", "sum"), sla_breached=("sla_breached", "sum"),
+        first_response_median_s=("first_response", quantile(0.5)),
+        first_response_p90_s=("first_response", quantile(0.9)),
+        resolution_median_s=("resolution", quantile(0.5)),
+        resolution_p90_s=("resolution", quantile(0.9)),
+        appealed_cases=("appealed_cases", "sum"), overturned_cases=("overturned_cases", "sum"),
+        decided_appeals=("decided_appeals", "sum"))
+
+
+def assert_kpis_equal(got: pd.DataFrame, want: pd.DataFrame) -> None:
+    """Counts equal; medians and p90s equal to rounding (the fact path is exact)."""
+    got = got.loc[want.index]
+    counts = [c for c in want.columns if c not in QUANTILES]
+    assert got[counts].astype("int64").equals(want[counts].astype("int64"))
+    for column in QUANTILES:
+        np.testing.assert_allclose(got[column].astype(float), want[column].astype(float),
+                                   rtol=1e-9, equal_nan=True, err_msg=column)
+
+
+def subset(values):
+    return st.one_of(st.none(), st.lists(st.sampled_from(values), min_size=1, max_size=3,
+                                         unique=True))
+
+
+filters = st.fixed_dictionaries({
+    "markets": subset(["KZ", "GB", "US", "Online", "nowhere"]),
+    "categories": subset(["scam", "hate", "spam"]),
+    "sources": subset(["user_report", "regulator", "legal", "advertiser", "nowhere"]),
+}).filter(lambda f: any(v is not None for v in f.values()))   # at least one filter set
+
+
+@settings(max_examples=15, deadline=None, derandomize=True,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(chosen=filters, first=st.integers(0, 40), days=st.integers(0, 30))
+def test_filtered_kpi_marts_equal_pandas_over_the_fact_rows(generated, chosen, first, days):
+    start = dt.date(2025, 1, 1) + dt.timedelta(days=first)
+    params = ALL | chosen | dict(start_date=start, end_date=start + dt.timedelta(days=days))
+    fact = generated.execute("select * from fact_case_activity").df()
+    keep = fact["activity_date"].dt.date.between(params["start_date"], params["end_date"])
+    for column, chosen_values in (("market", chosen["markets"]),
+                                  ("abuse_category", chosen["categories"]),
+                                  ("source", chosen["sources"])):
+        if chosen_values is not None:
+            keep &= fact[column].isin(chosen_values)
+    fact = fact[keep]
+
+    by_segment = db.query_df(generated, "marts/kpi_by_segment", **params)
+    want = reference_kpis(fact.assign(period="p"), ["period"]).droplevel("period")
+    if want.empty:   # an empty period still has its 'all' row, of zeros
+        assert by_segment[["dimension", "segment", "cases"]].values.tolist() == [["all", "all", 0]]
+    else:
+        got = by_segment.set_index(["dimension", "segment"])
+        assert sorted(got.index) == sorted(want.index)
+        assert_kpis_equal(got, want)
+
+    summary = db.query_df(generated, "marts/kpi_summary", **params, as_of=None)
+    everything = by_segment[by_segment["dimension"] == "all"].reset_index(drop=True)
+    shared = [c for c in everything.columns if c in summary.columns]
+    pd.testing.assert_frame_equal(summary[shared], everything[shared])
+
+    weekly = db.query_df(generated, "marts/kpi_by_segment_week", **params)
+    week_start = fact["activity_date"] - pd.to_timedelta(fact["activity_date"].dt.day_of_week, "D")
+    want = reference_kpis(fact.assign(week_start=week_start.dt.date), ["week_start"])
+    got = weekly.set_index(["week_start", "dimension", "segment"])
+    assert sorted(got.index) == sorted(want.index)
+    if not want.empty:
+        assert_kpis_equal(got, want)
 
 
 # --- incremental maintenance at ingest equals a rebuild ---------------------------------------

@@ -12,7 +12,8 @@
 --   as 2 * 1.02^(b+1) / 2.02; the two order statistics quantile_cont interpolates between are
 --   read from their buckets and interpolated the same way, within 1/101 (< 1%) of quantile_cont
 --   (tests/test_kpi_cube.py). Counts are exact.
--- * otherwise fact_case_activity, exact (quantile_cont).
+-- * otherwise (a market, category or source filter, or no whole week) fact_case_activity, exact
+--   (quantile_cont per activity x segment: tests/test_kpi_cube.py checks it against pandas).
 -- Which way is decided by the bound parameters alone, so the other way's scans are planned away.
 -- Parameters (null = all): $start_date, $end_date (market-local, inclusive), $markets,
 -- $categories, $sources.
@@ -170,7 +171,9 @@ from_tables as (
 activity as (
     select
         activity, market, abuse_category, source, vendor, language, priority,
-        is_sla_met_effective, first_response_s, resolution_s, is_appealed, appeal_outcome
+        is_sla_met_effective, is_appealed, appeal_outcome,
+        -- each row's one duration: a created row's first response, a resolved row's resolution
+        case when activity = 'created' then first_response_s else resolution_s end as duration_s
     from fact_case_activity
     where ($start_date::date is null or activity_date >= $start_date::date)
       and ($end_date::date is null or activity_date <= $end_date::date)
@@ -186,8 +189,12 @@ activity as (
                                date '9999-12-31'))
 ),
 
+-- activity in every grouping set, so each group holds one cohort and its quantiles need no
+-- FILTER: at 10M cases with one market set, about half the CPU of four FILTERed quantile_cont
+-- per group (docs/kpis.md)
 computed as (
     select
+        activity,
         case
             when grouping(market) = 0 then 'market'
             when grouping(abuse_category) = 0 then 'abuse_category'
@@ -198,43 +205,58 @@ computed as (
             else 'all'
         end as dimension,
         coalesce(market, abuse_category, source, vendor, language, priority) as segment_value,
-        count(*) filter (where activity = 'created') as cases,
-        count(*) filter (where activity = 'resolved') as resolved_cases,
-        count(*) filter (where activity = 'resolved' and is_sla_met_effective) as sla_met,
-        count(*) filter (where activity = 'resolved' and not is_sla_met_effective) as sla_breached,
-        quantile_cont(first_response_s, 0.5) filter (where activity = 'created')
-            as first_response_median_s,
-        quantile_cont(first_response_s, 0.9) filter (where activity = 'created')
-            as first_response_p90_s,
-        quantile_cont(resolution_s, 0.5) filter (where activity = 'resolved')
-            as resolution_median_s,
-        quantile_cont(resolution_s, 0.9) filter (where activity = 'resolved')
-            as resolution_p90_s,
-        count(*) filter (where activity = 'resolved' and is_appealed) as appealed_cases,
-        count(is_appealed) filter (where activity = 'resolved') as appeal_known_cases,
-        count(*) filter (where activity = 'resolved' and appeal_outcome = 'overturned')
-            as overturned_cases,
-        count(*) filter (where activity = 'resolved' and appeal_outcome in ('upheld', 'overturned'))
-            as decided_appeals
+        count(*) as activity_rows,
+        count(*) filter (where is_sla_met_effective) as sla_met,
+        count(*) filter (where not is_sla_met_effective) as sla_breached,
+        quantile_cont(duration_s, 0.5) as median_s,
+        quantile_cont(duration_s, 0.9) as p90_s,
+        count(*) filter (where is_appealed) as appealed_cases,
+        count(is_appealed) as appeal_known_cases,
+        count(*) filter (where appeal_outcome = 'overturned') as overturned_cases,
+        count(*) filter (where appeal_outcome in ('upheld', 'overturned')) as decided_appeals
     from activity
     group by grouping sets (
-        (market), (abuse_category), (source), (vendor), (language), (priority), ()
+        (activity, market), (activity, abuse_category), (activity, source), (activity, vendor),
+        (activity, language), (activity, priority), (activity)
     )
 ),
 
+-- one row per dimension x segment: the created cohort's columns beside the resolved cohort's
 from_fact as (
     select
         dimension,
         case when dimension = 'all' then 'all' else coalesce(segment_value, '(unknown)') end
             as segment,
-        * exclude (dimension, segment_value)
-    from computed
-    where not ($markets::varchar[] is null and $categories::varchar[] is null
-               and $sources::varchar[] is null
-               and coalesce(date_trunc('week', $start_date::date + 6)::date,
-                            date '1900-01-01') + 6
-                   <= coalesce(date_trunc('week', $end_date::date + 1)::date - 1,
-                               date '9999-12-31'))
+        coalesce(sum(activity_rows) filter (where activity = 'created'), 0)::bigint as cases,
+        coalesce(sum(activity_rows) filter (where activity = 'resolved'), 0)::bigint
+            as resolved_cases,
+        coalesce(sum(sla_met) filter (where activity = 'resolved'), 0)::bigint as sla_met,
+        coalesce(sum(sla_breached) filter (where activity = 'resolved'), 0)::bigint
+            as sla_breached,
+        any_value(median_s) filter (where activity = 'created') as first_response_median_s,
+        any_value(p90_s) filter (where activity = 'created') as first_response_p90_s,
+        any_value(median_s) filter (where activity = 'resolved') as resolution_median_s,
+        any_value(p90_s) filter (where activity = 'resolved') as resolution_p90_s,
+        coalesce(sum(appealed_cases) filter (where activity = 'resolved'), 0)::bigint
+            as appealed_cases,
+        coalesce(sum(appeal_known_cases) filter (where activity = 'resolved'), 0)::bigint
+            as appeal_known_cases,
+        coalesce(sum(overturned_cases) filter (where activity = 'resolved'), 0)::bigint
+            as overturned_cases,
+        coalesce(sum(decided_appeals) filter (where activity = 'resolved'), 0)::bigint
+            as decided_appeals
+    from (
+        select * from computed
+        union all by name   -- the 'all' row exists even for an empty period
+        select 'all' as dimension
+        where not ($markets::varchar[] is null and $categories::varchar[] is null
+                   and $sources::varchar[] is null
+                   and coalesce(date_trunc('week', $start_date::date + 6)::date,
+                                date '1900-01-01') + 6
+                       <= coalesce(date_trunc('week', $end_date::date + 1)::date - 1,
+                                   date '9999-12-31'))
+    )
+    group by all
 ),
 
 kpis as (

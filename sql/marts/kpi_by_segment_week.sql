@@ -137,7 +137,9 @@ activity as (
     select
         date_trunc('week', activity_date)::date as week_start,
         activity, market, abuse_category, source, vendor, language, priority,
-        is_sla_met_effective, first_response_s, resolution_s, is_appealed, appeal_outcome
+        is_sla_met_effective, is_appealed, appeal_outcome,
+        -- each row's one duration: a created row's first response, a resolved row's resolution
+        case when activity = 'created' then first_response_s else resolution_s end as duration_s
     from fact_case_activity
     where ($start_date::date is null or activity_date >= $start_date::date)
       and ($end_date::date is null or activity_date <= $end_date::date)
@@ -153,9 +155,12 @@ activity as (
                                date '9999-12-31'))
 ),
 
+-- activity in every grouping set: one cohort per group, so its quantiles need no FILTER
+-- (kpi_by_segment.sql)
 computed as (
     select
         week_start,
+        activity,
         case
             when grouping(market) = 0 then 'market'
             when grouping(abuse_category) = 0 then 'abuse_category'
@@ -166,37 +171,55 @@ computed as (
             else 'all'
         end as dimension,
         coalesce(market, abuse_category, source, vendor, language, priority) as segment_value,
-        count(*) filter (where activity = 'created') as cases,
-        count(*) filter (where activity = 'resolved') as resolved_cases,
-        count(*) filter (where activity = 'resolved' and is_sla_met_effective) as sla_met,
-        count(*) filter (where activity = 'resolved' and not is_sla_met_effective) as sla_breached,
-        quantile_cont(first_response_s, 0.5) filter (where activity = 'created')
-            as first_response_median_s,
-        quantile_cont(first_response_s, 0.9) filter (where activity = 'created')
-            as first_response_p90_s,
-        quantile_cont(resolution_s, 0.5) filter (where activity = 'resolved') as resolution_median_s,
-        quantile_cont(resolution_s, 0.9) filter (where activity = 'resolved') as resolution_p90_s,
-        count(*) filter (where activity = 'resolved' and is_appealed) as appealed_cases,
-        count(is_appealed) filter (where activity = 'resolved') as appeal_known_cases,
-        count(*) filter (where activity = 'resolved' and appeal_outcome = 'overturned')
-            as overturned_cases,
-        count(*) filter (where activity = 'resolved' and appeal_outcome in ('upheld', 'overturned'))
-            as decided_appeals
+        count(*) as activity_rows,
+        count(*) filter (where is_sla_met_effective) as sla_met,
+        count(*) filter (where not is_sla_met_effective) as sla_breached,
+        quantile_cont(duration_s, 0.5) as median_s,
+        quantile_cont(duration_s, 0.9) as p90_s,
+        count(*) filter (where is_appealed) as appealed_cases,
+        count(is_appealed) as appeal_known_cases,
+        count(*) filter (where appeal_outcome = 'overturned') as overturned_cases,
+        count(*) filter (where appeal_outcome in ('upheld', 'overturned')) as decided_appeals
     from activity
     group by grouping sets (
-        (week_start, market), (week_start, abuse_category), (week_start, source),
-        (week_start, vendor), (week_start, language), (week_start, priority), (week_start)
+        (week_start, activity, market), (week_start, activity, abuse_category),
+        (week_start, activity, source), (week_start, activity, vendor),
+        (week_start, activity, language), (week_start, activity, priority),
+        (week_start, activity)
     )
 ),
 
-kpis as (
+-- one row per week x dimension x segment: the created cohort's columns beside the resolved's
+from_fact as (
     select
         week_start,
         dimension,
         case when dimension = 'all' then 'all' else coalesce(segment_value, '(unknown)') end
             as segment,
-        * exclude (week_start, dimension, segment_value)
+        coalesce(sum(activity_rows) filter (where activity = 'created'), 0)::bigint as cases,
+        coalesce(sum(activity_rows) filter (where activity = 'resolved'), 0)::bigint
+            as resolved_cases,
+        coalesce(sum(sla_met) filter (where activity = 'resolved'), 0)::bigint as sla_met,
+        coalesce(sum(sla_breached) filter (where activity = 'resolved'), 0)::bigint
+            as sla_breached,
+        any_value(median_s) filter (where activity = 'created') as first_response_median_s,
+        any_value(p90_s) filter (where activity = 'created') as first_response_p90_s,
+        any_value(median_s) filter (where activity = 'resolved') as resolution_median_s,
+        any_value(p90_s) filter (where activity = 'resolved') as resolution_p90_s,
+        coalesce(sum(appealed_cases) filter (where activity = 'resolved'), 0)::bigint
+            as appealed_cases,
+        coalesce(sum(appeal_known_cases) filter (where activity = 'resolved'), 0)::bigint
+            as appeal_known_cases,
+        coalesce(sum(overturned_cases) filter (where activity = 'resolved'), 0)::bigint
+            as overturned_cases,
+        coalesce(sum(decided_appeals) filter (where activity = 'resolved'), 0)::bigint
+            as decided_appeals
     from computed
+    group by all
+),
+
+kpis as (
+    select * from from_fact
     union all by name
     select * from whole_weeks
     union all by name

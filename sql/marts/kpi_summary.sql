@@ -164,8 +164,9 @@ from_tables as (
 
 activity as (
     select
-        activity, market, abuse_category, source, vendor, language, priority,
-        is_sla_met_effective, first_response_s, resolution_s, is_appealed, appeal_outcome
+        activity, is_sla_met_effective, is_appealed, appeal_outcome,
+        -- each row's one duration: a created row's first response, a resolved row's resolution
+        case when activity = 'created' then first_response_s else resolution_s end as duration_s
     from fact_case_activity
     where ($start_date::date is null or activity_date >= $start_date::date)
       and ($end_date::date is null or activity_date <= $end_date::date)
@@ -181,44 +182,53 @@ activity as (
                                date '9999-12-31'))
 ),
 
+-- one group per cohort, so its quantiles need no FILTER (kpi_by_segment.sql)
 computed as (
     select
-        'all' as dimension,
-        null::varchar as segment_value,
-        count(*) filter (where activity = 'created') as cases,
-        count(*) filter (where activity = 'resolved') as resolved_cases,
-        count(*) filter (where activity = 'resolved' and is_sla_met_effective) as sla_met,
-        count(*) filter (where activity = 'resolved' and not is_sla_met_effective) as sla_breached,
-        quantile_cont(first_response_s, 0.5) filter (where activity = 'created')
-            as first_response_median_s,
-        quantile_cont(first_response_s, 0.9) filter (where activity = 'created')
-            as first_response_p90_s,
-        quantile_cont(resolution_s, 0.5) filter (where activity = 'resolved')
-            as resolution_median_s,
-        quantile_cont(resolution_s, 0.9) filter (where activity = 'resolved')
-            as resolution_p90_s,
-        count(*) filter (where activity = 'resolved' and is_appealed) as appealed_cases,
-        count(is_appealed) filter (where activity = 'resolved') as appeal_known_cases,
-        count(*) filter (where activity = 'resolved' and appeal_outcome = 'overturned')
-            as overturned_cases,
-        count(*) filter (where activity = 'resolved' and appeal_outcome in ('upheld', 'overturned'))
-            as decided_appeals
+        activity,
+        count(*) as activity_rows,
+        count(*) filter (where is_sla_met_effective) as sla_met,
+        count(*) filter (where not is_sla_met_effective) as sla_breached,
+        quantile_cont(duration_s, 0.5) as median_s,
+        quantile_cont(duration_s, 0.9) as p90_s,
+        count(*) filter (where is_appealed) as appealed_cases,
+        count(is_appealed) as appeal_known_cases,
+        count(*) filter (where appeal_outcome = 'overturned') as overturned_cases,
+        count(*) filter (where appeal_outcome in ('upheld', 'overturned')) as decided_appeals
     from activity
+    group by activity
 ),
 
+-- the created cohort's columns beside the resolved cohort's: one row, even for an empty period
 from_fact as (
     select
-        dimension,
-        case when dimension = 'all' then 'all' else coalesce(segment_value, '(unknown)') end
-            as segment,
-        * exclude (dimension, segment_value)
+        'all' as dimension,
+        'all' as segment,
+        coalesce(sum(activity_rows) filter (where activity = 'created'), 0)::bigint as cases,
+        coalesce(sum(activity_rows) filter (where activity = 'resolved'), 0)::bigint
+            as resolved_cases,
+        coalesce(sum(sla_met) filter (where activity = 'resolved'), 0)::bigint as sla_met,
+        coalesce(sum(sla_breached) filter (where activity = 'resolved'), 0)::bigint
+            as sla_breached,
+        any_value(median_s) filter (where activity = 'created') as first_response_median_s,
+        any_value(p90_s) filter (where activity = 'created') as first_response_p90_s,
+        any_value(median_s) filter (where activity = 'resolved') as resolution_median_s,
+        any_value(p90_s) filter (where activity = 'resolved') as resolution_p90_s,
+        coalesce(sum(appealed_cases) filter (where activity = 'resolved'), 0)::bigint
+            as appealed_cases,
+        coalesce(sum(appeal_known_cases) filter (where activity = 'resolved'), 0)::bigint
+            as appeal_known_cases,
+        coalesce(sum(overturned_cases) filter (where activity = 'resolved'), 0)::bigint
+            as overturned_cases,
+        coalesce(sum(decided_appeals) filter (where activity = 'resolved'), 0)::bigint
+            as decided_appeals
     from computed
-    where not ($markets::varchar[] is null and $categories::varchar[] is null
-               and $sources::varchar[] is null
-               and coalesce(date_trunc('week', $start_date::date + 6)::date,
-                            date '1900-01-01') + 6
-                   <= coalesce(date_trunc('week', $end_date::date + 1)::date - 1,
-                               date '9999-12-31'))
+    having not ($markets::varchar[] is null and $categories::varchar[] is null
+                and $sources::varchar[] is null
+                and coalesce(date_trunc('week', $start_date::date + 6)::date,
+                             date '1900-01-01') + 6
+                    <= coalesce(date_trunc('week', $end_date::date + 1)::date - 1,
+                                date '9999-12-31'))
 ),
 
 kpis as (

@@ -153,3 +153,64 @@ def test_case_mix_adjustment(tmp_path):
     assert a["sla_attainment_vs_expected_pct"] == pytest.approx(100 / (5 / 6))
     # B: 2/3 observed, expected (2/3 + 2/3 + 1) / 3 = 7/9 -> 85.7 %
     assert b["sla_attainment_vs_expected_pct"] == pytest.approx(100 * (2 / 3) / (7 / 9))
+
+
+# --- open as of a moment: the marts find open cases with filters pushed into the scan --------
+
+def backlog_of(con, as_of) -> dict:
+    got = db.query_df(con, "marts/vendor_backlog_as_of", as_of=as_of, at_risk_hours=4.0,
+                      markets=None)
+    return got.groupby("vendor")["open_cases"].sum().to_dict()
+
+
+def test_backlog_a_case_resolved_at_as_of_is_closed_a_second_before_open(con):
+    # c5 was resolved Mon 03-10 10:30: closed at that moment, open one second before
+    assert backlog_of(con, dt.datetime(2025, 3, 10, 10, 30)) == {"A": 2}            # c6, c7
+    assert backlog_of(con, dt.datetime(2025, 3, 10, 10, 29, 59)) == {"A": 3}        # and c5
+
+
+def test_backlog_without_as_of_is_at_the_newest_event(con):
+    # newest event: c4 created Wed 03-12 10:00 (B), open at that very moment; A: c6, c7
+    got = db.query_df(con, "marts/vendor_backlog_as_of", as_of=None, at_risk_hours=None,
+                      markets=None)
+    assert set(got["as_of_at"]) == {dt.datetime(2025, 3, 12, 10)}
+    assert got.groupby("vendor")["open_cases"].sum().to_dict() == {"A": 2, "B": 1}
+    assert got.groupby("vendor")["open_breached"].sum().to_dict() == {"A": 2, "B": 0}
+
+
+def test_backlog_a_resolved_status_without_resolved_at_is_closed_at_creation(tmp_path):
+    path = tmp_path / "closed.duckdb"
+    load(path, [case("z1", "2025-03-03 09:00", status="resolved"),      # no resolved_at
+                case("z2", "2025-03-03 09:00"), case("z3", "2025-03-04 09:00",
+                                                       resolved_at="2025-03-06 09:00")])
+    with db.reader(path) as connection:
+        assert backlog_of(connection, dt.datetime(2025, 3, 5)) == {"A": 2}          # z2, z3
+        assert backlog_of(connection, None) == {"A": 1}                             # z2
+
+
+def sla_rows(con, **params) -> list[dict]:
+    got = db.query_df(con, "marts/sla_attainment", markets=None, categories=None, sources=None,
+                      **params)
+    columns = ["vendor", "resolved_cases", "sla_met", "sla_breached", "open_breached", "at_risk"]
+    return got[columns].to_dict("records")
+
+
+def test_sla_attainment_stopped_in_the_period_and_open_at_as_of(con):
+    # calendar time (stg_cases): stopped in week 1: c1 met, c2 breached (due Tue 09:00, resolved
+    # Fri 17:00, exactly as_of: closed, so not open), c3 met; open at Fri 17:00: c5 (resolved
+    # later), c6, c7 (due Fri 16:00: breached); none due within 24 h
+    assert sla_rows(con, start_date=WEEK1, end_date=dt.date(2025, 3, 9),
+                    as_of=dt.datetime(2025, 3, 7, 17), at_risk_hours=None) == [
+        dict(vendor="A", resolved_cases=3, sla_met=2, sla_breached=1, open_breached=1,
+             at_risk=0)]
+
+
+def test_sla_attainment_without_as_of_and_no_rows_of_only_zeros(con):
+    # as_of = newest event, Wed 03-12 10:00: c5 stopped too (met, due Mon 11:00); c6 and c7
+    # open and breached; B's c4 created then is open, due Thu 10:00: at risk within 25 h only
+    everything = dict(start_date=None, end_date=None, as_of=None)
+    assert sla_rows(con, **everything, at_risk_hours=None) == [
+        dict(vendor="A", resolved_cases=4, sla_met=3, sla_breached=1, open_breached=2,
+             at_risk=0)]
+    assert sla_rows(con, **everything, at_risk_hours=25.0)[1] == dict(
+        vendor="B", resolved_cases=0, sla_met=0, sla_breached=0, open_breached=0, at_risk=1)

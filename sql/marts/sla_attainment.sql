@@ -11,47 +11,46 @@
 -- resolved_at), $at_risk_hours (null = 24).
 with
 
-activity as (
-    select *
-    from fact_case_activity
-    where ($markets::varchar[] is null or list_contains($markets::varchar[], market))
-      and ($categories::varchar[] is null or list_contains($categories::varchar[], abuse_category))
-      and ($sources::varchar[] is null or list_contains($sources::varchar[], source))
-),
-
 as_of as (
     select
         coalesce($as_of::timestamp, greatest(max(created_at), max(resolved_at))) as as_of_at,
         to_minutes(cast(coalesce($at_risk_hours::double, 24) * 60 as bigint)) as risk_horizon
     from main.cases  -- raw table: a max needs no SLA resolution
+    where $as_of::timestamp is null  -- a given as_of needs no scan (the filter folds to false)
 ),
 
-stopped as (
+-- one pass over the fact table, only the columns used: a 'resolved' row may count as stopped in
+-- the period, a 'created' row as open at as_of (the two cohorts used to be two reads of a
+-- materialised copy of every row and column)
+activity as (
     select
         market, abuse_category, source, vendor, priority,
-        1 as is_stopped,
+        activity = 'resolved'
+            and ($start_date::date is null or activity_date >= $start_date::date)
+            and ($end_date::date is null or activity_date <= $end_date::date) as is_stopped,
+        activity = 'created' and created_at <= as_of_at
+            and (closed_at is null or closed_at > as_of_at) as is_open,
         is_sla_met_effective,
-        false as is_open_breached,
-        false as is_at_risk
-    from activity
-    where activity = 'resolved'
-      and ($start_date::date is null or activity_date >= $start_date::date)
-      and ($end_date::date is null or activity_date <= $end_date::date)
+        sla_due_effective_at,
+        as_of_at,
+        risk_horizon
+    from fact_case_activity
+    cross join as_of
+    where ($markets::varchar[] is null or list_contains($markets::varchar[], market))
+      and ($categories::varchar[] is null or list_contains($categories::varchar[], abuse_category))
+      and ($sources::varchar[] is null or list_contains($sources::varchar[], source))
 ),
 
-open_cases as (
+flagged as (
     select
         market, abuse_category, source, vendor, priority,
-        0 as is_stopped,
-        null::boolean as is_sla_met_effective,
-        sla_due_effective_at < as_of_at as is_open_breached,
-        sla_due_effective_at >= as_of_at and sla_due_effective_at < as_of_at + risk_horizon
-            as is_at_risk
+        case when is_stopped then 1 else 0 end as is_stopped,
+        case when is_stopped then is_sla_met_effective end as is_sla_met_effective,
+        is_open and sla_due_effective_at < as_of_at as is_open_breached,
+        is_open and sla_due_effective_at >= as_of_at
+            and sla_due_effective_at < as_of_at + risk_horizon as is_at_risk
     from activity
-    cross join as_of
-    where activity = 'created'
-      and created_at <= as_of_at
-      and (closed_at is null or closed_at > as_of_at)
+    where is_stopped or is_open
 ),
 
 grouped as (
@@ -62,7 +61,7 @@ grouped as (
         count(*) filter (where not is_sla_met_effective) as sla_breached,
         count(*) filter (where is_open_breached) as open_breached,
         count(*) filter (where is_at_risk) as at_risk
-    from (select * from stopped union all select * from open_cases)
+    from flagged
     group by market, abuse_category, source, vendor, priority
 ),
 

@@ -17,18 +17,37 @@ settings as (
         coalesce($as_of::timestamp, greatest(max(created_at), max(resolved_at))) as as_of_at,
         cast(coalesce($at_risk_hours::double, 4) * 3600 as bigint) as horizon_s
     from main.cases  -- raw table: a max needs no SLA resolution
+    where $as_of::timestamp is null  -- a given as_of needs no scan (the filter folds to false)
 ),
 
-cases as (
-    select *
+-- the cases open at as_of, found in two disjoint reads whose filters DuckDB pushes into the scan
+-- when $as_of is given (the pages always give it), so that only the few open rows fetch the wide
+-- columns (case_id): unresolved cases, and cases resolved after as_of. open_cases then applies the
+-- exact definition. With $as_of null the second read keeps every resolved case, as before.
+unresolved as (
+    select case_id, vendor, queue, created_at, resolved_at, is_resolved, calendar_market,
+           sla_due_business_at, sla_due_clock_s
     from main.case_business_time
     where vendor is not null
       and ($markets::varchar[] is null or list_contains($markets::varchar[], market))
+      and is_resolved = false
+      and ($as_of::timestamp is null or created_at <= $as_of::timestamp)
+),
+
+resolved_later as (
+    select case_id, vendor, queue, created_at, resolved_at, is_resolved, calendar_market,
+           sla_due_business_at, sla_due_clock_s
+    from main.case_business_time
+    where vendor is not null
+      and ($markets::varchar[] is null or list_contains($markets::varchar[], market))
+      and (is_resolved or is_resolved is null)
+      and ($as_of::timestamp is null or resolved_at > $as_of::timestamp)
+      and ($as_of::timestamp is null or created_at <= $as_of::timestamp)
 ),
 
 open_cases as (
     select cases.*, settings.*
-    from cases
+    from (select * from unresolved union all select * from resolved_later) as cases
     cross join settings
     where created_at <= as_of_at
       and not (is_resolved and coalesce(resolved_at, created_at) <= as_of_at)

@@ -22,7 +22,8 @@ with
 -- group-by over the doubled rows is cheaper than grouping sets, which copy their input.
 rollup as (select * from (values (false), (true)) as t(is_all_queues)),
 
-reviews as (
+-- not materialized: review_kpis and reviewer_counts each read it (reviews are the small table)
+reviews as not materialized (
     select
         r.vendor,
         r.reviewer_id,
@@ -72,9 +73,16 @@ review_kpis as (
         quantile_cont(handle_time_s, 0.9) as handle_time_p90_s,
         count(*) filter (where is_qa_sampled) as qa_sampled,
         count(*) filter (where is_qa_sampled and is_qa_correct) as qa_correct,
-        avg(qa_score) as qa_score_mean,
-        count(distinct reviewer_id) as reviewers
+        avg(qa_score) as qa_score_mean
     from reviews
+    group by period_start, vendor, queue, is_all_queues
+),
+
+-- distinct reviewers as a plain count over distinct rows: a count(distinct) beside the quantiles
+-- made DuckDB aggregate every review a second time and join the two
+reviewer_counts as (
+    select period_start, vendor, queue, is_all_queues, count(reviewer_id) as reviewers
+    from (select distinct period_start, vendor, queue, is_all_queues, reviewer_id from reviews)
     group by period_start, vendor, queue, is_all_queues
 ),
 
@@ -117,6 +125,7 @@ combined as (
         max(created_cases) as created_cases, max(first_response_median_s) as first_response_median_s
     from (
         select * from review_kpis
+        union all by name select * from reviewer_counts
         union all by name select * from closing_kpis
         union all by name select * from intake_kpis
     )

@@ -66,6 +66,9 @@ final as (
      and cells.source is not distinct from clocks.source
      and cells.market is not distinct from clocks.market
      and cells.language is not distinct from clocks.language
+    -- by market, then day: the vendor marts' one-market reads skip the other row groups
+    -- (vendor_backlog_as_of 0.10 -> 0.04 s at 10M; the sort costs ~12 s of a 10M rebuild)
+    order by clocks.market, clocks.created_date
 )
 
 select * from final

@@ -8,14 +8,16 @@
 -- This file is the from-scratch build (a new database, a changed calendar or SLA policy, a
 -- purge). An ingest maintains the table incrementally instead (sql/ingest/fact_*.sql: delete and
 -- re-insert the cases it touched); tests/test_aggregates.py checks both give the same rows.
--- Not sorted: sorting 2 rows per case costs more than the whole build at 1M cases; rows come
--- in load order, which follows created_at in most exports, so date filters still skip row groups.
+-- Sorted by market, then day: a page's one-market or 90-day read skips the other row groups.
+-- Unsorted (load order is scrambled by parallel inserts), a one-market 90-day KPI mart at 10M
+-- read all 162 row groups: kpi_by_segment 0.49 s, sorted 0.24 s. The sort costs ~50 s of a 10M
+-- build (BENCHMARKS.md "Stop 12"); rows an ingest adds incrementally are appended unsorted.
 -- Parameters: none.
 create or replace table fact_case_activity as
 with
 
 activity as (select * exclude (summary) from stg_cases_activity),
 
-final as (select * from activity)
+final as (select * from activity order by market, activity_date)
 
 select * from final

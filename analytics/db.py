@@ -17,6 +17,7 @@ import hashlib
 import os
 import re
 import shutil
+import threading
 import time
 from functools import lru_cache
 from pathlib import Path
@@ -167,14 +168,77 @@ def data_version(path: Path | None = None) -> tuple[str, int, int]:
     return (str(path), st.st_ino, st.st_mtime_ns)
 
 
+def _attach(path: Path) -> duckdb.DuckDBPyConnection:
+    """A connection reading `path` as it is now, read-only.
+
+    Not `duckdb.connect(path)`: DuckDB keeps one database instance per path in a process, so
+    while any connection to the file is open, connecting again returns that instance, which still
+    reads the file a writer has since replaced (duckdb/duckdb#15912: stale data cached under the
+    new version). A private in-memory database that ATTACHes the file opens whatever is at the
+    path now; `USE` makes its tables and views resolve as in the file itself."""
+    con = duckdb.connect(":memory:")
+    try:
+        con.execute("attach ? as live (read_only)", [str(path)])
+        con.execute("use live")
+    except BaseException:
+        con.close()
+        raise
+    return con
+
+
 @contextlib.contextmanager
 def reader(path: Path | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
     """A read-only connection to the live file, closed on exit."""
-    con = duckdb.connect(str(path or settings.db_path()), read_only=True)
+    con = _attach(Path(path or settings.db_path()))
     try:
         yield con
     finally:
         con.close()
+
+
+class _Shared:
+    """One open read-only connection per data version, shared by a process's threads."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection):
+        self.con, self.users, self.retired = con, 0, False
+
+
+_SHARED: dict[tuple, _Shared] = {}
+_SHARED_LOCK = threading.Lock()
+
+
+@contextlib.contextmanager
+def shared_reader(version: tuple) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A cursor on the process's connection to data version `version` (`data_version(path)`).
+
+    For the app, whose every cache miss used to open the file anew (10-40 ms each at 10M cases,
+    several per page run). The connection stays open while its version is the newest one seen for
+    its path; the first use of a newer version retires it, and it closes once no thread uses it.
+    A retired file's disk space is freed only then: the writer replaced it, we still hold it."""
+    with _SHARED_LOCK:
+        shared = _SHARED.get(version)
+        if shared is None:
+            shared = _SHARED[version] = _Shared(_attach(Path(version[0])))
+            for other_version, other in list(_SHARED.items()):
+                if other_version[0] == version[0] and other_version != version:
+                    other.retired = True
+                    _close_if_unused(other_version, other)
+        shared.users += 1
+        cursor = shared.con.cursor()
+    try:
+        cursor.execute("use live")
+        yield cursor
+    finally:
+        cursor.close()
+        with _SHARED_LOCK:
+            shared.users -= 1
+            _close_if_unused(version, shared)
+
+
+def _close_if_unused(version: tuple, shared: _Shared) -> None:
+    if shared.retired and shared.users == 0 and _SHARED.get(version) is shared:
+        del _SHARED[version]
+        shared.con.close()
 
 
 @contextlib.contextmanager

@@ -34,7 +34,7 @@ def _freeze(params: dict) -> tuple:
 @st.cache_data(max_entries=256, show_spinner=False)
 def _mart(version: tuple, name: str, frozen: tuple) -> pd.DataFrame:
     params = {k: list(v) if isinstance(v, tuple) else v for k, v in frozen}
-    with db.reader(Path(version[0])) as con:
+    with db.shared_reader(version) as con:
         return db.query_df(con, f"marts/{name}", **params)
 
 
@@ -95,11 +95,14 @@ def has_cases(path: Path) -> bool:
     on) must show as an error, never make us load the demo into someone's real database."""
     if not path.exists():
         return False
-    with db.reader(path) as con:
+    with db.shared_reader(db.data_version(path)) as con:
         try:
             return con.execute("select exists (select 1 from cases)").fetchone()[0]
         except duckdb.CatalogException:  # a DuckDB file without our tables yet: empty
             return False
+
+
+_READY: set[tuple] = set()   # data versions known to hold cases written by this code
 
 
 def ensure_demo() -> None:
@@ -107,11 +110,15 @@ def ensure_demo() -> None:
 
     Several sessions may start at once; the lock plus a second look makes only one of them
     generate it (the writer lock in analytics/db.py would serialise them, but twice is waste).
+    Runs on every rerun of every page, so a version already checked is not opened again.
     """
     path = db_path()
+    if db.data_version(path) in _READY:
+        return
     if has_cases(path):
         if db.refresh_if_stale(path):  # the checkout moved on: new views or reference config
             st.cache_data.clear()
+        _READY.add(db.data_version(path))
         return
     with _DEMO_LOCK:
         st.cache_data.clear()

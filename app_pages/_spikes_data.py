@@ -7,7 +7,6 @@ verdict) replaces the file, so the next read recomputes. Detection over every se
 from __future__ import annotations
 
 import html
-from pathlib import Path
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -65,7 +64,7 @@ def series(event: dict, grain: str = "day") -> pd.DataFrame:
 
 @st.cache_data(max_entries=64, show_spinner=False)
 def _explain(version: tuple, event: dict) -> tuple[pd.DataFrame, pd.DataFrame]:
-    with db.reader(Path(version[0])) as con:
+    with db.shared_reader(version) as con:
         return spike_explain.drivers(con, event), spike_explain.examples(con, event)
 
 
@@ -77,7 +76,7 @@ def explain(event: dict) -> tuple[pd.DataFrame, pd.DataFrame]:
 
 @st.cache_data(max_entries=8, show_spinner=False)
 def _triage(version: tuple) -> pd.DataFrame:
-    with db.reader(Path(version[0])) as con:
+    with db.shared_reader(version) as con:
         return spike_db.triage(con)
 
 

@@ -9,7 +9,6 @@ only selects rows of them: no query, no case-level work.
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 
 import pandas as pd
 import streamlit as st
@@ -21,7 +20,7 @@ from app_pages import _marts
 
 @st.cache_data(max_entries=8, show_spinner=False)
 def _as_of(version: tuple) -> dt.date | None:
-    with db.reader(Path(version[0])) as con:
+    with db.shared_reader(version) as con:
         return trends.default_as_of(con)
 
 

@@ -1,0 +1,129 @@
+"""Ingest and marts at 50M cases on a machine whose disk cannot hold two copies of everything.
+
+    python bench/scale_50m.py --work /tmp/scale [--code DIR] [--memory-mb 12000] [--runs 3]
+
+bench/scale.py --sizes 50m would copy the loaded ~25 GB database once per update run and the
+writer copies it again (copy-and-swap, docs/architecture.md), which this disk cannot hold. This
+script runs the same measurements in an order that keeps one copy at a time:
+
+1. the five 10M-row parts of --work/data50 (bench/scale_data.py's 50M file, split) joined into
+   one CSV (each part deleted once appended; part 00 is the 10M file and is kept);
+2. DuckDB's own `read_csv` of that file into a plain table, in a fresh process;
+3. `python -m analytics ingest` of the same file into an empty database, with the ingest memory cap
+   (ESCALATION_RADAR_INGEST_MEMORY_MB) at --memory-mb: at the default 2 GB the 50M-row staging
+   table spills tens of GB;
+4. the CSV deleted, then the 10M reviews and the 1M-row update export ingested into the loaded
+   database (each ingest copies the database once: the writer's copy-and-swap);
+5. every mart, medians of --runs, and EXPLAIN ANALYZE of the three slowest.
+
+The table goes to --work/n50000000/results_50m.md after every step.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import scale_proc  # noqa: E402
+from scale_proc import fresh, load_line, run_child  # noqa: E402
+
+N = 50_000_000
+
+
+def join_parts(first: Path, parts: list[Path], out: Path, log) -> None:
+    """One CSV: `first` whole, then each part without its header line; each part deleted after."""
+    if out.exists():
+        return
+    partial = out.with_suffix(".partial")
+    shutil.copyfile(first, partial)
+    with open(partial, "ab") as sink:
+        for part in parts:
+            with open(part, "rb") as source:
+                source.readline()   # the header
+                shutil.copyfileobj(source, sink, 64 << 20)
+            log(f"  appended {part.name}")
+    os.replace(partial, out)
+    for part in parts:
+        part.unlink()
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--work", type=Path, default=Path("/tmp/scale"))
+    parser.add_argument("--code", type=Path, default=None, help="measure the code in this folder")
+    parser.add_argument("--memory-mb", type=int, default=12000)
+    parser.add_argument("--runs", type=int, default=3)
+    args = parser.parse_args(argv)
+    if args.code:
+        os.environ["SCALE_CODE"] = str(args.code.resolve())
+        scale_proc.ROOT = args.code.resolve()
+        sys.path.insert(0, str(scale_proc.ROOT))
+    from scale import Results, code_description   # after SCALE_CODE: they import product code
+    from scale_ingest import PLAIN_LOAD
+    from scale_queries import explain_slowest, measure_marts
+
+    data, work = args.work / "data", args.work / f"n{N}"
+    work.mkdir(parents=True, exist_ok=True)
+    out, loaded, big = work / "results_50m.md", work / f"loaded_{N}.duckdb", data / f"cases_{N}.csv"
+    results = Results()
+    header = [f"## 50M, {time.strftime('%Y-%m-%d %H:%M', time.gmtime())} UTC", "",
+              f"Command: `python bench/scale_50m.py {' '.join(sys.argv[1:] if argv is None else argv)}`", "",
+              f"Code measured: {code_description(scale_proc.ROOT)}", "",
+              f"Cores: {os.cpu_count()}; load average at start: {load_line()}", ""]
+
+    def log(message: str) -> None:
+        print(f"{time.strftime('%H:%M:%S')} {message}", flush=True)
+
+    def save() -> None:
+        out.write_text("\n".join(header) + "\n" + results.markdown(f"{N:,} cases (load now: {load_line()})") + "\n")
+
+    log(f"joining parts into {big}")
+    join_parts(data / "cases_10000000.csv", sorted((args.work / "data50").glob("cases_part_0[1-4].csv")), big, log)
+    rows = sum(1 for _ in open(big, "rb")) - 1
+    size_gb = big.stat().st_size / 1e9
+    log(f"{rows:,} rows, {size_gb:.1f} GB")
+
+    plain = run_child(["-c", PLAIN_LOAD, str(big), "read_csv", str(fresh(work / "plain.duckdb"))])
+    fresh(work / "plain.duckdb")
+    log(f"DuckDB read_csv: {plain.seconds:.1f} s, CPU {plain.cpu_s:.1f} s, peak RSS {plain.peak_rss_mb:,.0f} MB")
+
+    env = {"ESCALATION_RADAR_INGEST_MEMORY_MB": str(args.memory_mb)}
+    ours = run_child(["-m", "analytics", "ingest", str(big), "--kind", "cases", "--db", str(fresh(loaded))], env)
+    (work / "ingest_csv_50m.log").write_text(ours.output)
+    results.peak("ingest (subprocess)", ours.peak_rss_mb)
+    results.add("1 ingest", f"cases csv → empty DB ({rows:,} rows, {size_gb:.1f} GB, memory cap {args.memory_mb:,} MB)",
+                ours.seconds, f"{rows / ours.seconds:,.0f} rows/s; DuckDB CTAS {plain.seconds:.1f} s; "
+                f"ratio {ours.seconds / plain.seconds:.2f}×; CPU s ours {ours.cpu_s:.1f} / DuckDB {plain.cpu_s:.1f}; "
+                f"peak RSS {ours.peak_rss_mb:,.0f} MB (DuckDB {plain.peak_rss_mb:,.0f} MB); "
+                f"database {loaded.stat().st_size / 1e9:.1f} GB", target="ratio ≤ 1.5×",
+                ok=ours.seconds / plain.seconds <= 1.5)
+    save()
+    log(f"ours: {ours.seconds:.1f} s, CPU {ours.cpu_s:.1f} s, peak RSS {ours.peak_rss_mb:,.0f} MB")
+    big.unlink()   # the writer's copy of the loaded database needs the room
+
+    for label, path in (("reviews parquet (10M)", data / "reviews_50000000.parquet"),
+                        ("update export parquet (996,100 rows)", data / "updates_50000000.parquet")):
+        kind = "reviews" if "reviews" in path.name else "cases"
+        r = run_child(["-m", "analytics", "ingest", str(path), "--kind", kind, "--db", str(loaded)], env)
+        results.peak("ingest (subprocess)", r.peak_rss_mb)
+        results.add("1 ingest", f"{label} → loaded DB", r.seconds,
+                    f"CPU {r.cpu_s:.1f} s; peak RSS {r.peak_rss_mb:,.0f} MB; one run; "
+                    f"includes the writer's copy of the {loaded.stat().st_size / 1e9:.1f} GB file")
+        save()
+        log(f"{label}: {r.seconds:.1f} s")
+
+    times = measure_marts(loaded, args.runs, results, log)
+    for path in explain_slowest(loaded, times, work, N):
+        log(f"wrote {path}")
+    save()
+    print(out.read_text())
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -7,12 +7,16 @@ writer copies it again (copy-and-swap, docs/architecture.md), which this disk ca
 script runs the same measurements in an order that keeps one copy at a time:
 
 1. the five 10M-row parts of --work/data50 (bench/scale_data.py's 50M file, split) joined into
-   one CSV (each part deleted once appended; part 00 is the 10M file and is kept);
-2. DuckDB's own `read_csv` of that file into a plain table, in a fresh process;
+   one CSV (each part deleted once appended; part 00 is the 10M file and is kept); with
+   `--format parquet` (the default) that CSV is then written as one Parquet file by DuckDB
+   (same column types as bench/scale_data.py's Parquet) and deleted;
+2. DuckDB's own `read_csv` / `read_parquet` of that file into a plain table, in a fresh process;
 3. `python -m analytics ingest` of the same file into an empty database, with the ingest memory cap
-   (ESCALATION_RADAR_INGEST_MEMORY_MB) at --memory-mb: at the default 2 GB the 50M-row staging
-   table spills tens of GB;
-4. the CSV deleted, then the 10M reviews and the 1M-row update export ingested into the loaded
+   (ESCALATION_RADAR_INGEST_MEMORY_MB) at --memory-mb. Why Parquet by default: the CSV takes the
+   native path, which stages the whole file in one DuckDB temp table before checking it; at 50M
+   rows that table outgrew this disk (12 GB in memory + 15 GB spilled after 10 minutes, still
+   reading, with 28 GB left). The Parquet path streams the file in batches;
+4. the input deleted, then the 10M reviews and the 1M-row update export ingested into the loaded
    database (each ingest copies the database once: the writer's copy-and-swap);
 5. every mart, medians of --runs, and EXPLAIN ANALYZE of the three slowest.
 
@@ -52,12 +56,31 @@ def join_parts(first: Path, parts: list[Path], out: Path, log) -> None:
         part.unlink()
 
 
+def to_parquet(csv: Path, log) -> Path:
+    """The CSV as one Parquet file, column types as bench/scale_data.py writes them; CSV deleted."""
+    import duckdb
+    out = csv.with_suffix(".parquet")
+    if not out.exists():
+        partial = out.with_suffix(".partial")
+        con = duckdb.connect()
+        con.execute("set memory_limit = '4GB'; set preserve_insertion_order = false")
+        con.execute(f"copy (select * from read_csv(?, types = {{'is_sla_met': 'BOOLEAN', "
+                    f"'reopen_count': 'BIGINT', 'is_appealed': 'BOOLEAN'}})) to '{partial}' "
+                    "(format parquet, compression zstd)", [str(csv)])
+        con.close()
+        os.replace(partial, out)
+        log(f"  wrote {out} ({out.stat().st_size / 1e9:.1f} GB)")
+    csv.unlink(missing_ok=True)
+    return out
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--work", type=Path, default=Path("/tmp/scale"))
     parser.add_argument("--code", type=Path, default=None, help="measure the code in this folder")
     parser.add_argument("--memory-mb", type=int, default=12000)
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--format", choices=("csv", "parquet"), default="parquet")
     args = parser.parse_args(argv)
     if args.code:
         os.environ["SCALE_CODE"] = str(args.code.resolve())
@@ -83,28 +106,36 @@ def main(argv: list[str] | None = None) -> int:
         out.write_text("\n".join(header) + "\n" + results.markdown(f"{N:,} cases (load now: {load_line()})") + "\n")
 
     log(f"joining parts into {big}")
-    join_parts(data / "cases_10000000.csv", sorted((args.work / "data50").glob("cases_part_0[1-4].csv")), big, log)
-    rows = sum(1 for _ in open(big, "rb")) - 1
+    if not (args.format == "parquet" and big.with_suffix(".parquet").exists()):
+        join_parts(data / "cases_10000000.csv", sorted((args.work / "data50").glob("cases_part_0[1-4].csv")),
+                   big, log)
+    if args.format == "parquet":
+        big = to_parquet(big, log)
+    import duckdb
+    rows = duckdb.sql(f"select count(*) from {'read_parquet' if args.format == 'parquet' else 'read_csv'}(?)",
+                      params=[str(big)]).fetchone()[0]
     size_gb = big.stat().st_size / 1e9
     log(f"{rows:,} rows, {size_gb:.1f} GB")
 
-    plain = run_child(["-c", PLAIN_LOAD, str(big), "read_csv", str(fresh(work / "plain.duckdb"))])
+    reader = "read_parquet" if args.format == "parquet" else "read_csv"
+    plain = run_child(["-c", PLAIN_LOAD, str(big), reader, str(fresh(work / "plain.duckdb"))])
     fresh(work / "plain.duckdb")
-    log(f"DuckDB read_csv: {plain.seconds:.1f} s, CPU {plain.cpu_s:.1f} s, peak RSS {plain.peak_rss_mb:,.0f} MB")
+    log(f"DuckDB {reader}: {plain.seconds:.1f} s, CPU {plain.cpu_s:.1f} s, peak RSS {plain.peak_rss_mb:,.0f} MB")
 
     env = {"ESCALATION_RADAR_INGEST_MEMORY_MB": str(args.memory_mb)}
     ours = run_child(["-m", "analytics", "ingest", str(big), "--kind", "cases", "--db", str(fresh(loaded))], env)
-    (work / "ingest_csv_50m.log").write_text(ours.output)
+    (work / f"ingest_{args.format}_50m.log").write_text(ours.output)
     results.peak("ingest (subprocess)", ours.peak_rss_mb)
-    results.add("1 ingest", f"cases csv → empty DB ({rows:,} rows, {size_gb:.1f} GB, memory cap {args.memory_mb:,} MB)",
-                ours.seconds, f"{rows / ours.seconds:,.0f} rows/s; DuckDB CTAS {plain.seconds:.1f} s; "
+    results.add("1 ingest", f"cases {args.format} → empty DB ({rows:,} rows, {size_gb:.1f} GB, memory cap {args.memory_mb:,} MB)",
+                ours.seconds, f"{rows / ours.seconds:,.0f} rows/s; DuckDB {reader} CTAS {plain.seconds:.1f} s; "
                 f"ratio {ours.seconds / plain.seconds:.2f}×; CPU s ours {ours.cpu_s:.1f} / DuckDB {plain.cpu_s:.1f}; "
                 f"peak RSS {ours.peak_rss_mb:,.0f} MB (DuckDB {plain.peak_rss_mb:,.0f} MB); "
                 f"database {loaded.stat().st_size / 1e9:.1f} GB", target="ratio ≤ 1.5×",
                 ok=ours.seconds / plain.seconds <= 1.5)
     save()
     log(f"ours: {ours.seconds:.1f} s, CPU {ours.cpu_s:.1f} s, peak RSS {ours.peak_rss_mb:,.0f} MB")
-    big.unlink()   # the writer's copy of the loaded database needs the room
+    if args.format == "csv":
+        big.unlink()   # the writer's copy of the loaded database needs the room
 
     for label, path in (("reviews parquet (10M)", data / "reviews_50000000.parquet"),
                         ("update export parquet (996,100 rows)", data / "updates_50000000.parquet")):

@@ -1,5 +1,6 @@
-"""`python -m analytics precompute`: compute the day's detection results once, for every app
-process (analytics/results_cache.py says where they are kept and why).
+"""`python -m analytics precompute`: compute the day's detection results, and the heavy marts of
+the Vendors page (analytics/stored_marts.py), once for every app process
+(analytics/results_cache.py says where they are kept and why).
 
 Run it after an ingest (the watcher and the Data page's upload do; a cron ingest should), so that
 the first page view after new data does not pay for scoring every segment:
@@ -19,7 +20,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from analytics import db, results_cache, settings, spike_db, trends
+from analytics import db, results_cache, settings, spike_db, stored_marts, trends, vendor_report
+from analytics.vendor_scorecard import PERIODS
+from analytics.vendor_targets import load_targets
 
 
 def spikes(version: tuple, grain: str = "day") -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -59,7 +62,8 @@ def warm(db_path: Path) -> dict[str, float]:
     timings = {}
     for name, run in (("spikes", lambda: spikes(version, "day")),
                       ("spike_kpis", lambda: spike_kpis(version)),
-                      ("trends", lambda: _trends_of_default_day(version))):
+                      ("trends", lambda: _trends_of_default_day(version)),
+                      ("vendors", lambda: vendor_marts(version))):
         started = time.perf_counter()
         run()
         timings[name] = time.perf_counter() - started
@@ -72,10 +76,27 @@ def _trends_of_default_day(version: tuple) -> pd.DataFrame | None:
     return None if as_of is None else trends_ranked(version, as_of)
 
 
+def vendor_marts(version: tuple) -> None:
+    """Store the marts of the Vendors page's default view (analytics/stored_marts.py): the
+    weekly and monthly report over all markets, with exactly the parameters the page passes,
+    and the drill-down's backlog as of the data's newest event."""
+    from analytics import snapshot_common   # here: it imports scipy (~1 s), which the app
+                                            # seams that import this module do not need
+
+    with db.reader(Path(version[0])) as con:
+        newest_at = snapshot_common.as_of(snapshot_common.freshness(con))
+    targets, query = load_targets(), stored_marts.query(version)
+    for period in PERIODS:
+        vendor_report.build_report(query, period, targets=targets, newest_at=newest_at)
+    if newest_at is not None:
+        vendor_report.backlog_at(query, newest_at, targets, None)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m analytics precompute",
-                                     description="Compute spike and trend results once for "
-                                                 "every app process.")
+                                     description="Compute spike and trend results and the "
+                                                 "Vendors page's marts once for every app "
+                                                 "process.")
     parser.add_argument("--db", help="DuckDB file (default: $ESCALATION_RADAR_DB)")
     args = parser.parse_args(argv)
     path = Path(args.db or settings.db_path())

@@ -25,7 +25,7 @@ def test_the_precompute_job_stores_what_the_app_then_reads(own_demo):
                           capture_output=True, text=True, timeout=600)
     assert done.returncode == 0, done.stderr
     assert {line.split(":")[0] for line in done.stdout.splitlines()} == {
-        "spikes", "spike_kpis", "trends"}
+        "spikes", "spike_kpis", "trends", "vendors"}
     version = db.data_version(own_demo)
 
     def must_not_run():

@@ -113,7 +113,7 @@ def main(argv: list[str] | None = None) -> int:
         big = to_parquet(big, log)
     import duckdb
     rows = duckdb.sql(f"select count(*) from {'read_parquet' if args.format == 'parquet' else 'read_csv'}(?)",
-                      params=[str(big)]).fetchone()[0]
+                      params=[str(big)]).fetchall()[0][0]
     size_gb = big.stat().st_size / 1e9
     log(f"{rows:,} rows, {size_gb:.1f} GB")
 

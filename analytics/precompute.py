@@ -85,7 +85,7 @@ def vendor_marts(version: tuple) -> None:
 
     with db.reader(Path(version[0])) as con:
         newest_at = snapshot_common.as_of(snapshot_common.freshness(con))
-    targets, query = load_targets(), stored_marts.query(version)
+    targets, query = load_targets(), stored_marts.query_for(version)
     for period in PERIODS:
         vendor_report.build_report(query, period, targets=targets, newest_at=newest_at)
     if newest_at is not None:

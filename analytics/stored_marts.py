@@ -53,7 +53,7 @@ def mart(version: tuple, name: str, **params) -> pd.DataFrame:
                                          code=sql_version(name), keep=KEEP_PER_MART)
 
 
-def query(version: tuple):
+def query_for(version: tuple):
     """A `query(name, **params)` callable (analytics/vendor_report.py) over database `version`:
     the stored marts through the store, any other query run directly."""
     def run(name: str, **params) -> pd.DataFrame:

@@ -388,3 +388,16 @@ def test_backlog_daily_reads_the_same_counts_from_kpi_daily_and_the_cube(golden)
         cube = mart(golden, "backlog_daily", **params | dict(categories=categories, sources=sources))
         assert len(kept) > 0
         pd.testing.assert_frame_equal(kept, cube)
+
+
+@pytest.mark.parametrize("filters", [{}, dict(markets=["KZ"]), dict(categories=["scam"], limit=3),
+                                     dict(start_date=dt.date(2025, 1, 7), end_date=dt.date(2025, 1, 8))])
+def test_cases_drilldown_reads_the_same_rows_with_and_without_a_search(golden, filters):
+    # no search cuts on the fact table's created rows; a search cuts on the raw table. An empty
+    # search matches every case, so both must give the same rows
+    params = dict(start_date=None, end_date=None, markets=None, categories=None, sources=None,
+                  vendors=None, limit=None) | filters
+    by_facts = mart(golden, "cases_drilldown", **params, search=None)
+    by_search = mart(golden, "cases_drilldown", **params, search="")
+    assert len(by_facts) > 0
+    pd.testing.assert_frame_equal(by_facts, by_search)

@@ -18,7 +18,7 @@ COMMANDS = {
     "spikes": ("analytics.spike_cli", "List spike events (seasonal, causal) per segment."),
     "trends": ("analytics.trends_cli", "Emerging trends (rising segments, new wording) as of a day."),
     "snapshot": ("analytics.snapshot_cli", "A frozen, shareable snapshot of a page (HTML, CSV, PNG)."),
-    "precompute": ("analytics.precompute", "Compute spike and trend results once for every app process."),
+    "precompute": ("analytics.precompute", "Compute spike and trend results and the Vendors marts once for every app process."),
     "alert": ("analytics.alert_cli", "Post a digest of new spikes and trends to a webhook."),
 }
 

@@ -2,8 +2,9 @@
 the Vendors page (analytics/stored_marts.py), once for every app process
 (analytics/results_cache.py says where they are kept and why).
 
-Run it after an ingest (the watcher and the Data page's upload do; a cron ingest should), so that
-the first page view after new data does not pay for scoring every segment:
+Run it after an ingest (the watcher does; a cron ingest should), so that the first page view
+after new data does not pay for scoring every segment. Without it, the first process to need a
+result computes and stores it for the others (an upload on the Data page takes that route):
 
     python -m analytics precompute [--db PATH]
 

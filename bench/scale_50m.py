@@ -21,6 +21,13 @@ script runs the same measurements in an order that keeps one copy at a time:
 5. every mart, medians of --runs, and EXPLAIN ANALYZE of the three slowest.
 
 The table goes to --work/n50000000/results_50m.md after every step.
+
+    python bench/scale_50m.py --marts-only [--code DIR]
+
+measures step 5 alone on the loaded database, each mart in a fresh process (medians of --runs
+there), at the test suite's all-time parameters and again at the pages' default window: a mart
+that returns every case (trend_cases) cannot be handed to pandas at 50M on 24 GB, and a child
+killed for memory is recorded, not fatal. Results: --work/n50000000/marts_50m.md.
 """
 from __future__ import annotations
 
@@ -37,6 +44,53 @@ import scale_proc  # noqa: E402
 from scale_proc import fresh, load_line, run_child  # noqa: E402
 
 N = 50_000_000
+
+MART_CHILD = """
+import json, statistics, sys, time
+sys.path.insert(0, sys.argv[4])
+import scale_queries
+from analytics import db
+name, window, runs = sys.argv[1], sys.argv[2] == "window", int(sys.argv[3])
+path = sys.argv[5]
+with db.reader(path) as con:
+    params = (scale_queries.page_window_params(con) if window else scale_queries.mart_params())[name]
+    times = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        frame = db.query_df(con, f"marts/{name}", **params)
+        times.append(time.perf_counter() - started)
+print(json.dumps({"seconds": statistics.median(times), "rows": len(frame),
+                  "window": f"{params.get('start_date')} to {params.get('end_date')}"}))
+"""
+
+
+def measure_marts_in_children(loaded: Path, runs: int, results, log) -> None:
+    """Every mart in a fresh process, all-time parameters then the pages' window."""
+    import scale_queries
+    with __import__("analytics.db", fromlist=["db"]).reader(loaded) as con:
+        windowed = set(scale_queries.page_window_params(con))
+    bench = str(Path(__file__).resolve().parent)
+    for window in (False, True):
+        for name in sorted(scale_queries.mart_params()):
+            if window and name not in windowed:
+                continue
+            section = "3b marts, page window" if window else "3 marts"
+            try:
+                child = run_child(["-c", MART_CHILD, name, "window" if window else "all", str(runs),
+                                   bench, str(loaded)])
+            except RuntimeError as exc:   # run_child: "python ARGS failed:\n<its output>"
+                output = str(exc).split(" failed:\n", 1)[-1].strip()
+                why = output.splitlines()[-1][:160] if output else "killed, no output (out of memory?)"
+                results.add(section, name, None, f"failed: {why}")
+                log(f"  {name}: failed")
+                continue
+            out = child.last_json()
+            detail = f"{out['rows']:,} rows; peak RSS {child.peak_rss_mb:,.0f} MB"
+            if window:
+                detail += f"; {out['window']}"
+            results.add(section, name, out["seconds"], detail, target="≤ 0.3 s",
+                        ok=out["seconds"] <= 0.3)
+            log(f"  {name}{' (window)' if window else ''}: {out['seconds']:.3f} s, {out['rows']:,} rows")
 
 
 def join_parts(first: Path, parts: list[Path], out: Path, log) -> None:
@@ -81,6 +135,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--memory-mb", type=int, default=12000)
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--format", choices=("csv", "parquet"), default="parquet")
+    parser.add_argument("--marts-only", action="store_true",
+                        help="measure the marts on the loaded database, each in a fresh process")
     args = parser.parse_args(argv)
     if args.code:
         os.environ["SCALE_CODE"] = str(args.code.resolve())
@@ -104,6 +160,14 @@ def main(argv: list[str] | None = None) -> int:
 
     def save() -> None:
         out.write_text("\n".join(header) + "\n" + results.markdown(f"{N:,} cases (load now: {load_line()})") + "\n")
+
+    if args.marts_only:
+        out = work / "marts_50m.md"
+        header[2] = f"Command: `python bench/scale_50m.py {' '.join(sys.argv[1:] if argv is None else argv)}`"
+        measure_marts_in_children(loaded, args.runs, results, log)
+        out.write_text("\n".join(header) + "\n" + results.markdown(f"{N:,} cases: marts (load at end: {load_line()})") + "\n")
+        print(out.read_text())
+        return 0
 
     log(f"joining parts into {big}")
     if not (args.format == "parquet" and big.with_suffix(".parquet").exists()):

@@ -204,6 +204,7 @@ class _Shared:
 
 
 _SHARED: dict[tuple, _Shared] = {}
+MAX_SHARED = 4   # files held open at once (an app reads one; a test process reads hundreds)
 _SHARED_LOCK = threading.Lock()
 
 
@@ -214,13 +215,15 @@ def shared_reader(version: tuple) -> Iterator[duckdb.DuckDBPyConnection]:
     For the app, whose every cache miss used to open the file anew (10-40 ms each at 10M cases,
     several per page run). The connection stays open while its version is the newest one seen for
     its path; the first use of a newer version retires it, and it closes once no thread uses it.
-    A retired file's disk space is freed only then: the writer replaced it, we still hold it."""
+    A retired file's disk space is freed only then: the writer replaced it, we still hold it.
+    Beyond MAX_SHARED files the least recently opened are retired the same way."""
     with _SHARED_LOCK:
         shared = _SHARED.get(version)
         if shared is None:
             shared = _SHARED[version] = _Shared(_attach(Path(version[0])))
-            for other_version, other in list(_SHARED.items()):
-                if other_version[0] == version[0] and other_version != version:
+            for other_version, other in list(_SHARED.items()):   # oldest first
+                if other_version != version and (other_version[0] == version[0]
+                                                 or len(_SHARED) > MAX_SHARED):
                     other.retired = True
                     _close_if_unused(other_version, other)
         shared.users += 1

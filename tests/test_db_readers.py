@@ -73,3 +73,15 @@ def test_shared_reader_serves_threads_at_once(tmp_path):
     assert not errors
     assert counts == [50] * 80
     assert db._SHARED[version].users == 0
+
+
+def test_shared_reader_holds_at_most_a_few_files_open(tmp_path):
+    versions = []
+    for i in range(db.MAX_SHARED + 3):
+        path = tmp_path / f"f{i}.duckdb"
+        _insert_cases(path, [f"c{i}"])
+        versions.append(db.data_version(path))
+        with db.shared_reader(versions[-1]) as con:
+            assert _count(con) == 1
+    held = [v for v in versions if v in db._SHARED]
+    assert held == versions[-db.MAX_SHARED:]

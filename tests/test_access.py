@@ -165,13 +165,18 @@ def _visit_signed_in(base: str, email: str, pages=PAGES) -> dict:
         await wait_for(browser, f"!!{button('Make snapshot')}")
         # the form drawn and visible, to its last button (elements arrive in order)
         await wait_for(browser, "document.body.innerText.includes('Make snapshot')")
-        await asyncio.sleep(1)
         box = "document.querySelector('input[aria-label^=\"Include example cases\"]')"
-        offered = await browser.evaluate(f"!!{box}")
+        offered = False
+        for _ in range(50):   # up to 10 s: under load the form's widgets arrive over several
+            offered = bool(await browser.evaluate(f"!!{box}"))   # deltas (a fixed 1 s once
+            if offered:                                           # missed the box)
+                break
+            await asyncio.sleep(0.2)
         if offered:
             await browser.evaluate(f"{box}.click()")
             await wait_for(browser, f"{box}.checked")
             await asyncio.sleep(2)  # the rerun that records the tick
+            await browser._settle()
         await browser.evaluate(f"{button('Make snapshot')}.click()")
         await wait_for(browser, f"!!{button('Download snapshot (.zip)')}", tries=600)
         return {"examples_offered": offered}

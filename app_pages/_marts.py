@@ -3,9 +3,10 @@ imports Streamlit's cache decorators.
 
 Results are cached with `st.cache_data`, keyed on plain values plus `db.data_version(path)`:
 a writer (ingest, demo) replaces the file atomically, which changes the version, so a cache hit
-can never serve data from before an ingest. On a miss we open a read-only connection, run one
-`sql/marts/*.sql` file with bound parameters and close it again; a connection held open would
-keep reading the old file after a writer swapped it (see analytics/db.py).
+can never serve data from before an ingest. On a miss we run one `sql/marts/*.sql` file with
+bound parameters on a cursor of the process's connection to that version (`db.shared_reader`,
+retired once a newer version is read), or read one of the few heavy marts stored beside the
+database (analytics/stored_marts.py).
 """
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ import duckdb
 import pandas as pd
 import streamlit as st
 
-from analytics import db, settings, views
+from analytics import db, settings, stored_marts, views
 
 _DEMO_LOCK = threading.Lock()
 
@@ -26,22 +27,21 @@ def db_path() -> Path:
     return settings.db_path()
 
 
-def _freeze(params: dict) -> tuple:
-    """Parameters as a hashable, order-independent cache key (lists become tuples)."""
-    return tuple(sorted((k, tuple(v) if isinstance(v, list) else v) for k, v in params.items()))
-
-
 @st.cache_data(max_entries=256, show_spinner=False)
 def _mart(version: tuple, name: str, frozen: tuple) -> pd.DataFrame:
-    params = {k: list(v) if isinstance(v, tuple) else v for k, v in frozen}
+    params = stored_marts.thaw(frozen)
+    if stored_marts.is_stored(name, params):   # heavy: read from beside the database
+        return stored_marts.mart(version, name, **params)
     with db.shared_reader(version) as con:
         return db.query_df(con, f"marts/{name}", **params)
 
 
 def mart(name: str, **params) -> pd.DataFrame:
-    """The rows of `sql/marts/<name>.sql` for these parameters (every parameter must be given)."""
+    """The rows of `sql/marts/<name>.sql` for these parameters (every parameter must be given).
+    The few heavy marts analytics/stored_marts.py names are read from the results `python -m
+    analytics precompute` stored beside the database (computed and stored on a miss)."""
     path = db_path()
-    return _mart(db.data_version(path), name, _freeze(params))
+    return _mart(db.data_version(path), name, stored_marts.freeze(params))
 
 
 @st.cache_data(max_entries=8, show_spinner=False)

@@ -8,25 +8,11 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
-from analytics import (db, kpis, stored_marts, vendor_report, vendor_reviewers, vendor_targets,
-                       vendor_views)
+from analytics import kpis, vendor_report, vendor_reviewers, vendor_targets, vendor_views
 from app_pages import _access, _charts, _filters, _marts, _ui
 
 PERIOD_WORDS = {"week": "Week", "month": "Month"}
 number, text = st.column_config.NumberColumn, st.column_config.TextColumn
-
-
-@st.cache_data(max_entries=32, show_spinner=False)
-def _stored_mart(version: tuple, name: str, frozen: tuple) -> pd.DataFrame:
-    return stored_marts.mart(version, name, **stored_marts.thaw(frozen))
-
-
-def query(name: str, **params) -> pd.DataFrame:
-    """`_marts.mart`, but the heavy all-markets vendor marts are read from beside the database,
-    stored once per data version by `python -m analytics precompute` (analytics/stored_marts.py)."""
-    if stored_marts.is_stored(name, params):
-        return _stored_mart(db.data_version(_marts.db_path()), name, stored_marts.freeze(params))
-    return _marts.mart(name, **params)
 
 
 filters = st.session_state["filters"]
@@ -37,7 +23,7 @@ period = st.segmented_control("Period", list(PERIOD_WORDS), key="vendor_period",
                               format_func=PERIOD_WORDS.get) or "week"
 targets = vendor_targets.load_targets()
 markets = list(filters.markets) or None
-report = vendor_report.build_report(query, period, markets=markets, targets=targets,
+report = vendor_report.build_report(_marts.mart, period, markets=markets, targets=targets,
                                     newest_at=_marts.as_of(fresh))
 vendors = sorted(report.scorecard["vendor"].unique())
 if report.current is None or not vendors:
@@ -128,7 +114,7 @@ st.dataframe(vendor_views.coloured(queue_text, queue_status), hide_index=True,
                  for k in queue_text.columns[1:]})
 
 st.markdown("**Is it the case mix?** Observed vs what all vendors achieve on the same mix")
-mix = query("vendor_mix_adjusted", period=period, markets=markets)
+mix = _marts.mart("vendor_mix_adjusted", period=period, markets=markets)
 mix = vendor_views.mix_table(mix, report)
 st.dataframe(vendor_views.coloured(*mix), hide_index=True, key="vendor_mix", column_config={
     "vendor": "Vendor", "reviews_adjusted": number("Reviews", format="localized"),
@@ -169,7 +155,7 @@ st.caption("Percentiles across reviewers with at least 20 decisions (5 QA sample
 st.markdown(f"**Backlog of {_ui.plain(vendor)}** as of the end of a past day (UTC)")
 last_day = _marts.as_of(fresh).date()
 as_of_day = st.date_input("As of", value=last_day, max_value=last_day, key="vendor_as_of")
-backlog = query("vendor_backlog_as_of", as_of=_marts.as_of(fresh, as_of_day),
+backlog = _marts.mart("vendor_backlog_as_of", as_of=_marts.as_of(fresh, as_of_day),
                       at_risk_hours=targets.at_risk_hours, markets=markets)
 backlog = backlog[backlog["vendor"] == vendor]
 st.dataframe(vendor_views.backlog_by_age(backlog), hide_index=True, key="vendor_backlog",

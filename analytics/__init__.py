@@ -12,7 +12,7 @@ Data flows one way through these modules:
 - `analytics.reference` — reference tables (markets, holidays, SLA policies) synced by writers.
 - `analytics.kpis` — the KPI registry `KPIS` and value formatting.
 - `analytics.views` — pure pandas shaping of mart results for the pages.
-- `analytics.demo` — the seeded demo: `generate(...)`, `load_demo(...)`.
+- `analytics.demo.load` — the seeded demo: `generate(...)`, `load_demo(...)`.
 - `analytics.settings` — every setting with its default and help text.
 
 Command line: `python -m analytics {demo,ingest,calendars,...}` (see `analytics/__main__.py`).

@@ -10,16 +10,16 @@ import importlib
 import sys
 
 COMMANDS = {
-    "demo": ("analytics.demo", "Generate the seeded demo data set and load it into the database."),
+    "demo": ("analytics.demo.load", "Generate the seeded demo data set and load it into the database."),
     "ingest": ("analytics.ingest.cli", "Load case or review exports into the database."),
     "purge": ("analytics.ingest.purge", "Remove cases, events and reviews older than a date."),
     "calendars": ("analytics.calendars_cli", "Rewrite data/calendars.toml (zones and holidays)."),
-    "vendors": ("analytics.vendors_cli", "Vendor scorecard against targets, and what needs attention."),
-    "spikes": ("analytics.spike_cli", "List spike events (seasonal, causal) per segment."),
-    "trends": ("analytics.trends_cli", "Emerging trends (rising segments, new wording) as of a day."),
-    "snapshot": ("analytics.snapshot_cli", "A frozen, shareable snapshot of a page (HTML, CSV, PNG)."),
-    "precompute": ("analytics.precompute", "Compute spike and trend results and the Vendors marts once for every app process."),
-    "alert": ("analytics.alert_cli", "Post a digest of new spikes and trends to a webhook."),
+    "vendors": ("analytics.vendors.cli", "Vendor scorecard against targets, and what needs attention."),
+    "spikes": ("analytics.spikes.cli", "List spike events (seasonal, causal) per segment."),
+    "trends": ("analytics.trends.cli", "Emerging trends (rising segments, new wording) as of a day."),
+    "snapshot": ("analytics.snapshots.cli", "A frozen, shareable snapshot of a page (HTML, CSV, PNG)."),
+    "precompute": ("analytics.results.precompute", "Compute spike and trend results and the Vendors marts once for every app process."),
+    "alert": ("analytics.alerts.cli", "Post a digest of new spikes and trends to a webhook."),
 }
 
 

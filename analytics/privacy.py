@@ -79,7 +79,9 @@ def audit(values: np.ndarray, sums: list[tuple[int, list[int]]], hidden: np.ndar
     a_eq = np.array(rows) if rows else None
     b_eq = np.array(rhs) if rows else None
     bounds = _bounds(values, hidden, primary, k)
-    from scipy.optimize import linprog   # here: importing it costs ~1 s, on every page's start
+    from scipy.optimize import (
+        linprog,  # here: importing it costs ~1 s, on every page's start
+    )
     for j, cell in enumerate(idx):
         c = np.zeros(len(idx))
         c[j] = 1.0

@@ -17,7 +17,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from analytics import demo, ingest, settings  # noqa: E402
+from analytics import ingest, settings  # noqa: E402
+from analytics.demo import load as demo
 
 SAMPLES = settings.ROOT.parent / "shared" / "samples"
 MAPPINGS = settings.ROOT / "data" / "mappings"

@@ -23,13 +23,14 @@ sys.path.insert(0, str(ROOT))
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("page", help="a page module of app_pages/, e.g. kpis")
+    parser.add_argument("page", help="a page module of ui/pages/, e.g. kpis")
     parser.add_argument("--markets", type=int, default=3)
     parser.add_argument("--cprofile", type=int, default=0, metavar="N")
     args = parser.parse_args(argv)
 
-    from analytics import db
     from streamlit.testing.v1 import AppTest
+
+    from analytics import db
 
     calls: list[tuple[str, float, int]] = []
     query_df = db.query_df
@@ -42,7 +43,7 @@ def main(argv: list[str] | None = None) -> int:
     db.query_df = timed
 
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=900)
-    at.switch_page(f"app_pages/{args.page}.py")
+    at.switch_page(f"ui/pages/{args.page}.py")
     for label in ("cold", "warm"):
         started = time.perf_counter()
         at.run()

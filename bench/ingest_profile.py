@@ -22,7 +22,6 @@ from analytics import db  # noqa: E402
 from analytics.ingest import ingest_file  # noqa: E402
 
 
-
 class Stages:
     """Wall and CPU seconds per stage, wrapped around db.run_sql and db.build_derived."""
 

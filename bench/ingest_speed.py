@@ -6,7 +6,7 @@
   stage, quarantine, classify/upsert, derived rebuild, checkpoint + copy + rename).
 - an update export (a tenth of the rows, every case changed) into the loaded database.
 
-The files are the demo generator's cases (`analytics.demo.generate(N).cases`), written with
+The files are the demo generator's cases (`analytics.demo.load.generate(N).cases`), written with
 pyarrow to CSV and Parquet under --dir and kept for the next run (same N, same seed).
 
     python bench/ingest_speed.py --rows 1000000 --runs 3
@@ -34,6 +34,7 @@ import pyarrow.parquet as pq  # noqa: E402
 
 from analytics import db  # noqa: E402
 from analytics.ingest import ingest_file, native, pipeline, store  # noqa: E402
+
 try:
     from analytics.ingest import aggregates  # noqa: E402  (the lead's cube maintenance)
 except ImportError:
@@ -66,8 +67,9 @@ def write_files(rows: int, folder: Path) -> dict[str, Path]:
              "update_csv": folder / f"cases_{rows}_update.csv"}
     if all(p.exists() for p in paths.values()):
         return paths
-    from analytics.demo import generate
     import pandas as pd
+
+    from analytics.demo.load import generate
     cases = generate(rows, end="2026-11-01").cases
     table = pa.Table.from_pandas(cases, preserve_index=False)
     pacsv.write_csv(table, paths["csv"])

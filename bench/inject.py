@@ -21,7 +21,9 @@ import numpy as np
 import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from analytics import db, ingest, spike_db, spikes  # noqa: E402
+from analytics import db, ingest  # noqa: E402
+from analytics.spikes import detect as spikes
+from analytics.spikes import triage as spike_db
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT.parent / "shared" / "samples" / "uci_incident_log" / "incident_event_log.zip"

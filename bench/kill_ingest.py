@@ -25,8 +25,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests"))
-from analytics import db  # noqa: E402
 from ingest_fixture import expected_counts, write_cases_csv  # noqa: E402
+
+from analytics import db  # noqa: E402
 
 
 def sha256(path: Path) -> str:

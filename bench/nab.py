@@ -23,8 +23,8 @@ import numpy as np
 import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from analytics.spike_context import context_score_matrix  # noqa: E402
-from analytics.spike_model import SpikeSettings, score_matrix  # noqa: E402
+from analytics.spikes.context import context_score_matrix  # noqa: E402
+from analytics.spikes.model import SpikeSettings, score_matrix  # noqa: E402
 
 NAB = Path(__file__).resolve().parents[2] / "shared" / "benchmarks" / "nab"
 PROFILES = {"standard": (1.0, 0.11, 1.0), "reward_low_FP": (1.0, 0.22, 1.0),
@@ -37,7 +37,7 @@ PROFILES = {"standard": (1.0, 0.11, 1.0), "reward_low_FP": (1.0, 0.22, 1.0),
 NAB_SETTINGS = dict(family="gaussian", scoring="likelihood", direction="both", min_count=-np.inf,
                     min_ratio=1.0, warmup=0, alert_gap=288)
 GAP_OF_PROBATION = 0.5
-# scoring="context" (analytics/spike_context.py, CAD OSE): NAB hands every detector the file's
+# scoring="context" (analytics/spikes/context.py, CAD OSE): NAB hands every detector the file's
 # min and max (inputMin/inputMax) for the value range, and CAD OSE rests for a fifth of the
 # probationary period after a score >= 0.75, as in NAB's own CAD OSE run.
 # scoring="blend" (the NAB default since round 4): 0.7 × context + 0.3 × likelihood per row; the
@@ -254,7 +254,7 @@ def main(argv=None) -> int:
     parser.add_argument("--scoring", choices=SCORINGS, default=SCORING,
                         help="blend (default: blend_weight × context + the rest × likelihood), "
                              "likelihood (our detector's likelihood mode), context (CAD OSE, "
-                             "analytics/spike_context.py) or max (the larger of the two per row)")
+                             "analytics/spikes/context.py) or max (the larger of the two per row)")
     parser.add_argument("--blend-weight", type=float, default=CONTEXT_SETTINGS["blend_weight"],
                         help="blend: weight of the context score (the likelihood gets the rest)")
     parser.add_argument("--jobs", type=int, default=2, help="context and blend: processes the files are split over (the machine has 2 cores)")

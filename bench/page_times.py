@@ -39,7 +39,7 @@ def measure(repeat: int) -> list[tuple[str, float, float]]:
     print(f"first app run (imports, filter options): {start_up:.2f} s")
     rows = []
     for page in PAGES:
-        at.switch_page(f"app_pages/{page}.py")
+        at.switch_page(f"ui/pages/{page}.py")
         st.cache_data.clear()
         cold = timed_run(at, 120)
         warm = statistics.median(timed_run(at, 120) for _ in range(repeat))

@@ -27,8 +27,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(1, str(Path(__file__).resolve().parent.parent))
 
-from scale_data import ScaleFiles, ensure_files, parse_size  # noqa: E402
 import scale_proc  # noqa: E402
+from scale_data import ScaleFiles, ensure_files, parse_size  # noqa: E402
 from scale_proc import load_line  # noqa: E402
 
 PARTS = ("ingest", "pages", "browser", "marts", "detection", "overview")

@@ -142,7 +142,10 @@ def main(argv: list[str] | None = None) -> int:
         os.environ["SCALE_CODE"] = str(args.code.resolve())
         scale_proc.ROOT = args.code.resolve()
         sys.path.insert(0, str(scale_proc.ROOT))
-    from scale import Results, code_description   # after SCALE_CODE: they import product code
+    from scale import (  # after SCALE_CODE: they import product code
+        Results,
+        code_description,
+    )
     from scale_ingest import PLAIN_LOAD
     from scale_queries import explain_slowest, measure_marts
 

@@ -1,6 +1,6 @@
 """The scale benchmark's input files: the demo generator, scaled, written as CSV and Parquet.
 
-N cases and N/5 reviews come from `analytics.demo.generate` in chunks of at most 1M cases (one
+N cases and N/5 reviews come from `analytics.demo.load.generate` in chunks of at most 1M cases (one
 seed per chunk; case_id / review_id get the chunk's number as a prefix, so ids stay unique and
 reviews still point at their own chunk's cases), appended to one CSV and one Parquet file per
 table by pyarrow writers (Parquet row groups of 122,880 rows). A 1M-row update export re-states
@@ -52,7 +52,7 @@ def parse_size(text: str) -> int:
 
 
 def _chunk(index: int, n_cases: int) -> tuple[pd.DataFrame, pd.DataFrame]:
-    from analytics import demo
+    from analytics.demo import load as demo
     data = demo.generate(n_cases, seed=1000 + index, end=END)
     prefix = f"{index:02d}-"
     cases = data.cases.assign(case_id="C" + prefix + data.cases["case_id"].str.removeprefix("C-"))

@@ -35,10 +35,11 @@ def _timed(at) -> float:
 
 def child(page: str, runs: int) -> dict:
     import statistics
+
     from streamlit.testing.v1 import AppTest
 
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT_S)
-    at.switch_page(f"app_pages/{page}.py")
+    at.switch_page(f"ui/pages/{page}.py")
     profile_dir = os.environ.get("SCALE_PROFILE_DIR")   # cProfile the cold run when set
     if profile_dir:   # AppTest runs the script in its own thread: profile the threads it starts
         import cProfile

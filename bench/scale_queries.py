@@ -1,7 +1,7 @@
 """Queries at scale, in this process on the loaded database: every mart (the parameters of
 tests/test_marts.py DEFAULT_PARAMS), spike and trend detection over all daily series, and the
 Overview page's numbers the straightforward way (pandas on the raw Parquet) against ours (its
-marts through the app's data seam, app_pages/_marts.py, cache cleared first).
+marts through the app's data seam, ui/data.py, cache cleared first).
 """
 from __future__ import annotations
 
@@ -10,7 +10,6 @@ import time
 from pathlib import Path
 
 import pandas as pd
-
 from scale_proc import ROOT, median
 
 sys.path.insert(0, str(ROOT))
@@ -59,6 +58,7 @@ def page_window_params(con) -> dict[str, dict]:
     (analytics.views.default_window), and for the spike drivers the last 7 days against the 28
     before. Only marts with a date window; the rest are as in `mart_params`."""
     import datetime as dt
+
     from analytics import views
     newest = db.query_df(con, "marts/data_freshness")["newest_created_date"].iloc[0]
     start, end = views.default_window(newest)
@@ -98,7 +98,8 @@ def explain_slowest(db_path: Path, times, out_dir: Path, n_cases: int, top: int 
 
 
 def measure_detection(db_path: Path, runs: int, results, log) -> None:
-    from analytics import spike_db, trends
+    from analytics.spikes import triage as spike_db
+    from analytics.trends import detect as trends
     with db.reader(db_path) as con:
         seconds, (scored, events) = _timed(lambda: spike_db.detect(con, grain="day"), runs)
         results.add("4 detection", "spikes, all daily series (spike_db.detect)", seconds,
@@ -148,38 +149,39 @@ def overview_pandas(parquet: Path) -> dict:
 def overview_ours() -> dict:
     """The Overview's marts through the app's data seam, as the page calls them."""
     from analytics import views
-    from app_pages import _filters, _marts
-    _marts.clear()
-    options = _marts.filter_options()
+    from ui import data
+    from ui import filters as _filters
+    data.clear()
+    options = data.filter_options()
     start, end = views.default_window(options["last_date"])
     filters = _filters.Filters(start, end, (), (), (), options["first_date"], options["last_date"])
-    fresh = _marts.freshness()
+    fresh = data.freshness()
     previous_start, previous_end = views.previous_window(start, end)
-    return {"current": _marts.mart("kpi_summary", **_marts.common(filters), as_of=_marts.as_of(fresh, end)),
-            "previous": _marts.mart("kpi_summary", **_marts.common(filters, previous_start, previous_end),
-                                    as_of=_marts.as_of(fresh, previous_end)),
-            "daily": _daily_volume_as_the_page_reads_it(_marts, filters),
-            "backlog": _marts.mart("backlog_daily", **_marts.common(filters))}
+    return {"current": data.mart("kpi_summary", **data.common(filters), as_of=data.as_of(fresh, end)),
+            "previous": data.mart("kpi_summary", **data.common(filters, previous_start, previous_end),
+                                    as_of=data.as_of(fresh, previous_end)),
+            "daily": _daily_volume_as_the_page_reads_it(data, filters),
+            "backlog": data.mart("backlog_daily", **data.common(filters))}
 
 
-def _daily_volume_as_the_page_reads_it(_marts, filters):
+def _daily_volume_as_the_page_reads_it(data, filters):
     """The Overview's volume chart: days × one dimension (daily_volume_split) where the code has
     that mart, every cube cell (daily_volume) before it."""
     if (db.SQL_DIR / "marts" / "daily_volume_split.sql").exists():
-        return _marts.mart("daily_volume_split", **_marts.common(filters), split="region")
-    return _marts.mart("daily_volume", **_marts.common(filters))
+        return data.mart("daily_volume_split", **data.common(filters), split="region")
+    return data.mart("daily_volume", **data.common(filters))
 
 
 def measure_overview_side_by_side(db_path: Path, parquet: Path, runs: int, results, log) -> None:
     import os
     os.environ["ESCALATION_RADAR_DB"] = str(db_path)
-    from app_pages import _filters, _marts  # noqa: F401  (imported before timing, as in the app)
+    from ui import data, filters  # noqa: F401  (imported before timing, as in the app)
     theirs, frames = _timed(lambda: overview_pandas(parquet), runs)
     ours, marts = _timed(overview_ours, runs)
     log(f"  overview: pandas {theirs:.2f} s (cases {frames['current']['cases']:,}), "
         f"ours {ours:.2f} s (cases {int(marts['current']['cases'].iloc[0]):,})")
     results.add("6 side by side", "Overview numbers, pandas read_parquet + groupby", theirs,
                 f"current-period cases {frames['current']['cases']:,} (UTC days)")
-    results.add("6 side by side", "Overview numbers, ours (marts via app_pages/_marts, cache cleared)",
+    results.add("6 side by side", "Overview numbers, ours (marts via ui/data, cache cleared)",
                 ours, f"current-period cases {int(marts['current']['cases'].iloc[0]):,} (market-local "
                 f"days); ours {theirs / ours:.2f}× faster", target="≥ 10×", ok=theirs / ours >= 10)

@@ -20,7 +20,9 @@ import numpy as np
 import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from analytics import db, demo, spike_db  # noqa: E402
+from analytics import db  # noqa: E402
+from analytics.demo import load as demo
+from analytics.spikes import triage as spike_db
 
 KINDS = ("one_day_spike", "multi_day_surge")
 

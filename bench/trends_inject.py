@@ -7,9 +7,9 @@ from dataclasses import replace
 import numpy as np
 import pandas as pd
 
-from analytics.text_terms import extract_terms
-from analytics.trends_config import DEFAULTS
-from analytics.trends_stats import benjamini_hochberg
+from analytics.text.terms import extract_terms
+from analytics.trends.settings import DEFAULTS
+from analytics.trends.stats import benjamini_hochberg
 
 DAYS = pd.date_range("2026-01-01", periods=150)
 ONSET = 120

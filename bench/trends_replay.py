@@ -25,12 +25,15 @@ import numpy as np
 import pandas as pd
 
 sys.path[:0] = [str(Path(__file__).resolve().parent.parent), str(Path(__file__).resolve().parent)]
-from analytics import db, demo, trends  # noqa: E402
-from analytics.text_incidence import TermIncidence, build_incidence  # noqa: E402
-from analytics.text_terms import extract_terms  # noqa: E402
-from analytics.trends_config import DEFAULTS  # noqa: E402
-from analytics.trends_segments import detect_segment_trends  # noqa: E402
 from trends_inject import injected_runs, term_runs  # noqa: E402
+
+from analytics import db  # noqa: E402
+from analytics.demo import load as demo
+from analytics.text.incidence import TermIncidence, build_incidence  # noqa: E402
+from analytics.text.terms import extract_terms  # noqa: E402
+from analytics.trends import detect as trends
+from analytics.trends.segments import detect_segment_trends  # noqa: E402
+from analytics.trends.settings import DEFAULTS  # noqa: E402
 
 
 def _slice(incidence: TermIncidence, rows: np.ndarray) -> TermIncidence:

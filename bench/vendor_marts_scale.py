@@ -21,7 +21,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from analytics import db, vendor_report, views  # noqa: E402
+from analytics import db, views  # noqa: E402
+from analytics.vendors import report as vendor_report
 
 MARTS = ("vendor_period_kpis", "vendor_mix_adjusted", "vendor_backlog_as_of", "vendor_reviewers",
          "vendor_daily", "sla_attainment")

@@ -20,7 +20,7 @@ import duckdb
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from analytics import db  # noqa: E402
-from analytics.vendor_report import build_report, query_with  # noqa: E402
+from analytics.vendors.report import build_report, query_with  # noqa: E402
 
 MARTS = {
     "vendor_period_kpis (week)": ("vendor_period_kpis", dict(period="week", markets=None)),

@@ -13,7 +13,7 @@ DEMO_END = dt.datetime(2026, 3, 31, 18, 0)  # fixed, so every run sees the same 
 @pytest.fixture(scope="session")
 def demo_db(tmp_path_factory):
     """Path of a DuckDB file holding the seeded demo at small size (read it, never write it)."""
-    from analytics import demo
+    from analytics.demo import load as demo
 
     path = tmp_path_factory.mktemp("demo") / "demo.duckdb"
     demo.load_demo(path, n_cases=DEMO_CASES, end=DEMO_END)

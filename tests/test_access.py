@@ -24,7 +24,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from app_pages import _access
+from ui import access as _access
 
 pytest.importorskip("oidc_provider_mock")
 pytest.importorskip("authlib")

@@ -11,7 +11,9 @@ import threading
 import pandas as pd
 import pytest
 
-from analytics import alert_payloads, alerts, db
+from analytics import db
+from analytics.alerts import payloads as alert_payloads
+from analytics.alerts import run as alerts
 
 SINCE = dt.date(2025, 11, 1)   # the 20k demo has one spike event (2025-11-18) and trends
 UNTIL = dt.date(2026, 3, 30)
@@ -62,7 +64,7 @@ def alert_db(demo_db, tmp_path):
 @pytest.fixture(scope="module")
 def found(demo_db):
     """What the detectors find in the demo (computed once: about 4 s a run)."""
-    from analytics import alert_items
+    from analytics.alerts import items as alert_items
 
     with db.reader(demo_db) as con:
         return alert_items.collect(con, since=SINCE, until=UNTIL)

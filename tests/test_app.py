@@ -9,7 +9,7 @@ from streamlit.testing.v1 import AppTest
 from analytics import db, settings
 
 APP = str(settings.ROOT / "app.py")
-PAGES = [f"app_pages/{name}.py" for name in
+PAGES = [f"ui/pages/{name}.py" for name in
          ("overview", "markets", "kpis", "vendors", "cases", "data")]
 FIRST_RUN_S = 60   # a fresh process imports plotly and fills the cache
 RUN_S = 10
@@ -49,7 +49,7 @@ def test_every_page_renders_with_freshness_and_charts(app_db):
         assert not at.exception, (page, [e.value for e in at.exception])
         assert "Data freshness: newest case 2026-" in captions(at), page
         assert not at.error, (page, [e.value for e in at.error])
-    at.switch_page("app_pages/overview.py").run()
+    at.switch_page("ui/pages/overview.py").run()
     assert at.title[0].value == "Overview"
     assert len(at.get("plotly_chart")) >= 2
     assert "market-local dates" in captions(at) or at.date_input(key="filter_dates")
@@ -87,13 +87,13 @@ def test_filters_round_trip_through_the_url(app_db):
 
 def test_a_bad_url_falls_back_to_defaults(app_db):
     at = start({"from": "yesterday", "markets": ["Atlantis"], "kpi": "nonsense"},
-               "app_pages/kpis.py")
+               "ui/pages/kpis.py")
     assert at.multiselect(key="filter_markets").value == []
     assert at.selectbox(key="kpi_pick").value == "sla_attainment_pct"
 
 
 def test_markets_page_opens_the_market_in_the_url(app_db):
-    at = start({"market": "UZ"}, "app_pages/markets.py")
+    at = start({"market": "UZ"}, "ui/pages/markets.py")
     assert at.selectbox(key="market_focus").value == "UZ"
     uz_cases = number(metric(at, at.metric[0].label))
     at.selectbox(key="market_focus").set_value("KZ").run()
@@ -103,7 +103,7 @@ def test_markets_page_opens_the_market_in_the_url(app_db):
 
 
 def test_kpis_page_shows_trend_heatmap_and_definition(app_db):
-    at = start({"kpi": "resolution_median_s", "by": "vendor"}, "app_pages/kpis.py")
+    at = start({"kpi": "resolution_median_s", "by": "vendor"}, "ui/pages/kpis.py")
     assert at.selectbox(key="kpi_pick").value == "resolution_median_s"
     assert len(at.get("plotly_chart")) == 3
     at.selectbox(key="kpi_pick").set_value("overturn_rate_pct").run()
@@ -136,7 +136,7 @@ def downloads(monkeypatch) -> dict[str, bytes]:
 
 def test_cases_search_finds_a_case_and_csv_has_a_bom(app_db, downloads):
     case_id, _ = _some_case(app_db)
-    at = start(page="app_pages/cases.py")
+    at = start(page="ui/pages/cases.py")
     at.text_input(key="case_search").set_value(case_id).run()
     assert at.query_params["q"] == case_id
     table = table_with(at, "case_id")
@@ -152,7 +152,7 @@ def test_cases_search_matches_cyrillic_summaries(app_db, downloads):
                            "where regexp_matches(summary, '[А-Яа-яЁё]{6,}') limit 1").fetchone()
     if word is None or not word[0]:
         pytest.skip("the demo has no Cyrillic summaries")
-    at = start(page="app_pages/cases.py")
+    at = start(page="ui/pages/cases.py")
     at.text_input(key="case_search").set_value(word[0]).run()
     summaries = table_with(at, "summary")["summary"].str.lower()
     assert len(summaries) > 0 and summaries.str.contains(word[0].lower()).all()
@@ -160,7 +160,7 @@ def test_cases_search_matches_cyrillic_summaries(app_db, downloads):
 
 
 def test_data_page_shows_freshness_and_history(app_db):
-    at = start(page="app_pages/data.py")
+    at = start(page="ui/pages/data.py")
     labels = [m.label for m in at.metric]
     assert {"Newest case created (UTC)", "Last ingest (UTC)", "Complete through"} <= set(labels)
     assert metric(at, "Newest case created (UTC)").startswith("2026-03-31")
@@ -179,11 +179,11 @@ def db_without_reviews(demo_db, tmp_path, monkeypatch):
 
 
 def test_vendors_page_says_in_words_when_no_reviews_are_loaded(db_without_reviews):
-    at = start(page="app_pages/vendors.py")
+    at = start(page="ui/pages/vendors.py")
     notes = " ".join(i.value for i in at.info)
     assert "No vendor reviews are loaded" in notes
     assert "no vendor values" in notes, notes
-    at.switch_page("app_pages/kpis.py").run()
+    at.switch_page("ui/pages/kpis.py").run()
     at.segmented_control(key="kpi_by").set_value("vendor").run()
     assert not at.exception
 
@@ -203,7 +203,7 @@ UPLOAD = ("case_id,created_at,market,abuse_category,source,priority,status,summa
 
 
 def test_upload_ingests_with_counts_that_add_up(writable_db, downloads):
-    at = start(page="app_pages/data.py")
+    at = start(page="ui/pages/data.py")
     cases_before = number(metric(at, "Cases"))
     at.file_uploader(key="upload_file").upload("upload.csv", UPLOAD.encode(), "text/csv")
     at.button[0].click().run()  # the form's submit button
@@ -223,7 +223,7 @@ def test_upload_ingests_with_counts_that_add_up(writable_db, downloads):
     ("wrong.csv", b"just,two\ncolumns,here\n", "case_id"),
 ])
 def test_a_bad_upload_gets_a_message_not_a_traceback(writable_db, name, content, expected):
-    at = start(page="app_pages/data.py")
+    at = start(page="ui/pages/data.py")
     at.file_uploader(key="upload_file").upload(name, content, "application/octet-stream")
     at.button[0].click().run()
     assert not at.exception
@@ -260,8 +260,9 @@ def test_reversed_dates_in_the_url_are_put_in_order(app_db):
 def test_data_labels_are_escaped_before_they_reach_html():
     import pandas as pd
 
-    from app_pages import _charts, _ui
+    from ui import charts
+    from ui import widgets as _ui
 
-    assert _charts.safe_labels(pd.Series(["<a href='x'>KZ</a>", None])).tolist() == [
+    assert charts.safe_labels(pd.Series(["<a href='x'>KZ</a>", None])).tolist() == [
         "&lt;a href=&#x27;x&#x27;&gt;KZ&lt;/a&gt;", "(unknown)"]
     assert _ui.plain("[click](http://x) <b>") == r"\[click\]\(http://x\) \<b\>"

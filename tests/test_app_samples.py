@@ -12,7 +12,7 @@ EXPORTS = {
     "servicenow": (SAMPLES / "uci_incident_log" / "incident_event_log.zip", "servicenow_incident_log"),
     "nyc311": (SAMPLES / "nyc311_animals" / "311_Animals_short.csv", "nyc311"),
 }
-PAGES = [f"app_pages/{name}.py" for name in ("overview", "markets", "kpis", "vendors", "cases", "data")]
+PAGES = [f"ui/pages/{name}.py" for name in ("overview", "markets", "kpis", "vendors", "cases", "data")]
 
 pytestmark = pytest.mark.skipif(not SAMPLES.exists(), reason="../shared/samples not present")
 
@@ -36,7 +36,7 @@ def test_every_page_shows_the_sample_without_error(sample_db, monkeypatch):
         at.switch_page(page).run()
         assert not at.exception, (name, page, [e.value for e in at.exception])
         assert not at.error, (name, page, [e.value for e in at.error])
-    at.switch_page("app_pages/overview.py").run()
+    at.switch_page("ui/pages/overview.py").run()
     cases = next(m.value for m in at.metric if m.label == "Cases")
     assert int(cases.replace(",", "")) > 0, name
 

@@ -18,7 +18,9 @@ from pathlib import Path
 
 import pytest
 
-from analytics import alerts, db, settings, snapshot
+from analytics import db, settings
+from analytics.alerts import run as alerts
+from analytics.snapshots import build as snapshot
 
 spec = importlib.util.spec_from_file_location("screenshot", settings.ROOT / "tools" / "screenshot.py")
 screenshot = importlib.util.module_from_spec(spec)
@@ -72,7 +74,9 @@ def base_url(share_db):
 
 @pytest.fixture(scope="module")
 def browser():
-    from playwright.sync_api import sync_playwright  # in requirements.txt: a missing one fails
+    from playwright.sync_api import (
+        sync_playwright,  # in requirements.txt: a missing one fails
+    )
 
     with sync_playwright() as driver:
         chromium = driver.chromium.launch(executable_path=str(screenshot.CHROMIUM), args=ARGS)

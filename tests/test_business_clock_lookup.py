@@ -13,9 +13,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from vendor_fixture import case, load
 
 from analytics import db
-from vendor_fixture import case, load
 
 ASOF_VIEW = (Path(__file__).parent / "fixtures" / "business_clock"
              / "stg_cases_business_time_asof.sql")

@@ -6,9 +6,9 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
+from vendor_fixture import case, load
 
 from analytics import calendars, db
-from vendor_fixture import case, load
 
 H = 3600
 CASES = [

@@ -13,10 +13,10 @@ import sys
 import time
 
 import pytest
+from ingest_fixture import expected_counts, write_cases_csv
 
 from analytics import db, settings
 from analytics.ingest import IngestBusy, ingest_file
-from ingest_fixture import expected_counts, write_cases_csv
 
 ROWS = 30_000
 

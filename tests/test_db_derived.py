@@ -2,8 +2,9 @@
 file runs at the end of each write, so derived tables always match the data just written."""
 from __future__ import annotations
 
-from analytics import db
 from vendor_fixture import case, load
+
+from analytics import db
 
 
 def test_every_derived_file_builds_a_table_and_the_fingerprint_covers_them(tmp_path):

@@ -9,7 +9,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analytics import calendars, contract, demo
+from analytics import calendars, contract
+from analytics.demo import load as demo
 
 END = dt.datetime(2026, 6, 15, 10)
 N_CASES = 40_000

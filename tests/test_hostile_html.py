@@ -14,7 +14,7 @@ from streamlit.testing.v1 import AppTest
 
 from analytics import db, settings, views
 from analytics.ingest import ingest_file
-from app_pages import _upload
+from ui import upload as _upload
 
 APP = str(settings.ROOT / "app.py")
 SCRIPT = "<script>alert('x')</script>"
@@ -53,11 +53,11 @@ def test_no_page_renders_data_as_html(hostile_db, monkeypatch):
     at.run(timeout=60)
     assert at.multiselect(key="filter_markets").value == [MARKET]
     for page in PAGES:
-        at.switch_page(f"app_pages/{page}.py").run()
+        at.switch_page(f"ui/pages/{page}.py").run()
         assert not at.exception, (page, [e.value for e in at.exception])
         for text in _html_elements(at):
             assert "<script" not in text and "onerror" not in text and "<b>" not in text, page
-    cases = next(d.value for d in at.switch_page("app_pages/cases.py").run().dataframe
+    cases = next(d.value for d in at.switch_page("ui/pages/cases.py").run().dataframe
                  if "case_id" in d.value.columns)
     assert set(cases["summary"]) == {SCRIPT + " =1+1"}  # shown as it is, as text
 
@@ -111,7 +111,7 @@ def test_the_data_page_names_files_by_base_name_only(hostile_db, monkeypatch):
     monkeypatch.setenv("ESCALATION_RADAR_DB", str(hostile_db))
     at = AppTest.from_file(APP, default_timeout=30)
     at.run(timeout=60)
-    at.switch_page("app_pages/data.py").run()
+    at.switch_page("ui/pages/data.py").run()
     history = next(d.value for d in at.dataframe if "file_name" in d.value.columns)
     assert FILE_NAME in set(history["file_name"])   # recorded and shown as text, not markup
     assert db.data_version(hostile_db)

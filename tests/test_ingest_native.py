@@ -172,9 +172,9 @@ def test_a_big_file_keeps_file_order(tmp_path):
 
 def test_rules_frame_lists_every_check_the_sql_reports():
     stage = (settings.ROOT / "sql" / "ingest" / "native_cases_stage.sql").read_text()
-    from analytics.ingest.validate import Plan
-    from analytics.ingest.mapping import Mapping
     from analytics import contract
+    from analytics.ingest.mapping import Mapping
+    from analytics.ingest.validate import Plan
     plan = Plan("cases", {c: (c,) for c in contract.column_names("cases")}, Mapping())
     rules = native.rules_frame(plan)
     for row in rules.itertuples():
@@ -196,6 +196,7 @@ NUMBERS = ["0", "-3", "+7", "12.0", "1.", ".5", "3.5", "1,5", "1e3", "2.5E-2", "
 
 def test_what_the_patterns_accept_duckdb_and_pandas_read_alike():
     import re
+
     from analytics.ingest import parsers
     con = duckdb.connect()
     naive, offset = native.PATTERNS["naive_pattern"], native.PATTERNS["offset_pattern"]

@@ -90,8 +90,8 @@ def test_cli_resolves_shipped_mapping_names():
 
 
 def test_kind_that_contradicts_the_mapping_is_refused(tmp_path):
-    from analytics.ingest import IngestError
     from analytics import settings
+    from analytics.ingest import IngestError
     path = write(tmp_path, "x.csv", "A,2025-03-01 10:00,,open,KZ\n")
     with pytest.raises(IngestError, match="contradicts"):
         ingest_file(path, kind="reviews", mapping=settings.ROOT / "data/mappings/nyc311.toml",

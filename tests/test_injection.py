@@ -12,7 +12,9 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 import pytest
-from hypothesis import HealthCheck, given, settings as hsettings, strategies as st
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hsettings
+from hypothesis import strategies as st
 from streamlit.testing.v1 import AppTest
 
 from analytics import db, settings
@@ -107,7 +109,7 @@ def test_hostile_url_parameters_fall_back_to_the_plain_view(app_db):
 def test_hostile_search_in_the_url_shows_exactly_the_plain_matches(app_db, cases):
     for text in ("' or '1'='1", "%", "'; drop table cases; --"):
         at = _start({"q": text, "from": "2020-01-01", "to": "2030-01-01"},
-                    page="app_pages/cases.py")
+                    page="ui/pages/cases.py")
         expected = _matches(cases, text)
         if expected:
             table = next(d.value for d in at.dataframe if "case_id" in d.value.columns)
@@ -184,7 +186,7 @@ def _sql_argument_is_safe(node: ast.expr, file: str) -> bool:
 
 def test_no_sql_text_is_built_from_values_in_python():
     unsafe = []
-    files = sorted([*settings.ROOT.glob("analytics/**/*.py"), *settings.ROOT.glob("app_pages/*.py")])
+    files = sorted([*settings.ROOT.glob("analytics/**/*.py"), *settings.ROOT.glob("ui/**/*.py")])
     for path in files:
         file = path.relative_to(settings.ROOT).as_posix()
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):

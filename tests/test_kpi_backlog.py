@@ -14,9 +14,9 @@ import datetime as dt
 import numpy as np
 import pandas as pd
 import pytest
+from test_marts import ALL, generated_log, load_log
 
 from analytics import db
-from test_marts import ALL, generated_log, load_log
 
 AS_OF = dt.datetime(2025, 3, 10, 12, 0)
 NO_REVIEWS = pd.DataFrame({"review_id": [], "decided_at": []})

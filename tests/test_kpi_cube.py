@@ -14,11 +14,11 @@ import pandas as pd
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from test_aggregates import HEADER, always_incremental, rebuilt, write_export  # noqa: F401
+from test_marts import ALL, generated_log, load_log
 
 from analytics import db
 from analytics.ingest import ingest_file, kpi_cube
-from test_aggregates import HEADER, always_incremental, rebuilt, write_export  # noqa: F401
-from test_marts import ALL, generated_log, load_log
 
 BOUND = 1 / 101   # (g - 1) / (g + 1) for g = 1.02: sql/derived/72_kpi_sketch_daily.sql
 TABLES = kpi_cube.TABLES

@@ -31,13 +31,13 @@ def test_spike_detection_is_one_shared_object_and_callers_cannot_change_it(app_d
     300k demo): cached as one shared object (cache_resource), not unpickled per hit and per
     session (cache_data), which is what took the server 1.1 GB above its warm level."""
     from analytics import db
-    from app_pages import _marts, _spikes_data
+    from ui import data
 
-    version = db.data_version(_marts.db_path())
-    assert _spikes_data._detect(version, "day") is _spikes_data._detect(version, "day")
-    shared = _spikes_data._detect(version, "day")[0]
+    version = db.data_version(data.db_path())
+    assert data._detect(version, "day") is data._detect(version, "day")
+    shared = data._detect(version, "day")[0]
     before = shared.copy(deep=True)
-    scored, _ = _spikes_data.detection("day")
+    scored, _ = data.detection("day")
     assert len(scored) and scored is not shared
     for column in scored.columns:  # a page changing its copy (copy-on-write copies it first)
         scored[column] = None

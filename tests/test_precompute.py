@@ -1,4 +1,4 @@
-"""Detection results stored beside the database (analytics/results_cache.py, precompute.py):
+"""Detection results stored beside the database (analytics/results/cache.py, precompute.py):
 computed once, read back by every other process, never served for another data version or code."""
 from __future__ import annotations
 
@@ -9,7 +9,10 @@ import sys
 import pandas as pd
 import pytest
 
-from analytics import db, precompute, results_cache, spike_db
+from analytics import db
+from analytics.results import cache as results_cache
+from analytics.results import precompute
+from analytics.spikes import triage as spike_db
 
 
 @pytest.fixture
@@ -61,7 +64,7 @@ def test_a_cut_short_file_is_recomputed_not_an_error(own_demo):
 
 
 def test_trends_of_the_job_match_a_direct_run(own_demo):
-    from analytics import trends
+    from analytics.trends import detect as trends
     with db.reader(own_demo) as con:
         as_of = trends.default_as_of(con)
         direct = trends.detect_trends(trends.load_cases(con, as_of), as_of)

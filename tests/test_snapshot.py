@@ -8,7 +8,9 @@ import subprocess
 
 import pytest
 
-from analytics import db, snapshot, snapshot_images
+from analytics import db
+from analytics.snapshots import build as snapshot
+from analytics.snapshots import images as snapshot_images
 
 AS_OF = "2026-03-30"
 

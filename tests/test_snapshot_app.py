@@ -6,7 +6,8 @@ import shutil
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from analytics import db, settings, spike_db
+from analytics import db, settings
+from analytics.spikes import triage as spike_db
 
 APP = str(settings.ROOT / "app.py")
 
@@ -30,12 +31,12 @@ def start(query=None, page=None) -> AppTest:
 
 
 def test_share_makes_a_recorded_snapshot_listed_on_the_snapshots_page(own_db):
-    at = start({"markets": "KZ"}, "app_pages/trends.py")
+    at = start({"markets": "KZ"}, "ui/pages/trends.py")
     at.text_input(key="share_author_trends").input("Dana")
     at.button(key="share_make_trends").click().run(timeout=120)
     assert not at.exception, [e.value for e in at.exception]
     assert at.get("download_button")
-    at.switch_page("app_pages/snapshots.py").run()
+    at.switch_page("ui/pages/snapshots.py").run()
     listed = at.dataframe[0].value
     assert list(listed["made_by"]) == ["Dana"] and '"KZ"' in listed["filters"].iloc[0]
 
@@ -44,8 +45,8 @@ def test_spike_and_vendor_picks_round_trip_through_the_url(own_db):
     with db.reader(own_db) as con:
         event_id = spike_db.detect(con)[1]["event_id"].iloc[0]
     at = start({"from": "2025-11-01", "to": "2026-03-30", "spike": event_id},
-               "app_pages/spikes.py")
+               "ui/pages/spikes.py")
     assert at.selectbox(key="spike_pick").value == event_id
     assert at.query_params["spike"] == [event_id] or at.query_params["spike"] == event_id
-    at = start({"vendor": "Borealis Review", "period": "month"}, "app_pages/vendors.py")
+    at = start({"vendor": "Borealis Review", "period": "month"}, "ui/pages/vendors.py")
     assert at.selectbox(key="vendor_pick").value == "Borealis Review"

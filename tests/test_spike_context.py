@@ -1,4 +1,4 @@
-"""The context scoring mode (CAD OSE reimplementation, analytics/spike_context.py)."""
+"""The context scoring mode (CAD OSE reimplementation, analytics/spikes/context.py)."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analytics import spike_context as ctx
+from analytics.spikes import context as ctx
 
 NAB = Path(__file__).resolve().parents[2] / "shared" / "benchmarks" / "nab"
 EXCHANGE = NAB / "data" / "realAdExchange" / "exchange-2_cpc_results.csv"
@@ -79,8 +79,8 @@ def test_reproduces_the_published_cad_ose_scores():
 
 def test_the_shipped_detector_blends_context_and_likelihood():
     """score_matrix(scoring="blend") is weight × CAD OSE + the rest × likelihood, per series."""
-    from analytics.spike_context import context_score_matrix
-    from analytics.spike_model import SpikeSettings, score_matrix
+    from analytics.spikes.context import context_score_matrix
+    from analytics.spikes.model import SpikeSettings, score_matrix
     rng = np.random.default_rng(3)
     values = np.vstack([np.sin(np.arange(600) / 10) + rng.normal(0, 0.05, 600),
                         rng.normal(5, 1, 600)])

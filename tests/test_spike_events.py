@@ -4,8 +4,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from analytics import spikes
-from analytics.spike_events import collapse_hierarchy, group_events
+from analytics.spikes import detect as spikes
+from analytics.spikes.events import collapse_hierarchy, group_events
 
 DAYS = pd.date_range("2025-01-06", periods=10, freq="D")
 

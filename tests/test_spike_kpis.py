@@ -8,7 +8,8 @@ import json
 import numpy as np
 import pandas as pd
 
-from analytics import spike_cli, spike_kpis
+from analytics.spikes import cli as spike_cli
+from analytics.spikes import kpi_series as spike_kpis
 
 DAYS = pd.date_range("2026-01-05", periods=120, freq="D")
 MARKETS = ["KZ", "UZ", "KG", "TJ"]
@@ -94,13 +95,13 @@ def test_cli_lists_kpi_events_with_their_metric(demo_db, capsys):
 
 
 def test_the_spike_chart_draws_a_kpi_series_in_its_own_unit():
-    from app_pages import _spike_charts
+    from ui import charts
 
     dirty = plant(response_frame(), "KZ", 70, value=3 * 3600.0)
     scored = spike_kpis.detect_kpi_spikes(dirty)
     event = spike_kpis.kpi_events(scored).iloc[0].to_dict()
     window = scored[scored["market"] == "KZ"].sort_values("bucket")
-    fig = _spike_charts.band(window, event, None)
+    fig = charts.band(window, event, None)
     observed = next(trace for trace in fig.data if trace.name == "observed")
     assert list(observed.y) == list(window["value"])
     assert fig.layout.yaxis.title.text == "Median first response (seconds)"

@@ -7,8 +7,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from analytics import spike_likelihood as lik
-from analytics.spike_model import SpikeSettings, score_matrix
+from analytics.spikes import likelihood as lik
+from analytics.spikes.model import SpikeSettings, score_matrix
 
 ROOT = Path(__file__).resolve().parents[1]
 

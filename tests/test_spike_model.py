@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from analytics.spike_model import SpikeSettings, score_matrix
+from analytics.spikes.model import SpikeSettings, score_matrix
 
 WEEK = np.array([1.0, 1.0, 1.0, 1.0, 1.0, 0.15, 0.15])   # weekends at 15% of a weekday
 N_DAYS = 92

@@ -5,8 +5,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analytics import spikes
-from analytics.spike_model import SpikeSettings, score_matrix
+from analytics.spikes import detect as spikes
+from analytics.spikes.model import SpikeSettings, score_matrix
 
 DAYS = pd.date_range("2025-01-06", periods=200, freq="D")   # starts on a Monday
 WEEK = np.array([1.0, 1.1, 1.05, 1.0, 0.95, 0.55, 0.45])

@@ -9,7 +9,9 @@ import shutil
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from analytics import db, demo, settings, spike_cli
+from analytics import db, settings
+from analytics.demo import load as demo
+from analytics.spikes import cli as spike_cli
 
 END = dt.datetime(2026, 3, 31, 18, 0)
 APP = str(settings.ROOT / "app.py")
@@ -64,7 +66,7 @@ def test_spikes_page_opens_an_event_from_the_url_and_records_triage(spike_demo, 
     at = AppTest.from_file(APP, default_timeout=30)
     at.query_params.update({"from": "2025-06-01", "to": "2026-03-31", "spike": target["event_id"]})
     at.run(timeout=60)
-    at.switch_page("app_pages/spikes.py").run()
+    at.switch_page("ui/pages/spikes.py").run()
     assert not at.exception, [e.value for e in at.exception]
     assert at.selectbox(key="spike_pick").value == target["event_id"]
     assert len(at.get("plotly_chart")) == 1
@@ -80,5 +82,5 @@ def test_spikes_page_opens_an_event_from_the_url_and_records_triage(spike_demo, 
         row = con.execute("select verdict, owner, note from spike_triage where event_id = ?",
                           [target["event_id"]]).fetchone()
     assert row == ("expected", "aigerim", "known campaign")
-    at.switch_page("app_pages/markets.py").run()   # spike markers on the Markets chart
+    at.switch_page("ui/pages/markets.py").run()   # spike markers on the Markets chart
     assert not at.exception, [e.value for e in at.exception]

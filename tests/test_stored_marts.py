@@ -1,4 +1,4 @@
-"""Heavy marts stored beside the database (analytics/stored_marts.py): the stored frame equals
+"""Heavy marts stored beside the database (analytics/results/marts.py): the stored frame equals
 the mart run directly, is never served for another data version or another SQL text, and
 `precompute` stores exactly what the Vendors page then reads."""
 from __future__ import annotations
@@ -9,8 +9,10 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from analytics import db, precompute, settings, stored_marts
+from analytics import db, settings
 from analytics.ingest import ingest_file
+from analytics.results import marts as stored_marts
+from analytics.results import precompute
 
 WEEK = {"period": "week", "markets": None}
 
@@ -104,7 +106,7 @@ def test_precompute_stores_what_the_vendors_page_reads(own_demo, monkeypatch):
     for period in ("week", "month"):
         at = AppTest.from_file(str(settings.ROOT / "app.py"), default_timeout=60)
         at.query_params.update({"period": period})
-        at.switch_page("app_pages/vendors.py").run(timeout=120)
+        at.switch_page("ui/pages/vendors.py").run(timeout=120)
         assert not at.exception, [e.value for e in at.exception]
     heavy = [(name, markets) for name, markets in asked
              if name.removeprefix("marts/") in stored_marts.STORED]

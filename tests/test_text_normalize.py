@@ -5,11 +5,19 @@ import doctest
 
 import pytest
 
-from analytics import text_incidence, text_normalize, text_stem, text_terms
-from analytics.text_normalize import (fold_kazakh, kazakh_latin_to_cyrillic, mostly_latin,
-                                      normalize_text, unify_lookalikes)
-from analytics.text_stem import stem
-from analytics.text_terms import extract_terms, mask_pii, word_key
+from analytics.text import incidence as text_incidence
+from analytics.text import normalize as text_normalize
+from analytics.text import stem as text_stem
+from analytics.text import terms as text_terms
+from analytics.text.normalize import (
+    fold_kazakh,
+    kazakh_latin_to_cyrillic,
+    mostly_latin,
+    normalize_text,
+    unify_lookalikes,
+)
+from analytics.text.stem import stem
+from analytics.text.terms import extract_terms, mask_pii, word_key
 
 
 def test_kazakh_word_keeps_its_kazakh_i():

@@ -7,7 +7,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analytics import db, trends, trends_cli, trends_stats
+from analytics import db
+from analytics.trends import cli as trends_cli
+from analytics.trends import detect as trends
+from analytics.trends import stats as trends_stats
 
 AS_OF = pd.Timestamp("2026-03-30")
 DAYS = pd.date_range(end=AS_OF, periods=130)
@@ -111,7 +114,7 @@ def test_trends_page_shows_planted_wording_with_examples(app_db):
     at = AppTest.from_file(str(settings.ROOT / "app.py"), default_timeout=30)
     at.run(timeout=60)
     assert "Emerging trends" in [s.value for s in at.subheader]
-    at.switch_page("app_pages/trends.py").run()
+    at.switch_page("ui/pages/trends.py").run()
     assert not at.exception, [e.value for e in at.exception]
     table = next(d.value for d in at.dataframe if "label" in d.value.columns)
     labels = " ".join(table["label"])
@@ -134,8 +137,8 @@ def synthetic_db(tmp_path_factory):
 
 
 def test_incidence_by_text_equals_the_terms_of_each_case():
-    from analytics.text_incidence import TermIncidence, build_incidence
-    from analytics.text_terms import extract_terms
+    from analytics.text.incidence import TermIncidence, build_incidence
+    from analytics.text.terms import extract_terms
     cases = synthetic_cases()
     incidence = build_incidence(cases["summary"], cases["language"])
     by_category = build_incidence(cases["summary"].astype("category"), cases["language"])
@@ -154,8 +157,8 @@ def test_incidence_by_text_equals_the_terms_of_each_case():
 
 
 def test_period_cells_compare_and_spell_like_the_cases():
-    from analytics.text_incidence import build_incidence
-    from analytics.trends_compare import compare_cells, compare_periods, period_cells
+    from analytics.text.incidence import build_incidence
+    from analytics.trends.compare import compare_cells, compare_periods, period_cells
     cases = synthetic_cases()
     incidence = build_incidence(cases["summary"], cases["language"])
     cells = period_cells(incidence, cases, AS_OF)
@@ -222,8 +225,8 @@ def _gappy_cases() -> pd.DataFrame:
 def test_series_and_examples_on_codes_equal_grouping_the_strings(storage):
     """daily_matrix and examples work on integer codes (Arrow dictionary-encoded at scale); they
     must answer exactly as grouping, matching and counting the strings themselves does."""
-    from analytics.trends_segments import DIMENSIONS, daily_matrix
-    from analytics.trends_wording import examples
+    from analytics.trends.segments import DIMENSIONS, daily_matrix
+    from analytics.trends.wording import examples
     cases = _gappy_cases()
     for column in ("market", "abuse_category", "source", "language", "case_id"):
         cases[column] = cases[column].astype(pd.StringDtype(storage, na_value=np.nan))

@@ -7,8 +7,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analytics.trends_config import DEFAULTS
-from analytics.trends_segments import detect_segment_trends
+from analytics.trends.segments import detect_segment_trends
+from analytics.trends.settings import DEFAULTS
 
 AS_OF = pd.Timestamp("2026-03-30")
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from analytics import trends_stats
-from analytics.trends_segments import detect_segment_trends
+from analytics.trends import stats as trends_stats
+from analytics.trends.segments import detect_segment_trends
 
 AS_OF = pd.Timestamp("2026-03-30")
 
@@ -61,7 +61,8 @@ def test_a_sustained_rise_of_the_same_size_is_a_trend():
 
 def test_no_case_in_the_window_gives_no_segment_trend():
     import pandas as pd
-    from analytics.trends_segments import detect_segment_trends
+
+    from analytics.trends.segments import detect_segment_trends
     cases = pd.DataFrame({"case_id": ["a"], "created_date": [pd.Timestamp("2020-01-01").date()],
                           "market": ["KZ"], "abuse_category": ["scam"], "source": ["user_report"],
                           "language": ["kk"], "summary": ["x"]})

@@ -14,7 +14,7 @@ def trends_page(query: dict) -> AppTest:
     at = AppTest.from_file(APP, default_timeout=60)
     at.query_params.update(query)
     at.run()
-    at.switch_page("app_pages/trends.py").run()
+    at.switch_page("ui/pages/trends.py").run()
     assert not at.exception, [e.value for e in at.exception]
     return at
 

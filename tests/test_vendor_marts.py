@@ -9,9 +9,9 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from vendor_fixture import case, load
 
 from analytics import db
-from vendor_fixture import case, load
 
 H = 3600
 WEEK1 = dt.date(2025, 3, 3)

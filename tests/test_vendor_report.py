@@ -9,10 +9,11 @@ import json
 import pandas as pd
 import pytest
 
-from analytics import db, settings, vendors_cli
-from analytics.vendor_attention import attention
-from analytics.vendor_report import build_report, query_with
-from analytics.vendor_targets import Targets, attach_targets
+from analytics import db, settings
+from analytics.vendors import cli as vendors_cli
+from analytics.vendors.attention import attention
+from analytics.vendors.report import build_report, query_with
+from analytics.vendors.targets import Targets, attach_targets
 
 SAMPLE = settings.ROOT.parent / "shared" / "samples" / "uci_incident_log" / "incident_event_log.zip"
 MAPPING = settings.ROOT / "data" / "mappings" / "servicenow_incident_log.toml"

@@ -3,10 +3,10 @@ list, drill-down kept in the URL, and a warm rerun within the ~1 s budget."""
 from __future__ import annotations
 
 import pytest
-
 from streamlit.testing.v1 import AppTest
 
-from analytics import db, settings, vendor_views
+from analytics import db, settings
+from analytics.vendors import tables as vendor_views
 
 APP = str(settings.ROOT / "app.py")
 
@@ -15,18 +15,18 @@ def open_vendors(query: dict) -> AppTest:
     at = AppTest.from_file(APP, default_timeout=30)
     at.query_params.update(query)
     at.run(timeout=60)
-    at.switch_page("app_pages/vendors.py").run(timeout=60)
+    at.switch_page("ui/pages/vendors.py").run(timeout=60)
     assert not at.exception, [e.value for e in at.exception]
     return at
 
 
 def vendor_report_of(at: AppTest):
     """The report the page showed, rebuilt from the same marts (period from the URL)."""
-    from analytics import vendor_report
-    from app_pages import _marts
+    from analytics.vendors import report as vendor_report
+    from ui import data
     period = at.segmented_control(key="vendor_period").value
-    return vendor_report.build_report(_marts.mart, period, newest_at=_marts.as_of(
-        _marts.freshness()))
+    return vendor_report.build_report(data.mart, period, newest_at=data.as_of(
+        data.freshness()))
 
 
 def table(at: AppTest, key_column: str):

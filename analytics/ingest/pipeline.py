@@ -12,8 +12,8 @@ import datetime as dt
 import hashlib
 import shutil
 import time
-import zlib
 import zipfile
+import zlib
 from pathlib import Path
 from typing import Callable, Iterator
 

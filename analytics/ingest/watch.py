@@ -5,7 +5,7 @@ writer transaction as its ingest, so a restart, or a crash at any point, neither
 loads it twice. A file that cannot be read at all is recorded as failed (with why) and not retried
 until its content changes. A file still being written (modified in the last `settle_s` seconds,
 or named *.part / *.tmp / .hidden) waits for the next scan. Files are taken oldest first. After a scan that loaded something, the day's spike and trend
-results are computed for the app (analytics/precompute.py).
+results are computed for the app (analytics/results/precompute.py).
 """
 from __future__ import annotations
 
@@ -15,9 +15,10 @@ from typing import Callable
 
 import duckdb
 
-from analytics import db, precompute, settings
+from analytics import db, settings
 from analytics.ingest.pipeline import ingest_file, sha256_of
 from analytics.ingest.report import IngestBusy, IngestError, IngestReport
+from analytics.results import precompute
 
 PARTIAL_SUFFIXES = (".part", ".partial", ".tmp", ".crdownload", ".lock")
 

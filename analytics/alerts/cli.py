@@ -1,0 +1,47 @@
+"""`python -m analytics alert`: post a digest of new spikes and emerging trends to a webhook.
+
+    python -m analytics alert --webhook URL [--payload slack|teams|generic] [--since YYYY-MM-DD]
+
+Meant for cron (e.g. hourly). Each alert is sent once; a segment alerted recently is held back
+(cool-down); an undelivered digest is retried with back-off and, failing that, sent next run.
+Exit code 0 when everything due was delivered (or nothing was due), 1 when some is pending.
+"""
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+from pathlib import Path
+
+from analytics import settings
+from analytics.alerts import payloads as alert_payloads
+from analytics.alerts import run as alerts
+
+
+def parse(argv: list[str]) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="python -m analytics alert", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--webhook", required=True, help="the URL to POST the digest to")
+    parser.add_argument("--payload", default="generic", choices=alert_payloads.FORMATS,
+                        help="slack (Block Kit), teams (Adaptive Card for a Workflows webhook), "
+                             "generic JSON (default)")
+    parser.add_argument("--since", type=dt.date.fromisoformat,
+                        help="spike events ending on or after this day (default: 7 days back)")
+    parser.add_argument("--until", type=dt.date.fromisoformat,
+                        help="judge as of this day (default: the last complete day)")
+    parser.add_argument("--cooldown-days", type=float, default=alerts.COOLDOWN.days,
+                        help="hold back a new alert for a segment alerted this recently")
+    parser.add_argument("--retries", type=int, default=3)
+    parser.add_argument("--db", type=Path, default=None, help="DuckDB file (default: ESCALATION_RADAR_DB)")
+    return parser.parse_args(argv)
+
+
+def main(argv: list[str]) -> int:
+    args = parse(argv)
+    result = alerts.run(args.db or settings.db_path(), args.webhook, fmt=args.payload,
+                        since=args.since, until=args.until, retries=args.retries,
+                        cooldown=dt.timedelta(days=args.cooldown_days))
+    attempts = [{"attempt": a.attempt, "http_status": a.http_status, "ok": a.ok, "error": a.error}
+                for a in result.pop("attempts")]
+    print(json.dumps(result | {"attempts": attempts}, indent=2))
+    return 0 if result["pending"] == 0 else 1

@@ -1,0 +1,122 @@
+"""Spike detection over count series: the public API (`detect_spikes`, `spike_events`,
+`find_spikes`), pure functions over DataFrames.
+
+`detect_spikes` scores a long frame (one row per segment × bucket) and returns a frame aligned
+with it: the same index and rows plus expected, band_low, band_high, p_value, score and
+is_anomaly (the Kats/statsmodels shape). Internally every segment becomes one row of a
+(series × time) matrix scored by `spike_model.score_matrix` in one pass: buckets missing from
+the input count as 0, seasons are the weekday (daily) or weekday × hour (hourly) of the bucket,
+and a market's public holidays (data/calendars.toml) never teach the baseline nor raise a dip.
+`spike_events` groups flagged buckets into events and across the segment hierarchy
+(analytics/spikes/events.py); `find_spikes` does both for the segment counts the CLI and the page
+read from sql/marts/spike_counts_*.sql.
+
+>>> frame = pd.DataFrame({"bucket": pd.date_range("2026-01-01", periods=60, freq="D"),
+...                       "cases": [20] * 50 + [90] + [20] * 9})
+>>> scored = detect_spikes(frame, keys=())
+>>> scored.index[scored["is_anomaly"]].tolist()
+[50]
+"""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from analytics import calendars
+from analytics.spikes.model import SpikeSettings, band, score_matrix
+
+GRAINS = {"day": "D", "hour": "h"}
+DIMENSIONS = ("market", "abuse_category", "source")   # the segment hierarchy the CLI watches
+# hourly buckets: two weeks to learn the 168 weekday × hour factors, a level that follows
+# days rather than hours, and an incident that may pause for a few hours
+HOURLY_DEFAULTS = {"warmup": 14 * 24, "halflife": 72, "relearn_after": 24, "cooldown": 3}
+RESULT_COLUMNS = ["expected", "band_low", "band_high", "p_value", "score", "is_anomaly"]
+
+
+def phases_of(buckets: pd.DatetimeIndex, grain: str) -> np.ndarray:
+    """Season phase of each bucket: weekday for days, weekday × 24 + hour for hours."""
+    weekday = buckets.day_of_week.to_numpy()
+    return weekday if grain == "day" else weekday * 24 + buckets.hour.to_numpy()
+
+
+def holiday_matrix(markets: pd.Series, buckets: pd.DatetimeIndex) -> np.ndarray:
+    """(series × time) booleans: the bucket's (market-local) date is a holiday in the series'
+    market; series without a market (None) have none. One lookup per market, not per series."""
+    out = np.zeros((len(markets), len(buckets)), dtype=bool)
+    days = buckets.normalize()
+    for market, rows in markets.groupby(markets.fillna(""), sort=False).groups.items():
+        if market:
+            holidays = pd.DatetimeIndex(sorted(calendars.calendar_for(market).holidays))
+            out[markets.index.get_indexer(rows)] = days.isin(holidays)
+    return out
+
+
+def _matrix(frame: pd.DataFrame, keys: list[str], time: str, value: str, grain: str):
+    if frame.empty:
+        return np.zeros((0, 0)), pd.DataFrame(columns=keys), pd.DatetimeIndex([]), None, None
+    stamps = pd.to_datetime(frame[time])
+    buckets = pd.date_range(stamps.min(), stamps.max(), freq=GRAINS[grain])
+    if keys:
+        series_id = frame.groupby(keys, sort=False, dropna=False).ngroup().to_numpy()
+        series = frame[keys].drop_duplicates().reset_index(drop=True)  # first-seen order = ngroup order
+    else:
+        series_id, series = np.zeros(len(frame), dtype=np.int64), pd.DataFrame(index=[0])
+    columns = buckets.get_indexer(stamps)
+    if (columns < 0).any():
+        raise ValueError(f"{time} holds values that are not whole {grain} buckets")
+    values = np.zeros((len(series), len(buckets)))
+    np.add.at(values, (series_id, columns), frame[value].to_numpy(dtype=float))
+    return values, series, buckets, series_id, columns
+
+
+def detect_spikes(frame: pd.DataFrame, *, keys=DIMENSIONS, time: str = "bucket",
+                  value: str = "cases", grain: str = "day", **knobs) -> pd.DataFrame:
+    """Score every bucket of every segment; returns `frame` plus RESULT_COLUMNS, aligned.
+
+    `keys`: the columns naming a segment (a None in one means "all"); `knobs`: SpikeSettings
+    fields (direction, alpha, min_count, min_ratio, halflife, warmup, cooldown, ...).
+    """
+    keys = [k for k in keys if k in frame.columns] if keys is DIMENSIONS else list(keys)
+    missing = [c for c in [*keys, time, value] if c not in frame.columns]
+    if missing:
+        raise ValueError(f"detect_spikes: frame has no column(s) {missing}")
+    if grain not in GRAINS:
+        raise ValueError(f"grain must be one of {sorted(GRAINS)}, not {grain!r}")
+    if frame.duplicated([*keys, time]).any():
+        raise ValueError("detect_spikes: more than one row per segment and bucket")
+    cfg = SpikeSettings(**knobs)
+    values, series, buckets, series_id, columns = _matrix(frame, keys, time, value, grain)
+    out = frame.copy()
+    if not len(frame):
+        return out.assign(**{c: pd.Series(dtype=float) for c in RESULT_COLUMNS})
+    markets = series["market"] if "market" in series else pd.Series([None] * len(series))
+    result = score_matrix(values, phases=phases_of(buckets, grain),
+                          holidays=holiday_matrix(markets.reset_index(drop=True), buckets),
+                          settings=cfg)
+    low, high = band(result["expected"], result["variance"], cfg)
+    result |= {"band_low": low, "band_high": high}
+    for name in RESULT_COLUMNS:
+        out[name] = result[name][series_id, columns]
+    return out
+
+
+def spike_events(scored: pd.DataFrame, *, keys=DIMENSIONS, time: str = "bucket",
+                 value: str = "cases", metric: str = "cases", grain: str = "day",
+                 cooldown: int = SpikeSettings.cooldown, min_share: float = 0.7) -> pd.DataFrame:
+    """The events of a `detect_spikes` result, one per incident (see analytics/spikes/events.py)."""
+    from analytics.spikes import events
+
+    keys = [k for k in keys if k in scored.columns]
+    found = events.group_events(scored, keys=keys, time=time, value=value, metric=metric,
+                                grain=grain, cooldown=cooldown)
+    return events.collapse_hierarchy(found, keys=keys, min_share=min_share)
+
+
+def find_spikes(counts: pd.DataFrame, *, grain: str = "day", **knobs) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Scored segment counts (from sql/marts/spike_counts_<grain>.sql) and their events."""
+    knobs = (HOURLY_DEFAULTS if grain == "hour" else {}) | knobs
+    cooldown = knobs.get("cooldown", SpikeSettings.cooldown)
+    frame = counts.copy()
+    frame["bucket"] = pd.to_datetime(frame["bucket"])
+    scored = detect_spikes(frame, keys=DIMENSIONS, grain=grain, **knobs)
+    return scored, spike_events(scored, grain=grain, cooldown=cooldown)

@@ -1,0 +1,306 @@
+"""The numeric core of spike detection: a causal, seasonal count model over a (series × time) matrix.
+
+Every series is scored at once: one pass over time, numpy over the series axis, so thousands of
+segments cost about what one does. At bucket t the expected value uses only buckets before t:
+  expected = level × seasonal factor of t's phase (weekday, or weekday × hour for hourly data),
+where level and factors are exponentially weighted means that skip holidays and earlier flagged
+buckets (so an incident never becomes its own baseline) and that see each value clipped to its
+band first (a Huber-style robust update: one wild bucket moves them by a bounded step).
+The p-value comes from a negative binomial with mean `expected` and an overdispersion learnt
+by a weighted method of moments over residuals clipped at 1.5 sd (an unlisted holiday or a quiet
+Sunday barely moves it); its floors (`min_expected`, `min_dispersion`) keep all-zero and
+constant series from flooding (a Poisson floor, never a zero MAD). A bucket is anomalous at
+p <= alpha (with volume and ratio floors), or at the looser big_alpha when it holds at least
+twice its expected value and 20 more cases: the "big spike" every specialist wants to see.
+`family="gaussian"` swaps in a normal model for continuous values, with a relative scale floor;
+`scoring="likelihood"` swaps the p-value score for Numenta's anomaly likelihood
+(analytics/spikes/likelihood.py); `scoring="context"` for CAD OSE's contextual score
+(analytics/spikes/context.py); `scoring="blend"` (the NAB benchmark's mode) takes
+context_weight × context + the rest × likelihood.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+
+import numpy as np
+from scipy import special, stats
+
+from analytics.spikes import context as spike_context
+from analytics.spikes import likelihood as spike_likelihood
+
+DIRECTIONS = ("up", "down", "both")
+FAMILIES = ("negbin", "gaussian")
+SCORINGS = ("p_value", "likelihood", "context", "blend")
+PRIOR_BUCKETS = 1
+PRIOR_CASES = 10         # a busy series needs less of the prior: its weight is at most this / level
+MOMENT_POWER = 1.5       # the dispersion weighs each bucket's residual by expected^this
+SPREAD_CLIP = 1.5        # sd: residuals beyond it teach the spread no more than this
+# E[min(z², c²)] for a standard normal z: rescales the clipped residuals to an unbiased variance
+SPREAD_CONSISTENCY = float((2 * special.ndtr(SPREAD_CLIP) - 1)
+                           - 2 * SPREAD_CLIP * np.exp(-SPREAD_CLIP**2 / 2) / np.sqrt(2 * np.pi)
+                           + SPREAD_CLIP**2 * 2 * special.ndtr(-SPREAD_CLIP))
+
+
+@dataclass(frozen=True, kw_only=True)
+class SpikeSettings:
+    """Tuning knobs; docs/spikes.md explains each. Buckets are days or hours, as scored."""
+    direction: str = "up"          # up | down | both
+    alpha: float = 1e-4            # a bucket is anomalous when its p-value is at most this ...
+    min_count: float = 10          # ... and it holds at least this many cases (up) ...
+    min_ratio: float = 1.5         # ... and observed >= min_ratio × expected (down: <= expected / it)
+    big_alpha: float = 3e-3        # up: a bucket of >= big_ratio × expected and >= big_excess
+    big_ratio: float = 2.0         #     cases over it is anomalous at this looser p-value
+    big_excess: float = 20
+    halflife: float = 14           # buckets: how fast the level follows the data
+    season_halflife: float = 4     # cycles: how fast each phase's factor follows the data
+    dispersion_halflife: float = 28
+    warmup: int = 21               # buckets scored 0 at the start of a series (still learning)
+    relearn_after: int = 7         # a run of flags this long is a new level: learn from it again
+    cooldown: int = 2              # flags at most this many buckets apart form one event
+    clip_sd: float = 3.0           # robust update: values are clipped to expected ± clip_sd × sd
+    min_expected: float = 0.5      # mean floor: an all-zero history still has a Poisson tail
+    min_dispersion: float = 0.02   # NB alpha floor (CV floor ~14%): constant series stay quiet
+    max_dispersion: float = 2.0
+    family: str = "negbin"         # negbin (counts) | gaussian (continuous values)
+    min_rel_sd: float = 0.01       # gaussian: sd floor relative to |level|
+    score_scale: float = 10.0      # score = min(1, -log10(p) / score_scale)
+    scoring: str = "p_value"       # p_value | likelihood | context | blend (continuous values)
+    likelihood_short: int = 5      # likelihood: buckets averaged into the recent error ...
+    likelihood_history: int = 8640  # ... compared with this many earlier buckets' averages
+    change_short: int = 1          # likelihood: buckets averaged into the recent jump
+    likelihood_threshold: float = 0.75  # likelihood: is_anomaly = score >= this (tail <= 1e-7.5)
+    alert_gap: int | tuple = 0     # likelihood: a score counts only if it beats the last alert_gap
+    #                                buckets' (one int, or one per series)
+    context_weight: float = 0.7    # blend: score = weight × context + (1 - weight) × likelihood
+    context_rest: int | tuple = 0  # context: buckets silenced after a score >= context_threshold
+    context_threshold: float = 0.75
+    # context: the value range its digits are read in. None = each series' own min and max over
+    # the input (what NAB hands every detector; not causal), else (low, high)
+    context_range: tuple | None = None
+
+    def __post_init__(self):
+        if self.direction not in DIRECTIONS:
+            raise ValueError(f"direction must be one of {DIRECTIONS}, not {self.direction!r}")
+        if self.family not in FAMILIES:
+            raise ValueError(f"family must be one of {FAMILIES}, not {self.family!r}")
+        if self.scoring not in SCORINGS:
+            raise ValueError(f"scoring must be one of {SCORINGS}, not {self.scoring!r}")
+        if not 0 < self.alpha < 1 or self.min_ratio < 1 or self.halflife <= 0:
+            raise ValueError("need 0 < alpha < 1, min_ratio >= 1 and halflife > 0")
+
+    @classmethod
+    def names(cls) -> list[str]:
+        return [f.name for f in fields(cls)]
+
+
+def _weight(halflife: float) -> float:
+    return 1.0 - 0.5 ** (1.0 / halflife)
+
+
+def tail_p(y, mu, var, cfg: SpikeSettings, upper: bool) -> np.ndarray:
+    """P(Y >= y) (upper) or P(Y <= y) under the model with mean mu and variance var."""
+    if cfg.family == "gaussian":
+        z = (y - mu) / np.sqrt(var)
+        return special.ndtr(-z if upper else z)
+    a = np.maximum((var - mu) / mu**2, 1e-9)
+    n = 1.0 / a
+    prob = n / (n + mu)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        if upper:  # P(Y >= y) = I_{1-p}(y, n); y = 0 is certain
+            out = np.where(y <= 0, 1.0, special.betainc(np.maximum(y, 1e-9), n, 1.0 - prob))
+        else:      # P(Y <= y) = I_p(n, y + 1)
+            out = special.betainc(n, np.maximum(y, 0) + 1.0, prob)
+    return np.nan_to_num(out, nan=1.0)
+
+
+def _tail_beyond(y, mu, var, cfg: SpikeSettings, upper: bool) -> np.ndarray:
+    """tail_p where y lies beyond the mean on that side, else 1: the tail there is >= ~0.4 and
+    no flag, and skipping it halves the cost (the incomplete beta is most of a pass)."""
+    side = y > mu if upper else y < mu
+    out = np.ones_like(mu)
+    if side.any():
+        out[side] = tail_p(y[side], mu[side], var[side], cfg, upper)
+    return out
+
+
+def band(mu: np.ndarray, var: np.ndarray, cfg: SpikeSettings, q: float = 0.99):
+    """Band around the expected values: mean ± the normal quantile q × sd (counts floored at
+    0). An approximation of the model's quantiles, cheap enough for every bucket of every
+    segment (exact NB quantiles over 1.5M buckets took 2.3 s)."""
+    half = stats.norm.ppf(q) * np.sqrt(var)
+    low = mu - half
+    return (low if cfg.family == "gaussian" else np.maximum(low, 0.0)), mu + half
+
+
+def score_matrix(values: np.ndarray, *, phases: np.ndarray | None = None,
+                 holidays: np.ndarray | None = None,
+                 settings: SpikeSettings = SpikeSettings()) -> dict[str, np.ndarray]:
+    """Score a (series × time) matrix; NaN marks a bucket a series does not have.
+
+    `phases`: integer season phase per bucket, shape (T,) or (S, T); `holidays`: boolean (S, T).
+    Returns arrays of the input's shape: expected, variance, p_value, score, is_anomaly.
+    """
+    values = np.asarray(values, dtype=float)
+    if values.ndim != 2:
+        raise ValueError(f"values must be a (series × time) matrix, got shape {values.shape}")
+    n_series, n_time = values.shape
+    phases = np.zeros(n_time, dtype=np.int64) if phases is None else np.asarray(phases)
+    phases = np.broadcast_to(phases, values.shape).astype(np.int64)
+    holidays = (np.zeros(values.shape, bool) if holidays is None
+                else np.broadcast_to(np.asarray(holidays, bool), values.shape))
+    state = _State(n_series, int(phases.max(initial=0)) + 1, settings)
+    out = {k: np.full(values.shape, np.nan) for k in ("expected", "variance", "p_value")}
+    flags = np.zeros(values.shape, bool)
+    for t in range(n_time):
+        mu, var, p, flag = state.step(values[:, t], phases[:, t], holidays[:, t])
+        out["expected"][:, t], out["variance"][:, t], out["p_value"][:, t] = mu, var, p
+        flags[:, t] = flag
+    out["p_value"] = np.where(np.isnan(values), np.nan, out["p_value"])
+    with np.errstate(divide="ignore"):
+        out["score"] = np.clip(-np.log10(np.fmax(out["p_value"], 1e-300)) / settings.score_scale,
+                               0.0, 1.0)
+    out["score"] = np.where(np.isnan(out["score"]), 0.0, out["score"])
+    out["is_anomaly"] = flags
+    if settings.scoring in ("context", "blend"):
+        return _context(values, out, settings)
+    return _likelihood(values, out, settings) if settings.scoring == "likelihood" else out
+
+
+def _context(values: np.ndarray, out: dict, cfg: SpikeSettings) -> dict:
+    """Replace score and flags by CAD OSE's contextual score (analytics/spikes/context.py), or its
+    blend with the anomaly likelihood; expected and band stay the model's."""
+    if cfg.context_range is None:
+        seen = ~np.all(np.isnan(values), axis=1)
+        low = np.where(seen, np.nanmin(np.where(seen[:, None], values, 0.0), axis=1), 0.0)
+        high = np.where(seen, np.nanmax(np.where(seen[:, None], values, 1.0), axis=1), 1.0)
+    else:
+        low, high = cfg.context_range
+    score = spike_context.context_score_matrix(values, low=low, high=high,
+                                               rest=np.asarray(cfg.context_rest),
+                                               base_threshold=cfg.context_threshold)
+    if cfg.scoring == "blend":
+        score = cfg.context_weight * score + (1 - cfg.context_weight) * _likelihood(
+            values, out, cfg)["score"]
+    return out | {"score": score, "is_anomaly": score >= cfg.likelihood_threshold,
+                  "p_value": 10.0 ** (-10.0 * score)}
+
+
+def _likelihood(values: np.ndarray, out: dict, cfg: SpikeSettings) -> dict:
+    """Replace score and flags by the anomaly likelihood; expected and band stay the model's."""
+    score, z = spike_likelihood.anomaly_likelihood(values, direction=cfg.direction,
+                                                   short=cfg.likelihood_short,
+                                                   history=cfg.likelihood_history,
+                                                   change_short=cfg.change_short)
+    score = spike_likelihood.first_alerts(score, cfg.alert_gap, key=z)
+    return out | {"score": score, "is_anomaly": score >= cfg.likelihood_threshold,
+                  "p_value": 10.0 ** (-10.0 * score)}
+
+
+class _State:
+    """Per-series running estimates, updated one bucket at a time for all series at once."""
+
+    def __init__(self, n_series: int, n_phases: int, cfg: SpikeSettings):
+        self.cfg = cfg
+        self.rows = np.arange(n_series)
+        self.level = np.full(n_series, np.nan)
+        self.factor = np.ones((n_series, n_phases))
+        self.phase_seen = np.zeros((n_series, n_phases))
+        self.spread = np.full(n_series, np.nan)   # NB alpha, or gaussian variance
+        self.moment_sums = np.full((2, n_series), np.nan)  # NB: weighted sums behind alpha
+        self.seen = np.zeros(n_series)
+        self.run = np.zeros(n_series)
+        self.w_level, self.w_spread = _weight(cfg.halflife), _weight(cfg.dispersion_halflife)
+        self.w_season = _weight(cfg.season_halflife)
+
+    def moments(self, factor):
+        cfg, level = self.cfg, np.nan_to_num(self.level)
+        if cfg.family == "gaussian":
+            mu = level + (factor - 1.0)  # additive season: continuous values may be <= 0
+            floor = (cfg.min_rel_sd * np.maximum(np.abs(level), 1e-9)) ** 2
+            return mu, np.maximum(np.nan_to_num(self.spread, nan=floor), floor)
+        mu = np.maximum(level * factor, cfg.min_expected)
+        a = np.clip(np.nan_to_num(self.spread, nan=cfg.min_dispersion), cfg.min_dispersion,
+                    cfg.max_dispersion)
+        return mu, mu + a * mu**2
+
+    def _prior_weight(self):
+        """Weight (in buckets) of the seasonal prior factor 1: PRIOR_BUCKETS for a quiet series,
+        less for a busy one, whose few first weekends already say where its weekend factor is
+        (a fixed weight kept the ServiceNow sample's weekends at twice their level for weeks)."""
+        level = np.maximum(np.nan_to_num(self.level, nan=0.0), self.cfg.min_expected)
+        return np.minimum(PRIOR_BUCKETS, PRIOR_CASES / level)
+
+    def step(self, y, phase, holiday):
+        cfg = self.cfg
+        mu, var = self.moments(self.factor[self.rows, phase])
+        valid = ~np.isnan(y)
+        yv = np.where(valid, y, 0.0)
+        p_up = _tail_beyond(yv, mu, var, cfg, True) if cfg.direction != "down" else np.ones_like(mu)
+        p_down = _tail_beyond(yv, mu, var, cfg, False) if cfg.direction != "up" else np.ones_like(mu)
+        up = (p_up <= cfg.alpha) & (yv >= cfg.min_count) & (yv - mu >= (cfg.min_ratio - 1) * np.abs(mu))
+        # a doubling by at least big_excess cases needs only the looser big_alpha: on a noisy
+        # segment (daily CV ~0.35) a 2x day is a 1e-3 event, not a 1e-4 one, and still news
+        up |= ((p_up <= cfg.big_alpha) & (yv >= cfg.big_ratio * mu)
+               & (yv - mu >= cfg.big_excess) & (yv >= cfg.min_count))
+        down = (p_down <= cfg.alpha) & (mu >= cfg.min_count) & (np.abs(mu) - yv >= (1 - 1 / cfg.min_ratio) * np.abs(mu)) & ~holiday
+        p = {"up": p_up, "down": p_down, "both": np.minimum(p_up, p_down)}[cfg.direction]
+        flag = {"up": up, "down": down, "both": up | down}[cfg.direction]
+        flag &= valid & (self.seen >= cfg.warmup)
+        p = np.where(self.seen >= cfg.warmup, p, 1.0)
+        learn = valid & ~holiday & (~flag | (self.run >= cfg.relearn_after))
+        self._learn(np.where(learn, yv, np.nan), phase, mu, var)
+        self.run = np.where(flag, self.run + 1, 0)
+        return mu, var, p, flag
+
+    def _learn(self, y, phase, mu, var):
+        cfg, ok = self.cfg, ~np.isnan(y)
+        fresh = ok & np.isnan(self.level)
+        self.level = np.where(fresh, y, self.level)
+        sd = np.sqrt(var)
+        clipped = np.clip(y, mu - cfg.clip_sd * sd, mu + cfg.clip_sd * sd)
+        seen_phase = self.phase_seen[self.rows, phase]
+        # nothing to clip against yet: neither a level, nor (the phase's first few buckets, all
+        # in the warm-up) a factor — clipping a weekend to a weekday band kept it weeks too high
+        settled = (self.seen >= 2) & (seen_phase >= PRIOR_BUCKETS + 1)
+        clipped = np.where(fresh | ~settled, y, clipped)
+        w = np.maximum(1.0 / (self.seen + 1), self.w_level)
+        # the factor starts at 1 with the weight of PRIOR_BUCKETS observations: a phase seen
+        # twice with low counts should not swing the expected value to 0
+        ws = np.maximum(1.0 / (seen_phase + 1 + self._prior_weight()), self.w_season)
+        f = self.factor[self.rows, phase]
+        if cfg.family == "negbin":
+            x = clipped / np.maximum(f, 1e-3)
+            ratio = clipped / np.maximum(self.level, cfg.min_expected)
+            new_f = f + ws * (np.clip(ratio, 0.0, 10.0) - f)
+            # the spread sees residuals clipped at SPREAD_CLIP sd (rescaled to stay unbiased for
+            # normal residuals): one unlisted holiday must not widen the band for weeks
+            resid = np.clip(y - mu, -SPREAD_CLIP * sd, SPREAD_CLIP * sd) ** 2 / SPREAD_CONSISTENCY
+        else:
+            x = clipped - (f - 1.0)
+            new_f = f + ws * ((clipped - self.level + 1.0) - f)
+            obs = (clipped - mu) ** 2
+        self.level = np.where(ok & ~fresh, self.level + w * (x - self.level), self.level)
+        self.factor[self.rows, phase] = np.where(ok, new_f, f)
+        self.phase_seen[self.rows, phase] = seen_phase + ok
+        # the spread is learnt only once the level has settled: residuals against the first
+        # few buckets' guesses would inflate it for weeks. The negative binomial has a floor to
+        # start from; a Gaussian has none, so it starts halfway through the warm-up instead of
+        # scoring its first bucket against a single residual
+        start = max(3, cfg.warmup if cfg.family == "negbin" else cfg.warmup // 2)
+        # the NB's starts from its floor with the weight of one bucket, not from one residual
+        ws_spread = np.maximum(1.0 / np.maximum(self.seen - start + 2, 1), self.w_spread)
+        learn = ok & (self.seen >= start)
+        if cfg.family == "negbin":
+            # weighted method of moments, alpha = sum w mu^k ((y - mu)^2 - mu) / mu^2 / sum w mu^k:
+            # a busy weekday teaches it more than a quiet Sunday whose residual says little
+            # (k = 2 is the plain moment ratio; it starved the hourly series' quiet hours)
+            weight = mu**MOMENT_POWER
+            num = np.where(np.isnan(self.moment_sums[0]), cfg.min_dispersion * weight, self.moment_sums[0])
+            den = np.where(np.isnan(self.moment_sums[1]), weight, self.moment_sums[1])
+            self.moment_sums = np.where(learn, [num + ws_spread * ((resid - mu) / mu**2 * weight - num),
+                                                den + ws_spread * (weight - den)], self.moment_sums)
+            self.spread = self.moment_sums[0] / self.moment_sums[1]
+        else:
+            spread = np.where(np.isnan(self.spread), obs, self.spread + ws_spread * (obs - self.spread))
+            self.spread = np.where(learn, spread, self.spread)
+        self.seen = self.seen + ok

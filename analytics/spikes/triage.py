@@ -1,0 +1,88 @@
+"""Spike detection on the database: segment counts in, scored series and events out, and the
+triage verdicts people record on events (table spike_triage, sql/schema/10_spike_triage.sql).
+
+Detection always runs on the whole history up to `until` (a bucket's score needs the buckets
+before it); `since` only chooses which events are returned.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from analytics import db
+from analytics.spikes import detect as spikes
+from analytics.spikes import kpi_series as spike_kpis
+
+MARTS = {"day": "marts/spike_counts_daily", "hour": "marts/spike_counts_hourly"}
+VERDICTS = ("confirmed", "false_positive", "expected")
+
+
+def load_counts(con: duckdb.DuckDBPyConnection, *, grain: str = "day",
+                until: dt.date | None = None, market: str | None = None) -> pd.DataFrame:
+    if grain not in MARTS:
+        raise ValueError(f"grain must be one of {sorted(MARTS)}, not {grain!r}")
+    return db.query_df(con, MARTS[grain], end_date=until, market=market)
+
+
+def detect(con: duckdb.DuckDBPyConnection, *, grain: str = "day", since: dt.date | None = None,
+           until: dt.date | None = None, market: str | None = None,
+           **knobs) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(scored segment counts, events) with events ending on or after `since`."""
+    scored, events = spikes.find_spikes(load_counts(con, grain=grain, until=until, market=market),
+                                        grain=grain, **knobs)
+    if since is not None and len(events):
+        events = events[pd.to_datetime(events["end"]) >= pd.Timestamp(since)].reset_index(drop=True)
+    return scored, events
+
+
+def detect_kpis(con: duckdb.DuckDBPyConnection, *, since: dt.date | None = None,
+                until: dt.date | None = None, market: str | None = None,
+                **knobs) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(scored daily rate/duration KPIs, their events) — SLA breach rate and median first
+    response per segment (analytics/spikes/kpi_series.py), events ending on or after `since`."""
+    frame = db.query_df(con, "marts/spike_kpi_daily", end_date=until, market=market)
+    scored = spike_kpis.detect_kpi_spikes(frame, **knobs)
+    events = spike_kpis.kpi_events(scored)
+    if since is not None and len(events):
+        events = events[pd.to_datetime(events["end"]) >= pd.Timestamp(since)].reset_index(drop=True)
+    return scored, events
+
+
+def events_json(events: pd.DataFrame) -> list[dict]:
+    """Events as plain JSON-ready dicts (the CLI's --format json)."""
+    out = []
+    for row in events.itertuples(index=False):
+        out.append({"event_id": row.event_id, "metric": row.metric, "grain": row.grain,
+                    "segment": dict(row.segment),
+                    "start": pd.Timestamp(row.start).isoformat(),
+                    "peak": pd.Timestamp(row.peak).isoformat(),
+                    "end": pd.Timestamp(row.end).isoformat(), "buckets": int(row.buckets),
+                    "observed": round(float(row.observed), 2),
+                    "expected": round(float(row.expected), 2),
+                    "excess": round(float(row.excess), 2), "score": round(float(row.score), 4),
+                    "p_value": float(f"{row.p_value:.3g}"), "related": int(row.related)})
+    return out
+
+
+def triage(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """Every verdict recorded (empty in a database written before the triage table existed)."""
+    try:
+        return db.query_df(con, "marts/spike_triage")
+    except duckdb.CatalogException:
+        return pd.DataFrame(columns=["event_id", "verdict", "owner", "note", "metric", "segment",
+                                     "start_at", "updated_at"])
+
+
+def save_triage(path: Path, event: dict, *, verdict: str, owner: str = "", note: str = "") -> None:
+    """Record (or replace) the verdict on one event, through the one-writer model."""
+    if verdict not in VERDICTS:
+        raise ValueError(f"verdict must be one of {VERDICTS}, not {verdict!r}")
+    with db.writer(path, derived="keep") as con:   # a verdict: no case data changes
+        db.run_sql(con, "spikes/triage_save", event_id=event["event_id"], verdict=verdict,
+                   owner=owner or None, note=note or None, metric=event["metric"],
+                   segment=json.dumps(dict(event["segment"]), sort_keys=True),
+                   start_at=pd.Timestamp(event["start"]).to_pydatetime())

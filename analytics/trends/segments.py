@@ -1,0 +1,205 @@
+"""Rising segments: sustained rises in market, category, source and category × market volume.
+
+One matrix of daily counts (series × days, up to the as-of day) goes through two tests:
+- short: the last `recent_days` against one ESSENCE regression fit that ends `guard_days` before
+  them (a fit that rolls day by day would climb along a slow ramp and hide it; EWMA where
+  history is short; a brand-new category × market gets what its category and market totals
+  predict), summed over its last 3 days and over all of it (a step shows in its first days, a
+  slow climb needs the week; the smaller p counts twice), with persistence (2 of the last 3 days
+  active) or a CUSUM alarm on rolling residuals;
+- slow rise: the last `long_recent_days` (each day capped, so a spike cannot carry it) against
+  the `long_baseline_days` before them (noise from a weekday + trend fit of those days, plus the
+  error of their mean), still elevated in the last week.
+A one-day spike is not a trend: each day adds at most `z_cap` standard deviations to a test's
+sum (and to the CUSUM), and when one day holds most of the excess a test fails.
+Benjamini–Hochberg runs over all series; ranking is surprise × excess × (1 + novelty bonus).
+"""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from analytics.text.incidence import value_codes
+from analytics.trends import stats as ts
+from analytics.trends.settings import DEFAULTS, TrendSettings
+
+DIMENSIONS = (("market",), ("abuse_category",), ("source",), ("abuse_category", "market"))
+
+
+def _sorted_labels(codes: np.ndarray, values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Each row's rank among the column's distinct labels in sorted order (a missing value is
+    labelled "(unknown)", merged with a literal "(unknown)"), and those sorted labels."""
+    labels = np.append(values.astype(object), "(unknown)")   # code -1 takes the last entry
+    uniques, rank = np.unique(labels, return_inverse=True)
+    return rank.ravel()[codes], uniques
+
+
+def daily_matrix(cases: pd.DataFrame, days: pd.DatetimeIndex,
+                 codes: dict | None = None) -> tuple[pd.DataFrame, np.ndarray]:
+    """Series keys (dimension + one column per key) and their series × days count matrix.
+
+    Rows are grouped on integer codes (`codes`: column -> `value_codes`, computed when not
+    given), never on millions of strings; keys come out sorted as a sort on the labels would."""
+    codes = codes or {}
+    day = ((pd.to_datetime(cases["created_date"]) - days[0]).dt.days).to_numpy()
+    inside = (day >= 0) & (day < len(days))
+    n_days, columns = len(days), ("market", "abuse_category", "source")
+    ranks, labels = [], []
+    for column in columns:
+        code, values = codes[column] if column in codes else value_codes(cases[column])
+        rank, uniques = _sorted_labels(code[inside], values)
+        ranks.append(rank)
+        labels.append(uniques)
+    # one pass over the rows: market × category × source × day counts; every dimension's series
+    # are sums of it (whole counts, so exactly what counting each dimension's rows gives)
+    shape = tuple(len(u) for u in labels) + (n_days,)
+    key = ((ranks[0] * shape[1] + ranks[1]) * shape[2] + ranks[2]) * n_days + day[inside]
+    cube = np.bincount(key, minlength=int(np.prod(shape))).reshape(shape)
+    keys, blocks = [], []
+    for dims in DIMENSIONS:
+        axes = [columns.index(c) for c in dims]
+        other = tuple(i for i in range(3) if i not in axes)
+        block = cube.sum(axis=other).transpose(*np.argsort(np.argsort(axes)), len(axes)) \
+            if len(axes) > 1 else cube.sum(axis=other)
+        block = block.reshape(-1, n_days)   # rows in label order, first dimension slowest
+        kept = block.sum(1) > 0   # the keys that have a case in the window
+        present = np.flatnonzero(kept)
+        frame = {}
+        for position, column in reversed(list(enumerate(dims))):
+            uniques = labels[axes[position]]
+            frame[column] = pd.array(uniques[present % len(uniques)], dtype="str")
+            present = present // len(uniques)
+        blocks.append(block[kept].astype(float))
+        keys.append(pd.DataFrame({c: frame[c] for c in dims}).assign(dimension=" × ".join(dims)))
+    return pd.concat(keys, ignore_index=True), np.vstack(blocks)
+
+
+def _new_combination_expected(keys, counts, baseline: slice) -> np.ndarray:
+    """Per category × market row: category share × market share × all cases, per day."""
+    totals = {d: counts[(keys["dimension"] == d).to_numpy()] for d in ("market", "abuse_category")}
+    grand = totals["market"].sum(0)
+    base_grand = max(grand[baseline].sum(), 1.0)
+    share = {d: dict(zip(keys.loc[keys["dimension"] == d, d], t[:, baseline].sum(1) / base_grand))
+             for d, t in totals.items()}
+    combo = keys["dimension"] == "abuse_category × market"
+    product = [share["abuse_category"].get(c, 0) * share["market"].get(m, 0)
+               for c, m in zip(keys.loc[combo, "abuse_category"], keys.loc[combo, "market"])]
+    out = np.full(counts.shape, np.nan)
+    out[combo.to_numpy()] = np.outer(product, grand)
+    return out
+
+
+def _expectation(keys, counts, weekdays, cfg: TrendSettings):
+    expected, variance = ts.regression_expected(counts, weekdays, baseline_days=cfg.baseline_days,
+                                                guard_days=cfg.guard_days)
+    first = np.argmax(counts > 0, axis=1)
+    short = (np.arange(counts.shape[1])[None, :] - first[:, None]) < cfg.baseline_days + cfg.guard_days
+    short |= np.isnan(expected)
+    ewma = np.nan_to_num(ts.ewma_expected(counts, guard_days=cfg.guard_days))
+    expected = np.where(short, ewma, expected)
+    variance = np.where(short, ewma, variance)
+    recent = counts.shape[1] - cfg.recent_days
+    is_new = (counts[:, :recent].sum(1) == 0) & (counts[:, recent:].sum(1) > 0)
+    newcomer = _new_combination_expected(keys, counts, slice(0, recent))
+    use = is_new[:, None] & ~np.isnan(newcomer)
+    expected, variance = np.where(use, newcomer, expected), np.where(use, newcomer, variance)
+    return expected, variance, is_new, _window_fit(counts, weekdays, expected, variance,
+                                                   ~short[:, recent] & ~is_new, cfg)
+
+
+def _window_fit(counts, weekdays, expected, variance, fitted, cfg: TrendSettings):
+    """The recent window's expectation from one fit ending before the window (series with a
+    long enough history), else the rolling expectation."""
+    window_exp, window_var = ts.window_expected(counts, weekdays, window_days=cfg.recent_days,
+                                                baseline_days=cfg.baseline_days,
+                                                guard_days=cfg.guard_days)
+    use = fitted[:, None] & ~np.isnan(window_exp)
+    recent = slice(counts.shape[1] - cfg.recent_days, None)
+    return (np.where(use, window_exp, expected[:, recent]),
+            np.where(use, window_var, variance[:, recent]))
+
+
+def _window_test(counts, window_exp, scale2, days: int, cfg: TrendSettings) -> dict:
+    """The last `days` of the short window: capped sum against the one-fit expectation."""
+    counts, window_exp, scale2 = counts[:, -days:], window_exp[:, -days:], scale2[:, -days:]
+    # each day adds at most `z_cap` standard deviations: a one-day spike cannot carry the sum
+    capped = np.minimum(counts, window_exp + cfg.z_cap * np.sqrt(scale2)).sum(1)
+    expected = window_exp.sum(1)
+    return {"observed": counts.sum(1), "expected": expected,
+            "p": ts.count_pvalue(capped, expected, scale2.sum(1)), "days": np.full(len(counts), days)}
+
+
+def _short_test(counts, expected, variance, window_fit, cfg: TrendSettings) -> dict:
+    z, _ = ts.standardised(counts, expected, variance)
+    alarm = ts.cusum(z, k=cfg.cusum_k, clip=cfg.z_cap)
+    persist = ts.persistent(z > cfg.z_active, need=cfg.persist_need, of=cfg.persist_of)
+    window = slice(counts.shape[1] - cfg.recent_days, None)
+    window_exp, window_var = window_fit
+    _, scale2 = ts.standardised(counts[:, window], window_exp, window_var)
+    excess_days = np.clip(counts[:, window] - window_exp, 0, None)
+    spike = excess_days.max(1) > cfg.spike_share * np.fmax(excess_days.sum(1), 1e-9)
+    signal = (persist[:, -1] | (alarm[:, -1] > cfg.cusum_h)) & ~spike
+    # a step is seen sooner in the last few days, a slow climb over the whole window: test both
+    # and pay for the choice (Bonferroni over the windows)
+    tests = [_window_test(counts[:, window], window_exp, scale2, d, cfg) for d in cfg.short_windows]
+    best = np.argmin(np.vstack([t["p"] for t in tests]), axis=0)
+    out = {k: np.choose(best, [t[k] for t in tests]) for k in ("observed", "expected", "p", "days")}
+    out["p"] = np.minimum(1.0, out["p"] * len(tests))
+    return out | {"ok": signal, "since": ts.run_start(alarm > 0)}
+
+
+def _long_test(counts, weekdays, cfg: TrendSettings) -> dict:
+    recent = counts[:, -cfg.long_recent_days:]
+    start = counts.shape[1] - cfg.long_recent_days - cfg.long_baseline_days
+    base = counts[:, start:-cfg.long_recent_days]
+    # noise without the weekly cycle or a drift (a sum over whole weeks feels neither)
+    mean, var = base.mean(1), ts.residual_variance(base, int(weekdays[start]))
+    scale = np.sqrt(np.fmax(np.fmax(var, mean), 1.0))
+    capped_days = np.minimum(recent, (mean + 4 * scale)[:, None])
+    capped = capped_days.sum(1)
+    expected = mean * cfg.long_recent_days
+    # the baseline mean is an estimate too: its error adds (recent ÷ baseline days) of the noise
+    day_var = np.fmax(var, mean) * (1 + cfg.long_recent_days / cfg.long_baseline_days)
+    p = ts.count_pvalue(capped, expected, day_var * cfg.long_recent_days)
+    excess_days = np.clip(capped_days - mean[:, None], 0, None)
+    spike = excess_days.max(1) > cfg.spike_share * np.fmax(excess_days.sum(1), 1e-9)
+    still_up = (capped_days[:, -cfg.recent_days:].mean(1) > cfg.min_growth * mean) & ~spike
+    walk = ts.cusum((recent - mean[:, None]) / scale[:, None], k=cfg.cusum_k)
+    since = counts.shape[1] - cfg.long_recent_days + ts.run_start(walk > 0)
+    return {"observed": capped, "expected": expected, "p": p, "ok": still_up, "since": since}
+
+
+RESULT_COLUMNS = ("observed", "expected", "p_value", "q_value", "is_new", "window_days", "since",
+                  "pattern", "excess", "growth", "is_trend", "score", "sparkline")
+
+
+def detect_segment_trends(cases: pd.DataFrame, as_of, cfg: TrendSettings = DEFAULTS,
+                          codes: dict | None = None) -> pd.DataFrame:
+    """One row per series with its test results; `is_trend` marks the emerging ones. `codes`
+    (column -> `value_codes` of it) may be passed when already at hand."""
+    as_of = pd.Timestamp(as_of).normalize()
+    days = pd.date_range(end=as_of, periods=cfg.history_days, freq="D")
+    keys, counts = daily_matrix(cases, days, codes)
+    if counts.shape[0] == 0:   # no case in the window: nothing to test (and numpy needs rows)
+        return keys.assign(**{column: [] for column in RESULT_COLUMNS})
+    weekdays = days.day_of_week.to_numpy()
+    expected, variance, is_new, window_fit = _expectation(keys, counts, weekdays, cfg)
+    short = _short_test(counts, expected, variance, window_fit, cfg)
+    long = _long_test(counts, weekdays, cfg)
+    use_short = short["p"] <= long["p"]
+    pick = {k: np.where(use_short, short[k], long[k]) for k in ("observed", "expected", "p", "since")}
+    p = np.minimum(1.0, 2 * np.minimum(short["p"], long["p"]))
+    out = keys.assign(observed=pick["observed"], expected=pick["expected"], p_value=p,
+                      q_value=ts.benjamini_hochberg(p), is_new=is_new,
+                      window_days=np.where(use_short, short["days"], cfg.long_recent_days),
+                      since=days[pick["since"].astype(int)].date,
+                      pattern=np.where(is_new, "new", np.where(use_short, "rise", "slow rise")))
+    out["excess"] = out["observed"] - out["expected"]
+    out["growth"] = out["observed"] / np.fmax(out["expected"], 0.5)
+    passes = np.where(use_short, short["ok"], long["ok"])
+    out["is_trend"] = (passes & (out["q_value"] <= cfg.fdr) & (out["excess"] >= cfg.min_excess)
+                       & (out["growth"] >= cfg.min_growth))
+    surprise = np.minimum(-np.log10(np.fmax(p, 1e-300)), 30.0)
+    out["score"] = surprise * out["excess"].clip(lower=0) * (1 + cfg.novelty_bonus * is_new)
+    out["sparkline"] = list(counts[:, -28:].astype(int))
+    return out

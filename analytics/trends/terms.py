@@ -1,0 +1,126 @@
+"""New wording: terms whose share of cases rises against their own baseline, grouped into trends.
+
+A term's expected count on a day is what the day's case mix predicts: its baseline share within
+each category × language (shrunk toward its overall share) times that day's cases there. So a
+term that rises only because its category rises is explained by the segment trend, and a term
+never seen before expects almost nothing. The surprise of the recent window is a
+negative-binomial tail (dispersion from the baseline days); a trend also needs the persistence
+rule (beyond expectation on 2 of the last 7 days, or on 3 of the last 28 and
+once in the last 7 for a slow rise: term counts are sparse), growth, and excess cases, and must
+not be one day's burst. Benjamini–Hochberg runs over every term tested. Terms found in the
+same cases (overlap >= `group_overlap` of the smaller) become one trend.
+"""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from analytics.text.incidence import TermIncidence, value_codes
+from analytics.trends import stats as ts
+from analytics.trends.settings import DEFAULTS, TrendSettings
+
+
+def _share(incidence, mix_code, n_mix, rows, terms, cfg: TrendSettings) -> np.ndarray:
+    """Mix × terms baseline share of cases carrying each term, shrunk toward its overall share."""
+    hits = incidence.grouped_counts(mix_code, n_mix, rows, terms)
+    sizes = np.bincount(mix_code[rows], minlength=n_mix).astype(float)
+    overall = (hits.sum(0) + 0.5) / (sizes.sum() + 1.0)
+    return (hits + cfg.term_prior_cases * overall) / (sizes[:, None] + cfg.term_prior_cases)
+
+
+def _window_test(counts, expected, window: slice, dispersion) -> dict:
+    observed, exp = counts[window].sum(0), expected[window].sum(0)
+    return {"observed": observed, "expected": exp,
+            "p": ts.count_pvalue(observed, exp, exp * dispersion)}
+
+
+def _dispersion(counts, expected) -> float:
+    """Quasi-Poisson dispersion shared by all terms (a term's own rise would inflate its own)."""
+    ratio = ((counts - expected) ** 2).sum(0) / np.fmax(expected.sum(0), 1e-9)
+    return float(np.clip(np.median(ratio), 1.0, 20.0)) if len(ratio) else 1.0
+
+
+def _tested_terms(incidence, recent_rows, cfg: TrendSettings) -> np.ndarray:
+    return np.flatnonzero(incidence.counts(recent_rows) >= cfg.term_min_cases)
+
+
+def _daily_counts(incidence, cases, as_of, cfg: TrendSettings):
+    n_days = cfg.history_days
+    first = as_of - pd.Timedelta(days=n_days - 1)
+    day = (pd.to_datetime(cases["created_date"]) - first).dt.days.to_numpy()
+    inside = (day >= 0) & (day < n_days)
+    day = np.where(inside, day, 0)
+    terms = _tested_terms(incidence, np.flatnonzero(inside & (day >= n_days - cfg.long_recent_days)), cfg)
+    rows = np.flatnonzero(inside)
+    counts = incidence.grouped_counts(day, n_days, rows, terms)
+    return day, inside, terms, counts, first
+
+
+def _mix_codes(cases: pd.DataFrame, codes: dict | None = None) -> tuple[np.ndarray, int]:
+    """Each case's category × language mix, numbered in order of first appearance; a case with
+    no category or no language is in one mix of its own. `codes` (column -> `value_codes`)
+    may be passed when already at hand (any numbering of the values gives the same mixes)."""
+    codes = codes or {}
+    category, _ = codes["abuse_category"] if "abuse_category" in codes \
+        else value_codes(cases["abuse_category"])
+    language, languages = codes["language"] if "language" in codes else value_codes(cases["language"])
+    pair = np.where((category < 0) | (language < 0), -1, category * (len(languages) + 1) + language)
+    mix, names = pd.factorize(pair)
+    return mix, len(names)
+
+
+def _expected_from(incidence, mix: tuple[np.ndarray, int], day, inside, terms,
+                   base: tuple[int, int], cfg) -> np.ndarray:
+    """Days × terms counts the day's category × language mix predicts from the `base` days."""
+    mix_code, n_mix = mix
+    rows = np.flatnonzero(inside & (day >= base[0]) & (day < base[1]))
+    share = _share(incidence, mix_code, n_mix, rows, terms, cfg)
+    daily_mix = np.bincount(day[inside] * n_mix + mix_code[inside],
+                            minlength=cfg.history_days * n_mix).reshape(cfg.history_days, n_mix)
+    return daily_mix.astype(float) @ share
+
+
+def term_statistics(incidence: TermIncidence, cases: pd.DataFrame, as_of,
+                    cfg: TrendSettings = DEFAULTS, codes: dict | None = None) -> pd.DataFrame:
+    """One row per term with `term_min_cases` cases in the last `long_recent_days`, tested.
+    `codes` (column -> `value_codes`) may be passed when already at hand."""
+    as_of = pd.Timestamp(as_of).normalize()
+    day, inside, terms, counts, first = _daily_counts(incidence, cases, as_of, cfg)
+    n = cfg.history_days
+    short_base = (n - cfg.recent_days - cfg.guard_days - cfg.baseline_days, n - cfg.recent_days - cfg.guard_days)
+    long_base = (n - cfg.long_recent_days - cfg.long_baseline_days, n - cfg.long_recent_days)
+    mix = _mix_codes(cases, codes)
+    e_short = _expected_from(incidence, mix, day, inside, terms, short_base, cfg)
+    e_long = _expected_from(incidence, mix, day, inside, terms, long_base, cfg)
+    dispersion = _dispersion(counts[slice(*short_base)], e_short[slice(*short_base)])
+    short = _window_test(counts, e_short, slice(n - cfg.recent_days, None), dispersion)
+    long = _window_test(counts, e_long, slice(n - cfg.long_recent_days, None), dispersion)
+    use_short = short["p"] <= long["p"]
+    expected = np.where(use_short[None, :], e_short, e_long)
+    p = np.minimum(1.0, 2 * np.minimum(short["p"], long["p"]))
+    active = (counts > 0) & (stats.poisson.sf(counts - 1, np.fmax(expected * dispersion, 1e-6)) < 0.05)
+    lately = active[-cfg.term_persist_of:].sum(0)
+    persist = np.where(use_short, lately >= cfg.persist_need,
+                       (active[-cfg.long_recent_days:].sum(0) > cfg.persist_need) & (lately > 0))
+    w = slice(n - cfg.long_recent_days, None)
+    excess_days = np.clip(counts[w] - expected[w], 0, None)
+    spike = excess_days.max(0) > cfg.spike_share * np.fmax(excess_days.sum(0), 1e-9)
+    width = np.where(use_short, cfg.recent_days, cfg.long_recent_days)
+    in_window = np.arange(n)[:, None] >= n - width[None, :]
+    since = np.argmax(active & in_window, axis=0)  # the first active day of the tested window
+    out = pd.DataFrame({"term_key": incidence.vocabulary[terms], "column": terms,  # noqa: E501
+                        "observed": np.where(use_short, short["observed"], long["observed"]),
+                        "expected": np.where(use_short, short["expected"], long["expected"]),
+                        "p_value": p, "q_value": ts.benjamini_hochberg(p),
+                        "is_new": counts[: n - cfg.recent_days].sum(0) == 0,
+                        "window_days": width,
+                        "since": (first + pd.to_timedelta(since, "D")).date})
+    out["excess"] = out["observed"] - out["expected"]
+    out["growth"] = out["observed"] / np.fmax(out["expected"], 0.5)
+    out["is_trend"] = (persist & ~spike & (out["q_value"] <= cfg.fdr)
+                       & (out["excess"] >= cfg.min_excess) & (out["growth"] >= cfg.term_min_growth))
+    surprise = np.minimum(-np.log10(np.fmax(p, 1e-300)), 30.0)
+    out["score"] = surprise * out["excess"].clip(lower=0) * (1 + cfg.novelty_bonus * out["is_new"])
+    out["sparkline"] = list(counts[-28:].T.astype(int))
+    return out

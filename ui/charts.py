@@ -1,0 +1,175 @@
+"""Plotly figures shared by the pages: trends with the incomplete last day marked, bars, heatmaps.
+
+Labels that come from the data (markets, categories, vendors) are HTML-escaped before they
+reach Plotly, which renders a subset of HTML (links included) in text.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import html
+
+import pandas as pd
+import plotly.graph_objects as go
+import plotly.io as pio
+
+from ui import data
+
+LOCAL_DATES = "market-local dates"
+WEEKS = f"Week starting (Monday, {LOCAL_DATES})"
+OTHER = "Other"  # analytics.views.OTHER: the groups outside the top N
+VERDICT_COLOURS = {"confirmed": "#c0392b", "false_positive": "#7f8c8d", "expected": "#2e86c1"}
+CONFIG = {"displaylogo": False}  # st.plotly_chart's Plotly config for every chart
+# The process-wide default, not `template=` per figure: naming the template in update_layout
+# rebuilds it (a deep copy of its ~1,000 properties), ~25 ms per figure, several per page run.
+pio.templates.default = "plotly_white"
+_LAYOUT = dict(margin=dict(l=10, r=10, t=40, b=10), height=360, legend_title_text="",
+               hovermode="x unified",
+               legend=dict(orientation="h", yanchor="top", y=-0.3, x=0))
+
+
+def safe_labels(values: pd.Series) -> pd.Series:
+    """Data labels made safe for Plotly text (escape <, >, &)."""
+    return values.astype("str").fillna("(unknown)").map(html.escape)
+
+
+def mark_incomplete(fig: go.Figure, last_complete: dt.date | None, last_shown) -> None:
+    """Shade the days after `last_complete`: still arriving, so a low value there is no dip."""
+    if last_complete is None or last_shown is None or pd.isna(last_shown):
+        return
+    band_start = pd.Timestamp(last_complete) + pd.Timedelta(hours=12)
+    band_end = pd.Timestamp(last_shown) + pd.Timedelta(hours=12)
+    if band_end <= band_start:
+        return
+    fig.add_vrect(x0=band_start, x1=band_end, fillcolor="#999999", opacity=0.18, line_width=0,
+                  annotation_text="incomplete", annotation_position="top left",
+                  annotation_font_size=11)
+
+
+def stacked(frame: pd.DataFrame, x: str, y: str, color: str, *, title: str, y_title: str,
+            last_complete: dt.date | None = None,
+            x_title: str = f"Created date ({LOCAL_DATES})") -> go.Figure:
+    """Stacked areas per `color` group over `x` (total and mix at once); incomplete days shaded."""
+    fig = go.Figure()
+    for name, rows in frame.groupby(safe_labels(frame[color]), sort=False):
+        rows = rows.sort_values(x)
+        fig.add_scatter(x=rows[x], y=rows[y], name=name, mode="lines", stackgroup="one",
+                        line=dict(width=0.5, **({"color": "#bbbbbb"} if name == OTHER else {})))
+    mark_incomplete(fig, last_complete, frame[x].max() if len(frame) else None)
+    fig.update_layout(title=title, xaxis_title=x_title, yaxis_title=y_title, **_LAYOUT)
+    return fig
+
+
+def trend(frame: pd.DataFrame, x: str, y: str, *, title: str, y_title: str,
+          color: str | None = None, last_complete: dt.date | None = None,
+          x_title: str = f"Created date ({LOCAL_DATES})") -> go.Figure:
+    """A line per `color` group over `x`; the still-incomplete days are dotted and shaded."""
+    fig = go.Figure()
+    groups = frame.groupby(safe_labels(frame[color]), sort=False) if color else [("", frame)]
+    cut = pd.Timestamp(last_complete) if last_complete is not None else None
+    for name, rows in groups:
+        rows = rows.sort_values(x)
+        solid = rows if cut is None else rows[rows[x] <= cut]
+        line = dict(color="#aaaaaa") if name == OTHER else None  # the rest recedes
+        fig.add_scatter(x=solid[x], y=solid[y], name=name or y_title, mode="lines",
+                        legendgroup=name, showlegend=bool(color), line=line)
+        if cut is not None and (rows[x] > cut).any():
+            tail = rows[rows[x] >= solid[x].max()] if len(solid) else rows
+            fig.add_scatter(x=tail[x], y=tail[y], mode="lines", legendgroup=name,
+                            line=dict(dash="dot", color="#888888"), showlegend=False,
+                            name=f"{name or y_title} (incomplete)")
+    mark_incomplete(fig, last_complete, frame[x].max() if len(frame) else None)
+    fig.update_layout(title=title, xaxis_title=x_title, yaxis_title=y_title, **_LAYOUT)
+    return fig
+
+
+def bars(frame: pd.DataFrame, label: str, value: str, *, title: str, value_title: str,
+         text: pd.Series | None = None) -> go.Figure:
+    """Horizontal bars, largest on top."""
+    fig = go.Figure(go.Bar(y=safe_labels(frame[label]), x=frame[value], orientation="h",
+                           text=text, textposition="auto", marker_color="#1f5fa8"))
+    height = max(220, 28 * len(frame) + 90)
+    fig.update_layout(title=title, xaxis_title=value_title, yaxis=dict(autorange="reversed"),
+                      **(_LAYOUT | dict(height=height, hovermode="closest")))
+    return fig
+
+
+def heatmap(pivot: pd.DataFrame, *, title: str, value_title: str, higher_is_better: bool | None,
+            text: pd.DataFrame | None = None) -> go.Figure:
+    """Segments (rows) × weeks (columns); green is good whichever way the KPI points."""
+    scale = "RdYlGn" if higher_is_better in (True, None) else "RdYlGn_r"
+    if higher_is_better is None:
+        scale = "Blues"
+    fig = go.Figure(go.Heatmap(
+        z=pivot.to_numpy(dtype=float), x=list(pivot.columns),
+        y=list(safe_labels(pd.Series(pivot.index))), colorscale=scale,
+        colorbar=dict(title=dict(text=value_title)),
+        text=None if text is None else text.to_numpy(), hoverongaps=False,
+        hovertemplate="%{y}<br>week of %{x|%Y-%m-%d}<br>%{text}<extra></extra>"
+        if text is not None else None))
+    height = max(260, 26 * len(pivot) + 120)
+    fig.update_layout(title=title, xaxis_title=f"Week starting (Monday, {LOCAL_DATES})",
+                      yaxis=dict(autorange="reversed"),
+                      **(_LAYOUT | dict(height=height, hovermode="closest")))
+    return fig
+
+# The Spikes page's chart: observed against expected and its band, the event shaded, its verdict.
+Y_TITLES = {"cases": "Cases", "sla_breach_rate": "SLA breach rate (of resolved cases)",
+            "first_response_median_s": "Median first response (seconds)"}
+
+
+def band(window: pd.DataFrame, event: dict, verdict: dict | None) -> go.Figure:
+    """Observed, expected and the 98% band of one segment around one event."""
+    fig = go.Figure()
+    x = window["bucket"]
+    fig.add_scatter(x=x, y=window["band_high"], mode="lines", line=dict(width=0),
+                    showlegend=False, hoverinfo="skip")
+    fig.add_scatter(x=x, y=window["band_low"], mode="lines", line=dict(width=0), fill="tonexty",
+                    fillcolor="rgba(31,95,168,0.15)", name="usual band (98%)")
+    fig.add_scatter(x=x, y=window["expected"], mode="lines", name="expected",
+                    line=dict(color="#1f5fa8", dash="dash"))
+    observed = "value" if "value" in window else "cases"   # a rate/duration KPI, or counts
+    fig.add_scatter(x=x, y=window[observed], mode="lines+markers", name="observed",
+                    line=dict(color="#222222"), marker=dict(size=4))
+    flagged = window[window["is_anomaly"]]
+    fig.add_scatter(x=flagged["bucket"], y=flagged[observed], mode="markers", name="anomalous",
+                    marker=dict(color="#c0392b", size=9))
+    step = pd.Timedelta(hours=12) if event.get("grain", "day") == "day" else pd.Timedelta(minutes=30)
+    colour = VERDICT_COLOURS.get((verdict or {}).get("verdict"), "#c0392b")
+    text = "spike" if not verdict else f"{verdict['verdict'].replace('_', ' ')}" + (
+        f" ({html.escape(str(verdict['owner']))})" if verdict.get("owner") else "")
+    fig.add_vrect(x0=pd.Timestamp(event["start"]) - step, x1=pd.Timestamp(event["end"]) + step,
+                  fillcolor=colour, opacity=0.12, line_width=0)
+    fig.add_annotation(x=pd.Timestamp(event["peak"]), y=1, yref="paper", text=text,
+                       showarrow=False, font=dict(color=colour), yanchor="bottom")
+    layout = dict(_LAYOUT, hovermode="x unified")
+    fig.update_layout(title="Observed vs expected",
+                      yaxis_title=Y_TITLES.get(event.get("metric", "cases"), "Cases"),
+                      xaxis_title=f"Bucket ({LOCAL_DATES})", **layout)
+    return fig
+
+
+def add_markers(fig: go.Figure, *, markets=(), categories=(), grain: str = "day",
+                min_score: float = 0.0) -> None:
+    """Mark the spike events within these markets/categories (empty = any) on a date chart."""
+    found = data.events(grain)
+    found = found[found["score"] >= min_score] if len(found) else found
+    if found.empty:
+        return
+    seg = found["segment"]
+    keep = pd.Series(True, index=found.index)
+    if markets:
+        keep &= seg.map(lambda s: s.get("market") in markets)
+    if categories:
+        keep &= seg.map(lambda s: s.get("abuse_category") in categories)
+    x_range = [t for trace in fig.data for t in (trace.x if trace.x is not None else [])]
+    if x_range:
+        low, high = pd.Timestamp(min(x_range)), pd.Timestamp(max(x_range))
+        keep &= (pd.to_datetime(found["start"]) >= low) & (pd.to_datetime(found["start"]) <= high)
+    for row in found[keep].head(20).itertuples():
+        label = " × ".join(str(v) for v in row.segment.values()) or "all"
+        label += "" if row.metric == "cases" else f" ({row.metric})"
+        fig.add_shape(type="line", x0=row.peak, x1=row.peak, y0=0, y1=1, yref="paper",
+                      line=dict(dash="dot", color="#c0392b", width=1), opacity=0.7)
+        fig.add_annotation(x=row.peak, y=1, yref="paper", text=f"spike: {html.escape(label)}",
+                           showarrow=False, textangle=-90, font=dict(size=10, color="#c0392b"),
+                           xanchor="right", yanchor="top")

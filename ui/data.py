@@ -1,0 +1,259 @@
+"""The data seam: every page reads the database through this module, and only this module
+imports Streamlit's cache decorators.
+
+Results are cached with `st.cache_data`, keyed on plain values plus `db.data_version(path)`:
+a writer (ingest, demo) replaces the file atomically, which changes the version, so a cache hit
+can never serve data from before an ingest. On a miss we run one `sql/marts/*.sql` file with
+bound parameters on a cursor of the process's connection to that version (`db.shared_reader`,
+retired once a newer version is read), or read one of the few heavy marts stored beside the
+database (analytics/results/marts.py).
+"""
+from __future__ import annotations
+
+import datetime as dt
+import threading
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+import streamlit as st
+
+from analytics import db, settings, views
+from analytics.results import marts as stored_marts
+from analytics.results import precompute
+from analytics.spikes import explain as spike_explain
+from analytics.spikes import triage as spike_db
+from analytics.trends import detect as trends
+from analytics.trends.compare import compare_cells
+
+_DEMO_LOCK = threading.Lock()
+
+
+def db_path() -> Path:
+    return settings.db_path()
+
+
+@st.cache_data(max_entries=256, show_spinner=False)
+def _mart(version: tuple, name: str, frozen: tuple) -> pd.DataFrame:
+    params = stored_marts.thaw(frozen)
+    if stored_marts.is_stored(name, params):   # heavy: read from beside the database
+        return stored_marts.mart(version, name, **params)
+    with db.shared_reader(version) as con:
+        return db.query_df(con, f"marts/{name}", **params)
+
+
+def mart(name: str, **params) -> pd.DataFrame:
+    """The rows of `sql/marts/<name>.sql` for these parameters (every parameter must be given).
+    The few heavy marts analytics/results/marts.py names are read from the results `python -m
+    analytics precompute` stored beside the database (computed and stored on a miss)."""
+    path = db_path()
+    return _mart(db.data_version(path), name, stored_marts.freeze(params))
+
+
+@st.cache_data(max_entries=8, show_spinner=False)
+def _filter_options(version: tuple) -> dict:
+    everything = _mart(version, "filter_values", ())
+    today = dt.date.today()
+    first = pd.to_datetime(everything["first_created_date"]).min()
+    last = pd.to_datetime(everything["last_created_date"]).max()
+    return views.filter_options(everything) | {
+        "first_date": first.date() if len(everything) else today,
+        "last_date": last.date() if len(everything) else today}
+
+
+def filter_options() -> dict:
+    """Markets, categories and sources in the data, and its first and last created_date."""
+    return _filter_options(db.data_version(db_path()))
+
+
+def common(filters, start: dt.date | None = None, end: dt.date | None = None, **overrides) -> dict:
+    """The common mart parameters for the sidebar filters, optionally for another window."""
+    params = {
+        "start_date": start or filters.start, "end_date": end or filters.end,
+        "markets": list(filters.markets) or None, "categories": list(filters.categories) or None,
+        "sources": list(filters.sources) or None,
+    }
+    return params | overrides
+
+
+def freshness() -> dict:
+    """The one row of `data_freshness` as a dict (empty when the database has no cases)."""
+    frame = mart("data_freshness")
+    return frame.iloc[0].to_dict() if len(frame) else {}
+
+
+def as_of(fresh: dict, day: dt.date | None = None) -> dt.datetime:
+    """The moment a stock (open backlog) is counted at: the end of `day` (UTC), but never
+    after the newest event in the data: 'now' is the data's now, not the wall clock, so an old
+    export does not show every open case as years overdue."""
+    stamps = [fresh.get(k) for k in ("newest_created_at", "newest_updated_at", "newest_decided_at")]
+    stamps = [pd.Timestamp(s) for s in stamps if s is not None and not pd.isna(s)]
+    newest = max(stamps).to_pydatetime() if stamps else dt.datetime.now(dt.UTC).replace(tzinfo=None)
+    if day is None:
+        return newest
+    return min(newest, dt.datetime.combine(day + dt.timedelta(days=1), dt.time()))
+
+
+def has_cases(path: Path) -> bool:
+    """Whether the database file exists and holds at least one case.
+
+    Asked of the `cases` table directly, not of a mart: a mart that fails (a schema that moved
+    on) must show as an error, never make us load the demo into someone's real database."""
+    if not path.exists():
+        return False
+    with db.shared_reader(db.data_version(path)) as con:
+        try:
+            return con.execute("select exists (select 1 from cases)").fetchone()[0]
+        except duckdb.CatalogException:  # a DuckDB file without our tables yet: empty
+            return False
+
+
+_READY: set[tuple] = set()   # data versions known to hold cases written by this code
+
+
+def ensure_demo() -> None:
+    """On a fresh machine, generate the demo so the app opens on realistic data.
+
+    Several sessions may start at once; the lock plus a second look makes only one of them
+    generate it (the writer lock in analytics/db.py would serialise them, but twice is waste).
+    Runs on every rerun of every page, so a version already checked is not opened again.
+    """
+    path = db_path()
+    if db.data_version(path) in _READY:
+        return
+    if has_cases(path):
+        if db.refresh_if_stale(path):  # the checkout moved on: new views or reference config
+            st.cache_data.clear()
+        _READY.add(db.data_version(path))
+        return
+    with _DEMO_LOCK:
+        st.cache_data.clear()
+        if has_cases(path):
+            return
+        from analytics.demo import load as demo
+
+        n_cases = int(settings.get("ESCALATION_RADAR_DEMO_CASES"))
+        bar = st.progress(0.0, text=f"No data yet: generating a demo with {n_cases:,} cases ...")
+        with st.spinner("Building the demo database (once, on first start) ..."):
+            demo.load_demo(path, n_cases=n_cases, progress=lambda fraction, message: bar.progress(
+                min(max(float(fraction), 0.0), 1.0), text=f"Demo: {message}"))
+        bar.empty()
+        st.cache_data.clear()
+
+
+def clear() -> None:
+    """Forget every cached result (after an ingest from the Data page)."""
+    st.cache_data.clear()
+
+# Spike detection: computed once per data version and grain (stored beside the database by
+# analytics/results/precompute.py), shared by the Spikes, Markets and KPIs pages.
+
+
+# cache_resource, not cache_data: the scored buckets are 35 MB (day) and 69 MB (hour) on the
+# 300k demo, and cache_data unpickles a fresh copy on every hit, in every session at once (the
+# Spikes, Markets and KPIs pages all read it); one shared object serves them all instead.
+@st.cache_resource(max_entries=4, show_spinner="Scoring every segment for spikes ...")
+def _detect(version: tuple, grain: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+    return precompute.spikes(version, grain)   # stored beside the database for every process
+
+
+def detection(grain: str = "day") -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(scored segment counts, events) for the whole database. Shallow copies of the shared
+    result: under pandas' copy-on-write a caller that changes one copies it first."""
+    scored, found = _detect(db.data_version(db_path()), grain)
+    return scored.copy(deep=False), found.copy(deep=False)
+
+
+@st.cache_resource(max_entries=2, show_spinner="Scoring SLA breach rate and first response ...")
+def _detect_kpis(version: tuple) -> tuple[pd.DataFrame, pd.DataFrame]:
+    return precompute.spike_kpis(version)
+
+
+def events(grain: str = "day") -> pd.DataFrame:
+    """Case-volume events, and (daily) SLA breach rate and first-response events."""
+    found = detection(grain)[1]
+    if grain != "day":
+        return found
+    kpi_events = _detect_kpis(db.data_version(db_path()))[1]
+    return pd.concat([found, kpi_events], ignore_index=True) if len(kpi_events) else found
+
+
+def series(event: dict, grain: str = "day") -> pd.DataFrame:
+    """The scored buckets of the event's segment and metric (observed, expected, band); a
+    rate/duration KPI's observed value is in its `value` column."""
+    if event.get("metric", "cases") != "cases":
+        scored = _detect_kpis(db.data_version(db_path()))[0]
+        scored = scored[scored["metric"] == event["metric"]]
+    else:
+        scored = detection(grain)[0]
+    mask = pd.Series(True, index=scored.index)
+    for key in ("market", "abuse_category", "source"):
+        value = event["segment"].get(key)
+        mask &= scored[key].isna() if value is None else scored[key].eq(value)
+    return scored[mask].sort_values("bucket")
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def _explain(version: tuple, event: dict) -> tuple[pd.DataFrame, pd.DataFrame]:
+    with db.shared_reader(version) as con:
+        return spike_explain.drivers(con, event), spike_explain.examples(con, event)
+
+
+def explain(event: dict) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(driver table, example cases) of one event."""
+    plain = {k: event[k] for k in ("event_id", "segment", "start", "end", "expected", "excess")}
+    return _explain(db.data_version(db_path()), plain)
+
+
+@st.cache_data(max_entries=8, show_spinner=False)
+def _triage(version: tuple) -> pd.DataFrame:
+    with db.shared_reader(version) as con:
+        return spike_db.triage(con)
+
+
+def triage() -> pd.DataFrame:
+    return _triage(db.data_version(db_path()))
+
+
+def save_triage(event: dict, *, verdict: str, owner: str, note: str) -> None:
+    spike_db.save_triage(db_path(), event, verdict=verdict, owner=owner, note=note)
+
+
+# Trend detection: one run per data version and as-of day gives the ranked trends, their example
+# cases and the period comparison's cells, so a filter change only selects rows of them.
+@st.cache_data(max_entries=8, show_spinner=False)
+def _as_of(version: tuple) -> dt.date | None:
+    with db.shared_reader(version) as con:
+        return trends.default_as_of(con)
+
+
+def default_as_of() -> dt.date | None:
+    """The last complete day in the data (what the page judges by default)."""
+    return _as_of(db.data_version(db_path()))
+
+
+@st.cache_resource(max_entries=4, show_spinner=False)
+def _app(version: tuple, as_of: dt.date) -> dict:
+    return precompute.trends_app(version, as_of)   # stored beside the database (shared, read-only)
+
+
+def ranked(as_of: dt.date) -> pd.DataFrame:
+    return _app(db.data_version(db_path()), as_of)["ranked"]
+
+
+def example_cases(as_of: dt.date, case_ids: list[str]) -> pd.DataFrame:
+    examples = _app(db.data_version(db_path()), as_of)["examples"]
+    return examples[examples["case_id"].isin(case_ids)]
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def _comparison(version: tuple, as_of: dt.date, markets: tuple, languages: tuple) -> pd.DataFrame:
+    cells = _app(version, as_of)["cells"]
+    table = compare_cells(cells, markets, languages)
+    shown = pd.concat([table.head(15), table.tail(10)]).drop_duplicates("term_key")
+    return shown.assign(term=[cells.incidence.spelling(k) for k in shown["term_key"]])
+
+
+def comparison(as_of: dt.date, markets: list[str], languages: list[str]) -> pd.DataFrame:
+    """Terms rising most (top) and falling most (bottom), last 7 days vs the 28 before."""
+    return _comparison(db.data_version(db_path()), as_of, tuple(markets), tuple(languages))

@@ -1,0 +1,54 @@
+"""Alerts: the inbox of alerts sent to the webhook — acknowledge one, or snooze its segment."""
+import datetime as dt
+import json
+
+import streamlit as st
+
+from analytics.alerts import run as alerts
+from ui import data
+from ui import widgets as _ui
+
+SNOOZES = {"1 day": 1, "3 days": 3, "1 week": 7}
+
+_ui.page_header("Alerts", "Spikes and trends posted by `python -m analytics alert`. Acknowledge "
+                "an alert, or snooze its segment so no alert for it is sent for a while.")
+try:
+    items = data.mart("alert_items")
+    sends = data.mart("alert_sends")
+except Exception:  # a database written before the alert tables
+    items = sends = None
+if items is None or items.empty:
+    st.info("No alerts yet: schedule `python -m analytics alert --webhook URL` (cron).")
+    st.stop()
+
+open_items = items[items["acknowledged_at"].isna() & (items["status"] != "suppressed")]
+st.dataframe(items[["found_at", "kind", "title", "status", "sent_at", "attempts",
+                    "acknowledged_by", "snoozed_until", "last_error"]],
+             hide_index=True, key="alert_table")
+st.caption("pending = not yet delivered (sent with the next run); suppressed = held back by the "
+           "segment's cool-down, a snooze, or acknowledged before it was due.")
+
+if not open_items.empty:
+    keys = list(open_items["alert_key"])
+    titles = dict(zip(keys, open_items["title"]))
+    picked = st.selectbox("Alert", keys, key="alert_pick", format_func=titles.get)
+    row = open_items.set_index("alert_key").loc[picked].to_dict() | {"alert_key": picked}
+    details = json.loads(row["details"])
+    st.markdown(f"**{_ui.plain(row['title'])}** — {details['observed']} cases vs "
+                f"{details['expected']} expected since {_ui.plain(details['since'])}")
+    st.link_button("Open the view", details["link"])
+    who = st.text_input("Your name", key="alert_who")
+    left, right = st.columns(2)
+    if left.button("Acknowledge", key="alert_ack"):
+        alerts.respond(data.db_path(), row, "ack", by=who)
+        data.clear()
+        st.rerun()
+    length = right.selectbox("Snooze the segment for", list(SNOOZES), key="alert_snooze_for")
+    if right.button("Snooze", key="alert_snooze"):
+        alerts.respond(data.db_path(), row, "snooze", by=who,
+                       snooze=dt.timedelta(days=SNOOZES[length]))
+        data.clear()
+        st.rerun()
+
+st.subheader("Send log")
+st.dataframe(sends, hide_index=True, key="alert_sends")

@@ -1,0 +1,68 @@
+"""Markets: one market in depth — its KPIs, categories, sources and languages."""
+import streamlit as st
+
+from analytics import views
+from ui import charts, data
+from ui import filters as _filters
+from ui import widgets as _ui
+
+TILES = ["cases", "sla_attainment_pct", "first_response_median_s", "resolution_median_s",
+         "appeal_rate_pct", "overturn_rate_pct", "open_backlog", "open_breached"]
+TABLE = ["cases", "resolved_cases", "sla_attainment_pct", "first_response_median_s",
+         "resolution_median_s", "resolution_p90_s", "appeal_rate_pct", "overturn_rate_pct"]
+BREAKDOWNS = {"abuse_category": "Abuse categories", "source": "Sources", "language": "Languages"}
+
+filters = st.session_state["filters"]
+by_size = data.filter_options()["markets_by_cases"]  # the largest market is the default
+choices = [m for m in by_size if m in filters.markets] if filters.markets else by_size
+_filters.url_widget_value("market_focus", "market", choices, choices[0] if choices else None)
+fresh = _ui.page_header("Markets", "One market in depth. Pick it here; the sidebar's other "
+                        "filters still apply.")
+market = st.columns([1, 3])[0].selectbox("Market", choices, key="market_focus")
+_filters.sync_url({"market": market})
+if market is None:
+    st.info("No markets in the loaded data yet.")
+    st.stop()
+
+params = data.common(filters, markets=[market])
+previous_start, previous_end = views.previous_window(filters.start, filters.end)
+current = data.mart("kpi_summary", **params,
+                      as_of=data.as_of(fresh, filters.end)).iloc[0].to_dict()
+previous = data.mart("kpi_summary", **(params | {"start_date": previous_start,
+                                                   "end_date": previous_end}),
+                      as_of=data.as_of(fresh, previous_end)).iloc[0].to_dict()
+st.subheader(f"{_ui.plain(market)}, {filters.start:%Y-%m-%d} to {filters.end:%Y-%m-%d}")
+_ui.kpi_tiles(TILES, current, previous)
+st.caption(f"Changes compare with {previous_start:%Y-%m-%d} to {previous_end:%Y-%m-%d}.")
+_ui.missing_note(current, TILES)
+
+daily = data.mart("daily_volume", **params)
+if daily.empty:
+    st.info("No cases in this market for these filters.")
+    st.stop()
+volume_chart = charts.stacked(views.daily_series(daily, by="abuse_category", n=8),
+                               "created_date", "cases", "abuse_category",
+                               title="Cases created per day, by abuse category",
+                               y_title="Cases", last_complete=_ui.last_complete(fresh))
+charts.add_markers(volume_chart, markets=[market])
+st.plotly_chart(volume_chart, key="market_volume", config=charts.CONFIG)
+_ui.define("cases")
+
+by_segment = data.mart("kpi_by_segment", **params)
+for column, (dimension, label) in zip(st.columns(len(BREAKDOWNS)), BREAKDOWNS.items()):
+    rows = views.segments(by_segment, dimension, n=12)
+    with column:
+        if rows.empty:
+            st.info(f"No {label.lower()} in the data.")
+            continue
+        text = rows["sla_attainment_pct"].map(lambda v: "" if v != v else f"{v:.0f}% in SLA")
+        st.plotly_chart(charts.bars(rows, "segment", "cases", title=label, value_title="Cases",
+                                     text=text),
+                        key=f"market_{dimension}", config={"displayModeBar": False})
+_ui.define("cases", "sla_attainment_pct")
+
+st.subheader("Abuse categories in detail")
+_ui.kpi_table(views.segments(by_segment, "abuse_category"), "abuse_category", TABLE,
+              key="market_table")
+st.caption("Hover a column header for the KPI's definition.")
+from ui.share import share; share("markets")  # noqa: E402,E702 (issue 6)

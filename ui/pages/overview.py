@@ -1,0 +1,59 @@
+"""Overview: KPI tiles with the change against the previous period, and volume over time."""
+import streamlit as st
+
+from analytics import views
+from ui import charts, data
+from ui import widgets as _ui
+
+TILES = ["cases", "sla_attainment_pct", "first_response_median_s", "resolution_median_s",
+         "appeal_rate_pct", "overturn_rate_pct", "open_backlog", "open_breached"]
+
+filters = st.session_state["filters"]
+fresh = _ui.page_header("Overview", "Escalations across every selected market, "
+                        f"{filters.start:%Y-%m-%d} to {filters.end:%Y-%m-%d}.")
+previous_start, previous_end = views.previous_window(filters.start, filters.end)
+current = data.mart("kpi_summary", **data.common(filters),
+                      as_of=data.as_of(fresh, filters.end)).iloc[0].to_dict()
+previous = data.mart("kpi_summary", **data.common(filters, previous_start, previous_end),
+                      as_of=data.as_of(fresh, previous_end)).iloc[0].to_dict()
+_ui.kpi_tiles(TILES, current, previous)
+st.caption(f"Changes compare with {previous_start:%Y-%m-%d} to {previous_end:%Y-%m-%d}, the "
+           "period of equal length before. Open backlog counts are as of each period's end "
+           "(at most the newest data). Hover a tile for its definition.")
+_ui.missing_note(current, TILES)
+
+by = st.segmented_control("Split volume by", ["region", "abuse_category", "source"],
+                          key="overview_split", default="region",
+                          format_func=lambda v: v.replace("abuse_", "").replace("_", " "))
+daily = data.mart("daily_volume_split", **data.common(filters), split=by or "region")
+daily = daily.rename(columns={"split_value": by or "region"})
+if daily.empty:
+    st.info("No cases match these filters.")
+else:
+    volume = views.daily_series(daily, by=by, n=8)
+    st.plotly_chart(charts.stacked(volume, "created_date", "cases", by,
+                                    title="Cases created per day", y_title="Cases",
+                                    last_complete=_ui.last_complete(fresh)),
+                    key="overview_volume", config=charts.CONFIG)
+    _ui.define("cases")
+    st.caption("Shaded: the newest day, still arriving — a low value there is not a dip.")
+    backlog = views.daily_backlog(data.mart("backlog_daily", **data.common(filters)))
+    st.plotly_chart(charts.trend(backlog, "date", "open_backlog", y_title="Open cases",
+                                  title="Open backlog at each day's end",
+                                  x_title=f"Date ({charts.LOCAL_DATES})",
+                                  last_complete=_ui.last_complete(fresh)),
+                    key="overview_backlog", config=charts.CONFIG)
+    _ui.define("open_backlog")
+
+# Emerging trends (issue 4): the top three from the Trends page, which explains them.
+from ui import data  # noqa: E402
+
+st.subheader("Emerging trends")
+trend_day = data.default_as_of()
+top_trends = data.ranked(trend_day).head(3) if trend_day else []
+for trend_row in getattr(top_trends, "itertuples", lambda: [])():
+    st.markdown(f"**{_ui.plain(trend_row.label)}** — ×{trend_row.growth:.1f} since "
+                f"{trend_row.since:%Y-%m-%d}, {trend_row.excess:.0f} more cases than expected "
+                f"({_ui.plain(', '.join(trend_row.languages))})")
+st.page_link("ui/pages/trends.py", label="All trends, with examples", icon=":material/trending_up:")
+from ui.share import share; share("overview")  # noqa: E402,E702 (issue 6)

@@ -1,0 +1,77 @@
+"""Trends: emerging rising segments and new wording, ranked, with examples and a period comparison."""
+import datetime as dt
+
+import pandas as pd
+import streamlit as st
+
+from analytics.trends import detect as trends
+from ui import access as _access
+from ui import data
+from ui import filters as _filters
+from ui import widgets as _ui
+
+filters = st.session_state["filters"]
+cases_shown = _access.can_see_cases()  # partners: no example case ids or summaries
+_ui.page_header("Trends", "What is rising for days or weeks — segments and new wording in case "
+                "summaries — before anyone files it as a category. One-day spikes are not trends.")
+last = data.default_as_of()
+if last is None:
+    st.info("No cases yet: load data on the Data page.")
+    st.stop()
+LANGUAGES = ["kk", "ru", "en"]
+if "trends_as_of" not in st.session_state:  # a copied link reopens the same view
+    st.session_state["trends_as_of"] = _filters.url_date("as_of", last, dt.date(2000, 1, 1), last)
+if "trends_languages" not in st.session_state:
+    st.session_state["trends_languages"] = [v for v in st.query_params.get_all("lang")
+                                            if v in LANGUAGES]
+left, right = st.columns([1, 2])
+as_of = left.date_input("As of (end of day, market-local)", max_value=last, key="trends_as_of")
+languages = right.multiselect("Languages", LANGUAGES, key="trends_languages",
+                              help="Show trends whose cases are written in these languages.")
+_filters.sync_url({"as_of": None if as_of == last else as_of.isoformat(), "lang": languages})
+markets = list(filters.markets)
+found = trends.select_trends(data.ranked(as_of), markets, languages)
+
+if found.empty:
+    st.success(f"No emerging trend as of {as_of:%Y-%m-%d} for this selection.")
+else:
+    shown = found.assign(
+        what=found["kind"].map({"segment": "Segment", "term": "Wording"}),
+        language=found["languages"].map(", ".join), growth=found["growth"].round(1),
+        examples=found["examples"].map(lambda v: " ".join(v[:4])))
+    columns = ["rank", "what", "label", "sparkline", "since", "growth", "excess", "observed",
+               "expected", "language", "pattern"] + (["examples"] if cases_shown else [])
+    st.dataframe(shown[columns],
+                 hide_index=True, key="trends_table", column_config={
+                     "label": st.column_config.TextColumn("Trend", width="medium"),
+                     "sparkline": st.column_config.LineChartColumn("Last 28 days"),
+                     "growth": st.column_config.NumberColumn("Growth ×", format="%.1f"),
+                     "excess": st.column_config.NumberColumn("Excess cases", format="%.0f"),
+                     "observed": st.column_config.NumberColumn("Cases", format="%.0f"),
+                     "expected": st.column_config.NumberColumn("Expected", format="%.1f")})
+    st.caption("Growth = cases / expected over the window tested (7 days, or 28 for a slow "
+               "rise). Since = when the rise began to accumulate. Rank = surprise × excess "
+               "cases, with a bonus for brand-new segments and terms.")
+    labels = found["label"].head(6).tolist()
+    picked = None
+    if cases_shown:
+        _filters.url_widget_value("trends_pick", "trend", labels, labels[0])
+        picked = st.selectbox("Open a trend's examples", labels, key="trends_pick")
+        _filters.sync_url({"trend": picked})
+    for row in found.head(6 if cases_shown else 0).itertuples():
+        with st.expander(f"#{row.rank} {row.label} — examples", expanded=row.label == picked):
+            if row.related_terms:
+                st.caption("Found with: " + _ui.plain(", ".join(row.related_terms)))
+            st.dataframe(data.example_cases(as_of, list(row.examples)), hide_index=True,
+                         key=f"trends_examples_{row.rank}")
+
+st.subheader("What changed: last 7 days vs the 28 before")
+table = data.comparison(as_of, markets, languages)
+rising, falling = table[table["z"] > 0].head(15), table[table["z"] < 0].tail(10)
+for column, part, title in zip(st.columns(2), (rising, falling), ("Rising", "Falling")):
+    column.dataframe(pd.DataFrame({title: part["term"], "Now": part["recent_cases"],
+                                   "Before": part["previous_cases"], "z": part["z"].round(1)}),
+                     hide_index=True, key=f"trends_compare_{title.lower()}")
+st.caption("Cases carrying each term; log-odds with an informative Dirichlet prior "
+           "(Monroe et al. 2008), z > 2 is a clear change.")
+from ui.share import share; share("trends")  # noqa: E402,E702 (issue 6)

@@ -1,0 +1,125 @@
+"""Small pieces every page uses: the header with data freshness, KPI tiles, definitions.
+
+Text that came from the data (markets, categories, summaries) is only ever shown through
+plain widgets or `plain()`, never as HTML.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import pandas as pd
+import streamlit as st
+
+from analytics import kpis, views
+from ui import data
+
+_MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$])")
+
+
+def plain(text) -> str:
+    """`text` with Markdown and HTML characters escaped, for use inside st.markdown/caption."""
+    return _MARKDOWN.sub(r"\\\1", str(text))
+
+
+def _stamp(value) -> str:
+    if value is None or pd.isna(value):
+        return "none yet"
+    return pd.Timestamp(value).strftime("%Y-%m-%d %H:%M UTC")
+
+
+def freshness_line(fresh: dict) -> str:
+    """'Newest case …, last ingest …, complete through …' for the top of every page."""
+    complete = fresh.get("last_complete_date")
+    complete_text = "" if complete is None or pd.isna(complete) else (
+        f" · complete through {pd.Timestamp(complete):%Y-%m-%d} (market-local dates); "
+        "later days are still arriving")
+    return (f"Data freshness: newest case {_stamp(fresh.get('newest_created_at'))} · "
+            f"last ingest {_stamp(fresh.get('last_ingest_at'))}{complete_text}")
+
+
+def page_header(title: str, intro: str) -> dict:
+    """Title, one line of purpose, and the data freshness; returns the freshness row."""
+    st.title(title)
+    fresh = data.freshness()
+    st.caption(f"{intro}  \n{freshness_line(fresh)}")
+    return fresh
+
+
+def last_complete(fresh: dict) -> dt.date | None:
+    value = fresh.get("last_complete_date")
+    return None if value is None or pd.isna(value) else pd.Timestamp(value).date()
+
+
+def axis(name: str) -> tuple[float, str]:
+    """How to plot a KPI: the factor its values are multiplied by and the axis title
+    (durations in hours rather than seconds)."""
+    kpi = kpis.KPIS[name]
+    if kpi.unit == "seconds":
+        return 1 / 3600, f"{kpi.label}, hours"
+    return 1.0, kpi.label + (", %" if kpi.unit == "pct" else "")
+
+
+def last_complete_week(fresh: dict) -> dt.date | None:
+    """Monday of the last whole week that is complete (for weekly charts)."""
+    complete = last_complete(fresh)
+    return complete and views.last_complete_week(complete)
+
+
+def define(*names: str) -> None:
+    """One caption line per KPI: its label and definition (shown under every chart)."""
+    st.caption("  \n".join(f"**{kpis.KPIS[n].label}**: {kpis.KPIS[n].definition}"
+                           for n in names))
+
+
+def _delta(name: str, current, previous) -> tuple[str | None, str]:
+    """The change as tile text ('+2.1 pp', '-12 min (-8%)') and its colour (green = good)."""
+    absolute, percent = kpis.change(current, previous)
+    if absolute is None:
+        return None, "off"
+    sign = "-" if absolute < 0 else "+"
+    if kpis.KPIS[name].unit == "pct":
+        text = f"{sign}{abs(absolute):.1f} pp"
+    else:
+        text = sign + kpis.format_value(name, abs(absolute))
+        text += "" if percent is None else f" ({percent:+.0f}%)"
+    good = kpis.change_is_good(name, absolute)
+    color = "gray" if good is None else ("green" if good else "red")
+    return text, color
+
+
+def kpi_tiles(names: list[str], current: dict, previous: dict | None, per_row: int = 4) -> None:
+    """A row of st.metric tiles; each has its definition as help and its change vs before."""
+    previous = previous or {}
+    for start in range(0, len(names), per_row):
+        for column, name in zip(st.columns(per_row), names[start:start + per_row]):
+            kpi = kpis.KPIS[name]
+            delta, color = _delta(name, current.get(name), previous.get(name))
+            column.metric(kpi.label, kpis.format_value(name, current.get(name)), delta=delta,
+                          delta_color=color, help=kpi.definition, border=True)
+
+
+def missing_note(row: dict, names: list[str]) -> None:
+    """Say in words which KPIs the loaded data cannot answer (their columns are empty)."""
+    missing = [kpis.KPIS[n].label for n in names if row.get(n) is None or pd.isna(row.get(n))]
+    if missing:
+        st.info("Not in the loaded data for this selection, so shown as n/a: "
+                + ", ".join(missing) + ". Load an export with those columns on the Data page.")
+
+
+def kpi_table(rows: pd.DataFrame, label: str, names: list[str], key: str) -> None:
+    """A table of segments × KPIs, headed by KPI labels; durations shown in hours."""
+    shown = pd.DataFrame({label: rows["segment"]})
+    config = {}
+    for name in names:
+        kpi = kpis.KPIS[name]
+        if kpi.unit == "seconds":
+            shown[name] = rows[name] / 3600
+            config[name] = st.column_config.NumberColumn(f"{kpi.label}, h", format="%.1f",
+                                                         help=kpi.definition)
+        else:
+            shown[name] = rows[name]
+            config[name] = st.column_config.NumberColumn(
+                kpi.label + (", %" if kpi.unit == "pct" else ""), help=kpi.definition,
+                format="%.1f" if kpi.unit == "pct" else "localized")
+    st.dataframe(shown, hide_index=True, key=key, column_config=config)

@@ -149,7 +149,8 @@ def test_acknowledged_pending_alert_is_not_sent(alert_db, hook, detected_once):
 
 
 def test_slack_text_from_the_data_is_escaped():
-    body = alert_payloads.slack([{"kind": "trend", "title": "<!channel> & co", "observed": 1,
+    body = alert_payloads.slack([{"alert_key": "trend:x", "kind": "trend",
+                                  "title": "<!channel> & co", "observed": 1,
                                   "expected": 0.5, "since": "2026-03-01", "drivers": [],
                                   "link": "http://x"}])
     assert "&lt;!channel&gt; &amp; co" in body["blocks"][1]["text"]["text"]

@@ -2,10 +2,13 @@
 
 One run: read (what the data shows now, what was sent before, people's acks and snoozes) →
 `plan` (pure: de-duplicate by alert key, cool-down and snooze per segment, carry undelivered
-alerts over) → one POST with retries → record every item and every attempt through the one
-writer. An alert that could not be delivered stays `pending` and goes out with the next run;
-nothing is dropped silently. A crash between the POST and the record re-sends on the next run
-(at least once, never zero times).
+and snoozed alerts over) → the digest split into as many messages as the target takes, each
+POSTed with retries (analytics/alerts/send.py) → each message's alerts recorded `sent` only when
+that message was accepted (2xx), through the one writer, message by message. An alert not
+delivered stays `pending` and goes out with the next run; an alert found while its segment is
+snoozed is held (`snoozed`) and goes out with the first run after the snooze ends. Nothing is
+dropped silently. A timeout or a crash between a POST and its record re-sends that message on
+the next attempt or run with the same Idempotency-Key (at least once, never zero times).
 """
 from __future__ import annotations
 
@@ -49,15 +52,21 @@ def plan(known: pd.DataFrame, found: list[dict], now: dt.datetime,
          cooldown: dt.timedelta = COOLDOWN) -> tuple[list[dict], list[tuple[dict, str]]]:
     """(to send, [(suppressed item, reason)]) — pure, so the rules are tested directly."""
     acknowledged = known["acknowledged_at"].notna()
-    pending = known[(known["status"] == "pending") & ~acknowledged]
-    to_send = [_restore(r) for _, r in pending.iterrows()]
     snoozed = {k for k, until in zip(known["segment_key"], known["snoozed_until"])
                if pd.notna(until) and pd.Timestamp(until) > pd.Timestamp(now)}
+    waiting = known[known["status"].isin(["pending", "snoozed"]) & ~acknowledged]
+    to_send, suppressed = [], []
+    for _, row in waiting.iterrows():   # carried over: undelivered, or held by a snooze
+        item = _restore(row)
+        if row["segment_key"] in snoozed:
+            suppressed.append((item, "snoozed"))   # held again: sent once the snooze ends
+        else:
+            to_send.append(item)
     sent = known[known["status"] == "sent"]
     recent = set(sent.loc[pd.to_datetime(sent["sent_at"]) > pd.Timestamp(now - cooldown),
                           "segment_key"])
     busy = recent | {i["segment_key"] for i in to_send}
-    seen, suppressed = set(known["alert_key"]), []
+    seen = set(known["alert_key"])
     for item in found:
         if item["alert_key"] in seen:
             continue  # de-duplication: reported (or held back) by an earlier run
@@ -72,6 +81,11 @@ def plan(known: pd.DataFrame, found: list[dict], now: dt.datetime,
     return to_send, suppressed
 
 
+def _status(reason: str) -> str:
+    """A snoozed alert is held to be sent later; one in a cool-down is not sent at all."""
+    return "snoozed" if reason == "snoozed" else "suppressed"
+
+
 def _record(con, items, status, now, known, *, error=None, sent_at=None, attempts=0) -> None:
     before = dict(zip(known["alert_key"], known["attempts"])) if len(known) else {}
     found_at = dict(zip(known["alert_key"], known["found_at"])) if len(known) else {}
@@ -83,10 +97,37 @@ def _record(con, items, status, now, known, *, error=None, sent_at=None, attempt
                    last_error=error)
 
 
+def _deliver(db_path: Path, webhook: str, message: tuple, fmt: str, now: dt.datetime,
+             known: pd.DataFrame, send_options: dict) -> list:
+    """POST one message and record its alerts and attempts at once; the attempts."""
+    chunk, body, key = message
+    attempts = alert_send.post_json(webhook, body, key=key, **send_options)
+    delivered = attempts[-1].ok   # accepted: a 2xx to the POST itself
+    with db.writer(db_path, derived="keep") as con:   # alert records only
+        _record(con, chunk, "sent" if delivered else "pending", now, known,
+                error=None if delivered else attempts[-1].error,
+                sent_at=now if delivered else None, attempts=len(attempts))
+        _log(con, webhook, fmt, chunk, attempts)
+    return attempts
+
+
+def _log(con, webhook: str, fmt: str, chunk: list[dict], attempts: list) -> None:
+    for attempt in attempts:
+        db.run_sql(con, "alerts/send_insert",
+                   attempted_at=dt.datetime.fromtimestamp(attempt.at, dt.UTC).replace(tzinfo=None),
+                   webhook=alert_send.redacted(webhook), payload=fmt,
+                   alert_keys=json.dumps([i["alert_key"] for i in chunk]),
+                   attempt=attempt.attempt, http_status=attempt.http_status, ok=attempt.ok,
+                   error=attempt.error)
+
+
 def run(db_path: Path, webhook: str, *, fmt: str = "generic", since: dt.date | None = None,
         until: dt.date | None = None, now: dt.datetime | None = None, retries: int = 3,
-        backoff_s: float = 1.0, cooldown: dt.timedelta = COOLDOWN) -> dict:
-    """One alert run; returns counts (found, sent, pending, suppressed) and the attempts."""
+        backoff_s: float = 1.0, cooldown: dt.timedelta = COOLDOWN,
+        timeout_s: float = alert_send.TIMEOUT_S, max_wait_s: float = alert_send.MAX_WAIT_S) -> dict:
+    """One alert run; returns counts (found, sent, pending, suppressed, messages) and the
+    attempts. Messages go in order; after one fails the rest wait for the next run (the
+    receiver is down or refusing: more requests now would only add copies and waits)."""
     alert_payloads.payload([], fmt)  # an unknown format fails before anything is read
     now = now or dt.datetime.now(dt.UTC).replace(tzinfo=None, microsecond=0)
     db.refresh_if_stale(db_path)  # a file from older code lacks newer views
@@ -94,25 +135,28 @@ def run(db_path: Path, webhook: str, *, fmt: str = "generic", since: dt.date | N
         found = alert_items.collect(con, since=since, until=until)
         known = known_items(con)
     to_send, suppressed = plan(known, found, now, cooldown)
-    attempts = alert_send.post_json(webhook, alert_payloads.payload(to_send, fmt),
-                                    retries=retries, backoff_s=backoff_s) if to_send else []
-    delivered = bool(attempts) and attempts[-1].ok
-    with db.writer(db_path, derived="keep") as con:   # alert records only
-        _record(con, to_send, "sent" if delivered else "pending", now, known,
-                error=None if delivered or not attempts else attempts[-1].error,
-                sent_at=now if delivered else None, attempts=len(attempts))
-        for item, reason in suppressed:
-            _record(con, [item], "suppressed", now, known, error=reason)
-        for attempt in attempts:
-            db.run_sql(con, "alerts/send_insert",
-                       attempted_at=dt.datetime.fromtimestamp(attempt.at, dt.UTC).replace(tzinfo=None),
-                       webhook=alert_send.redacted(webhook), payload=fmt,
-                       alert_keys=json.dumps([i["alert_key"] for i in to_send]),
-                       attempt=attempt.attempt, http_status=attempt.http_status, ok=attempt.ok,
-                       error=attempt.error)
-    return {"found": len(found), "sent": len(to_send) if delivered else 0,
-            "pending": 0 if delivered else len(to_send), "suppressed": len(suppressed),
-            "attempts": attempts}
+    options = {"retries": retries, "backoff_s": backoff_s, "timeout_s": timeout_s,
+               "max_wait_s": max_wait_s}
+    messages, sent, failed_at = alert_payloads.messages(to_send, fmt), 0, None
+    if suppressed:
+        with db.writer(db_path, derived="keep") as con:   # alert records only
+            for item, reason in suppressed:
+                _record(con, [item], _status(reason), now, known, error=reason)
+    attempts: list = []
+    for n, message in enumerate(messages):
+        attempts += _deliver(db_path, webhook, message, fmt, now, known, options)
+        if not attempts[-1].ok:
+            failed_at = n
+            break
+        sent += len(message[0])
+    if failed_at is not None and failed_at + 1 < len(messages):
+        with db.writer(db_path, derived="keep") as con:   # the rest: pending, for the next run
+            _record(con, [i for chunk, _, _ in messages[failed_at + 1:] for i in chunk],
+                    "pending", now, known, error=f"not sent: message {failed_at + 1} of "
+                    f"{len(messages)} failed first")
+    return {"found": len(found), "sent": sent, "pending": len(to_send) - sent,
+            "suppressed": len(suppressed), "messages": len(messages),
+            "failed_message": None if failed_at is None else failed_at + 1, "attempts": attempts}
 
 
 def respond(db_path: Path, item: dict, action: str, *, by: str = "",

@@ -1,10 +1,14 @@
-"""Alerts: the inbox of alerts sent to the webhook — acknowledge one, or snooze its segment."""
+"""Alerts: the inbox of alerts sent to the webhook — acknowledge one, or snooze its segment.
+
+Partners see the inbox read-only. An answer is recorded under the signed-in user's e-mail; a
+typed name only when sign-in is off (anyone could type any name)."""
 import datetime as dt
 import json
 
 import streamlit as st
 
 from analytics.alerts import run as alerts
+from ui import access as _access
 from ui import data
 from ui import widgets as _ui
 
@@ -22,13 +26,27 @@ if items is None or items.empty:
     st.stop()
 
 open_items = items[items["acknowledged_at"].isna() & (items["status"] != "suppressed")]
+read_only = not _access.can_see_cases()   # partners: no acknowledgement or snooze
 st.dataframe(items[["found_at", "kind", "title", "status", "sent_at", "attempts",
                     "acknowledged_by", "snoozed_until", "last_error"]],
              hide_index=True, key="alert_table")
-st.caption("pending = not yet delivered (sent with the next run); suppressed = held back by the "
-           "segment's cool-down, a snooze, or acknowledged before it was due.")
+st.caption("pending = not yet delivered (sent with the next run); snoozed = held while its "
+           "segment is snoozed (sent when the snooze ends); suppressed = held back by the "
+           "segment's cool-down.")
 
-if not open_items.empty:
+
+def responder() -> str:
+    """Whom an answer is recorded under: the signed-in user, or a typed name without sign-in."""
+    if _access.config().require_sign_in:
+        email = str(st.user.get("email") or "")
+        st.caption(f"Recorded as {_ui.plain(email)}")
+        return email
+    return st.text_input("Your name", key="alert_who")
+
+
+if read_only:
+    st.caption("Read-only: acknowledging and snoozing are for the Trust & Safety team.")
+elif not open_items.empty:
     keys = list(open_items["alert_key"])
     titles = dict(zip(keys, open_items["title"]))
     picked = st.selectbox("Alert", keys, key="alert_pick", format_func=titles.get)
@@ -37,7 +55,7 @@ if not open_items.empty:
     st.markdown(f"**{_ui.plain(row['title'])}** — {details['observed']} cases vs "
                 f"{details['expected']} expected since {_ui.plain(details['since'])}")
     st.link_button("Open the view", details["link"])
-    who = st.text_input("Your name", key="alert_who")
+    who = responder()
     left, right = st.columns(2)
     if left.button("Acknowledge", key="alert_ack"):
         alerts.respond(data.db_path(), row, "ack", by=who)

@@ -1,16 +1,19 @@
 """Snapshots: one HTML that opens offline, no case text or ids, stamped, recorded, PNGs or why not."""
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import hashlib
 import shutil
 import subprocess
 
+import pandas as pd
 import pytest
 
-from analytics import db
+from analytics import db, settings
 from analytics.snapshots import build as snapshot
 from analytics.snapshots import images as snapshot_images
+from analytics.snapshots.model import Section, Snapshot
 
 AS_OF = "2026-03-30"
 
@@ -101,3 +104,37 @@ def test_the_spikes_snapshot_charts_its_top_event(snap_db):
     chart = [s for s in built.sections if s.name == "spike_chart"]
     assert chart, [s.name for s in built.sections]
     assert {"date", "observed", "expected"} <= set(chart[0].data.columns)
+
+
+def test_snapshot_csvs_neutralise_formulas(tmp_path):
+    """A spreadsheet must not run a cell of a snapshot CSV (the exports' one neutraliser)."""
+    hostile = pd.DataFrame({"trend": ["@SUM(A1)", "=HYPERLINK(\"http://x\")", "+1", "ok"],
+                            "=cmd": ["a", "b", "c", "d"], "observed": [-3, 12, 40, 7]})
+    built = Snapshot(snapshot.Request("trends"), "Trends", "as of 2026-03-30", None,
+                     [Section("trends", "Trends", "", hostile, hostile)], [])
+    written = snapshot.write(built, tmp_path / "hostile.html", browser=None,
+                             made_at=dt.datetime(2026, 3, 31))
+    path = next(p for p in written["paths"] if p.name == "trends.csv")
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        rows = list(csv.reader(handle))
+    cells = [cell for row in rows for cell in row]
+    assert rows[0] == ["trend", "'=cmd", "observed"]
+    assert {"'@SUM(A1)", "'=HYPERLINK(\"http://x\")", "'+1", "ok", "-3"} <= set(cells)
+    assert not [c for c in cells if c[:1] in "=+@" or (c[:1] == "-" and not c[1:].isdigit())]
+
+
+def test_the_snapshots_page_shows_file_names_not_server_paths(kz_trend, snap_db, monkeypatch,
+                                                              tmp_path):
+    from streamlit.testing.v1 import AppTest
+
+    monkeypatch.setenv("ESCALATION_RADAR_DB", str(snap_db))
+    monkeypatch.setenv("ESCALATION_RADAR_ACCESS_FILE", str(tmp_path / "no-access.toml"))
+    at = AppTest.from_file(str(settings.ROOT / "app.py"), default_timeout=30)
+    at.run(timeout=90)
+    at.switch_page("ui/pages/snapshots.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    folder = str(kz_trend["html"].resolve().parent)
+    table = at.dataframe[0].value.astype(str)
+    shown = "\n".join(table.to_numpy().ravel().tolist() + list(table.columns)
+                      + [e.value for e in [*at.markdown, *at.caption, *at.text]])
+    assert "kz.html" in shown and folder not in shown and "/kz.html" not in shown

@@ -3,7 +3,8 @@
 `make(db_path, request, out)` is the one call (CLI and the app's Share action alike): it reads
 the database read-only, builds the page's sections (analytics/snapshots/pages.py: aggregated and
 small-cell protected, analytics/privacy.py), writes `out` (the HTML, Plotly's JS embedded) and
-`<out stem>_files/` (a CSV per table, a PNG per chart), and records who made what, when, with
+`<out stem>_files/` (a CSV per table — formula-like text neutralised as in every export, see
+`views.csv_bytes` — and a PNG per chart), and records who made what, when, with
 which filters and the file's SHA-256 in the `snapshots` table through the one writer.
 """
 from __future__ import annotations
@@ -16,7 +17,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from analytics import db, privacy
+from analytics import db, privacy, views
 from analytics.snapshots import detections, pages, weekly_review
 from analytics.snapshots.html import render
 from analytics.snapshots.images import export_pngs
@@ -39,7 +40,7 @@ def write(snapshot: Snapshot, out: Path, *, browser="auto", made_at: dt.datetime
     for section in snapshot.sections:
         if section.data is not None:
             path = folder / f"{section.name}.csv"
-            section.data.to_csv(path, index=False, encoding="utf-8-sig")
+            path.write_bytes(views.csv_bytes(section.data))  # no live formulas
             files.append(path)
     figures = {s.name: s.figure for s in snapshot.sections if s.figure is not None}
     pngs, png_note = export_pngs(figures, folder, browser=browser)

@@ -53,7 +53,8 @@ def trends_app(version: tuple, as_of: dt.date) -> dict:
     def compute():
         with db.reader(Path(version[0])) as con:
             cases = trends.load_cases(con, as_of)
-        return trends.app_results(cases, as_of)
+            since = trends.covered_since(con, as_of)
+        return trends.app_results(cases, as_of, covered_since=since)
     return results_cache.load_or_compute(version, "trends", (str(as_of),), compute)
 
 

@@ -23,6 +23,7 @@ import numpy as np
 import pandas as pd
 
 from analytics import calendars
+from analytics.coverage import Coverage
 from analytics.spikes.model import SpikeSettings, band, score_matrix
 
 GRAINS = {"day": "D", "hour": "h"}
@@ -51,7 +52,8 @@ def holiday_matrix(markets: pd.Series, buckets: pd.DatetimeIndex) -> np.ndarray:
     return out
 
 
-def _matrix(frame: pd.DataFrame, keys: list[str], time: str, value: str, grain: str):
+def _matrix(frame: pd.DataFrame, keys: list[str], time: str, value: str, grain: str,
+            coverage: Coverage):
     if frame.empty:
         return np.zeros((0, 0)), pd.DataFrame(columns=keys), pd.DatetimeIndex([]), None, None
     stamps = pd.to_datetime(frame[time])
@@ -66,15 +68,18 @@ def _matrix(frame: pd.DataFrame, keys: list[str], time: str, value: str, grain: 
         raise ValueError(f"{time} holds values that are not whole {grain} buckets")
     values = np.zeros((len(series), len(buckets)))
     np.add.at(values, (series_id, columns), frame[value].to_numpy(dtype=float))
+    values[:, ~coverage.mask(buckets, grain)] = np.nan   # no export covers it: unknown, not 0
     return values, series, buckets, series_id, columns
 
 
 def detect_spikes(frame: pd.DataFrame, *, keys=DIMENSIONS, time: str = "bucket",
-                  value: str = "cases", grain: str = "day", **knobs) -> pd.DataFrame:
+                  value: str = "cases", grain: str = "day", coverage: Coverage | None = None,
+                  **knobs) -> pd.DataFrame:
     """Score every bucket of every segment; returns `frame` plus RESULT_COLUMNS, aligned.
 
-    `keys`: the columns naming a segment (a None in one means "all"); `knobs`: SpikeSettings
-    fields (direction, alpha, min_count, min_ratio, halflife, warmup, cooldown, ...).
+    `keys`: the columns naming a segment (a None in one means "all"); `coverage`: the days the
+    exports cover (analytics/coverage.py; None = every bucket from the first to the last);
+    `knobs`: SpikeSettings fields (direction, alpha, min_count, min_ratio, warmup, cooldown, ...).
     """
     keys = [k for k in keys if k in frame.columns] if keys is DIMENSIONS else list(keys)
     missing = [c for c in [*keys, time, value] if c not in frame.columns]
@@ -85,14 +90,15 @@ def detect_spikes(frame: pd.DataFrame, *, keys=DIMENSIONS, time: str = "bucket",
     if frame.duplicated([*keys, time]).any():
         raise ValueError("detect_spikes: more than one row per segment and bucket")
     cfg = SpikeSettings(**knobs)
-    values, series, buckets, series_id, columns = _matrix(frame, keys, time, value, grain)
+    coverage = coverage or Coverage.everything()
+    values, series, buckets, series_id, columns = _matrix(frame, keys, time, value, grain, coverage)
     out = frame.copy()
     if not len(frame):
         return out.assign(**{c: pd.Series(dtype=float) for c in RESULT_COLUMNS})
     markets = series["market"] if "market" in series else pd.Series([None] * len(series))
     result = score_matrix(values, phases=phases_of(buckets, grain),
                           holidays=holiday_matrix(markets.reset_index(drop=True), buckets),
-                          settings=cfg)
+                          fresh_starts=coverage.fresh_starts(buckets, grain), settings=cfg)
     low, high = band(result["expected"], result["variance"], cfg)
     result |= {"band_low": low, "band_high": high}
     for name in RESULT_COLUMNS:
@@ -112,11 +118,12 @@ def spike_events(scored: pd.DataFrame, *, keys=DIMENSIONS, time: str = "bucket",
     return events.collapse_hierarchy(found, keys=keys, min_share=min_share)
 
 
-def find_spikes(counts: pd.DataFrame, *, grain: str = "day", **knobs) -> tuple[pd.DataFrame, pd.DataFrame]:
+def find_spikes(counts: pd.DataFrame, *, grain: str = "day", coverage: Coverage | None = None,
+                **knobs) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Scored segment counts (from sql/marts/spike_counts_<grain>.sql) and their events."""
     knobs = (HOURLY_DEFAULTS if grain == "hour" else {}) | knobs
     cooldown = knobs.get("cooldown", SpikeSettings.cooldown)
     frame = counts.copy()
     frame["bucket"] = pd.to_datetime(frame["bucket"])
-    scored = detect_spikes(frame, keys=DIMENSIONS, grain=grain, **knobs)
+    scored = detect_spikes(frame, keys=DIMENSIONS, grain=grain, coverage=coverage, **knobs)
     return scored, spike_events(scored, grain=grain, cooldown=cooldown)

@@ -54,7 +54,7 @@ class SpikeSettings:
     halflife: float = 14           # buckets: how fast the level follows the data
     season_halflife: float = 4     # cycles: how fast each phase's factor follows the data
     dispersion_halflife: float = 28
-    warmup: int = 21               # buckets scored 0 at the start of a series (still learning)
+    warmup: int = 28               # covered buckets scored 0 at the start of a series (learning)
     relearn_after: int = 7         # a run of flags this long is a new level: learn from it again
     cooldown: int = 2              # flags at most this many buckets apart form one event
     clip_sd: float = 3.0           # robust update: values are clipped to expected ± clip_sd × sd
@@ -133,11 +133,14 @@ def band(mu: np.ndarray, var: np.ndarray, cfg: SpikeSettings, q: float = 0.99):
 
 
 def score_matrix(values: np.ndarray, *, phases: np.ndarray | None = None,
-                 holidays: np.ndarray | None = None,
+                 holidays: np.ndarray | None = None, fresh_starts: np.ndarray | None = None,
                  settings: SpikeSettings = SpikeSettings()) -> dict[str, np.ndarray]:
-    """Score a (series × time) matrix; NaN marks a bucket a series does not have.
+    """Score a (series × time) matrix; NaN marks a bucket a series does not have (a day no
+    export covers: analytics/coverage.py).
 
-    `phases`: integer season phase per bucket, shape (T,) or (S, T); `holidays`: boolean (S, T).
+    `phases`: integer season phase per bucket, shape (T,) or (S, T); `holidays`: boolean (S, T);
+    `fresh_starts`: boolean (T,), buckets where every series forgets its history and warms up
+    again (the first bucket after a long uncovered gap).
     Returns arrays of the input's shape: expected, variance, p_value, score, is_anomaly.
     """
     values = np.asarray(values, dtype=float)
@@ -151,7 +154,10 @@ def score_matrix(values: np.ndarray, *, phases: np.ndarray | None = None,
     state = _State(n_series, int(phases.max(initial=0)) + 1, settings)
     out = {k: np.full(values.shape, np.nan) for k in ("expected", "variance", "p_value")}
     flags = np.zeros(values.shape, bool)
+    fresh_starts = np.zeros(n_time, bool) if fresh_starts is None else np.asarray(fresh_starts, bool)
     for t in range(n_time):
+        if fresh_starts[t]:
+            state = _State(n_series, state.factor.shape[1], settings)
         mu, var, p, flag = state.step(values[:, t], phases[:, t], holidays[:, t])
         out["expected"][:, t], out["variance"][:, t], out["p_value"][:, t] = mu, var, p
         flags[:, t] = flag

@@ -13,6 +13,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
+from analytics import coverage as export_coverage
 from analytics import db
 from analytics.spikes import detect as spikes
 from analytics.spikes import kpi_series as spike_kpis
@@ -31,9 +32,14 @@ def load_counts(con: duckdb.DuckDBPyConnection, *, grain: str = "day",
 def detect(con: duckdb.DuckDBPyConnection, *, grain: str = "day", since: dt.date | None = None,
            until: dt.date | None = None, market: str | None = None,
            **knobs) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """(scored segment counts, events) with events ending on or after `since`."""
-    scored, events = spikes.find_spikes(load_counts(con, grain=grain, until=until, market=market),
-                                        grain=grain, **knobs)
+    """(scored segment counts, events) with events ending on or after `since`. Days no export
+    covers are missing, not zero; data whose timestamps carry no time of day has no hourly
+    series (analytics/coverage.py)."""
+    coverage = export_coverage.load(con)
+    counts = load_counts(con, grain=grain, until=until, market=market)
+    if grain == "hour" and not coverage.has_time_of_day:
+        counts = counts.iloc[:0]
+    scored, events = spikes.find_spikes(counts, grain=grain, coverage=coverage, **knobs)
     if since is not None and len(events):
         events = events[pd.to_datetime(events["end"]) >= pd.Timestamp(since)].reset_index(drop=True)
     return scored, events

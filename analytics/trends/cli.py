@@ -55,7 +55,9 @@ def main(argv: list[str] | None = None) -> int:
             print("no cases in the database", file=sys.stderr)
             return 1
         cases = trends.load_cases(con, as_of)
-    records = trends.to_records(trends.detect_trends(cases, as_of).head(args.limit))
+        since = trends.covered_since(con, as_of)
+    records = trends.to_records(trends.detect_trends(cases, as_of, covered_since=since)
+                                .head(args.limit))
     if args.format == "json":
         print(json.dumps(records, ensure_ascii=False, indent=1))
     elif args.format == "csv":

@@ -13,7 +13,7 @@ import datetime as dt
 import numpy as np
 import pandas as pd
 
-from analytics import db
+from analytics import coverage, db
 from analytics.text.incidence import TermIncidence, build_incidence, value_codes
 from analytics.text.terms import mask_pii
 from analytics.trends.compare import period_cells
@@ -88,12 +88,20 @@ def _segment_rows(found: pd.DataFrame, cases: pd.DataFrame, recent: np.ndarray,
     return pd.DataFrame(rows)
 
 
+def covered_since(con, as_of) -> pd.Timestamp | None:
+    """The first day of the exports' covered stretch that holds `as_of` (analytics/coverage.py):
+    trend baselines never reach before it."""
+    return coverage.load(con).covered_since(as_of)
+
+
 def detect_trends(cases: pd.DataFrame, as_of, cfg: TrendSettings = DEFAULTS,
-                  incidence: TermIncidence | None = None, *, keep_keys: bool = False) -> pd.DataFrame:
+                  incidence: TermIncidence | None = None, *, keep_keys: bool = False,
+                  covered_since=None) -> pd.DataFrame:
     """Ranked emerging trends (segments and terms) as of the end of `as_of` (a local date).
 
     `incidence` (of exactly these cases) may be passed in to reuse tokenising across runs;
-    `keep_keys` adds `term_keys` (unmasked: for scoring, never for export)."""
+    `keep_keys` adds `term_keys` (unmasked: for scoring, never for export); `covered_since`:
+    the first covered day (`covered_since(con, as_of)`; None = the first case's day)."""
     as_of = pd.Timestamp(as_of).normalize()
     created = pd.to_datetime(cases["created_date"])
     if (created > as_of).any():   # (a copy of millions of rows only when some are later)
@@ -107,7 +115,7 @@ def detect_trends(cases: pd.DataFrame, as_of, cfg: TrendSettings = DEFAULTS,
                                              codes["language"])
     since = as_of - pd.Timedelta(days=cfg.long_recent_days - 1)
     recent = (created >= since).to_numpy()
-    segments = detect_segment_trends(cases, as_of, cfg, codes)
+    segments = detect_segment_trends(cases, as_of, cfg, codes, covered_since=covered_since)
     found = _segment_rows(segments[segments["is_trend"]], cases, recent, cfg, codes)
     stats = term_statistics(incidence, cases, as_of, cfg, codes)
     words = term_trends(stats, incidence, cases, np.flatnonzero(recent), cfg, codes)
@@ -124,7 +132,8 @@ def detect_trends(cases: pd.DataFrame, as_of, cfg: TrendSettings = DEFAULTS,
     return ranked[COLUMNS]
 
 
-def app_results(cases: pd.DataFrame, as_of, cfg: TrendSettings = DEFAULTS) -> dict:
+def app_results(cases: pd.DataFrame, as_of, cfg: TrendSettings = DEFAULTS, *,
+                covered_since=None) -> dict:
     """What the app shows of one as-of day, from one tokenising of the window: `ranked` (as
     `detect_trends` returns it), `examples` (the rows of every example case) and `cells`
     (trends_compare.period_cells: the period comparison under any filter)."""
@@ -133,7 +142,7 @@ def app_results(cases: pd.DataFrame, as_of, cfg: TrendSettings = DEFAULTS) -> di
     if (created > as_of).any():
         cases = cases[(created <= as_of).to_numpy()].reset_index(drop=True)
     incidence = build_incidence(cases["summary"], cases["language"])
-    ranked = detect_trends(cases, as_of, cfg, incidence)
+    ranked = detect_trends(cases, as_of, cfg, incidence, covered_since=covered_since)
     wanted = {case_id for ids in ranked["examples"] for case_id in ids}
     examples = cases.loc[cases["case_id"].isin(wanted).to_numpy(),
                          ["case_id", "created_date", "market", "language", "abuse_category", "summary"]]

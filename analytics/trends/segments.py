@@ -24,6 +24,7 @@ from analytics.trends import stats as ts
 from analytics.trends.settings import DEFAULTS, TrendSettings
 
 DIMENSIONS = (("market",), ("abuse_category",), ("source",), ("abuse_category", "market"))
+MIN_HISTORY_DAYS = 28   # covered days a baseline needs (the spikes' warm-up is the same)
 
 
 def _sorted_labels(codes: np.ndarray, values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -150,38 +151,62 @@ def _short_test(counts, expected, variance, window_fit, cfg: TrendSettings) -> d
 
 def _long_test(counts, weekdays, cfg: TrendSettings) -> dict:
     recent = counts[:, -cfg.long_recent_days:]
-    start = counts.shape[1] - cfg.long_recent_days - cfg.long_baseline_days
+    start = max(0, counts.shape[1] - cfg.long_recent_days - cfg.long_baseline_days)
     base = counts[:, start:-cfg.long_recent_days]
+    # each series' baseline starts at its own first case: a category that appeared weeks ago
+    # and stayed level has not risen from the zeros before it (a brand-new one is `is_new`)
+    first = np.argmax(counts > 0, axis=1) - start
+    own = np.arange(base.shape[1])[None, :] >= first[:, None]
+    days_own = own.sum(1)
+    mean = (base * own).sum(1) / np.fmax(days_own, 1)
+    filled = np.where(own, base, mean[:, None])
     # noise without the weekly cycle or a drift (a sum over whole weeks feels neither)
-    mean, var = base.mean(1), ts.residual_variance(base, int(weekdays[start]))
+    var = ts.residual_variance(filled, int(weekdays[start])) * base.shape[1] / np.fmax(days_own, 1)
     scale = np.sqrt(np.fmax(np.fmax(var, mean), 1.0))
     capped_days = np.minimum(recent, (mean + 4 * scale)[:, None])
     capped = capped_days.sum(1)
     expected = mean * cfg.long_recent_days
     # the baseline mean is an estimate too: its error adds (recent ÷ baseline days) of the noise
-    day_var = np.fmax(var, mean) * (1 + cfg.long_recent_days / cfg.long_baseline_days)
+    day_var = np.fmax(var, mean) * (1 + cfg.long_recent_days / np.fmax(days_own, 1))
     p = ts.count_pvalue(capped, expected, day_var * cfg.long_recent_days)
+    p = np.where(days_own >= MIN_HISTORY_DAYS, p, 1.0)   # too little own history for a baseline
     excess_days = np.clip(capped_days - mean[:, None], 0, None)
     spike = excess_days.max(1) > cfg.spike_share * np.fmax(excess_days.sum(1), 1e-9)
     still_up = (capped_days[:, -cfg.recent_days:].mean(1) > cfg.min_growth * mean) & ~spike
     walk = ts.cusum((recent - mean[:, None]) / scale[:, None], k=cfg.cusum_k)
     since = counts.shape[1] - cfg.long_recent_days + ts.run_start(walk > 0)
-    return {"observed": capped, "expected": expected, "p": p, "ok": still_up, "since": since}
+    return {"observed": capped, "expected": expected, "p": p,
+            "ok": still_up & (days_own >= MIN_HISTORY_DAYS), "since": since}
 
 
 RESULT_COLUMNS = ("observed", "expected", "p_value", "q_value", "is_new", "window_days", "since",
                   "pattern", "excess", "growth", "is_trend", "score", "sparkline")
 
 
-def detect_segment_trends(cases: pd.DataFrame, as_of, cfg: TrendSettings = DEFAULTS,
-                          codes: dict | None = None) -> pd.DataFrame:
-    """One row per series with its test results; `is_trend` marks the emerging ones. `codes`
-    (column -> `value_codes` of it) may be passed when already at hand."""
-    as_of = pd.Timestamp(as_of).normalize()
+def history_days(cases: pd.DataFrame, as_of: pd.Timestamp, cfg: TrendSettings,
+                 covered_since=None) -> pd.DatetimeIndex:
+    """The days a run reads: `cfg.history_days` up to `as_of`, but none before the data's
+    coverage starts (`covered_since`, analytics/coverage.py; without it, the first case's day):
+    a day before the first export is unknown, and read as zero it made every segment "grow"."""
     days = pd.date_range(end=as_of, periods=cfg.history_days, freq="D")
+    if covered_since is None and len(cases):
+        covered_since = pd.to_datetime(cases["created_date"]).min()
+    if covered_since is not None:
+        days = days[days >= pd.Timestamp(covered_since).normalize()]
+    return days
+
+
+def detect_segment_trends(cases: pd.DataFrame, as_of, cfg: TrendSettings = DEFAULTS,
+                          codes: dict | None = None, *, covered_since=None) -> pd.DataFrame:
+    """One row per series with its test results; `is_trend` marks the emerging ones. `codes`
+    (column -> `value_codes` of it) may be passed when already at hand; `covered_since` is the
+    first covered day of the data (see `history_days`). A run needs MIN_HISTORY_DAYS of covered
+    history: before that there is no baseline to rise against."""
+    as_of = pd.Timestamp(as_of).normalize()
+    days = history_days(cases, as_of, cfg, covered_since)
     keys, counts = daily_matrix(cases, days, codes)
-    if counts.shape[0] == 0:   # no case in the window: nothing to test (and numpy needs rows)
-        return keys.assign(**{column: [] for column in RESULT_COLUMNS})
+    if counts.shape[0] == 0 or len(days) < MIN_HISTORY_DAYS:   # nothing to test yet
+        return keys.iloc[:0].assign(**{column: [] for column in RESULT_COLUMNS})
     weekdays = days.day_of_week.to_numpy()
     expected, variance, is_new, window_fit = _expectation(keys, counts, weekdays, cfg)
     short = _short_test(counts, expected, variance, window_fit, cfg)

@@ -138,3 +138,47 @@ def test_the_snapshots_page_shows_file_names_not_server_paths(kz_trend, snap_db,
     shown = "\n".join(table.to_numpy().ravel().tolist() + list(table.columns)
                       + [e.value for e in [*at.markdown, *at.caption, *at.text]])
     assert "kz.html" in shown and folder not in shown and "/kz.html" not in shown
+
+
+def _with_cases(cases: pd.DataFrame, summaries: list[str], day: dt.date) -> pd.DataFrame:
+    """`cases` plus KZ cases of `summaries`, one a day backwards from `day` in turn (5 days)."""
+    rows = pd.DataFrame({
+        "case_id": [f"C-99{n:05d}" for n in range(len(summaries))],
+        "created_at": [pd.Timestamp(day) - pd.Timedelta(days=n % 5) + pd.Timedelta(hours=9)
+                       for n in range(len(summaries))],
+        "market": "KZ", "abuse_category": "fraud", "source": "user_report", "language": "ru",
+        "summary": summaries})
+    rows["created_date"] = rows["created_at"].dt.normalize()
+    joined = pd.concat([cases.astype({"summary": object}), rows[cases.columns]],
+                       ignore_index=True)
+    return joined.astype({"created_at": cases["created_at"].dtype,
+                          "created_date": cases["created_date"].dtype, "summary": "category"})
+
+
+def test_trend_terms_in_a_snapshot_are_registrable_domains_seen_in_ten_cases(snap_db, tmp_path,
+                                                                         monkeypatch):
+    """Summaries quote a profile URL (40 cases) and a shop's promo link (7 cases): the snapshot
+    publishes instagram.com, never the path with the handle, and not the rare link at all."""
+    from analytics.trends import detect as trend_detection
+
+    day = dt.date.fromisoformat(AS_OF)
+    hostile = ["Угрозы в директ от https://instagram.com/aigerim.private.92/?igsh=QX1 снова"] * 40 \
+        + ["Купите тут http://tiny-shop.kz/promo/x1?ref=aigerim скидка"] * 7
+    real = trend_detection.load_cases
+    monkeypatch.setattr(trend_detection, "load_cases",
+                        lambda con, as_of: _with_cases(real(con, as_of), hostile, day))
+    request = snapshot.Request("trends", markets=("KZ",), selection={"as_of": AS_OF})
+    with db.reader(snap_db) as con:
+        raw = trend_detection.to_records(trend_detection.detect_trends(
+            trend_detection.load_cases(con, day), day))
+        built = snapshot.build(con, request)
+    terms = " ".join(r["label"] for r in raw)
+    assert "aigerim.private.92" in terms and "tiny-shop.kz" in terms   # what the data gives
+    written = snapshot.write(built, tmp_path / "t.html", browser=None,
+                             made_at=dt.datetime(2026, 3, 31))
+    texts = [p.read_text(encoding="utf-8-sig") for p in written["paths"]]
+    texts.append(written["html"].read_text(encoding="utf-8"))
+    assert any("instagram.com" in text for text in texts)
+    for text in texts:
+        assert "aigerim" not in text and "igsh" not in text and "/promo" not in text
+        assert "tiny-shop" not in text   # seen in 7 cases: fewer than 10

@@ -17,7 +17,7 @@ from analytics.snapshots.model import Request, Section, Snapshot
 from analytics.snapshots.parts import as_of, lines, protect_with_sum, window
 from analytics.spikes import explain as spike_explain
 from analytics.spikes import triage as spike_db
-from analytics.text.terms import mask_pii
+from analytics.text.terms import mask_pii, public_term
 from analytics.trends import detect as trend_detection
 
 
@@ -121,12 +121,26 @@ def _drivers(con, event: dict, k: int) -> Section:
 
 
 def trends_of(con, as_of_day: dt.date, request: Request) -> tuple[list[dict], pd.DataFrame]:
-    """(masked trend records of the request's markets, the cases they were found in)."""
+    """(partner-safe trend records of the request's markets, the cases they were found in)."""
     cases = trend_detection.load_cases(con, as_of_day)
     found = trend_detection.to_records(trend_detection.detect_trends(cases, as_of_day))
     if request.markets:
         found = [r for r in found if set(r["markets"]) & set(request.markets)]
-    return found, cases
+    return public_trends(found, privacy.threshold()), cases
+
+
+def public_trends(found: list[dict], k: int) -> list[dict]:
+    """Trend records as partners may see them: a term seen in fewer than `k` cases left out
+    (a rare term can point at one person), every term cut to what `public_term` publishes
+    (a URL's registrable domain, never its path, query or a handle in it), ranks renumbered."""
+    kept = [r for r in found if r["kind"] != "term" or r["observed"] >= k]
+    out = []
+    for rank, record in enumerate(kept, 1):
+        public = {key: public_term(record[key]) for key in ("label", "term")
+                  if record["kind"] == "term" and record.get(key)}
+        related = list(dict.fromkeys(public_term(t) for t in record["related_terms"]))
+        out.append(record | public | {"rank": rank, "related_terms": related})
+    return out
 
 
 def trends_table(found: list[dict], k: int) -> pd.DataFrame:

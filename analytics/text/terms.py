@@ -39,6 +39,14 @@ _TAG = re.compile(r"[#@]\w+")
 _CLAUSE = re.compile(r"[.,!?;:«»\"()\[\]…]+|\s[-–—]\s")
 _WORD = re.compile(r"\w+(?:[-'’]\w+)*")
 _PII_KINDS = ("phone", "email", "iin")
+# A URL or bare host at the start of a surface ("qazpay-bonus.kz/claim?x=1"): its host, and a
+# letters-only top-level label so that "3.5" or "т.е" are not read as hosts.
+_HOSTED = re.compile(r"^(?:https?://)?(?:www\.)?((?:[\w-]+\.)+[^\W\d_]{2,})(?:[/?#:].*)?$",
+                     re.IGNORECASE)
+# Second-level labels under which a country registers names (com.kz, org.kz, gov.kz, co.uk…):
+# the name below one of them is the registrable one.
+_SECOND_LEVEL = frozenset({"ac", "biz", "co", "com", "edu", "go", "gov", "info", "mil", "ne",
+                           "net", "nom", "or", "org", "sch"})
 KAZAKH_LATIN = "kk-latn"  # the language of a Kazakh case typed mostly in Latin script
 _FOLDED_KAZAKH_STOP_WORDS = {fold_kazakh(w): w for w in stop_words("kk")}
 
@@ -172,6 +180,33 @@ def mask_term(text: str, kind: str, public_accounts: frozenset[str] = frozenset(
     if kind == "mention" and text.lower() not in public_accounts:
         return "@" + text[1:2] + "***"
     return text
+
+
+def registrable_domain(host: str) -> str:
+    """The name a registrant owns, subdomains cut: a heuristic without the Public Suffix List
+    that errs toward the shorter name, so a subdomain that is someone's page goes too.
+
+    >>> registrable_domain("m.Instagram.com"), registrable_domain("pay.qazpay.com.kz")
+    ('instagram.com', 'qazpay.com.kz')
+    >>> registrable_domain("aigerim-92.github.io"), registrable_domain("kaspi.kz")
+    ('github.io', 'kaspi.kz')
+    """
+    labels = host.lower().strip(".").split(".")
+    keep = 3 if len(labels) >= 3 and len(labels[-1]) == 2 and labels[-2] in _SECOND_LEVEL else 2
+    return ".".join(labels[-keep:])
+
+
+def public_term(surface: str, public_accounts: frozenset[str] = frozenset()) -> str:
+    """A term as it may reach partners: a URL or a host as its registrable domain (never its
+    path, query or a profile handle in either), person-identifying parts masked (`mask_pii`).
+
+    >>> public_term("instagram.com/aigerim.private.92?igsh=1"), public_term("QazPay-Bonus.kz/claim")
+    ('instagram.com', 'qazpay-bonus.kz')
+    >>> public_term("тегін бонус"), public_term("@aigerim_92")
+    ('тегін бонус', '@a***')
+    """
+    hosted = _HOSTED.match(surface.strip())
+    return registrable_domain(hosted.group(1)) if hosted else mask_pii(surface, public_accounts)
 
 
 def is_pii(kind: str) -> bool:

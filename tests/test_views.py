@@ -1,11 +1,15 @@
-"""Tests for analytics/views.py: small frames whose right answer is known by hand."""
+"""Tests for analytics/views/: small frames whose right answer is known by hand."""
 import datetime as dt
+import doctest
 import io
 
 import pandas as pd
 import pytest
 
 from analytics import views
+from analytics.views import downloads, kpi, periods
+from analytics.views import spikes as spike_views
+from analytics.views import trends as trend_views
 
 D = dt.date
 
@@ -117,3 +121,97 @@ def test_xlsx_opens_with_the_same_rows():
     back = pd.read_excel(io.BytesIO(views.xlsx_bytes(frame)))
     assert back["case_id"].tolist() == ["c1", "c2"]
     assert back["summary"][0] == "Мошенничество"
+
+
+@pytest.mark.parametrize("module", [periods, kpi, downloads, spike_views, trend_views])
+def test_doctests_pass(module):
+    assert doctest.testmod(module).failed == 0
+
+
+def _events():
+    return pd.DataFrame({
+        "event_id": ["e1", "e2"], "metric": ["cases", "sla_breach_rate"],
+        "segment": [{"market": "KZ", "abuse_category": "scam"}, {}],
+        "start": pd.to_datetime(["2026-03-02 00:00", "2026-03-05 13:00"]),
+        "end": pd.to_datetime(["2026-03-03 00:00", "2026-03-05 14:00"]),
+        "observed": [40, 9], "expected": [10.0, 3.0], "excess": [30.0, 6.0],
+        "score": [0.9, 0.5], "p_value": [1e-9, 1e-4]})
+
+
+def _triage():
+    return pd.DataFrame({"event_id": ["e2"], "verdict": ["expected"], "owner": ["aigerim"],
+                         "note": ["campaign"]})
+
+
+def test_spike_inbox_words_stamps_and_verdicts():
+    table = spike_views.inbox(_events(), _triage(), "day")
+    assert list(table.columns) == spike_views.INBOX
+    assert list(table["segment"]) == ["KZ × scam", "all cases"]
+    assert list(table["start"]) == ["2026-03-02", "2026-03-05"]
+    assert list(table["verdict"]) == ["", "expected"]
+    hourly = spike_views.inbox(_events(), _triage().iloc[:0], "hour")
+    assert list(hourly["end"]) == ["2026-03-03 00:00", "2026-03-05 14:00"]
+    assert list(hourly["verdict"]) == ["", ""]
+
+
+def test_spike_names_records_and_verdicts():
+    events = _events()
+    assert spike_views.names(events) == {
+        "e1": "KZ × scam · 2026-03-02", "e2": "all cases · 2026-03-05 13:00 · sla_breach_rate"}
+    event = spike_views.record(events, "e2")
+    assert event["event_id"] == "e2" and event["segment"] == {} and event["observed"] == 9
+    assert spike_views.verdict(_triage(), "e2")["owner"] == "aigerim"
+    assert spike_views.verdict(_triage(), "e1") is None
+
+
+def test_spike_window_and_drivers():
+    series = pd.DataFrame({"bucket": pd.date_range("2026-01-01", "2026-04-30", freq="D")})
+    window = spike_views.around(series, {"start": "2026-03-02", "end": "2026-03-03"}, "day")
+    assert window["bucket"].min() == pd.Timestamp("2026-01-19")   # 42 days before
+    assert window["bucket"].max() == pd.Timestamp("2026-03-17")   # 14 days after
+    drivers = pd.DataFrame({"dimension": ["source"] * 4 + ["language"],
+                            "value": ["app", "web", "api", "mail", "ru"],
+                            "event_cases": [30, 5, 3, 2, 20],
+                            "excess_share": [0.7, 0.2, 0.1, -0.1, 0.5],
+                            "usual_share": [0.4, 0.3, 0.2, 0.1, 0.5]})
+    top = spike_views.top_drivers(drivers)
+    assert list(top["value"]) == ["app", "web", "api", "ru"]
+    assert list(top.columns) == spike_views.DRIVERS
+
+
+def test_trends_table_and_comparison_sides():
+    found = pd.DataFrame({"rank": [1], "kind": ["term"], "label": ["refund"], "sparkline": [[1, 2]],
+                          "since": [D(2026, 3, 1)], "growth": [3.14159], "excess": [12.0],
+                          "observed": [18], "expected": [6.0], "languages": [["ru", "kk"]],
+                          "pattern": ["ramp"], "examples": [["c1", "c2", "c3", "c4", "c5"]]})
+    table = trend_views.table(found, with_examples=True)
+    assert table.iloc[0][["what", "language", "growth", "examples"]].tolist() == [
+        "Wording", "ru, kk", 3.1, "c1 c2 c3 c4"]
+    assert "examples" not in trend_views.table(found, with_examples=False)
+    compared = pd.DataFrame({"term": ["a", "b", "c", "d"], "recent_cases": [9, 5, 1, 0],
+                             "previous_cases": [1, 2, 6, 8], "z": [3.04, 1.0, -0.5, -2.26]})
+    sides = trend_views.comparison_sides(compared, rising=1, falling=1)
+    assert sides["Rising"].to_dict("list") == {"Rising": ["a"], "Now": [9], "Before": [1],
+                                                "z": [3.0]}
+    assert sides["Falling"]["Falling"].tolist() == ["d"] and sides["Falling"]["z"].tolist() == [-2.3]
+
+
+def test_kpi_page_shaping():
+    week = pd.DataFrame({"dimension": ["all", "market", "all"], "segment": [None, "KZ", None],
+                         "week_start": [D(2026, 3, 2), D(2026, 3, 2), D(2026, 3, 9)],
+                         "resolution_median_s": [7200.0, 3600.0, None], "cases": [5, 5, 3]})
+    overall = views.weekly_overall(week, "resolution_median_s", scale=1 / 3600)
+    assert overall["week_start"].tolist() == [pd.Timestamp("2026-03-02"), pd.Timestamp("2026-03-09")]
+    assert overall["value"].iloc[0] == 2.0 and pd.isna(overall["value"].iloc[1])
+    by_segment = pd.DataFrame({"dimension": ["market"] * 3, "segment": ["KZ", "UZ", "GB"],
+                               "cases": [9, 5, 7], "sla_attainment_pct": [93.4, None, 80.0]})
+    rows = views.segment_values(by_segment, "market", "sla_attainment_pct", scale=0.5, n=3)
+    assert rows["segment"].tolist() == ["KZ", "GB"]   # UZ has no value
+    assert rows["value"].tolist() == [46.7, 40.0]
+    assert views.sla_labels(views.segments(by_segment, "market")).tolist() == [
+        "93% in SLA", "80% in SLA", ""]
+    assert views.formatted(pd.Series([93.44, None]), "sla_attainment_pct").tolist() == [
+        "93.4%", "—"]
+    split = pd.DataFrame({"created_date": [D(2026, 1, 1)] * 2, "split_value": ["app", "web"],
+                          "cases": [3, 4]})
+    assert views.split_series(split, "source")["source"].tolist() == ["app", "web"]

@@ -12,6 +12,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import plotly.io as pio
 
+from analytics import filtering
 from ui import data
 
 LOCAL_DATES = "market-local dates"
@@ -148,19 +149,18 @@ def band(window: pd.DataFrame, event: dict, verdict: dict | None) -> go.Figure:
     return fig
 
 
-def add_markers(fig: go.Figure, *, markets=(), categories=(), grain: str = "day",
+def add_markers(fig: go.Figure, filters, *, markets=None, grain: str = "day",
                 min_score: float = 0.0) -> None:
-    """Mark the spike events within these markets/categories (empty = any) on a date chart."""
+    """Mark the spike events inside the sidebar filters (`markets` overrides its markets) on a
+    date chart."""
     found = data.events(grain)
     found = found[found["score"] >= min_score] if len(found) else found
+    found = filtering.events_within(
+        found, markets=filters.markets if markets is None else markets,
+        categories=filters.categories, sources=filters.sources)
     if found.empty:
         return
-    seg = found["segment"]
     keep = pd.Series(True, index=found.index)
-    if markets:
-        keep &= seg.map(lambda s: s.get("market") in markets)
-    if categories:
-        keep &= seg.map(lambda s: s.get("abuse_category") in categories)
     x_range = [t for trace in fig.data for t in (trace.x if trace.x is not None else [])]
     if x_range:
         low, high = pd.Timestamp(min(x_range)), pd.Timestamp(max(x_range))

@@ -18,7 +18,8 @@ import duckdb
 import pandas as pd
 import streamlit as st
 
-from analytics import db, settings, views
+from analytics import db, filtering, settings, views
+from analytics import freshness as data_freshness
 from analytics.results import marts as stored_marts
 from analytics.results import precompute
 from analytics.spikes import explain as spike_explain
@@ -50,6 +51,17 @@ def mart(name: str, **params) -> pd.DataFrame:
     return _mart(db.data_version(path), name, stored_marts.freeze(params))
 
 
+@st.cache_data(max_entries=64, show_spinner=False)
+def _search_cases(version: tuple, frozen: tuple) -> pd.DataFrame:
+    with db.shared_reader(version) as con:
+        return db.query_df(con, "search/cases", **stored_marts.thaw(frozen))
+
+
+def search_cases(**params) -> pd.DataFrame:
+    """The rows of sql/search/cases.sql: the Cases page's search (analytics/text/search.py)."""
+    return _search_cases(db.data_version(db_path()), stored_marts.freeze(params))
+
+
 @st.cache_data(max_entries=8, show_spinner=False)
 def _filter_options(version: tuple) -> dict:
     everything = _mart(version, "filter_values", ())
@@ -76,22 +88,27 @@ def common(filters, start: dt.date | None = None, end: dt.date | None = None, **
     return params | overrides
 
 
+def kpi_summaries(filters, fresh: dict, **overrides) -> tuple[dict, dict, tuple[dt.date, dt.date]]:
+    """`kpi_summary` of the sidebar's window and of the window of equal length before it, each
+    with its open backlog counted at its end: (current, previous, (previous start, end))."""
+    before = views.previous_window(filters.start, filters.end)
+    current, previous = (
+        mart("kpi_summary", **common(filters, start, end, **overrides),
+             as_of=as_of(fresh, end)).iloc[0].to_dict()
+        for start, end in ((filters.start, filters.end), before))
+    return current, previous, before
+
+
 def freshness() -> dict:
     """The one row of `data_freshness` as a dict (empty when the database has no cases)."""
-    frame = mart("data_freshness")
-    return frame.iloc[0].to_dict() if len(frame) else {}
+    return data_freshness.first_row(mart("data_freshness"))
 
 
 def as_of(fresh: dict, day: dt.date | None = None) -> dt.datetime:
-    """The moment a stock (open backlog) is counted at: the end of `day` (UTC), but never
-    after the newest event in the data: 'now' is the data's now, not the wall clock, so an old
-    export does not show every open case as years overdue."""
-    stamps = [fresh.get(k) for k in ("newest_created_at", "newest_updated_at", "newest_decided_at")]
-    stamps = [pd.Timestamp(s) for s in stamps if s is not None and not pd.isna(s)]
-    newest = max(stamps).to_pydatetime() if stamps else dt.datetime.now(dt.UTC).replace(tzinfo=None)
-    if day is None:
-        return newest
-    return min(newest, dt.datetime.combine(day + dt.timedelta(days=1), dt.time()))
+    """The moment a stock (open backlog) is counted at: analytics/freshness.py's data's now,
+    the wall clock only while there is no data."""
+    return data_freshness.as_of(fresh, day,
+                                default=dt.datetime.now(dt.UTC).replace(tzinfo=None))
 
 
 def has_cases(path: Path) -> bool:
@@ -178,6 +195,13 @@ def events(grain: str = "day") -> pd.DataFrame:
     return pd.concat([found, kpi_events], ignore_index=True) if len(kpi_events) else found
 
 
+def events_within(filters, grain: str = "day") -> pd.DataFrame:
+    """The events inside the sidebar filters that overlap its dates (analytics/filtering.py)."""
+    return filtering.events_within(
+        events(grain), start=filters.start, end=filters.end, markets=filters.markets,
+        categories=filters.categories, sources=filters.sources)
+
+
 def series(event: dict, grain: str = "day") -> pd.DataFrame:
     """The scored buckets of the event's segment and metric (observed, expected, band); a
     rate/duration KPI's observed value is in its `value` column."""
@@ -186,11 +210,7 @@ def series(event: dict, grain: str = "day") -> pd.DataFrame:
         scored = scored[scored["metric"] == event["metric"]]
     else:
         scored = detection(grain)[0]
-    mask = pd.Series(True, index=scored.index)
-    for key in ("market", "abuse_category", "source"):
-        value = event["segment"].get(key)
-        mask &= scored[key].isna() if value is None else scored[key].eq(value)
-    return scored[mask].sort_values("bucket")
+    return filtering.segment_rows(scored, event["segment"])
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
@@ -239,6 +259,17 @@ def _app(version: tuple, as_of: dt.date) -> dict:
 
 def ranked(as_of: dt.date) -> pd.DataFrame:
     return _app(db.data_version(db_path()), as_of)["ranked"]
+
+
+def trends_within(as_of: dt.date, markets: list[str], languages: list[str]) -> pd.DataFrame:
+    """The ranked trends of these markets and languages (empty lists: all)."""
+    return trends.select_trends(ranked(as_of), markets, languages)
+
+
+def top_trends(n: int = 3) -> pd.DataFrame:
+    """The `n` highest-ranked trends as of the last complete day (empty without data)."""
+    day = default_as_of()
+    return ranked(day).head(n) if day else pd.DataFrame()
 
 
 def example_cases(as_of: dt.date, case_ids: list[str]) -> pd.DataFrame:

@@ -11,7 +11,8 @@ import re
 import pandas as pd
 import streamlit as st
 
-from analytics import kpis, views
+from analytics import freshness, kpis, views
+from analytics.spikes import triage as spike_triage
 from ui import data
 
 _MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$])")
@@ -46,9 +47,7 @@ def page_header(title: str, intro: str) -> dict:
     return fresh
 
 
-def last_complete(fresh: dict) -> dt.date | None:
-    value = fresh.get("last_complete_date")
-    return None if value is None or pd.isna(value) else pd.Timestamp(value).date()
+last_complete = freshness.last_complete   # the last day no longer receiving cases
 
 
 def axis(name: str) -> tuple[float, str]:
@@ -123,3 +122,21 @@ def kpi_table(rows: pd.DataFrame, label: str, names: list[str], key: str) -> Non
                 kpi.label + (", %" if kpi.unit == "pct" else ""), help=kpi.definition,
                 format="%.1f" if kpi.unit == "pct" else "localized")
     st.dataframe(shown, hide_index=True, key=key, column_config=config)
+
+
+def triage_form(event: dict, note: dict | None) -> None:
+    """The Spikes page's triage: record a verdict, owner and note for `event`, and show the
+    current one (`note`)."""
+    st.markdown("**Triage**")
+    with st.form("spike_triage"):
+        verdict = st.radio("Verdict", spike_triage.VERDICTS, horizontal=True, key="triage_verdict",
+                           format_func=lambda v: v.replace("_", " "))
+        owner = st.text_input("Owner", key="triage_owner")
+        text = st.text_area("Note", key="triage_note", height=80)
+        if st.form_submit_button("Save verdict"):
+            data.save_triage(event, verdict=verdict, owner=owner, note=text)
+            st.success("Saved.")
+            st.rerun()
+    if note:
+        st.caption(f"Current verdict: {plain(note['verdict'])} by "
+                   f"{plain(note['owner'] or 'unknown')}: {plain(note['note'] or '')}")

@@ -12,21 +12,20 @@ import datetime as dt
 import numpy as np
 import pandas as pd
 
-from analytics import privacy
+from analytics import filtering, privacy
 from analytics.snapshots.model import Request, Section, Snapshot
 from analytics.snapshots.parts import as_of, lines, protect_with_sum, window
 from analytics.spikes import explain as spike_explain
 from analytics.spikes import triage as spike_db
 from analytics.text.terms import mask_pii, public_term
 from analytics.trends import detect as trend_detection
+from analytics.views.spikes import label as _label
 
 
-def _in_filters(segment: dict, request: Request) -> bool:
-    for key, wanted in (("market", request.markets), ("abuse_category", request.categories),
-                        ("source", request.sources)):
-        if wanted and segment.get(key) not in wanted:
-            return False
-    return True
+def in_request(events: pd.DataFrame, request: Request) -> pd.DataFrame:
+    """The events inside the request's market, category and source filters."""
+    return filtering.events_within(events, markets=request.markets,
+                                   categories=request.categories, sources=request.sources)
 
 
 def _observed_columns(frame: pd.DataFrame, k: int) -> pd.DataFrame:
@@ -39,16 +38,8 @@ def _observed_columns(frame: pd.DataFrame, k: int) -> pd.DataFrame:
     return out
 
 
-def _label(segment: dict) -> str:
-    return " × ".join(str(v) for v in segment.values()) or "all cases"
-
-
 def _event_chart(scored: pd.DataFrame, event: dict, k: int):
-    mask = pd.Series(True, index=scored.index)
-    for key in ("market", "abuse_category", "source"):
-        value = event["segment"].get(key)
-        mask &= scored[key].isna() if value is None else scored[key].eq(value)
-    rows = scored[mask].sort_values("bucket")
+    rows = filtering.segment_rows(scored, event["segment"])
     start, end = pd.Timestamp(event["start"]), pd.Timestamp(event["end"])
     rows = rows[rows["bucket"].between(start - pd.Timedelta(days=42), end + pd.Timedelta(days=14))]
     inside = rows["bucket"].between(start, end).to_numpy()
@@ -72,8 +63,7 @@ def spikes(con, request: Request) -> Snapshot:
     k = privacy.threshold()
     start, end, fresh = window(con, request)
     scored, events = spike_db.detect(con, grain="day", since=start, until=end)
-    events = events[events["segment"].map(lambda s: _in_filters(s, request))] if len(events) \
-        else events
+    events = in_request(events, request)
     verdicts = spike_db.triage(con).set_index("event_id")["verdict"]
     table = pd.DataFrame({
         "segment": events["segment"].map(_label), "start": pd.to_datetime(events["start"]).dt.date,

@@ -13,19 +13,14 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from analytics import db, kpis, privacy, views
+from analytics.freshness import as_of, first_row, last_complete  # noqa: F401 (the builders' names)
 from analytics.snapshots.model import Request, Section
 
 COUNT_UNITS = ("count",)
 
 
 def freshness(con) -> dict:
-    frame = db.query_df(con, "marts/data_freshness")
-    return frame.iloc[0].to_dict() if len(frame) else {}
-
-
-def last_complete(fresh: dict) -> dt.date | None:
-    value = fresh.get("last_complete_date")
-    return None if value is None or pd.isna(value) else pd.Timestamp(value).date()
+    return first_row(db.query_df(con, "marts/data_freshness"))
 
 
 def window(con, request: Request) -> tuple[dt.date, dt.date, dict]:
@@ -35,17 +30,6 @@ def window(con, request: Request) -> tuple[dt.date, dt.date, dict]:
     end = request.end or newest
     start = request.start or views.default_window(end)[0]
     return start, end, fresh
-
-
-def as_of(fresh: dict, day: dt.date | None = None) -> dt.datetime | None:
-    """The data's now (newest event), capped at the end of `day` (as ui/data.as_of)."""
-    stamps = [pd.Timestamp(fresh[k]) for k in ("newest_created_at", "newest_updated_at",
-                                                "newest_decided_at")
-              if fresh.get(k) is not None and not pd.isna(fresh.get(k))]
-    newest = max(stamps).to_pydatetime() if stamps else None
-    if day is None or newest is None:
-        return newest
-    return min(newest, dt.datetime.combine(day + dt.timedelta(days=1), dt.time()))
 
 
 def params(request: Request, start, end, **overrides) -> dict:

@@ -13,9 +13,9 @@ import pandas as pd
 
 from analytics import db, kpis, privacy, views
 from analytics.snapshots.detections import (
-    _in_filters,
     _label,
     _observed_columns,
+    in_request,
     trends_of,
     trends_table,
 )
@@ -90,8 +90,7 @@ def _week_rows(con, request: Request, week: dt.date, fresh: dict) -> dict[str, d
 def _week_spikes(con, request: Request, week: dt.date, k: int) -> Section:
     end = week + dt.timedelta(days=6)
     _, events = spike_db.detect(con, grain="day", since=week, until=end)
-    events = events[events["segment"].map(lambda s: _in_filters(s, request))] if len(events) \
-        else events
+    events = in_request(events, request)
     verdicts = spike_db.triage(con).set_index("event_id")["verdict"]
     table = pd.DataFrame({"segment": events["segment"].map(_label),
                           "start": pd.to_datetime(events["start"]).dt.date,

@@ -1,5 +1,4 @@
 """KPIs: one KPI across markets, categories and vendors — its weekly trend and a heatmap."""
-import pandas as pd
 import streamlit as st
 
 from analytics import kpis, views
@@ -27,8 +26,7 @@ scale, value_title = _ui.axis(name)
 _ui.define(name)
 
 weekly = data.mart("kpi_by_segment_week", **data.common(filters))
-overall = weekly[weekly["dimension"] == "all"].assign(
-    week_start=lambda f: pd.to_datetime(f["week_start"]), value=lambda f: f[name] * scale)
+overall = views.weekly_overall(weekly, name, scale)
 if overall.empty or not views.has_values(overall, name):
     st.info(f"The loaded data has no values for {kpi.label} with these filters.")
     st.stop()
@@ -37,26 +35,24 @@ across = DIMENSIONS[by].lower()
 trend_chart = charts.trend(overall, "week_start", "value", y_title=value_title,
                             title=f"{kpi.label}, all selected cases", x_title=charts.WEEKS,
                             last_complete=_ui.last_complete_week(fresh))
-charts.add_markers(trend_chart, markets=filters.markets, categories=filters.categories,
-                         min_score=0.5)
+charts.add_markers(trend_chart, filters, min_score=0.5)
 st.plotly_chart(trend_chart, key="kpi_trend", config=charts.CONFIG)
 pivot = views.heatmap_pivot(weekly, by, name)
 if pivot.empty or pivot.isna().all().all():
     st.info(f"No {across} values in the loaded data, so no heatmap across them.")
 else:
-    labels = pivot.map(lambda v: kpis.format_value(name, v))
     st.plotly_chart(charts.heatmap(pivot * scale, title=f"{kpi.label} by {across} and week",
-                                    value_title=value_title, text=labels,
+                                    value_title=value_title, text=views.formatted(pivot, name),
                                     higher_is_better=kpi.higher_is_better),
                     key="kpi_heatmap", config=charts.CONFIG)
     st.caption("Rows: the 15 segments with most cases. The last column may be an "
                "incomplete week; blank cells had no cases to measure.")
 
-segment_rows = views.segments(data.mart("kpi_by_segment", **data.common(filters)), by, n=25)
-segment_rows = segment_rows[segment_rows[name].notna()].assign(value=lambda f: f[name] * scale)
+segment_rows = views.segment_values(data.mart("kpi_by_segment", **data.common(filters)), by,
+                                   name, scale)
 if not segment_rows.empty:
-    text = segment_rows[name].map(lambda v: kpis.format_value(name, v))
-    st.plotly_chart(charts.bars(segment_rows, "segment", "value", text=text,
+    st.plotly_chart(charts.bars(segment_rows, "segment", "value",
+                                 text=views.formatted(segment_rows[name], name),
                                  value_title=value_title,
                                  title=f"{kpi.label} by {across}, whole period"),
                     key="kpi_bars", config=charts.CONFIG)

@@ -14,7 +14,7 @@ BREAKDOWNS = {"abuse_category": "Abuse categories", "source": "Sources", "langua
 
 filters = st.session_state["filters"]
 by_size = data.filter_options()["markets_by_cases"]  # the largest market is the default
-choices = [m for m in by_size if m in filters.markets] if filters.markets else by_size
+choices = views.market_choices(by_size, filters.markets)
 _filters.url_widget_value("market_focus", "market", choices, choices[0] if choices else None)
 fresh = _ui.page_header("Markets", "One market in depth. Pick it here; the sidebar's other "
                         "filters still apply.")
@@ -24,19 +24,14 @@ if market is None:
     st.info("No markets in the loaded data yet.")
     st.stop()
 
-params = data.common(filters, markets=[market])
-previous_start, previous_end = views.previous_window(filters.start, filters.end)
-current = data.mart("kpi_summary", **params,
-                      as_of=data.as_of(fresh, filters.end)).iloc[0].to_dict()
-previous = data.mart("kpi_summary", **(params | {"start_date": previous_start,
-                                                   "end_date": previous_end}),
-                      as_of=data.as_of(fresh, previous_end)).iloc[0].to_dict()
+current, previous, (previous_start, previous_end) = data.kpi_summaries(filters, fresh,
+                                                                     markets=[market])
 st.subheader(f"{_ui.plain(market)}, {filters.start:%Y-%m-%d} to {filters.end:%Y-%m-%d}")
 _ui.kpi_tiles(TILES, current, previous)
 st.caption(f"Changes compare with {previous_start:%Y-%m-%d} to {previous_end:%Y-%m-%d}.")
 _ui.missing_note(current, TILES)
 
-daily = data.mart("daily_volume", **params)
+daily = data.mart("daily_volume", **data.common(filters, markets=[market]))
 if daily.empty:
     st.info("No cases in this market for these filters.")
     st.stop()
@@ -44,20 +39,19 @@ volume_chart = charts.stacked(views.daily_series(daily, by="abuse_category", n=8
                                "created_date", "cases", "abuse_category",
                                title="Cases created per day, by abuse category",
                                y_title="Cases", last_complete=_ui.last_complete(fresh))
-charts.add_markers(volume_chart, markets=[market])
+charts.add_markers(volume_chart, filters, markets=[market])
 st.plotly_chart(volume_chart, key="market_volume", config=charts.CONFIG)
 _ui.define("cases")
 
-by_segment = data.mart("kpi_by_segment", **params)
+by_segment = data.mart("kpi_by_segment", **data.common(filters, markets=[market]))
 for column, (dimension, label) in zip(st.columns(len(BREAKDOWNS)), BREAKDOWNS.items()):
     rows = views.segments(by_segment, dimension, n=12)
     with column:
         if rows.empty:
             st.info(f"No {label.lower()} in the data.")
             continue
-        text = rows["sla_attainment_pct"].map(lambda v: "" if v != v else f"{v:.0f}% in SLA")
         st.plotly_chart(charts.bars(rows, "segment", "cases", title=label, value_title="Cases",
-                                     text=text),
+                                     text=views.sla_labels(rows)),
                         key=f"market_{dimension}", config={"displayModeBar": False})
 _ui.define("cases", "sla_attainment_pct")
 

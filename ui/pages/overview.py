@@ -11,11 +11,7 @@ TILES = ["cases", "sla_attainment_pct", "first_response_median_s", "resolution_m
 filters = st.session_state["filters"]
 fresh = _ui.page_header("Overview", "Escalations across every selected market, "
                         f"{filters.start:%Y-%m-%d} to {filters.end:%Y-%m-%d}.")
-previous_start, previous_end = views.previous_window(filters.start, filters.end)
-current = data.mart("kpi_summary", **data.common(filters),
-                      as_of=data.as_of(fresh, filters.end)).iloc[0].to_dict()
-previous = data.mart("kpi_summary", **data.common(filters, previous_start, previous_end),
-                      as_of=data.as_of(fresh, previous_end)).iloc[0].to_dict()
+current, previous, (previous_start, previous_end) = data.kpi_summaries(filters, fresh)
 _ui.kpi_tiles(TILES, current, previous)
 st.caption(f"Changes compare with {previous_start:%Y-%m-%d} to {previous_end:%Y-%m-%d}, the "
            "period of equal length before. Open backlog counts are as of each period's end "
@@ -25,12 +21,12 @@ _ui.missing_note(current, TILES)
 by = st.segmented_control("Split volume by", ["region", "abuse_category", "source"],
                           key="overview_split", default="region",
                           format_func=lambda v: v.replace("abuse_", "").replace("_", " "))
-daily = data.mart("daily_volume_split", **data.common(filters), split=by or "region")
-daily = daily.rename(columns={"split_value": by or "region"})
+by = by or "region"
+daily = data.mart("daily_volume_split", **data.common(filters), split=by)
 if daily.empty:
     st.info("No cases match these filters.")
 else:
-    volume = views.daily_series(daily, by=by, n=8)
+    volume = views.split_series(daily, by, n=8)
     st.plotly_chart(charts.stacked(volume, "created_date", "cases", by,
                                     title="Cases created per day", y_title="Cases",
                                     last_complete=_ui.last_complete(fresh)),
@@ -45,13 +41,8 @@ else:
                     key="overview_backlog", config=charts.CONFIG)
     _ui.define("open_backlog")
 
-# Emerging trends (issue 4): the top three from the Trends page, which explains them.
-from ui import data  # noqa: E402
-
-st.subheader("Emerging trends")
-trend_day = data.default_as_of()
-top_trends = data.ranked(trend_day).head(3) if trend_day else []
-for trend_row in getattr(top_trends, "itertuples", lambda: [])():
+st.subheader("Emerging trends")  # the top three from the Trends page, which explains them
+for trend_row in data.top_trends(3).itertuples():
     st.markdown(f"**{_ui.plain(trend_row.label)}** — ×{trend_row.growth:.1f} since "
                 f"{trend_row.since:%Y-%m-%d}, {trend_row.excess:.0f} more cases than expected "
                 f"({_ui.plain(', '.join(trend_row.languages))})")

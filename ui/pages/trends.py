@@ -1,10 +1,9 @@
 """Trends: emerging rising segments and new wording, ranked, with examples and a period comparison."""
 import datetime as dt
 
-import pandas as pd
 import streamlit as st
 
-from analytics.trends import detect as trends
+from analytics.views import trends as trend_views
 from ui import access as _access
 from ui import data
 from ui import filters as _filters
@@ -30,18 +29,12 @@ languages = right.multiselect("Languages", LANGUAGES, key="trends_languages",
                               help="Show trends whose cases are written in these languages.")
 _filters.sync_url({"as_of": None if as_of == last else as_of.isoformat(), "lang": languages})
 markets = list(filters.markets)
-found = trends.select_trends(data.ranked(as_of), markets, languages)
+found = data.trends_within(as_of, markets, languages)
 
 if found.empty:
     st.success(f"No emerging trend as of {as_of:%Y-%m-%d} for this selection.")
 else:
-    shown = found.assign(
-        what=found["kind"].map({"segment": "Segment", "term": "Wording"}),
-        language=found["languages"].map(", ".join), growth=found["growth"].round(1),
-        examples=found["examples"].map(lambda v: " ".join(v[:4])))
-    columns = ["rank", "what", "label", "sparkline", "since", "growth", "excess", "observed",
-               "expected", "language", "pattern"] + (["examples"] if cases_shown else [])
-    st.dataframe(shown[columns],
+    st.dataframe(trend_views.table(found, with_examples=cases_shown),
                  hide_index=True, key="trends_table", column_config={
                      "label": st.column_config.TextColumn("Trend", width="medium"),
                      "sparkline": st.column_config.LineChartColumn("Last 28 days"),
@@ -66,12 +59,9 @@ else:
                          key=f"trends_examples_{row.rank}")
 
 st.subheader("What changed: last 7 days vs the 28 before")
-table = data.comparison(as_of, markets, languages)
-rising, falling = table[table["z"] > 0].head(15), table[table["z"] < 0].tail(10)
-for column, part, title in zip(st.columns(2), (rising, falling), ("Rising", "Falling")):
-    column.dataframe(pd.DataFrame({title: part["term"], "Now": part["recent_cases"],
-                                   "Before": part["previous_cases"], "z": part["z"].round(1)}),
-                     hide_index=True, key=f"trends_compare_{title.lower()}")
+sides = trend_views.comparison_sides(data.comparison(as_of, markets, languages))
+for column, (title, side) in zip(st.columns(2), sides.items()):
+    column.dataframe(side, hide_index=True, key=f"trends_compare_{title.lower()}")
 st.caption("Cases carrying each term; log-odds with an informative Dirichlet prior "
            "(Monroe et al. 2008), z > 2 is a clear change.")
 from ui.share import share; share("trends")  # noqa: E402,E702 (issue 6)

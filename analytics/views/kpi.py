@@ -1,50 +1,13 @@
-"""Pure pandas shaping for the Streamlit pages: windows, top-N, pivots, tiles and downloads.
-
-The marts in sql/marts/ do the heavy lifting (joins, aggregation, medians); what is left here is
-the last step from a mart's rows to what one widget shows, kept out of the pages so that it
-can be unit-tested without Streamlit.
-"""
+"""The last step from a KPI mart's rows to what one widget of the Overview, Markets or KPIs page
+shows: filter choices, top-N with "Other", daily series, segments, heatmap pivots."""
 from __future__ import annotations
-
-import datetime as dt
-import io
 
 import pandas as pd
 
+from analytics import kpis
+
 OTHER = "Other"
 UNKNOWN = "(unknown)"  # how the marts label a segment whose value is missing
-
-
-def default_window(newest_date: dt.date, days: int = 90) -> tuple[dt.date, dt.date]:
-    """The last `days` days up to and including the newest date.
-
-    >>> default_window(dt.date(2026, 3, 31), days=31)
-    (datetime.date(2026, 3, 1), datetime.date(2026, 3, 31))
-    """
-    return newest_date - dt.timedelta(days=days - 1), newest_date
-
-
-def previous_window(start: dt.date, end: dt.date) -> tuple[dt.date, dt.date]:
-    """The window of equal length that ends the day before `start`.
-
-    >>> previous_window(dt.date(2026, 3, 1), dt.date(2026, 3, 31))
-    (datetime.date(2026, 1, 29), datetime.date(2026, 2, 28))
-    """
-    length = end - start
-    previous_end = start - dt.timedelta(days=1)
-    return previous_end - length, previous_end
-
-
-def last_complete_week(last_complete: dt.date) -> dt.date:
-    """Monday of the last week (Monday to Sunday) that ends on or before `last_complete`.
-
-    >>> last_complete_week(dt.date(2026, 3, 29))  # a Sunday: its own week is complete
-    datetime.date(2026, 3, 23)
-    >>> last_complete_week(dt.date(2026, 3, 31))  # a Tuesday
-    datetime.date(2026, 3, 23)
-    """
-    next_day = last_complete + dt.timedelta(days=1)
-    return next_day - dt.timedelta(days=next_day.weekday() + 7)
 
 
 def filter_options(daily_volume: pd.DataFrame) -> dict[str, list[str]]:
@@ -78,6 +41,11 @@ def daily_series(daily_volume: pd.DataFrame, by: str | None = None, value: str =
     return out.sort_values(keys, ignore_index=True)
 
 
+def split_series(daily_volume_split: pd.DataFrame, by: str, n: int = 8) -> pd.DataFrame:
+    """`daily_series` of the `daily_volume_split` mart, whose split column is `split_value`."""
+    return daily_series(daily_volume_split.rename(columns={"split_value": by}), by=by, n=n)
+
+
 def daily_backlog(backlog_daily: pd.DataFrame) -> pd.DataFrame:
     """Opened, closed and open backlog per date, summed over markets."""
     out = backlog_daily.groupby("date", as_index=False)[["opened", "closed", "open_backlog"]].sum()
@@ -91,6 +59,41 @@ def segments(kpi_by_segment: pd.DataFrame, dimension: str, n: int | None = None)
     rows = rows.assign(segment=rows["segment"].astype("str").fillna(UNKNOWN))
     rows = rows.sort_values("cases", ascending=False, ignore_index=True)
     return rows if n is None else rows.head(n)
+
+
+def market_choices(markets_by_cases: list[str], chosen) -> list[str]:
+    """The markets the Markets page offers: the sidebar's choice (all when empty), largest first.
+
+    >>> market_choices(["KZ", "UZ", "GB"], ("GB", "KZ")), market_choices(["KZ", "UZ"], ())
+    (['KZ', 'GB'], ['KZ', 'UZ'])
+    """
+    return [m for m in markets_by_cases if m in chosen] if chosen else list(markets_by_cases)
+
+
+def sla_labels(rows: pd.DataFrame) -> pd.Series:
+    """'93% in SLA' per segment row ('' where it has no resolved cases)."""
+    return rows["sla_attainment_pct"].map(lambda v: "" if pd.isna(v) else f"{v:.0f}% in SLA")
+
+
+def formatted(values, kpi: str):
+    """A Series or DataFrame of one KPI's values as text ('12 min', '93.0%', '—')."""
+    return values.map(lambda v: kpis.format_value(kpi, v))
+
+
+def weekly_overall(kpi_week: pd.DataFrame, kpi: str, scale: float = 1.0) -> pd.DataFrame:
+    """The all-cases rows of `kpi_by_segment_week`, weeks as dates and the KPI times `scale`
+    in `value` (hours rather than seconds, say)."""
+    rows = kpi_week[kpi_week["dimension"] == "all"]
+    return rows.assign(week_start=pd.to_datetime(rows["week_start"]), value=rows[kpi] * scale)
+
+
+def segment_values(kpi_by_segment: pd.DataFrame, dimension: str, kpi: str, scale: float = 1.0,
+                   n: int = 25) -> pd.DataFrame:
+    """The `n` largest segments of a dimension that have a value of the KPI, times `scale` in
+    `value`."""
+    rows = segments(kpi_by_segment, dimension, n=n)
+    rows = rows[rows[kpi].notna()]
+    return rows.assign(value=rows[kpi] * scale)
 
 
 def has_values(frame: pd.DataFrame, column: str) -> bool:
@@ -138,47 +141,3 @@ def weekly_vendor_quality(vendor_daily: pd.DataFrame) -> pd.DataFrame:
 def _positive(counts: pd.Series) -> pd.Series:
     """`counts` with zeros as missing, so a ratio over nothing is blank rather than inf."""
     return counts.where(counts > 0)
-
-
-# A spreadsheet runs a cell that starts with one of these as a formula (CSV injection):
-# such text cells get a leading apostrophe, so Excel and LibreOffice show them as text.
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _as_text(value):
-    if isinstance(value, str) and value.startswith(FORMULA_START):
-        return "'" + value
-    return value
-
-
-def neutralise_formulas(frame: pd.DataFrame) -> pd.DataFrame:
-    """`frame` with every text cell (and column name) that a spreadsheet would run as a
-    formula prefixed with an apostrophe; numbers, dates and other text are left as they are.
-
-    >>> neutralise_formulas(pd.DataFrame({"summary": ["=1+1", "ok", "@SUM(A1)"], "n": [-1, 2, 3]}))
-         summary  n
-    0      '=1+1 -1
-    1         ok  2
-    2  '@SUM(A1)  3
-    """
-    text = [c for c in frame.columns
-            if frame[c].dtype == object or pd.api.types.is_string_dtype(frame[c])]
-    out = frame.assign(**{str(c): frame[c].map(_as_text) for c in text}) if text else frame
-    return out.rename(columns=_as_text)
-
-
-def csv_bytes(frame: pd.DataFrame) -> bytes:
-    """CSV in UTF-8 with a byte-order mark, so Excel opens Cyrillic and Kazakh text correctly;
-    formula-like text is neutralised (see `neutralise_formulas`). Lines end in CRLF (RFC 4180),
-    which also makes the writer quote a field holding a bare carriage return."""
-    text = neutralise_formulas(frame).to_csv(index=False, lineterminator="\r\n")
-    return text.encode("utf-8-sig")
-
-
-def xlsx_bytes(frame: pd.DataFrame, sheet: str = "cases") -> bytes:
-    """An .xlsx workbook of `frame` (timestamps written without zone, as Excel requires);
-    openpyxl would store text starting with "=" as a live formula, hence the neutralising."""
-    buffer = io.BytesIO()
-    with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
-        neutralise_formulas(frame).to_excel(writer, index=False, sheet_name=sheet)
-    return buffer.getvalue()

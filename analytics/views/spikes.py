@@ -1,0 +1,67 @@
+"""The Spikes page's shaping of detected events: the inbox, the events' names, one event as a
+record, the stretch of its series shown around it, and its top drivers."""
+from __future__ import annotations
+
+import pandas as pd
+
+INBOX = ["metric", "segment", "start", "end", "observed", "expected", "excess", "score",
+         "p_value", "verdict"]
+STAMPS = {"day": "%Y-%m-%d", "hour": "%Y-%m-%d %H:%M"}
+PADDING = {"day": pd.Timedelta(days=42), "hour": pd.Timedelta(days=4)}   # before the event
+DRIVERS = ["dimension", "value", "event_cases", "excess_share", "usual_share"]
+
+
+def label(segment: dict) -> str:
+    """'KZ × scam', or 'all cases' for the whole data.
+
+    >>> label({"market": "KZ", "abuse_category": "scam"}), label({})
+    ('KZ × scam', 'all cases')
+    """
+    return " × ".join(f"{v}" for v in segment.values()) or "all cases"
+
+
+def inbox(events: pd.DataFrame, triage: pd.DataFrame, grain: str) -> pd.DataFrame:
+    """One row per event, as the inbox shows it: segment in words, start and end stamped to
+    the grain, and the team's verdict ('' where none is recorded)."""
+    stamp = STAMPS[grain]
+    verdicts = triage.set_index("event_id")["verdict"]
+    return events.assign(
+        segment=events["segment"].map(label),
+        start=pd.to_datetime(events["start"]).dt.strftime(stamp),
+        end=pd.to_datetime(events["end"]).dt.strftime(stamp),
+        verdict=events["event_id"].map(verdicts).astype(object).fillna("") if len(verdicts)
+        else "")[INBOX]
+
+
+def names(events: pd.DataFrame) -> dict[str, str]:
+    """event_id → 'KZ × scam · 2026-03-02' (with the hour for hourly events, and the metric
+    when it is not case volume), in the inbox's order."""
+    return {event_id: f"{label(segment)} · {pd.Timestamp(start):%Y-%m-%d %H:%M}"
+            .removesuffix(" 00:00") + ("" if metric == "cases" else f" · {metric}")
+            for event_id, segment, start, metric
+            in zip(events["event_id"], events["segment"], events["start"], events["metric"])}
+
+
+def record(events: pd.DataFrame, event_id: str) -> dict:
+    """One event as a plain dict, its id included."""
+    return events.set_index("event_id").loc[event_id].to_dict() | {"event_id": event_id}
+
+
+def verdict(triage: pd.DataFrame, event_id: str) -> dict | None:
+    """The verdict recorded for the event (verdict, owner, note), or None."""
+    rows = triage[triage["event_id"] == event_id]
+    return rows.iloc[-1].to_dict() if len(rows) else None
+
+
+def around(series: pd.DataFrame, event: dict, grain: str) -> pd.DataFrame:
+    """The buckets of the event's series shown on its chart: six weeks before a daily event
+    (four days before an hourly one) and a third of that after."""
+    pad = PADDING[grain]
+    return series[series["bucket"].between(pd.Timestamp(event["start"]) - pad,
+                                           pd.Timestamp(event["end"]) + pad / 3)]
+
+
+def top_drivers(drivers: pd.DataFrame, n: int = 3) -> pd.DataFrame:
+    """Per dimension, the `n` values that carry most of the excess (only those that add to it)."""
+    rising = drivers[drivers["excess_share"] > 0]
+    return rising.groupby("dimension", sort=False).head(n)[DRIVERS]

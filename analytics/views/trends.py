@@ -1,0 +1,28 @@
+"""The Trends page's shaping of ranked trends and of the period comparison."""
+from __future__ import annotations
+
+import pandas as pd
+
+KINDS = {"segment": "Segment", "term": "Wording"}
+COLUMNS = ["rank", "what", "label", "sparkline", "since", "growth", "excess", "observed",
+           "expected", "language", "pattern"]
+
+
+def table(found: pd.DataFrame, *, with_examples: bool) -> pd.DataFrame:
+    """The ranked trends as the page's table: kind and languages in words, growth to a tenth,
+    and (for those who may see cases) the first four example case ids."""
+    shown = found.assign(
+        what=found["kind"].map(KINDS), language=found["languages"].map(", ".join),
+        growth=found["growth"].round(1), examples=found["examples"].map(lambda v: " ".join(v[:4])))
+    return shown[COLUMNS + (["examples"] if with_examples else [])]
+
+
+def comparison_sides(compared: pd.DataFrame, rising: int = 15, falling: int = 10
+                     ) -> dict[str, pd.DataFrame]:
+    """{'Rising': ..., 'Falling': ...}: the terms with z above and below zero (most rising
+    first, most falling last), each as term, cases now, cases before, z."""
+    parts = {"Rising": compared[compared["z"] > 0].head(rising),
+             "Falling": compared[compared["z"] < 0].tail(falling)}
+    return {title: pd.DataFrame({title: part["term"], "Now": part["recent_cases"],
+                                 "Before": part["previous_cases"], "z": part["z"].round(1)})
+            for title, part in parts.items()}

@@ -254,3 +254,18 @@ def test_an_alert_found_during_a_snooze_is_sent_after_it_ends(store, finds, rece
     assert later["sent"] == 1 and recorded(store)["status"]["spike:e002"] == "sent"
     assert hook.processed[alert_payloads.item_id(item(2))] == 1
     assert run(store, hook, now=now + dt.timedelta(days=3))["sent"] == 0
+
+
+def test_a_receiver_always_slower_than_the_timeout_processes_each_alert_once(store, finds,
+                                                                            receiver):
+    """Every answer comes too late, run after run: the same key each time, so a careful
+    receiver processes each alert once; a careless one gets one copy per timed-out attempt."""
+    finds += [item(1), item(2)]
+    hook = receiver(*["stall"] * 8, stall_s=0.6)
+    runs = [run(store, hook, timeout_s=0.2, retries=3) for _ in range(2)]
+    assert [r["pending"] for r in runs] == [2, 2] and set(recorded(store)["status"].values()) \
+        == {"pending"}
+    timeouts = sum(a.http_status is None for r in runs for a in r["attempts"])
+    assert timeouts == 8 and len({r["key"] for r in hook.requests}) == 1
+    assert hook.processed == Counter({alert_payloads.item_id(i): 1 for i in finds})  # doubled: 0
+    assert max(hook.copies().values()) <= timeouts   # careless: at most one copy per timeout

@@ -23,6 +23,7 @@ import duckdb
 
 from analytics import db
 from analytics.ingest import kpi_cube
+from analytics.text import search_index
 
 FACT_AND_CUBES = {"40_fact_case_activity", "50_cube_cases_daily", "51_cube_cases_hourly",
                   *kpi_cube.DERIVED}   # the KPI marts' tables: analytics/ingest/kpi_cube.py
@@ -66,3 +67,5 @@ def rebuild_per_ingest_tables(con: duckdb.DuckDBPyConnection, kind: str) -> None
     (cases only), the review case mix (both) and the market clock (both, a few dozen rows)."""
     vendor = VENDOR_TABLES if kind == "cases" else {"30_review_case_mix"}
     db.build_derived(con, vendor | {CLOCK})
+    if kind == "cases":   # the case search's keys (analytics/text/search_index.py)
+        search_index.refresh(con)

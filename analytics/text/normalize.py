@@ -20,6 +20,8 @@ is typed as (ә→а, қ→к, ө→о, і→и, …): "төлем" and "tolem" 
 True
 >>> mostly_latin("tegin bonus alynyz"), mostly_latin("тегін бонус, kaspi")
 (True, False)
+>>> russian_latin_to_cyrillic("prodayot oruzhie")
+'продаёт оружие'
 """
 from __future__ import annotations
 
@@ -56,6 +58,16 @@ _KK_LATIN_MARKS = re.compile(r"[äğıñöşūüáǵńóúý]|q(?!u)")
 # Each Kazakh letter as it is typed without a Kazakh keyboard; ы/і/и/й all fold to и, and the
 # soft and hard signs, which ASCII typing drops, go.
 _KK_FOLD = str.maketrans("әғқңөұүһіыйэё", "агкноуухиииее", "ьъ")
+
+# Russian typed in Latin (common informal transliteration, GOST/ICAO-like); longest groups first.
+_RU_GROUPS = (("shch", "щ"), ("yo", "ё"), ("jo", "ё"), ("zh", "ж"), ("kh", "х"),
+              ("ts", "ц"), ("ch", "ч"), ("sh", "ш"), ("yu", "ю"), ("ju", "ю"), ("ya", "я"),
+              ("ja", "я"), ("ye", "е"), ("iy", "ий"), ("yy", "ый"))
+_RU_LETTERS = str.maketrans({
+    "a": "а", "b": "б", "v": "в", "w": "в", "g": "г", "d": "д", "e": "е", "z": "з", "i": "и",
+    "j": "й", "y": "ы", "k": "к", "l": "л", "m": "м", "n": "н", "o": "о", "p": "п", "r": "р",
+    "s": "с", "t": "т", "u": "у", "f": "ф", "h": "х", "x": "кс", "c": "ц", "q": "к", "'": "ь"})
+_RU_GROUP = re.compile("|".join(group for group, _ in _RU_GROUPS))
 
 
 def normalize_text(text: str) -> str:
@@ -121,3 +133,9 @@ def mostly_latin(text: str, *, share: float = 0.9) -> bool:
     scripts = [script_of(c) for c in text if c.isalpha()]
     latin, cyrillic = scripts.count("latin"), scripts.count("cyrillic")
     return latin > 0 and latin >= share * (latin + cyrillic)
+
+
+def russian_latin_to_cyrillic(text: str) -> str:
+    """Russian typed in Latin ("prodaet oruzhie") written in Cyrillic, for matching only."""
+    groups = dict(_RU_GROUPS)
+    return _RU_GROUP.sub(lambda m: groups[m.group()], text).translate(_RU_LETTERS)

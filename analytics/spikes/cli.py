@@ -35,12 +35,22 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _segment_text(segment: dict) -> str:
+    return " × ".join(f"{k}={v}" for k, v in segment.items()) or "all cases"
+
+
+def _parts_text(parts: list[dict]) -> str:
+    """The components in one cell: "market=C × abuse_category=tiny 121 vs 0.5 (33%); ..."."""
+    return "; ".join(f"{_segment_text(p['segment'])} {p['observed']:g} vs {p['expected']:g} "
+                     f"({p['share']:.0%})" for p in parts)
+
+
 def _flat(records: list[dict]) -> pd.DataFrame:
     frame = pd.DataFrame(records)
     if frame.empty:
         return frame
-    frame.insert(1, "segment_text", frame.pop("segment").map(
-        lambda s: " × ".join(f"{k}={v}" for k, v in s.items()) or "all cases"))
+    frame.insert(1, "segment_text", frame.pop("segment").map(_segment_text))
+    frame["components"] = frame["components"].map(_parts_text)
     return frame.rename(columns={"segment_text": "segment"})
 
 
@@ -68,6 +78,7 @@ def main(argv: list[str] | None = None) -> int:
         _flat(records).to_csv(sys.stdout, index=False)
     else:
         frame = _flat(records)
-        print(frame.drop(columns=["event_id", "grain"], errors="ignore").to_string(index=False)
-              if len(frame) else "no spike events")
+        shown = frame.drop(columns=["event_id", "grain", "components", "components_share"],
+                           errors="ignore")
+        print(shown.to_string(index=False) if len(frame) else "no spike events")
     return 0

@@ -70,8 +70,21 @@ def events_json(events: pd.DataFrame) -> list[dict]:
                     "observed": round(float(row.observed), 2),
                     "expected": round(float(row.expected), 2),
                     "excess": round(float(row.excess), 2), "score": round(float(row.score), 4),
-                    "p_value": float(f"{row.p_value:.3g}"), "related": int(row.related)})
+                    "p_value": float(f"{row.p_value:.3g}"), "related": int(row.related),
+                    "headline": getattr(row, "headline", None),
+                    "components": [_part(p) for p in getattr(row, "components", None) or []],
+                    "components_share": _share(getattr(row, "components_share", None))})
     return out
+
+
+def _part(part: dict) -> dict:
+    return {"segment": dict(part["segment"]), "observed": round(part["observed"], 2),
+            "expected": round(part["expected"], 2), "excess": round(part["excess"], 2),
+            "share": round(part["share"], 4)}
+
+
+def _share(value) -> float | None:
+    return None if value is None or pd.isna(value) else round(float(value), 4)
 
 
 def triage(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:

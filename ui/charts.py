@@ -83,6 +83,22 @@ def trend(frame: pd.DataFrame, x: str, y: str, *, title: str, y_title: str,
     return fig
 
 
+def target_trend(chart, *, title: str, x_title: str, last_complete: dt.date) -> go.Figure:
+    """A vendor KPI over the periods (analytics/vendors/drilldown.TrendChart) against the median
+    of all vendors, its target dashed and its current run off target shaded."""
+    fig = trend(chart.series, "period_start", "value", color="series", title=title,
+                y_title=chart.y_title, x_title=x_title, last_complete=last_complete)
+    if chart.target is not None:
+        fig.add_hline(y=chart.target, line_dash="dash", line_color="#d62728",
+                      annotation_text="target", annotation_position="top left")
+    if chart.off_since is not None:
+        fig.add_vrect(x0=pd.Timestamp(chart.off_since), x1=pd.Timestamp(last_complete),
+                      fillcolor="#d62728", opacity=0.08, line_width=0,
+                      annotation_position="top left",
+                      annotation_text=f"off target since {chart.off_since:%Y-%m-%d}")
+    return fig
+
+
 def bars(frame: pd.DataFrame, label: str, value: str, *, title: str, value_title: str,
          text: pd.Series | None = None) -> go.Figure:
     """Horizontal bars, largest on top."""

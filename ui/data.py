@@ -26,6 +26,8 @@ from analytics.spikes import explain as spike_explain
 from analytics.spikes import triage as spike_db
 from analytics.trends import detect as trends
 from analytics.trends.compare import compare_cells
+from analytics.vendors import report as vendor_reports
+from analytics.vendors import targets as vendor_targets
 
 _DEMO_LOCK = threading.Lock()
 
@@ -109,6 +111,14 @@ def as_of(fresh: dict, day: dt.date | None = None) -> dt.datetime:
     the wall clock only while there is no data."""
     return data_freshness.as_of(fresh, day,
                                 default=dt.datetime.now(dt.UTC).replace(tzinfo=None))
+
+
+def vendor_report(period: str, markets: list[str] | None, fresh: dict):
+    """(the vendor report of the latest complete `period`, the targets it was judged by), from
+    the cached vendor marts; stock KPIs are counted at most at the data's now."""
+    targets = vendor_targets.load_targets()
+    return vendor_reports.build_report(mart, period, markets=markets, targets=targets,
+                                       newest_at=as_of(fresh)), targets
 
 
 def has_cases(path: Path) -> bool:

@@ -1,0 +1,91 @@
+"""Pure shaping for the Vendors page's drill-down into one vendor: which vendors and KPIs to
+offer and open on, the KPI's trend against its target, the reviewer spread in words, and the
+vendor's open backlog by age with its totals."""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import pandas as pd
+
+from analytics.vendors import reviewers as vendor_reviewers
+from analytics.vendors.scorecard import SCORECARD_KPIS, STOCK_KPIS, VendorReport
+from analytics.vendors.tables import axis, backlog_by_age, focus, trend
+from analytics.vendors.targets import Targets, attach_targets
+
+TREND_KPIS = [k for k in SCORECARD_KPIS if k not in STOCK_KPIS]   # stocks have no trend
+DEFAULT_KPI = "handle_time_median_s"
+MEASURES = {"handle_time_median_s": "Median handle time, s", "qa_accuracy_pct": "QA accuracy, %"}
+
+
+def vendors(report: VendorReport) -> list[str]:
+    """The vendors on the scorecard, by name."""
+    return sorted(report.scorecard["vendor"].unique())
+
+
+def first_vendor(report: VendorReport) -> str | None:
+    """The vendor to open the drill-down on: the top of the attention list, else the first."""
+    return focus(report)[0] or next(iter(vendors(report)), None)
+
+
+def worst_kpi(report: VendorReport, vendor: str) -> str:
+    """The vendor's KPI highest on the attention list (handle time when none is off target)."""
+    worst = report.attention.loc[report.attention["vendor"] == vendor, "kpi"]
+    return worst.iloc[0] if len(worst) else DEFAULT_KPI
+
+
+@dataclass(frozen=True)
+class TrendChart:
+    """One vendor KPI over the periods, ready to plot: `series` (period_start, value, series)
+    with values multiplied by `factor`, the target on the same scale (None without one) and
+    the start of the current run off target (None when on target)."""
+    series: pd.DataFrame
+    factor: float
+    y_title: str
+    target: float | None
+    off_since: dt.date | None
+
+
+def trend_chart(report: VendorReport, vendor: str, kpi: str, targets: Targets) -> TrendChart:
+    """The vendor's `kpi` against the median of all vendors, with its target and miss."""
+    series = trend(report, vendor, kpi)
+    factor, y_title = axis(kpi, series["value"])
+    target = attach_targets(pd.DataFrame({"vendor": [vendor], "queue": [None], "kpi": [kpi]}),
+                            targets)["target"].iloc[0]
+    miss = report.attention[(report.attention["vendor"] == vendor)
+                            & (report.attention["kpi"] == kpi)]
+    return TrendChart(series.assign(value=series["value"] * factor), factor, y_title,
+                      None if pd.isna(target) else float(target) * factor,
+                      miss["off_since"].iloc[0] if len(miss) else None)
+
+
+def _in_words(frame: pd.DataFrame) -> pd.DataFrame:
+    return frame.drop(columns=["vendor"]).assign(measure=frame["measure"].map(MEASURES))
+
+
+def reviewer_tables(reviewers: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(spread, outliers) of one vendor's reviewers, measures named in words."""
+    return (_in_words(vendor_reviewers.reviewer_spread(reviewers)),
+            _in_words(vendor_reviewers.reviewer_outliers(reviewers)))
+
+
+@dataclass(frozen=True)
+class Backlog:
+    """One vendor's open cases: by queue and age bucket, and the totals under the table."""
+    by_age: pd.DataFrame
+    open_cases: int
+    breached: int
+    at_risk: int
+    oldest_case_id: str | None
+    oldest_created_at: pd.Timestamp | None
+
+
+def vendor_backlog(backlog: pd.DataFrame, vendor: str) -> Backlog:
+    """The vendor's rows of `vendor_backlog_as_of`, by age, with totals and its oldest case."""
+    rows = backlog[backlog["vendor"] == vendor]
+    if rows.empty:
+        return Backlog(backlog_by_age(rows), 0, 0, 0, None, None)
+    oldest = rows.loc[rows["oldest_created_at"].idxmin()]
+    return Backlog(backlog_by_age(rows), int(rows["open_cases"].sum()),
+                   int(rows["open_breached"].sum()), int(rows["at_risk"].sum()),
+                   oldest["oldest_case_id"], pd.Timestamp(oldest["oldest_created_at"]))

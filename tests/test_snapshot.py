@@ -134,9 +134,9 @@ def test_the_snapshots_page_shows_file_names_not_server_paths(kz_trend, snap_db,
     at.switch_page("ui/pages/snapshots.py").run()
     assert not at.exception, [e.value for e in at.exception]
     folder = str(kz_trend["html"].resolve().parent)
-    table = at.dataframe[0].value.astype(str)
-    shown = "\n".join(table.to_numpy().ravel().tolist() + list(table.columns)
-                      + [e.value for e in [*at.markdown, *at.caption, *at.text]])
+    table = at.dataframe[0].value
+    shown = "\n".join(map(str, table.to_numpy().ravel().tolist() + list(table.columns)
+                           + [e.value for e in [*at.markdown, *at.caption, *at.text]]))
     assert "kz.html" in shown and folder not in shown and "/kz.html" not in shown
 
 

@@ -1,7 +1,22 @@
-"""NAB v1.1 benchmark: a scorer implementing the published method, checked against the
-reference detectors, then our detector run in streaming (causal) mode over all 58 files.
+"""NAB v1.1 benchmark of the detector we ship for continuous KPI series, under NAB's rules.
 
-    python bench/nab.py [--nab DIR] [--out DIR] [--scoring blend|likelihood|context|max] [--jobs N]
+    python bench/nab.py [--nab DIR] [--detector shipped|likelihood|context|blend|max]
+                        [--set JSON] [--season weekday|none|weekhour] [--corpus NAME] [--out DIR]
+
+First the scorer is checked against the published scores of three reference detectors
+(../shared/benchmarks/nab/reference). Then a detector runs causally over all 58 files:
+
+- `shipped` (default): what the pages, CLI and alerts run on the median first response, the
+  product's continuous KPI series (analytics/spikes/kpi_series.py `score_first_response`): the
+  gaussian family of `spike_model.score_matrix` over log1p(max(value, 0)), weekday season,
+  direction up, flag = p <= alpha and value >= min_ratio × expected on the log scale, every other
+  setting the SpikeSettings default; an alert is the first bucket of an event (flags at most
+  `cooldown` buckets apart, analytics/spikes/events.py). The NAB threshold is the product's alpha:
+  a row's score is -log10(p) / 300 (monotone in p, unsaturated down to 1e-300), and at each
+  candidate alpha the detections are the first buckets of that alpha's events. `--set` overrides
+  SpikeSettings fields (the product's settings for KPI series, e.g. {"cooldown": 12}).
+- `likelihood`, `context`, `blend` (round 4's NAB default), `max`: the NAB-only detectors of
+  bench/nab_detectors/ (not shipped), with their NAB settings; `--set` overrides NabSettings.
 
 Method (../shared/benchmarks/nab/README.md): probationary rows unscored; per window only the
 earliest detection counts, A_TP·f(y)/f(-1) with y = -(right - i + 1)/w; a missed window costs
@@ -17,39 +32,42 @@ import multiprocessing
 import os
 import sys
 import time
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from analytics.spikes.context import context_score_matrix  # noqa: E402
 from analytics.spikes.model import SpikeSettings, score_matrix  # noqa: E402
+from nab_detectors import NabSettings  # noqa: E402
+from nab_detectors import scores as nab_scores  # noqa: E402
 
 NAB = Path(__file__).resolve().parents[2] / "shared" / "benchmarks" / "nab"
 PROFILES = {"standard": (1.0, 0.11, 1.0), "reward_low_FP": (1.0, 0.22, 1.0),
             "reward_low_FN": (1.0, 0.11, 2.0)}   # A_TP, A_FP, A_FN
-# NAB-specific settings, listed beside the score: continuous values (gaussian model, likelihood
-# scoring), both directions, no volume or ratio floor, no warm-up (NAB's probation covers it), and
-# one alert per incident: a score counts only if its z beats the previous alert_gap rows', with
-# alert_gap = half of the file's probationary period (NAB hands every detector that period; CAD
-# OSE rests for a fifth of it). GAP_OF_PROBATION = None falls back to NAB_SETTINGS["alert_gap"].
-NAB_SETTINGS = dict(family="gaussian", scoring="likelihood", direction="both", min_count=-np.inf,
-                    min_ratio=1.0, warmup=0, alert_gap=288)
+DETECTORS = ("shipped", "likelihood", "context", "blend", "max")
+P_SCALE = 300.0          # shipped: score = -log10(p) / P_SCALE, so threshold th is alpha 10^(-300 th)
+# NAB-only detectors (bench/nab_detectors): continuous values, both directions, one alert per
+# incident: a likelihood score counts only if its z beats the previous alert_gap rows', with
+# alert_gap = half of the file's probationary period (NAB hands every detector that period).
+# Context: the file's min and max (NAB's inputMin/inputMax), a rest of a fifth of the
+# probationary period after a score >= 0.75, as in NAB's own CAD OSE run. Blend: 0.7 × context +
+# 0.3 × likelihood (one global weight tuned on NAB; 0.6-0.75 all give standard >= 64.8).
 GAP_OF_PROBATION = 0.5
-# scoring="context" (analytics/spikes/context.py, CAD OSE): NAB hands every detector the file's
-# min and max (inputMin/inputMax) for the value range, and CAD OSE rests for a fifth of the
-# probationary period after a score >= 0.75, as in NAB's own CAD OSE run.
-# scoring="blend" (the NAB default since round 4): 0.7 × context + 0.3 × likelihood per row; the
-# weight is one global number tuned on NAB (0.6-0.75 all give standard >= 64.8).
-CONTEXT_SETTINGS = dict(value_range="file", rest_of_probation=0.2, base_threshold=0.75,
-                        blend_weight=0.7)
-SCORINGS = ("blend", "likelihood", "context", "max")
-SCORING = "blend"
+REST_OF_PROBATION = 0.2
+NAB_SETTINGS = dict(direction="both", context_weight=0.7, context_threshold=0.75)
 
 
 def f(y):
     return np.where(y > 3, -1.0, 2.0 / (1.0 + np.exp(5.0 * y)) - 1.0)
+
+
+def event_starts(hits: np.ndarray, gap: int) -> np.ndarray:
+    """The first of each run of `hits` (sorted row indices) whose steps are at most `gap`."""
+    if not gap or not len(hits):
+        return hits
+    return hits[np.concatenate([[True], np.diff(hits) > gap])]
 
 
 class File:
@@ -60,10 +78,15 @@ class File:
         self.left = np.searchsorted(ts, pd.to_datetime([w[0] for w in windows]).to_numpy(), "left")
         self.right = np.searchsorted(ts, pd.to_datetime([w[1] for w in windows]).to_numpy(), "right") - 1
 
-    def raw(self, scores: np.ndarray, threshold: float, profile) -> float:
+    def hits(self, scores: np.ndarray, threshold: float, gap: int = 0) -> np.ndarray:
+        """Rows detected at `threshold` after the probationary period; with `gap`, only the first
+        row of each event (detections at most `gap` rows apart), the detector's own grouping."""
+        hits = event_starts(np.flatnonzero(scores >= threshold), gap)
+        return hits[hits >= self.probation]
+
+    def raw(self, scores: np.ndarray, threshold: float, profile, gap: int = 0) -> float:
         a_tp, a_fp, a_fn = profile
-        hits = np.flatnonzero(scores >= threshold)
-        hits = hits[hits >= self.probation]
+        hits = self.hits(scores, threshold, gap)
         total = 0.0
         inside = np.zeros(len(hits), bool)
         for left, right in zip(self.left, self.right):
@@ -91,21 +114,32 @@ def load(nab: Path):
     return frames, files
 
 
-def normalised(files: dict, scores: dict, threshold: float, profile, corpus=None) -> tuple[float, float]:
+def normalised(files: dict, scores: dict, threshold: float, profile, corpus=None,
+               gap: int = 0) -> tuple[float, float]:
     chosen = [n for n in files if corpus is None or files[n].corpus == corpus]
-    raw = sum(files[n].raw(scores[n], threshold, profile) for n in chosen)
+    raw = sum(files[n].raw(scores[n], threshold, profile, gap) for n in chosen)
     n_windows = sum(len(files[n].left) for n in chosen)
     a_tp, _, a_fn = profile
     null, perfect = -a_fn * n_windows, a_tp * n_windows
     return raw, 100 * (raw - null) / (perfect - null) if n_windows else float("nan")
 
 
-def best_threshold(files: dict, scores: dict, profile) -> tuple[float, float, float]:
+def best_threshold(files: dict, scores: dict, profile, gap: int = 0) -> tuple[float, float, float]:
     values = np.concatenate(list(scores.values()))
     candidates = np.unique(np.concatenate([np.quantile(values[values > 0], np.linspace(0, 1, 400))
                                            if (values > 0).any() else [], [1.0, 1.01]]))
-    best = max(candidates, key=lambda th: normalised(files, scores, th, profile)[0])
-    return (best, *normalised(files, scores, best, profile))
+    best = max(candidates, key=lambda th: normalised(files, scores, th, profile, None, gap)[0])
+    return (best, *normalised(files, scores, best, profile, None, gap))
+
+
+def detections(files: dict, scores: dict, threshold: float, gap: int = 0) -> tuple[int, int]:
+    """(windows holding a detection, detections) at `threshold`."""
+    windows = rows = 0
+    for name, file in files.items():
+        hits = file.hits(scores[name], threshold, gap)
+        rows += len(hits)
+        windows += sum(((hits >= l) & (hits <= r)).any() for l, r in zip(file.left, file.right))
+    return windows, rows
 
 
 def check_reference(nab: Path, files: dict) -> None:
@@ -119,26 +153,6 @@ def check_reference(nab: Path, files: dict) -> None:
         print(f"reference {detector:17s} threshold {th:.4f}: raw {raw:8.2f} "
               f"(published {published[detector]['standard']['score']:8.2f}), standard {score:6.2f} "
               f"(published {normalised_score:.2f}, diff {score - normalised_score:+.3f})")
-
-
-def probation(rows: int) -> int:
-    return min(int(np.floor(0.15 * rows)), 750)
-
-
-def padded(frames: dict) -> tuple[list[str], np.ndarray, list[int]]:
-    """(file names, their values as one NaN-padded file × row matrix, rows per file)."""
-    names = list(frames)
-    rows = [len(frames[n]) for n in names]
-    values = np.full((len(names), max(rows)), np.nan)
-    for i, name in enumerate(names):
-        values[i, :rows[i]] = frames[name]["value"].to_numpy(float)
-    return names, values, rows
-
-
-def alert_gaps(rows: list[int]) -> list[int]:
-    """The likelihood's alert gap per file: GAP_OF_PROBATION × its probationary period."""
-    return [max(int(probation(r) * GAP_OF_PROBATION), 1) if GAP_OF_PROBATION
-            else NAB_SETTINGS["alert_gap"] for r in rows]
 
 
 def split_scores(worker, values: np.ndarray, per_file: list[np.ndarray], jobs: int) -> np.ndarray:
@@ -166,124 +180,142 @@ def timed_scores(frames: dict, worker, per_file, jobs: int) -> tuple[dict, float
     return {n: result[i, :rows[i]] for i, n in enumerate(names)}, seconds
 
 
-def our_scores(frames: dict) -> tuple[dict, float]:
-    """Our detector in its likelihood mode, causal, all files as one NaN-padded matrix."""
-    return timed_scores(frames, _likelihood_chunk, lambda rows, values: [alert_gaps(rows)], 1)
+def probation(rows: int) -> int:
+    return min(int(np.floor(0.15 * rows)), 750)
 
 
-def _likelihood_chunk(args) -> np.ndarray:
-    values, gap = args
-    settings = dict(NAB_SETTINGS) | ({"alert_gap": tuple(int(g) for g in gap)}
-                                     if GAP_OF_PROBATION else {})
-    return score_matrix(values, phases=np.zeros(values.shape, dtype=np.int64),
-                        settings=SpikeSettings(**settings))["score"]
+def padded(frames: dict) -> tuple[list[str], np.ndarray, list[int]]:
+    """(file names, their values as one NaN-padded file × row matrix, rows per file)."""
+    names = list(frames)
+    rows = [len(frames[n]) for n in names]
+    values = np.full((len(names), max(rows)), np.nan)
+    for i, name in enumerate(names):
+        values[i, :rows[i]] = frames[name]["value"].to_numpy(float)
+    return names, values, rows
 
 
-def context_scores(frames: dict, jobs: int = 1) -> tuple[dict, float]:
-    """CAD OSE scores alone (spike_context), causal, with the value range CONTEXT_SETTINGS asks
-    for: the file's, or (causal) the probationary rows' only, later values clipped to it."""
+def season(frames: dict, kind: str) -> np.ndarray:
+    """Season phase of every row, NaN-padded like `padded`: the weekday (the product's daily
+    KPI season), none, or weekday × hour (the product's hourly phases)."""
+    names, _, rows = padded(frames)
+    out = np.zeros((len(names), max(rows)), dtype=np.int64)
+    for i, name in enumerate(names):
+        stamps = pd.DatetimeIndex(pd.to_datetime(frames[name]["timestamp"]))
+        out[i, :rows[i]] = {"weekday": stamps.day_of_week, "none": np.zeros(rows[i], np.int64),
+                            "weekhour": stamps.day_of_week * 24 + stamps.hour}[kind]
+    return out
+
+
+def shipped_settings(**knobs) -> SpikeSettings:
+    """The settings score_first_response (analytics/spikes/kpi_series.py) scores with."""
+    return replace(SpikeSettings(**knobs), family="gaussian", min_count=-np.inf, min_ratio=1.0,
+                   big_alpha=0.0)
+
+
+def shipped_scores(frames: dict, knobs: dict, kind: str = "weekday") -> tuple[dict, float]:
+    """The continuous KPI detector over every file at once: score -log10(p) / P_SCALE where
+    the product's ratio floor holds (value >= min_ratio × expected on the log scale), else 0."""
+    names, values, rows = padded(frames)
+    phases = season(frames, kind)
+    started = time.perf_counter()
+    logs = np.log1p(np.maximum(values, 0.0))
+    result = score_matrix(logs, phases=phases, settings=shipped_settings(**knobs))
+    ratio_ok = logs - result["expected"] >= np.log(SpikeSettings(**knobs).min_ratio)
+    with np.errstate(divide="ignore"):
+        p = np.fmax(np.nan_to_num(result["p_value"], nan=1.0), 1e-300)
+        score = np.where(ratio_ok, np.clip(-np.log10(p) / P_SCALE, 0.0, 1.0), 0.0)
+    seconds = time.perf_counter() - started
+    return {n: score[i, :rows[i]] for i, n in enumerate(names)}, seconds
+
+
+def _nab_chunk(args) -> np.ndarray:
+    values, gap, rest, settings = args
+    return nab_scores(values, NabSettings(**dict(settings[0]), alert_gap=tuple(int(g) for g in gap),
+                                          context_rest=tuple(int(r) for r in rest)))
+
+
+def nab_detector_scores(frames: dict, detector: str, knobs: dict, jobs: int) -> tuple[dict, float]:
+    """A NAB-only detector (bench/nab_detectors), files split over `jobs` processes; `max` is the
+    larger of context and likelihood per row."""
+    if detector == "max":
+        context, seconds = nab_detector_scores(frames, "context", knobs, jobs)
+        likelihood, more = nab_detector_scores(frames, "likelihood", knobs, jobs)
+        return {n: np.maximum(context[n], likelihood[n]) for n in frames}, seconds + more
+    settings = NAB_SETTINGS | knobs | {"scoring": detector}
     def per_file(rows, values):
-        if CONTEXT_SETTINGS["value_range"] == "file":
-            low, high = np.nanmin(values, axis=1), np.nanmax(values, axis=1)
-        else:
-            low = np.array([np.min(values[i, :probation(r)]) for i, r in enumerate(rows)])
-            high = np.array([np.max(values[i, :probation(r)]) for i, r in enumerate(rows)])
-        rest = [int(probation(r) * CONTEXT_SETTINGS["rest_of_probation"]) for r in rows]
-        return [low, high, rest]
-    return timed_scores(frames, _context_chunk, per_file, jobs)
+        gaps = [max(int(probation(r) * GAP_OF_PROBATION), 1) for r in rows]
+        rests = [int(probation(r) * REST_OF_PROBATION) for r in rows]
+        return [gaps, rests, [tuple(settings.items())] * len(rows)]
+    return timed_scores(frames, _nab_chunk, per_file, jobs)
 
 
-def _context_chunk(args) -> np.ndarray:
-    values, low, high, rest = args
-    return context_score_matrix(values, low=low, high=high, rest=np.asarray(rest),
-                                base_threshold=CONTEXT_SETTINGS["base_threshold"])
+def scored(frames: dict, detector: str, knobs: dict, kind: str, jobs: int) -> tuple[dict, float, str, int]:
+    """(scores per file, seconds, the settings to list beside the score, the event gap)."""
+    if detector == "shipped":
+        scores, seconds = shipped_scores(frames, knobs, kind)
+        cfg = shipped_settings(**knobs)
+        return scores, seconds, (f"shipped continuous KPI detector, season {kind}, "
+                                 f"SpikeSettings overrides {knobs or 'none'} (halflife "
+                                 f"{cfg.halflife}, warmup {cfg.warmup}, cooldown {cfg.cooldown}, "
+                                 f"min_ratio {SpikeSettings(**knobs).min_ratio}, direction "
+                                 f"{cfg.direction})"), cfg.cooldown + 1
+    scores, seconds = nab_detector_scores(frames, detector, knobs, jobs)
+    return scores, seconds, (f"NAB-only {detector}, {NAB_SETTINGS | knobs}, alert_gap "
+                             f"{GAP_OF_PROBATION} and context rest {REST_OF_PROBATION} × each "
+                             f"file's probationary period"), 0
 
 
-def product_scores(frames: dict, scoring: str, jobs: int = 1) -> tuple[dict, float]:
-    """The shipped detector (spike_model.score_matrix) with scoring="context" or "blend" and the
-    NAB settings: the file's value range (context_range=None), a rest of a fifth of each file's
-    probationary period, the likelihood's alert gap; files split over `jobs` processes."""
-    def per_file(rows, values):
-        rest = [int(probation(r) * CONTEXT_SETTINGS["rest_of_probation"]) for r in rows]
-        return [alert_gaps(rows), rest, [scoring] * len(rows)]
-    return timed_scores(frames, _product_chunk, per_file, jobs)
-
-
-def _product_chunk(args) -> np.ndarray:
-    values, gap, rest, scoring = args
-    settings = SpikeSettings(**(NAB_SETTINGS | dict(
-        scoring=str(scoring[0]), alert_gap=tuple(int(g) for g in gap),
-        context_rest=tuple(int(r) for r in rest),
-        context_weight=CONTEXT_SETTINGS["blend_weight"],
-        context_threshold=CONTEXT_SETTINGS["base_threshold"])))
-    return score_matrix(values, phases=np.zeros(values.shape, dtype=np.int64),
-                        settings=settings)["score"]
-
-
-def scored(frames: dict, scoring: str, jobs: int = 1) -> tuple[dict, float, str]:
-    """(scores per file, seconds, the settings to list beside the score)."""
-    gap_note = (f", alert_gap = {GAP_OF_PROBATION} × each file's probationary period"
-                if GAP_OF_PROBATION else "")
-    if scoring == "likelihood":
-        scores, seconds = our_scores(frames)
-        return scores, seconds, f"NAB settings {NAB_SETTINGS}" + gap_note
-    if scoring in ("blend", "context") and CONTEXT_SETTINGS["value_range"] == "file":
-        scores, seconds = product_scores(frames, scoring, jobs)
-        return scores, seconds, (f"spike_model scoring={scoring}, context {CONTEXT_SETTINGS}, "
-                                 f"likelihood {NAB_SETTINGS}" + gap_note)
-    # variants outside the product's settings: a causal value range, or the max of both
-    context, seconds = context_scores(frames, jobs)
-    if scoring == "context":
-        return context, seconds, f"scoring=context, {CONTEXT_SETTINGS}"
-    likelihood, more = our_scores(frames)
-    w = CONTEXT_SETTINGS["blend_weight"]
-    def combine(c, l):
-        return np.maximum(c, l) if scoring == "max" else w * c + (1 - w) * l
-    return ({n: combine(context[n], likelihood[n]) for n in frames}, seconds + more,
-            f"{scoring} of context {CONTEXT_SETTINGS} and likelihood {NAB_SETTINGS}" + gap_note)
+def alpha_of(threshold: float) -> str:
+    return f"alpha 1e-{threshold * P_SCALE:.1f}"
 
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--nab", type=Path, default=NAB)
     parser.add_argument("--out", type=Path, default=None)
-    parser.add_argument("--set", default="{}", help='JSON overrides of NAB_SETTINGS, e.g. {"alpha": 1e-5}')
-    parser.add_argument("--gap-of-probation", type=float, default=GAP_OF_PROBATION,
-                        help="alert_gap as this fraction of each file's probationary period "
-                             "(0: the fixed NAB_SETTINGS alert_gap)")
-    parser.add_argument("--scoring", choices=SCORINGS, default=SCORING,
-                        help="blend (default: blend_weight × context + the rest × likelihood), "
-                             "likelihood (our detector's likelihood mode), context (CAD OSE, "
-                             "analytics/spikes/context.py) or max (the larger of the two per row)")
-    parser.add_argument("--blend-weight", type=float, default=CONTEXT_SETTINGS["blend_weight"],
-                        help="blend: weight of the context score (the likelihood gets the rest)")
-    parser.add_argument("--jobs", type=int, default=2, help="context and blend: processes the files are split over (the machine has 2 cores)")
-    parser.add_argument("--context-range", choices=("file", "probation"), default="file",
-                        help="context: value range from the whole file (NAB's inputMin/inputMax) "
-                             "or causally from the probationary rows")
+    parser.add_argument("--detector", choices=DETECTORS, default="shipped")
+    parser.add_argument("--set", default="{}", help='JSON overrides: SpikeSettings fields (shipped) '
+                        'or NabSettings fields (the NAB-only detectors), e.g. {"cooldown": 12}')
+    parser.add_argument("--season", choices=("weekday", "none", "weekhour"), default="weekday",
+                        help="shipped: the season phase of a row (weekday: the daily KPI series')")
+    parser.add_argument("--corpus", action="append", default=None,
+                        help="only these corpora (repeatable; a quick subset while developing)")
+    parser.add_argument("--jobs", type=int, default=2, help="NAB-only detectors: processes the files are split over")
     args = parser.parse_args(argv)
-    CONTEXT_SETTINGS.update(value_range=args.context_range, blend_weight=args.blend_weight)
-    NAB_SETTINGS.update(json.loads(args.set))
-    globals()["GAP_OF_PROBATION"] = args.gap_of_probation
     frames, files = load(args.nab)
-    if not json.loads(args.set):
+    if args.corpus:
+        frames = {n: f for n, f in frames.items() if n.split("/")[0] in args.corpus}
+        files = {n: files[n] for n in frames}
+    else:
         check_reference(args.nab, files)
+    knobs = json.loads(args.set)
     cpu = time.process_time()   # the wall time on a shared machine is mostly waiting for a core
-    scores, seconds, described = scored(frames, args.scoring, max(args.jobs, 1))
+    scores, seconds, described, gap = scored(frames, args.detector, knobs, args.season, max(args.jobs, 1))
     cpu = time.process_time() - cpu
-    print(f"\nour detector: {sum(len(f) for f in frames.values()):,} rows scored in {seconds:.1f} s "
-          f"({cpu:.1f} s of CPU in this process{', workers not counted' if args.jobs > 1 else ''}; "
-          f"load {os.getloadavg()[0]:.1f}); {described}")
+    print(f"\n{args.detector}: {sum(len(f) for f in frames.values()):,} rows scored in {seconds:.1f} s "
+          f"({cpu:.1f} s of CPU in this process; load {os.getloadavg()[0]:.1f}); {described}")
+    if gap:
+        print(f"  detections: the first row of each event (flags at most {gap - 1} rows apart); "
+              f"the threshold is the alpha")
     for name, profile in PROFILES.items():
-        th, raw, score = best_threshold(files, scores, profile)
-        print(f"  {name:14s} {score:6.2f} (raw {raw:7.2f} at threshold {th:.4f})")
+        th, raw, score = best_threshold(files, scores, profile, gap)
+        where = alpha_of(th) if args.detector == "shipped" else f"threshold {th:.4f}"
+        hits, rows = detections(files, scores, th, gap)
+        print(f"  {name:14s} {score:6.2f} (raw {raw:7.2f} at {where}; {hits} of "
+              f"{sum(len(f.left) for f in files.values())} windows detected, {rows} detections)")
         if name == "standard":
             for corpus in sorted({f.corpus for f in files.values()}):
-                print(f"      {corpus:22s} {normalised(files, scores, th, profile, corpus)[1]:7.2f}")
+                print(f"      {corpus:22s} {normalised(files, scores, th, profile, corpus, gap)[1]:7.2f}")
+    if args.detector == "shipped" and "alpha" not in knobs:
+        th = -np.log10(SpikeSettings().alpha) / P_SCALE
+        hits, rows = detections(files, scores, th, gap)
+        print(f"  at the product's own {alpha_of(th)}: " + ", ".join(
+            f"{name} {normalised(files, scores, th, profile, None, gap)[1]:.2f}"
+            for name, profile in PROFILES.items()) + f"; {hits} windows detected, {rows} detections")
     if args.out:
         for name, frame in frames.items():
             corpus, file = name.split("/")
-            path = args.out / corpus / f"ours_{file}"
+            path = args.out / corpus / f"{args.detector}_{file}"
             path.parent.mkdir(parents=True, exist_ok=True)
             frame.assign(anomaly_score=scores[name]).to_csv(path, index=False)
         print(f"wrote {len(frames)} CSVs under {args.out}")

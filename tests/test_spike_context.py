@@ -1,13 +1,16 @@
-"""The context scoring mode (CAD OSE reimplementation, analytics/spikes/context.py)."""
+"""The NAB-only context detector (CAD OSE reimplementation, bench/nab_detectors/context.py)."""
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
 
-from analytics.spikes import context as ctx
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
+import nab_detectors  # noqa: E402
+from nab_detectors import context as ctx  # noqa: E402
 
 NAB = Path(__file__).resolve().parents[2] / "shared" / "benchmarks" / "nab"
 EXCHANGE = NAB / "data" / "realAdExchange" / "exchange-2_cpc_results.csv"
@@ -77,19 +80,18 @@ def test_reproduces_the_published_cad_ose_scores():
     np.testing.assert_allclose(score, expected, atol=1e-9)
 
 
-def test_the_shipped_detector_blends_context_and_likelihood():
-    """score_matrix(scoring="blend") is weight × CAD OSE + the rest × likelihood, per series."""
-    from analytics.spikes.context import context_score_matrix
-    from analytics.spikes.model import SpikeSettings, score_matrix
+def test_the_nab_blend_is_context_and_likelihood_weighted():
+    """nab_detectors.scores(scoring="blend") is weight × CAD OSE + the rest × likelihood, per series."""
     rng = np.random.default_rng(3)
     values = np.vstack([np.sin(np.arange(600) / 10) + rng.normal(0, 0.05, 600),
                         rng.normal(5, 1, 600)])
     values[0, 450] += 4
-    common = dict(family="gaussian", direction="both", min_count=-np.inf, min_ratio=1.0,
-                  warmup=0, alert_gap=50)
-    blend = score_matrix(values, settings=SpikeSettings(**common, scoring="blend",
-                                                        context_rest=20, context_weight=0.7))
-    like = score_matrix(values, settings=SpikeSettings(**common, scoring="likelihood"))
-    ctx = context_score_matrix(values, low=values.min(1), high=values.max(1), rest=20)
-    assert np.allclose(blend["score"], 0.7 * ctx + 0.3 * like["score"])
-    assert blend["score"][0, 450] == blend["score"][0].max()
+    common = dict(direction="both", alert_gap=50, context_rest=20)
+    blend = nab_detectors.scores(values, nab_detectors.NabSettings(**common, scoring="blend",
+                                                                   context_weight=0.7))
+    like = nab_detectors.scores(values, nab_detectors.NabSettings(**common, scoring="likelihood"))
+    context = ctx.context_score_matrix(values, low=values.min(1), high=values.max(1), rest=20)
+    assert np.allclose(blend, 0.7 * context + 0.3 * like)
+    assert blend[0, 450] == blend[0].max()
+    with pytest.raises(ValueError):
+        nab_detectors.NabSettings(scoring="p_value")   # the shipped model is not a NAB mode

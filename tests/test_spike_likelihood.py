@@ -1,16 +1,20 @@
-"""The continuous-value (likelihood) scoring mode and the injection helper of bench/inject.py."""
+"""The NAB-only likelihood detector (bench/nab_detectors/likelihood.py) and the injection helper
+of bench/inject.py."""
 from __future__ import annotations
 
 import importlib.util
+import sys
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from analytics.spikes import likelihood as lik
-from analytics.spikes.model import SpikeSettings, score_matrix
-
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "bench"))
+import nab_detectors  # noqa: E402
+from nab_detectors import likelihood as lik  # noqa: E402
+
+THRESHOLD = 0.75   # the former likelihood_threshold: a tail <= 1e-7.5
 
 
 def noisy(n_series: int = 4, n_time: int = 1500, seed: int = 3) -> np.ndarray:
@@ -32,9 +36,8 @@ def test_likelihood_scores_the_shift_and_stays_quiet_elsewhere():
     values[2, 1000:1010] += 40
     score, z = lik.anomaly_likelihood(values)
     score = lik.first_alerts(score, gap=288, key=z)
-    threshold = SpikeSettings().likelihood_threshold
-    assert score[2, 1000:1010].max() > threshold
-    assert np.delete(score, 2, axis=0).max() < threshold and score[2, 1100:].max() < threshold
+    assert score[2, 1000:1010].max() > THRESHOLD
+    assert np.delete(score, 2, axis=0).max() < THRESHOLD and score[2, 1100:].max() < THRESHOLD
 
 
 def test_first_alerts_keeps_only_scores_beating_the_previous_gap():
@@ -60,15 +63,15 @@ def test_first_alerts_ranks_by_the_key_and_takes_a_gap_per_series():
     assert kept[0].nonzero()[0].tolist() == [10] and kept[1].nonzero()[0].tolist() == [10, 40]
 
 
-def test_likelihood_mode_of_the_detector_keeps_the_result_shape():
+def test_likelihood_mode_keeps_the_shape_and_flags_the_planted_jump():
     values = noisy()
     values[0, 1200] += 60
-    result = score_matrix(values, settings=SpikeSettings(family="gaussian", scoring="likelihood",
-                                                         direction="both", min_count=-np.inf,
-                                                         min_ratio=1.0, alert_gap=288))
-    assert {k: v.shape for k, v in result.items()} == dict.fromkeys(result, values.shape)
-    assert result["is_anomaly"][0, 1200] and result["score"].max() <= 1.0
-    assert np.array_equal(result["is_anomaly"], result["score"] >= 0.75)
+    score = nab_detectors.scores(values, nab_detectors.NabSettings(scoring="likelihood",
+                                                                   direction="both", alert_gap=288))
+    assert score.shape == values.shape and score.max() <= 1.0
+    flagged = np.argwhere(score >= THRESHOLD)
+    assert score[0, 1200] >= THRESHOLD   # the jump, and at most the drop back after it
+    assert set(map(tuple, flagged)) <= {(0, 1200), (0, 1201)}
 
 
 def load_inject():

@@ -12,11 +12,9 @@ Sunday barely moves it); its floors (`min_expected`, `min_dispersion`) keep all-
 constant series from flooding (a Poisson floor, never a zero MAD). A bucket is anomalous at
 p <= alpha (with volume and ratio floors), or at the looser big_alpha when it holds at least
 twice its expected value and 20 more cases: the "big spike" every specialist wants to see.
-`family="gaussian"` swaps in a normal model for continuous values, with a relative scale floor;
-`scoring="likelihood"` swaps the p-value score for Numenta's anomaly likelihood
-(analytics/spikes/likelihood.py); `scoring="context"` for CAD OSE's contextual score
-(analytics/spikes/context.py); `scoring="blend"` (the NAB benchmark's mode) takes
-context_weight × context + the rest × likelihood.
+`family="gaussian"` swaps in a normal model for continuous values (the KPI series' median first
+response, analytics/spikes/kpi_series.py), with a relative scale floor. bench/nab.py scores this
+model on NAB; its NAB-only modes live in bench/nab_detectors/.
 """
 from __future__ import annotations
 
@@ -25,12 +23,8 @@ from dataclasses import dataclass, fields
 import numpy as np
 from scipy import special, stats
 
-from analytics.spikes import context as spike_context
-from analytics.spikes import likelihood as spike_likelihood
-
 DIRECTIONS = ("up", "down", "both")
 FAMILIES = ("negbin", "gaussian")
-SCORINGS = ("p_value", "likelihood", "context", "blend")
 PRIOR_BUCKETS = 1
 PRIOR_CASES = 10         # a busy series needs less of the prior: its weight is at most this / level
 MOMENT_POWER = 1.5       # the dispersion weighs each bucket's residual by expected^this
@@ -64,27 +58,12 @@ class SpikeSettings:
     family: str = "negbin"         # negbin (counts) | gaussian (continuous values)
     min_rel_sd: float = 0.01       # gaussian: sd floor relative to |level|
     score_scale: float = 10.0      # score = min(1, -log10(p) / score_scale)
-    scoring: str = "p_value"       # p_value | likelihood | context | blend (continuous values)
-    likelihood_short: int = 5      # likelihood: buckets averaged into the recent error ...
-    likelihood_history: int = 8640  # ... compared with this many earlier buckets' averages
-    change_short: int = 1          # likelihood: buckets averaged into the recent jump
-    likelihood_threshold: float = 0.75  # likelihood: is_anomaly = score >= this (tail <= 1e-7.5)
-    alert_gap: int | tuple = 0     # likelihood: a score counts only if it beats the last alert_gap
-    #                                buckets' (one int, or one per series)
-    context_weight: float = 0.7    # blend: score = weight × context + (1 - weight) × likelihood
-    context_rest: int | tuple = 0  # context: buckets silenced after a score >= context_threshold
-    context_threshold: float = 0.75
-    # context: the value range its digits are read in. None = each series' own min and max over
-    # the input (what NAB hands every detector; not causal), else (low, high)
-    context_range: tuple | None = None
 
     def __post_init__(self):
         if self.direction not in DIRECTIONS:
             raise ValueError(f"direction must be one of {DIRECTIONS}, not {self.direction!r}")
         if self.family not in FAMILIES:
             raise ValueError(f"family must be one of {FAMILIES}, not {self.family!r}")
-        if self.scoring not in SCORINGS:
-            raise ValueError(f"scoring must be one of {SCORINGS}, not {self.scoring!r}")
         if not 0 < self.alpha < 1 or self.min_ratio < 1 or self.halflife <= 0:
             raise ValueError("need 0 < alpha < 1, min_ratio >= 1 and halflife > 0")
 
@@ -167,39 +146,7 @@ def score_matrix(values: np.ndarray, *, phases: np.ndarray | None = None,
                                0.0, 1.0)
     out["score"] = np.where(np.isnan(out["score"]), 0.0, out["score"])
     out["is_anomaly"] = flags
-    if settings.scoring in ("context", "blend"):
-        return _context(values, out, settings)
-    return _likelihood(values, out, settings) if settings.scoring == "likelihood" else out
-
-
-def _context(values: np.ndarray, out: dict, cfg: SpikeSettings) -> dict:
-    """Replace score and flags by CAD OSE's contextual score (analytics/spikes/context.py), or its
-    blend with the anomaly likelihood; expected and band stay the model's."""
-    if cfg.context_range is None:
-        seen = ~np.all(np.isnan(values), axis=1)
-        low = np.where(seen, np.nanmin(np.where(seen[:, None], values, 0.0), axis=1), 0.0)
-        high = np.where(seen, np.nanmax(np.where(seen[:, None], values, 1.0), axis=1), 1.0)
-    else:
-        low, high = cfg.context_range
-    score = spike_context.context_score_matrix(values, low=low, high=high,
-                                               rest=np.asarray(cfg.context_rest),
-                                               base_threshold=cfg.context_threshold)
-    if cfg.scoring == "blend":
-        score = cfg.context_weight * score + (1 - cfg.context_weight) * _likelihood(
-            values, out, cfg)["score"]
-    return out | {"score": score, "is_anomaly": score >= cfg.likelihood_threshold,
-                  "p_value": 10.0 ** (-10.0 * score)}
-
-
-def _likelihood(values: np.ndarray, out: dict, cfg: SpikeSettings) -> dict:
-    """Replace score and flags by the anomaly likelihood; expected and band stay the model's."""
-    score, z = spike_likelihood.anomaly_likelihood(values, direction=cfg.direction,
-                                                   short=cfg.likelihood_short,
-                                                   history=cfg.likelihood_history,
-                                                   change_short=cfg.change_short)
-    score = spike_likelihood.first_alerts(score, cfg.alert_gap, key=z)
-    return out | {"score": score, "is_anomaly": score >= cfg.likelihood_threshold,
-                  "p_value": 10.0 ** (-10.0 * score)}
+    return out
 
 
 class _State:

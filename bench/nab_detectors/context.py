@@ -1,4 +1,5 @@
 """Context scoring: a streaming reimplementation of the Contextual Anomaly Detector (CAD OSE).
+A NAB-only detector (bench/nab.py), not shipped.
 
 The algorithm is Mikhail Smirnov's "Contextual Anomaly Detector, Open Source Edition" (2016,
 https://github.com/smirmik/CAD; shipped in numenta/NAB as nab/detectors/context_ose/cad_ose.py

@@ -24,6 +24,7 @@ import pandas as pd
 
 from analytics import calendars
 from analytics.coverage import Coverage
+from analytics.spikes import newcomers
 from analytics.spikes.model import SpikeSettings, band, score_matrix
 
 GRAINS = {"day": "D", "hour": "h"}
@@ -31,7 +32,8 @@ DIMENSIONS = ("market", "abuse_category", "source")   # the segment hierarchy th
 # hourly buckets: two weeks to learn the 168 weekday × hour factors, a level that follows
 # days rather than hours, and an incident that may pause for a few hours
 HOURLY_DEFAULTS = {"warmup": 14 * 24, "halflife": 72, "relearn_after": 24, "cooldown": 3}
-RESULT_COLUMNS = ["expected", "band_low", "band_high", "p_value", "score", "is_anomaly"]
+RESULT_COLUMNS = ["expected", "band_low", "band_high", "p_value", "score", "is_anomaly",
+                  "is_data_change"]
 
 
 def phases_of(buckets: pd.DatetimeIndex, grain: str) -> np.ndarray:
@@ -96,9 +98,14 @@ def detect_spikes(frame: pd.DataFrame, *, keys=DIMENSIONS, time: str = "bucket",
     if not len(frame):
         return out.assign(**{c: pd.Series(dtype=float) for c in RESULT_COLUMNS})
     markets = series["market"] if "market" in series else pd.Series([None] * len(series))
-    result = score_matrix(values, phases=phases_of(buckets, grain),
+    first = newcomers.starts(values, series.reset_index(drop=True), keys) \
+        if keys and cfg.family == "negbin" else np.full(len(series), -1)
+    result = score_matrix(newcomers.model_values(values, first), phases=phases_of(buckets, grain),
                           holidays=holiday_matrix(markets.reset_index(drop=True), buckets),
                           fresh_starts=coverage.fresh_starts(buckets, grain), settings=cfg)
+    result["is_data_change"] = np.zeros(values.shape, dtype=bool)
+    changes = newcomers.rescore(values, result, series.reset_index(drop=True), keys, first, cfg)
+    result["is_data_change"][changes["row"].to_numpy(int), changes["first"].to_numpy(int)] = True
     low, high = band(result["expected"], result["variance"], cfg)
     result |= {"band_low": low, "band_high": high}
     for name in RESULT_COLUMNS:

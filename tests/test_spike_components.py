@@ -6,6 +6,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from spike_fixture import grouping_sets
+
 from analytics.spikes.detect import find_spikes, spike_events
 
 DAYS = pd.date_range("2025-01-01", periods=90)
@@ -25,12 +27,7 @@ def counts(bursts: dict[tuple[str, str], int], seed: int = 0) -> pd.DataFrame:
             y[80] += bursts.get((market, category), 0)
             rows += [(d, market, category, "user", v) for d, v in zip(DAYS, y)]
     cells = pd.DataFrame(rows, columns=["bucket", "market", "abuse_category", "source", "cases"])
-    frames = []
-    for keys in SETS:
-        frame = cells.groupby(["bucket", *keys], as_index=False)["cases"].sum()
-        frames.append(frame.assign(**{k: None for k in ("market", "abuse_category", "source")
-                                      if k not in keys}))
-    return pd.concat(frames, ignore_index=True)
+    return grouping_sets(cells, SETS)
 
 
 def test_a_burst_in_a_tiny_category_is_one_event_naming_its_parts():

@@ -7,6 +7,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from spike_fixture import grouping_sets
+
 from analytics.coverage import Coverage
 from analytics.spikes.detect import find_spikes
 
@@ -19,12 +21,7 @@ def counts(per_category: dict[str, np.ndarray]) -> pd.DataFrame:
     cells = pd.concat([pd.DataFrame({"bucket": DAYS, "market": "KZ", "abuse_category": c,
                                      "source": None, "cases": y}) for c, y in per_category.items()])
     cells = cells[cells["cases"] > 0]        # the mart has rows only where there were cases
-    frames = []
-    for keys in SETS:
-        frame = cells.groupby(["bucket", *keys], as_index=False)["cases"].sum()
-        frames.append(frame.assign(**{k: None for k in ("market", "abuse_category", "source")
-                                      if k not in keys}))
-    return pd.concat(frames, ignore_index=True)
+    return grouping_sets(cells, SETS)
 
 
 def steady(level: float, seed: int, start: int = 0, stop: int = len(DAYS)) -> np.ndarray:

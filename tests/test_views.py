@@ -8,6 +8,7 @@ import pytest
 
 from analytics import views
 from analytics.views import downloads, kpi, periods
+from analytics.views import ingests as ingest_views
 from analytics.views import spikes as spike_views
 from analytics.views import trends as trend_views
 
@@ -123,7 +124,7 @@ def test_xlsx_opens_with_the_same_rows():
     assert back["summary"][0] == "Мошенничество"
 
 
-@pytest.mark.parametrize("module", [periods, kpi, downloads, spike_views, trend_views])
+@pytest.mark.parametrize("module", [periods, kpi, downloads, ingest_views, spike_views, trend_views])
 def test_doctests_pass(module):
     assert doctest.testmod(module).failed == 0
 
@@ -215,3 +216,12 @@ def test_kpi_page_shaping():
     split = pd.DataFrame({"created_date": [D(2026, 1, 1)] * 2, "split_value": ["app", "web"],
                           "cases": [3, 4]})
     assert views.split_series(split, "source")["source"].tolist() == ["app", "web"]
+
+
+def test_ingest_history_columns_and_download_names():
+    history = pd.DataFrame({"extra": [1], "status": ["ok"], "ingest_id": [7], "rows_read": [3]})
+    assert list(ingest_views.history_table(history).columns) == [
+        "ingest_id", "status", "rows_read", "extra"]
+    assert ingest_views.ingest_ids(history) == [7]
+    assert ingest_views.ingest_ids(pd.DataFrame()) == []
+    assert ingest_views.rejected_file_name(7) == "rejected_rows_ingest_7.csv"

@@ -121,6 +121,16 @@ def vendor_report(period: str, markets: list[str] | None, fresh: dict):
                                        newest_at=as_of(fresh)), targets
 
 
+def rejected_rows(ingest_id: int | None, shown: pd.DataFrame | None = None,
+                  limit: int = 1000) -> pd.DataFrame:
+    """The newest `limit` rejected rows of one ingest (None: of all); with `shown` (those
+    rows, read before), every rejected row, read again only when `shown` was cut at `limit`."""
+    if shown is not None:
+        return shown if len(shown) < limit else mart("rejected_rows", ingest_id=ingest_id,
+                                                     limit=10_000_000)
+    return mart("rejected_rows", ingest_id=ingest_id, limit=limit)
+
+
 def has_cases(path: Path) -> bool:
     """Whether the database file exists and holds at least one case.
 

@@ -23,10 +23,8 @@ def plain(text) -> str:
     return _MARKDOWN.sub(r"\\\1", str(text))
 
 
-def _stamp(value) -> str:
-    if value is None or pd.isna(value):
-        return "none yet"
-    return pd.Timestamp(value).strftime("%Y-%m-%d %H:%M UTC")
+def _stamp(value, format: str = "%Y-%m-%d %H:%M UTC", missing: str = "none yet") -> str:
+    return missing if value is None or pd.isna(value) else pd.Timestamp(value).strftime(format)
 
 
 def freshness_line(fresh: dict) -> str:
@@ -57,6 +55,21 @@ def axis(name: str) -> tuple[float, str]:
     if kpi.unit == "seconds":
         return 1 / 3600, f"{kpi.label}, hours"
     return 1.0, kpi.label + (", %" if kpi.unit == "pct" else "")
+
+
+def freshness_tiles(fresh: dict) -> None:
+    """The Data page's tiles: newest case, last ingest, complete through, cases and reviews."""
+    cells = st.columns(3)
+    cells[0].metric("Newest case created (UTC)",
+                    _stamp(fresh.get("newest_created_at"), "%Y-%m-%d %H:%M"), border=True)
+    cells[1].metric("Last ingest (UTC)", _stamp(fresh.get("last_ingest_at"), "%Y-%m-%d %H:%M"),
+                    border=True)
+    cells[2].metric("Complete through", _stamp(fresh.get("last_complete_date"), "%Y-%m-%d", "n/a"),
+                    border=True, help="The last market-local day that no longer receives new "
+                    "cases; later days are marked incomplete on every chart.")
+    cells = st.columns(3)
+    cells[0].metric("Cases", f"{int(fresh.get('case_count') or 0):,}", border=True)
+    cells[1].metric("Vendor reviews", f"{int(fresh.get('review_count') or 0):,}", border=True)
 
 
 def last_complete_week(fresh: dict) -> dt.date | None:

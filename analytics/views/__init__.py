@@ -7,6 +7,7 @@ without Streamlit (tests/test_views.py). The marts in sql/marts/ do the heavy li
   Markets, KPIs).
 - `spikes`: the Spikes page's inbox, event names, one event's stretch of series, its drivers.
 - `trends`: the Trends page's table and its period comparison.
+- `ingests`: the Data page's ingest history and rejected-row download name.
 - `downloads`: CSV and Excel with formula-like text neutralised.
 
 Whether an event lies inside the filters is analytics/filtering.py; freshness and the data's

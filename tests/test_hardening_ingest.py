@@ -6,6 +6,8 @@ from __future__ import annotations
 import gzip
 import importlib.util
 import io
+import os
+import time
 import zipfile
 
 import duckdb
@@ -52,7 +54,7 @@ def test_mixed_delimiter_rows_are_quarantined_with_their_text(tmp_path):
     report, rejected, cases = load(tmp_path, "mixed.csv", data, expect_read=3)
     assert sorted(cases) == ["A1", "A3"]
     (row,) = rejected.itertuples()
-    assert row.reason == "malformed CSV record, expected 7 fields, found 1"
+    assert row.reason == "row 2, column 'created_at': malformed CSV record, expected 7 fields, found 1"
     assert row.raw_record.startswith("A2;2025-03-01")
 
 
@@ -86,7 +88,8 @@ def test_truncated_last_line_is_quarantined(tmp_path):
     report, rejected, cases = load(tmp_path, "cut.csv", HEADER + ROW.format("T1", "x") + "T2,2025-03-01 1",
                                    expect_read=2)
     assert list(cases) == ["T1"] and rejected["raw_record"].tolist() == ["T2,2025-03-01 1"]
-    assert rejected["reason"].tolist() == ["malformed CSV record, expected 7 fields, found 2"]
+    assert rejected["reason"].tolist() == [
+        "row 2, column 'updated_at': malformed CSV record, expected 7 fields, found 2"]
 
 
 def test_mixed_line_endings(tmp_path):
@@ -210,3 +213,92 @@ def test_memory_capped_ingest_short_version(tmp_path):
     assert (stored["cases"], stored["rejected"], stored["read"]) == (
         expected["inserted"], expected["rejected"], 60_000)
     assert peak_mb < 512
+
+
+# Issue 17: poison files, glob names, exact row numbers.
+
+def test_files_that_are_not_csv_are_refused_by_name(tmp_path):
+    """Each ended in AttributeError (CsvFormatError was never defined)."""
+    assert error_of(tmp_path, "nul.csv", b"case\x00_id,created_at\nA1,2025-03-01\n") == (
+        "nul.csv: this is not a text (CSV) file; binary content (NUL bytes) found")
+    assert error_of(tmp_path, "blank.csv", ("\n" + HEADER + ROW.format("B1", "x")).encode()) == (
+        "blank.csv: the first line (the header) is empty")
+    assert error_of(tmp_path, "spaces.csv", b"   \n \t \r\n") == "spaces.csv: the file is empty"
+
+
+def test_a_stray_nul_byte_quarantines_its_row(tmp_path):
+    rows = [ROW.format(f"N{i}", "ok") for i in range(200)]
+    rows[150] = ROW.format("N150", "bin\x00ary")
+    _, rejected, cases = load(tmp_path, "nul.csv", HEADER + "".join(rows), expect_read=200)
+    assert len(cases) == 199 and rejected["reason"].tolist() == [
+        "row 151, column 'summary': 'bin\\x00ary' holds a NUL byte (shown as \\x00)"]
+
+
+@pytest.mark.parametrize("name", ["?.csv", "[ab].csv", "*.csv", "{a,b}.csv", "~x.csv"])
+def test_a_file_name_is_never_a_glob(tmp_path, name):
+    """`?.csv` also read its neighbour `a.csv` (DuckDB's read_csv takes a glob)."""
+    for neighbour, case in (("a.csv", "A1"), ("b.csv", "B1")):
+        (tmp_path / neighbour).write_text(HEADER + ROW.format(case, "neighbour"), encoding="utf-8")
+    report, _, cases = load(tmp_path, name, HEADER + ROW.format("Q1", "mine"), expect_read=1)
+    assert cases == {"Q1": "mine"}
+
+
+def test_malformed_records_are_numbered_and_name_their_column(tmp_path):
+    """Quoted newlines used to leave a malformed record without a row number."""
+    data = (HEADER + ROW.format("M1", '"two\nlines"') + "M2,2025-03-01 10:00\n" + ROW.format("M3", "x")
+            + ROW.format("M4", "y,surplus") + ROW.format("M5", "z").replace("2025-03-01 10:00", "soon"))
+    report, rejected, cases = load(tmp_path, "ragged.csv", data, expect_read=5)
+    assert sorted(cases) == ["M1", "M3"]
+    assert rejected[["row_number", "column_name"]].values.tolist() == [
+        [2, "updated_at"], [4, "summary"], [5, "created_at"]]
+    assert rejected["reason"].tolist()[:2] == [
+        "row 2, column 'updated_at': malformed CSV record, expected 7 fields, found 2",
+        "row 4, column 'summary': malformed CSV record, expected 7 fields, found 8 (1 more after it)"]
+    assert "2 × malformed CSV record (wrong number of fields) (first: row 2)" in "\n".join(report.messages)
+
+
+def test_poison_files_are_set_aside_and_the_watch_folder_goes_on(tmp_path, capsys):
+    """A poison file first in the folder stopped the watcher for good (AttributeError, nothing
+    recorded, the same file first again after a restart); the good file behind it never loaded."""
+    from analytics.__main__ import main as cli
+    inbox, db_path = tmp_path / "inbox", tmp_path / "w.duckdb"
+    inbox.mkdir()
+    files = {"1-nul.csv": b"case\x00_id,created_at\n", "2-blank.csv": b"\n" + HEADER.encode(),
+             "3-spaces.csv": b"  \n\t\n", "4-good.csv": (HEADER + ROW.format("G1", "x")).encode()}
+    for age, (name, data) in enumerate(files.items()):
+        (inbox / name).write_bytes(data)
+        os.utime(inbox / name, (time.time() - 100 + age, time.time() - 100 + age))   # poison first
+    args = ["ingest", "--watch", str(inbox), "--once", "--db", str(db_path)]
+    assert cli(args) == 0
+    out = capsys.readouterr().out
+    assert "watch: 1 file(s) loaded" in out and "Traceback" not in out
+    assert "error: 2-blank.csv: the first line (the header) is empty" in out
+    with duckdb.connect(str(db_path), read_only=True) as con:
+        assert con.sql("select case_id from cases").fetchall() == [("G1",)]
+        seen = con.sql("select regexp_extract(path, '[^/]+$'), status, message from watched_files "
+                       "order by 1").fetchall()
+    assert [s[:2] for s in seen] == [("1-nul.csv", "failed"), ("2-blank.csv", "failed"),
+                                     ("3-spaces.csv", "failed"), ("4-good.csv", "ok")]
+    assert seen[2][2] == "3-spaces.csv: the file is empty"
+    assert cli(args) == 0 and "watch: 0 file(s) loaded" in capsys.readouterr().out   # set aside
+
+
+def test_a_bug_met_by_one_file_does_not_stop_the_folder(tmp_path, monkeypatch):
+    """Whatever escapes as a non-IngestError is recorded against that file, not fatal."""
+    from analytics.ingest import validate, watch
+    real = validate.validate_batch
+
+    def buggy(frame, plan):
+        if "B1" in set(frame[plan.sources["case_id"][0]]):
+            raise TypeError("an unforeseen value")
+        return real(frame, plan)
+    monkeypatch.setattr("analytics.ingest.pipeline.validate_batch", buggy)
+    monkeypatch.setattr("analytics.ingest.native.can_load", lambda table, plan: False)
+    inbox, said = tmp_path / "inbox", []
+    inbox.mkdir()
+    for age, (name, case) in enumerate((("bug.csv", "B1"), ("good.csv", "G1"))):
+        (inbox / name).write_text(HEADER + ROW.format(case, "x"), encoding="utf-8")
+        os.utime(inbox / name, (time.time() - 100 + age, time.time() - 100 + age))
+    assert watch.watch(inbox, db_path=tmp_path / "w.duckdb", once=True, say=said.append) == 1
+    assert ("error: bug.csv: could not be loaded (TypeError: an unforeseen value); please report "
+            "this file") in said

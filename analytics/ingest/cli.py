@@ -4,7 +4,8 @@
 (analytics/ingest/watch.py), each once.
 
 Bad input prints a message naming the file (and row and column) and exits with status 1,
-never a traceback. `--mapping` takes a path or the name of a file in data/mappings/.
+never a traceback; control characters from names and values are printed escaped (\x1b), never
+as terminal escape sequences. `--mapping` takes a path or the name of a file in data/mappings/.
 """
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ import pandas as pd
 
 from analytics.ingest import mapping as mapping_mod
 from analytics.ingest.pipeline import ingest_file
-from analytics.ingest.report import IngestError, IngestReport
+from analytics.ingest.report import IngestError, IngestReport, printable
 from analytics.ingest.suggest import rejected_rows
 
 HEADER = ("file", "kind", "read", "inserted", "updated", "unchanged", "superseded", "rejected",
@@ -54,7 +55,7 @@ def _progress_printer(out):
     def progress(fraction: float, message: str) -> None:
         now = time.monotonic()
         if fraction >= 1.0 or now - last[0] >= 1.0 or not message.startswith(last[1][:20]):
-            print(f"[{fraction:4.0%}] {message}", file=out, flush=True)
+            print(printable(f"[{fraction:4.0%}] {message}"), file=out, flush=True)
             last[:] = [now, message]
     return progress
 
@@ -82,13 +83,17 @@ def main(argv: list[str] | None = None) -> int:
             reports.append(ingest_file(file, kind=args.kind, mapping=resolve_mapping(args.mapping),
                                        db_path=args.db, progress=_progress_printer(out)))
         except IngestError as exc:
-            print(f"error: {exc}", file=sys.stderr)
+            print(f"error: {printable(str(exc))}", file=sys.stderr)
+            failed = True
+        except Exception as exc:   # noqa: BLE001 - a bug met by one file: say so, go on
+            print(printable(f"error: {Path(file).name}: could not be loaded ({type(exc).__name__}: "
+                            f"{exc}); please report this file"), file=sys.stderr)
             failed = True
     if reports:
-        print("\n" + counts_table(reports), file=out)
+        print("\n" + printable(counts_table(reports)), file=out)
         for report in reports:
             for message in report.messages:
-                print(message, file=out)
+                print(printable(message), file=out)
         _report_rejected(reports, args.rejected_csv, args.db, out)
     return 1 if failed else 0
 
@@ -98,9 +103,9 @@ def _watch(args) -> int:
     try:
         loaded = watch(args.watch, db_path=args.db, kind=args.kind,
                        mapping=resolve_mapping(args.mapping), once=args.once,
-                       interval_s=args.interval, say=lambda m: print(m, flush=True))
+                       interval_s=args.interval, say=lambda m: print(printable(m), flush=True))
     except IngestError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        print(f"error: {printable(str(exc))}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         return 0

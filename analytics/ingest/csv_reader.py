@@ -7,6 +7,11 @@ Kazakh Windows exports; mostly valid UTF-8 with a few bad bytes is damaged UTF-8
 `encoding` overrides it. Decoding is lenient (backpressure.Utf8Feed): a stray invalid byte
 becomes U+FFFD and validation quarantines that row, instead of the whole file failing at row
 500,000 or being misread as cp1251.
+
+Row numbers are exact (docs/data-contract.md): pyarrow's parser skips a malformed record without
+saying where it was, so at the first batch with one the rest of the file, from the first row of
+that batch, is read with Python's csv module (`exact_batches`), which numbers every record and
+names the column where a short record ends. Only files with malformed records pay for it.
 """
 from __future__ import annotations
 
@@ -27,7 +32,13 @@ SAMPLE_BYTES = 1 << 20
 BLOCK_BYTES = 8 << 20   # about 25-50k rows per batch: bounds the memory of a batch
 DELIMITERS = (",", ";", "\t", "|")
 FALLBACK_ENCODING = "cp1251"
+EXACT_BATCH_ROWS = 20_000
+MAX_NUL_SHARE = 0.01   # more NUL bytes than this share of the sample: a binary file, not a CSV
 csv.field_size_limit(sys.maxsize)  # a 1 MB summary is data, not an attack on the sniffer
+
+
+class CsvFormatError(ValueError):
+    """The file cannot be read as CSV at all (empty, binary, no header)."""
 
 
 def detect_encoding(sample: bytes) -> str:
@@ -96,8 +107,10 @@ def sniff(sample: bytes, encoding: str | None, delimiter: str | None) -> tuple[s
         raise CsvFormatError("the file is empty")
     encoding = encoding or detect_encoding(sample)
     text = sample.decode(encoding, errors="replace")
-    if "\x00" in text:
-        raise CsvFormatError("this is not a text (CSV) file; binary content found")
+    # A stray NUL in a value quarantines its row (validate._invalid_bytes); many, or one in the
+    # header, mean a binary file.
+    if "\x00" in text.partition("\n")[0] or text.count("\x00") > MAX_NUL_SHARE * len(text):
+        raise CsvFormatError("this is not a text (CSV) file; binary content (NUL bytes) found")
     delimiter = delimiter or detect_delimiter(text)
     header = header_of(text, delimiter)
     if not any(h.strip() for h in header):
@@ -105,15 +118,13 @@ def sniff(sample: bytes, encoding: str | None, delimiter: str | None) -> tuple[s
     return encoding, delimiter, header
 
 
-def read_batches(stream, header: list[str], encoding: str, delimiter: str,
-                 bad_rows: list[dict]) -> Iterator[pd.DataFrame]:
-    """DataFrames of strings, indexed by 1-based data row number; malformed rows go to bad_rows."""
+def _arrow_batches(stream, names: list[str], encoding: str, delimiter: str,
+                   skipped: list) -> Iterator[pd.DataFrame]:
+    """pyarrow's batches of strings; each malformed record it skips is appended to `skipped`."""
     def on_invalid(row) -> str:
-        bad_rows.append({"line": row.number, "text": row.text,
-                         "reason": f"expected {row.expected_columns} fields, found {row.actual_columns}"})
+        skipped.append(row)
         return "skip"
 
-    names = unique_names(header)
     feed = Utf8Feed(stream, encoding, ahead_bytes=3 * BLOCK_BYTES)
     reader = pacsv.open_csv(
         io.BufferedReader(feed, 1 << 20),
@@ -123,18 +134,78 @@ def read_batches(stream, header: list[str], encoding: str, delimiter: str,
                                          invalid_row_handler=on_invalid),
         convert_options=pacsv.ConvertOptions(column_types={h: pa.string() for h in names},
                                              strings_can_be_null=False))
-    row = 0
-    skipped_before = 0
     for batch in reader:
         frame = batch.to_pandas()
         frame.columns = names
-        # Rows pyarrow skipped still count: number the good rows after them (see docs).
-        skipped_now = len(bad_rows) - skipped_before
-        frame.index = pd.RangeIndex(row + 1, row + 1 + len(frame))
-        row += len(frame) + skipped_now
-        skipped_before = len(bad_rows)
         yield frame
         feed.release(BLOCK_BYTES)
+
+
+def read_batches(open_stream: Callable, header: list[str], encoding: str, delimiter: str,
+                 bad_rows: list[dict]) -> Iterator[pd.DataFrame]:
+    """DataFrames of strings, indexed by 1-based data row number; malformed rows go to bad_rows.
+
+    pyarrow reads until its first malformed record (the batches before it are numbered exactly:
+    nothing was skipped), then `exact_batches` reads on from that batch's first row."""
+    names = unique_names(header)
+    row, skipped = 0, []
+    with open_stream() as stream:
+        batches = _arrow_batches(stream, names, encoding, delimiter, skipped)
+        try:
+            for frame in batches:
+                if skipped:
+                    break
+                frame.index = pd.RangeIndex(row + 1, row + 1 + len(frame))
+                row += len(frame)
+                yield frame
+            if not skipped:   # (a last malformed record may come with no batch after it)
+                return
+        except pa.ArrowInvalid:   # e.g. a quote never closed: Python's reader says where
+            pass
+        finally:
+            batches.close()
+    with open_stream() as stream:
+        yield from exact_batches(stream, names, encoding, delimiter, bad_rows, skip=row)
+
+
+def _malformed(row: int, record: list[str], names: list[str], delimiter: str) -> dict:
+    """A bad_rows entry: the record's text and the column where it goes wrong."""
+    text = io.StringIO()
+    csv.writer(text, delimiter=delimiter, lineterminator="").writerow(record)
+    short = len(record) < len(names)
+    column = names[len(record)] if short else names[-1]
+    where = "" if short else f" ({len(record) - len(names)} more after it)"
+    return {"row": row, "column": column, "text": text.getvalue(),
+            "rule": "malformed CSV record (wrong number of fields)",
+            "reason": f"malformed CSV record, expected {len(names)} fields, found {len(record)}{where}"}
+
+
+def exact_batches(stream, names: list[str], encoding: str, delimiter: str, bad_rows: list[dict],
+                  *, skip: int = 0) -> Iterator[pd.DataFrame]:
+    """Data rows after the first `skip`, read with Python's csv module (slower, numbered exactly);
+    a record with the wrong number of fields goes to bad_rows with its row number and column.
+    Blank lines are not rows, as for pyarrow."""
+    codec = "utf-8-sig" if encoding.replace("_", "-").lower() in ("utf-8", "utf8") else encoding
+    records = csv.reader(io.TextIOWrapper(stream, encoding=codec, errors="replace", newline=""),
+                         delimiter=delimiter)
+    next(records, None)   # the header
+    good, rows, row = [], [], 0
+    for record in records:
+        if not record:
+            continue
+        row += 1
+        if row <= skip:
+            continue
+        if len(record) != len(names):
+            bad_rows.append(_malformed(row, record, names, delimiter))
+            continue
+        good.append(record)
+        rows.append(row)
+        if len(good) >= EXACT_BATCH_ROWS:
+            yield pd.DataFrame(good, columns=names, index=rows, dtype="str")
+            good, rows = [], []
+    if good:
+        yield pd.DataFrame(good, columns=names, index=rows, dtype="str")
 
 
 def open_csv_stream(open_stream: Callable, *, encoding: str | None, delimiter: str | None,
@@ -146,8 +217,5 @@ def open_csv_stream(open_stream: Callable, *, encoding: str | None, delimiter: s
     encoding, delimiter, header = sniff(sample, encoding, delimiter)
     description = f"CSV, {encoding}, delimiter {delimiter!r}"
 
-    def batches() -> Iterator[pd.DataFrame]:
-        with open_stream() as stream:
-            yield from read_batches(stream, header, encoding, delimiter, bad_rows)
-
-    return unique_names(header), batches(), description, (encoding, delimiter)
+    batches = read_batches(open_stream, header, encoding, delimiter, bad_rows)
+    return unique_names(header), batches, description, (encoding, delimiter)

@@ -22,6 +22,12 @@ U+FFFD; a value in a format the SQL does not read (e.g. `1e3`, `2025-3-1`) that 
 """
 from __future__ import annotations
 
+import contextlib
+import shutil
+import tempfile
+from pathlib import Path
+from typing import Iterator
+
 import duckdb
 import pandas as pd
 
@@ -47,6 +53,7 @@ PATTERNS = {   # what the SQL reads itself; pandas agrees on every value these m
 VOCABULARIES = {"statuses": "status", "sources": "source", "priorities": "priority",
                 "appeal_outcomes": "appeal_outcome"}
 VARCHAR = duckdb.sqltype("VARCHAR")
+GLOB_CHARACTERS = set("*?[]{}")
 SMALL_MEMORY_MB = 512   # below this cap the file-order load runs on one thread (native_threads.sql)
 
 
@@ -92,7 +99,13 @@ def _stage(con: duckdb.DuckDBPyConnection, source: NativeSource, headers: list[s
     """Create native_staged from the file; False if DuckDB cannot read it the way pandas would."""
     if _holds_replacement_character(source.path):
         return False
-    _source_relation(con, source, headers, plan).create_view("native_source", replace=True)
+    with literal_path(source.path) as path:
+        _source_relation(con, source, headers, plan, path).create_view("native_source", replace=True)
+        return _stage_from_view(con, headers, plan)
+
+
+def _stage_from_view(con: duckdb.DuckDBPyConnection, headers: list[str], plan: Plan) -> bool:
+    """Create native_staged from the view native_source; False if DuckDB's strict parser refuses."""
     statement = f"ingest/native_{plan.kind}_stage"
     wanted = db.sql_parameters(statement)
     params = {k: v for k, v in _parameters(plan, headers).items() if k in wanted}
@@ -111,7 +124,7 @@ def _stage(con: duckdb.DuckDBPyConnection, source: NativeSource, headers: list[s
 
 
 def _holds_replacement_character(path, block: int = 8 << 20) -> bool:
-    """U+FFFD in the file: the pandas path says which rows (validate._invalid_bytes). Read in
+    """U+FFFD or a NUL byte in the file: the pandas path says which rows (validate._invalid_bytes). Read in
     blocks (a 2 GB file never sits in memory), each searched with the previous block's last two
     bytes, so a character split across blocks is still found.
 
@@ -124,16 +137,35 @@ def _holds_replacement_character(path, block: int = 8 << 20) -> bool:
     needle, carry = "\ufffd".encode(), b""
     with open(path, "rb") as fh:
         for chunk in iter(lambda: fh.read(block), b""):
-            if needle in carry + chunk:
+            if needle in carry + chunk or b"\x00" in chunk:   # a NUL: the pandas path too
                 return True
             carry = chunk[-(len(needle) - 1):]
     return False
 
 
-def _source_relation(con, source: NativeSource, headers: list[str], plan: Plan):
-    """The export with every source column as f1..fN and the canonical columns as text."""
+@contextlib.contextmanager
+def literal_path(path: Path) -> Iterator[str]:
+    """A name for `path` that DuckDB reads as exactly that one file.
+
+    read_csv takes its argument as a glob (`?.csv` also read `a.csv`), a leading `~` as the home
+    folder and a suffix such as `.zst` as a compression: a link named `export.csv` in a fresh
+    temporary folder has none of these, whatever the file is called."""
+    folder = Path(tempfile.mkdtemp(prefix="escalation-radar-native-"))
+    try:
+        link = folder / "export.csv"
+        link.symlink_to(path.resolve())
+        if set(str(link)) & GLOB_CHARACTERS:   # a TMPDIR with glob characters: refuse, never guess
+            raise ValueError(f"the temporary folder {folder} has glob characters in its name")
+        yield str(link)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def _source_relation(con, source: NativeSource, headers: list[str], plan: Plan, path: str):
+    """The export (read from `path`, a literal_path) with every source column as f1..fN and the
+    canonical columns as text."""
     column_of = {sources[0]: canonical for canonical, sources in plan.sources.items()}
-    read = _relation(con, "ingest/native_read_csv", path=str(source.path), delimiter=source.delimiter,
+    read = _relation(con, "ingest/native_read_csv", path=path, delimiter=source.delimiter,
                      columns={f"f{i}": "VARCHAR" for i in range(1, len(headers) + 1)})
     fields = [duckdb.ColumnExpression(f"f{i}") for i in range(1, len(headers) + 1)]
     raw = dict(zip(headers, fields))

@@ -35,20 +35,19 @@ def rejected_frame(batch: pd.DataFrame, problems: pd.DataFrame) -> pd.DataFrame:
 
 
 def malformed_frame(bad_rows: list[dict]) -> pd.DataFrame:
-    """rejected_rows records for CSV records the parser could not split into the header's fields.
-
-    pyarrow knows the line number only when no value in the file spans lines; otherwise the
-    row number is left empty and raw_record holds the record's text to find it by.
-    """
-    frame = pd.DataFrame(bad_rows, columns=["line", "text", "reason"])
-    line = pd.to_numeric(frame["line"], errors="coerce").astype("Int64")
-    where = ("line " + line.astype("str") + ": ").fillna("")
+    """rejected_rows records for records the reader could not split into the header's fields
+    (CSV) or read as an object (JSON Lines): each names its row and, where there is one, the
+    column where it goes wrong; raw_record holds the record's text."""
+    frame = pd.DataFrame(bad_rows, columns=["row", "column", "text", "reason"])
+    row = pd.to_numeric(frame["row"], errors="coerce").astype("Int64")
+    column = frame["column"].astype("str")
+    where = ("row " + row.astype("str") + (", column '" + column + "'").fillna("") + ": ").fillna("")
     return pd.DataFrame({
-        "row_number": (line - 1).where(line > 0),  # the header is line 1
-        "column_name": pd.Series(pd.NA, index=frame.index, dtype="str"),
+        "row_number": row,
+        "column_name": column,
         "value": pd.Series(pd.NA, index=frame.index, dtype="str"),
-        "reason": where + "malformed CSV record, " + frame["reason"].astype("str"),
-        "raw_record": frame["text"]})
+        "reason": where + frame["reason"].astype("str"),
+        "raw_record": frame["text"].astype("str")})
 
 
 def tally(problems: pd.DataFrame) -> pd.DataFrame:
@@ -63,9 +62,10 @@ def tally(problems: pd.DataFrame) -> pd.DataFrame:
 def tally_malformed(bad_rows: list[dict]) -> pd.DataFrame:
     if not bad_rows:
         return pd.DataFrame(columns=TALLY_COLUMNS)
-    return pd.DataFrame({"column_name": [""], "rule": ["malformed CSV record (wrong number of fields)"],
-                         "rows": [len(bad_rows)], "first_row": [None],
-                         "first_value": [None]})
+    frame = pd.DataFrame(bad_rows, columns=["row", "column", "rule"])
+    grouped = frame.groupby("rule", sort=False)
+    return grouped.agg(rows=("row", "size"), first_row=("row", "first")).reset_index().assign(
+        column_name="", first_value=None)[TALLY_COLUMNS]
 
 
 def messages(tallies: list[pd.DataFrame], rejected: int) -> list[str]:

@@ -1,7 +1,21 @@
 """What an ingest tells its caller: `IngestReport` (counts that add up) and `IngestError`."""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
+
+# C0 and C1 control characters but tab and newline: ESC starts a terminal escape sequence.
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def printable(text: str) -> str:
+    """`text` safe to print on a terminal: control characters from file names and values
+    (an escape sequence could rewrite the screen or set the window title) shown as \\x1b etc.
+
+    >>> printable("bad \x1b[2J value")
+    'bad \\\\x1b[2J value'
+    """
+    return _CONTROL.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
 
 
 class IngestError(Exception):

@@ -4,6 +4,7 @@ upsert and record the run. Every function takes the writer's connection; the cal
 """
 from __future__ import annotations
 
+import glob
 import os
 import shutil
 from pathlib import Path
@@ -40,7 +41,7 @@ def limit_memory(con: duckdb.DuckDBPyConnection, db_path: Path) -> None:
     """Cap DuckDB's memory for this ingest (sql/ingest/limit_memory.sql) and let it spill to
     `spill_path`, so a file larger than memory still loads. Spill folders of killed ingests are
     removed here, where the writer lock is held."""
-    for stale in db_path.parent.glob(f".{db_path.name}.spill-*"):
+    for stale in db_path.parent.glob(f".{glob.escape(db_path.name)}.spill-*"):   # a name is no pattern
         shutil.rmtree(stale, ignore_errors=True)
     _execute(con, "ingest/limit_memory", memory_limit=f"{memory_mb()}MB")
     _execute(con, "ingest/no_insertion_order")

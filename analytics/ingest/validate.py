@@ -8,8 +8,8 @@ abuse_category, ...) keep any value. A row with any problem is quarantined whole
 Plausibility (docs/reliability.md, "Bad exports"): a time more than a day in the future, a time
 before 1990 (a placeholder such as 1900-01-01), an end before its start (resolved or first
 response before created, decided before claimed: a negative duration) and a value holding
-invalid UTF-8 bytes (U+FFFD) are quarantined. Long but possible durations are kept; the
-report counts those over a year.
+invalid UTF-8 bytes (U+FFFD) or a NUL byte are quarantined. Long but possible durations are
+kept; the report counts those over a year.
 """
 from __future__ import annotations
 
@@ -176,15 +176,21 @@ def latest_plausible() -> pd.Timestamp:
 
 
 def _invalid_bytes(frame: pd.DataFrame) -> list[pd.DataFrame]:
-    """Values where the lenient UTF-8 decoder met bytes that are not UTF-8 (now U+FFFD)."""
+    """Values where the lenient UTF-8 decoder met bytes that are not UTF-8 (now U+FFFD), or
+    holding a NUL byte (binary residue; no text column means one)."""
     found = []
     for column in frame.columns:
         if pd.api.types.is_string_dtype(frame[column]) or frame[column].dtype == object:
-            bad = frame[column].astype("str").str.contains("\ufffd", regex=False).fillna(False)
+            text = frame[column].astype("str")
+            bad = text.str.contains("\ufffd", regex=False).fillna(False)
             if bad.any():
                 found.append(_problems(bad, frame[column], column,
                                        "'{}' holds bytes that are not valid UTF-8 (shown as \ufffd); "
                                        "export the file as UTF-8 again or set encoding in a mapping"))
+            nul = text.str.contains("\x00", regex=False).fillna(False) & ~bad
+            if nul.any():
+                found.append(_problems(nul, text.str.replace("\x00", "\\x00", regex=False), column,
+                                       "'{}' holds a NUL byte (shown as \\x00)"))
     return found
 
 

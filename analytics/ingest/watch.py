@@ -2,10 +2,11 @@
 
 Each file is ingested once per content: its (path, sha256) goes into `watched_files` in the same
 writer transaction as its ingest, so a restart, or a crash at any point, neither skips a file nor
-loads it twice. A file that cannot be read at all is recorded as failed (with why) and not retried
-until its content changes. A file still being written (modified in the last `settle_s` seconds,
-or named *.part / *.tmp / .hidden) waits for the next scan. Files are taken oldest first. After a scan that loaded something, the day's spike and trend
-results are computed for the app (analytics/results/precompute.py).
+loads it twice. A file that cannot be read at all, or that meets a bug, is recorded as failed
+(with why) and not retried until its content changes: the files behind it still load. A file
+still being written (modified in the last `settle_s` seconds, or named *.part / *.tmp / .hidden)
+waits for the next scan. Files are taken oldest first. After a scan that loaded something, the
+day's spike and trend results are computed for the app (analytics/results/precompute.py).
 """
 from __future__ import annotations
 
@@ -63,14 +64,22 @@ def handle(path: Path, db_path: Path, *, kind=None, mapping=None,
         say(f"busy, will retry: {exc}")   # not the file's fault: not recorded
         return None
     except IngestError as exc:
-        say(f"error: {exc}")
-        with db.writer(db_path, derived="keep") as con:   # no data changed
-            _record(con, path, sha256, "failed", None, str(exc))
-        return None
+        return _set_aside(path, db_path, sha256, str(exc), say)
+    except Exception as exc:   # noqa: BLE001 - a bug met by one file must not stop the folder
+        return _set_aside(path, db_path, sha256, f"{path.name}: could not be loaded "
+                          f"({type(exc).__name__}: {exc}); please report this file", say)
     say(report.summary())
     for message in report.messages:
         say(message)
     return report
+
+
+def _set_aside(path: Path, db_path: Path, sha256: str, reason: str,
+               say: Callable[[str], None]) -> None:
+    """Record the file as failed with `reason`: skipped until its content changes."""
+    say(f"error: {reason}")
+    with db.writer(db_path, derived="keep") as con:   # no data changed
+        _record(con, path, sha256, "failed", None, reason)
 
 
 def _precompute(db_path: Path, say: Callable[[str], None]) -> None:

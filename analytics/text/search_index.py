@@ -1,8 +1,8 @@
 """Keep the case search's keys current: the keys of every distinct text not yet indexed.
 
-`case_search` (sql/derived/80_case_search.sql) maps each case to the hash of its text (summary
-and language); `search_terms` holds each text's keys (analytics/text/search.py), computed here in
-Python because the stemmers are Python. Summaries repeat (templates, copy-paste), so a text's
+`case_search` (sql/derived/80_case_search.sql) holds each case's row with the hash of its text
+(summary and language); `search_terms` holds each text's keys (analytics/text/search.py),
+computed here in Python because the stemmers are Python. Summaries repeat (templates, copy-paste), so a text's
 keys are computed once, however many cases carry it, and an ingest only computes the texts it
 brought. Runs right after an ingest of cases (analytics/ingest/aggregates.py), in its writer.
 """

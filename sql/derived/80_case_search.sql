@@ -1,24 +1,36 @@
--- case_search: each case's filter columns and the hash of the text its search keys come from
--- (summary and language), so a search reads the keys of each distinct text once (search_terms)
--- and then only small columns of the cases, not their summaries.
+-- case_search: the case table's row of every case (fact_case_activity's created row, SLA columns
+-- resolved) with its summary and the hash of its text (summary and language), newest first;
+-- search_terms: the search keys of each distinct text (analytics/text/search.py).
+-- A search looks its words' keys up in search_terms (sorted by term: a few row groups), then
+-- picks the newest cases whose text_hash matched from case_search: the hash join's filter is
+-- pushed into this one scan and, sorted newest first, the top-N stops reading old row groups
+-- early; nothing else is joined. Summaries repeat (templates), so keys are kept per text.
 -- Grain: one row per case (case_search); one row per distinct text x key (search_terms).
--- Two statements. case_search is rebuilt from cases by every write that rebuilds derived tables
--- and after every ingest of cases (analytics/ingest/aggregates.py). search_terms is only ever
--- added to, in Python (analytics/text/search_index.py: the stemmers are Python), right after
--- each ingest: a key belongs to a text, never to a case, so an older row is never wrong; a text
--- no case holds any more simply matches nothing. Sorted by created_at, newest-first searches cut
--- early. Parameters: none.
+-- Two statements. case_search is rebuilt from the fact table and cases by every write that
+-- rebuilds derived tables and right after every ingest of cases (analytics/ingest/aggregates.py).
+-- search_terms is only ever added to, in Python (analytics/text/search_index.py: the stemmers
+-- are Python), right after each ingest: a key belongs to a text, never to a case, so a stored
+-- row is never wrong, and a text no case holds any more matches nothing. Parameters: none.
 create or replace table case_search as
 with
 
-cases as (
-    select case_id, created_at, created_date, market, abuse_category, source, vendor,
-           hash(summary, language) as text_hash
-    from main.cases
-    where summary is not null
+facts as (
+    select
+        case_id, created_at, created_date, market, language, abuse_category, source, priority,
+        status, queue, vendor, outcome, sla_due_effective_at, is_sla_met_effective, sla_basis,
+        first_response_s, resolution_s, is_appealed, appeal_outcome
+    from fact_case_activity
+    where activity = 'created'
 ),
 
-final as (select * from cases order by created_at)
+summaries as (select case_id, summary from main.cases),
+
+final as (
+    select facts.*, summaries.summary, hash(summaries.summary, facts.language) as text_hash
+    from facts
+    join summaries using (case_id)
+    order by facts.created_at desc
+)
 
 select * from final;
 

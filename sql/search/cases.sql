@@ -5,8 +5,8 @@
 -- folded, stemmed, every reading). $terms are the keys of all words, $term_words the word each
 -- key belongs to (0-based, same order), $words how many words there are: a text matches when
 -- its keys hit every word. Keys are looked up per distinct text (search_terms, sorted by term),
--- then the cases carrying a matching text are picked from case_search's small columns; only the
--- chosen rows fetch their summary and SLA columns.
+-- then the newest cases carrying a matching text are read from case_search, which holds every
+-- column shown (sql/derived/80_case_search.sql says why one table).
 -- Parameters (null = all): $start_date, $end_date (on created_date, inclusive), $markets,
 -- $categories, $sources, $vendors, $terms, $term_words, $words, $case_id_like, $limit.
 with
@@ -29,8 +29,8 @@ matching_texts as (
     having count(distinct word_no) = $words::integer
 ),
 
-latest as (
-    select case_id, created_at, created_date
+final as (
+    select * exclude (text_hash)
     from case_search
     where ($start_date::date is null or created_date >= $start_date::date)
       and ($end_date::date is null or created_date <= $end_date::date)
@@ -43,23 +43,6 @@ latest as (
                and contains(lower(case_id), $case_id_like::varchar)))
     order by created_at desc, case_id
     limit coalesce($limit::integer, 500)
-),
-
-facts as not materialized (select * from fact_case_activity where activity = 'created'),
-
-final as (
-    select
-        facts.case_id, latest.created_at, facts.created_date, facts.market, facts.language,
-        facts.abuse_category, facts.source, facts.priority, facts.status, facts.queue,
-        facts.vendor, facts.outcome, facts.sla_due_effective_at, facts.is_sla_met_effective,
-        facts.sla_basis, facts.first_response_s, facts.resolution_s, facts.is_appealed,
-        facts.appeal_outcome, cases.summary
-    from latest
-    join facts
-        on facts.case_id = latest.case_id and facts.activity_date = latest.created_date
-    join main.cases
-        on cases.case_id = latest.case_id and cases.created_date = latest.created_date
-    order by latest.created_at desc, facts.case_id
 )
 
 select * from final

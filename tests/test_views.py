@@ -225,3 +225,9 @@ def test_ingest_history_columns_and_download_names():
     assert ingest_views.ingest_ids(history) == [7]
     assert ingest_views.ingest_ids(pd.DataFrame()) == []
     assert ingest_views.rejected_file_name(7) == "rejected_rows_ingest_7.csv"
+
+
+def test_openable_trends_are_the_top_rows():
+    found = pd.DataFrame({"rank": range(1, 9), "label": list("abcdefgh")})
+    assert [row.label for row in trend_views.openable(found)] == list("abcdef")
+    assert trend_views.openable(found.iloc[:0]) == []

@@ -23,6 +23,7 @@ from analytics.views.kpi import (
     formatted,
     has_values,
     heatmap_pivot,
+    is_blank,
     market_choices,
     segment_values,
     segments,
@@ -36,7 +37,8 @@ from analytics.views.kpi import (
 from analytics.views.periods import default_window, last_complete_week, previous_window
 
 __all__ = ["FORMULA_START", "OTHER", "UNKNOWN", "csv_bytes", "daily_backlog", "daily_series",
-           "default_window", "filter_options", "formatted", "has_values", "heatmap_pivot",
-           "last_complete_week", "market_choices", "neutralise_formulas", "previous_window",
-           "segment_values", "segments", "sla_labels", "split_series", "top_n",
-           "vendor_scorecard", "weekly_overall", "weekly_vendor_quality", "xlsx_bytes"]
+           "default_window", "filter_options", "formatted", "has_values",
+           "heatmap_pivot", "is_blank", "last_complete_week", "market_choices",
+           "neutralise_formulas", "previous_window", "segment_values", "segments",
+           "sla_labels", "split_series", "top_n", "vendor_scorecard", "weekly_overall",
+           "weekly_vendor_quality", "xlsx_bytes"]

@@ -101,6 +101,15 @@ def has_values(frame: pd.DataFrame, column: str) -> bool:
     return column in frame and bool(frame[column].notna().any())
 
 
+def is_blank(frame: pd.DataFrame) -> bool:
+    """Whether no cell of `frame` holds a value (no rows, or every cell missing).
+
+    >>> is_blank(pd.DataFrame({"a": [None, None]})), is_blank(pd.DataFrame({"a": [None, 1.0]}))
+    (True, False)
+    """
+    return frame.empty or bool(frame.isna().all().all())
+
+
 def heatmap_pivot(kpi_week: pd.DataFrame, dimension: str, kpi: str, n: int = 15) -> pd.DataFrame:
     """Segments × weeks of one KPI: the `n` segments with most cases, largest on top."""
     rows = kpi_week[(kpi_week["dimension"] == dimension) & kpi_week["segment"].notna()]

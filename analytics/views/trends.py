@@ -17,6 +17,12 @@ def table(found: pd.DataFrame, *, with_examples: bool) -> pd.DataFrame:
     return shown[COLUMNS + (["examples"] if with_examples else [])]
 
 
+def openable(found: pd.DataFrame, n: int = 6) -> list:
+    """The top `n` trends whose examples the page can open, as rows (rank, label, examples,
+    related_terms, ...)."""
+    return list(found.head(n).itertuples())
+
+
 def comparison_sides(compared: pd.DataFrame, rising: int = 15, falling: int = 10
                      ) -> dict[str, pd.DataFrame]:
     """{'Rising': ..., 'Falling': ...}: the terms with z above and below zero (most rising

@@ -38,7 +38,7 @@ trend_chart = charts.trend(overall, "week_start", "value", y_title=value_title,
 charts.add_markers(trend_chart, filters, min_score=0.5)
 st.plotly_chart(trend_chart, key="kpi_trend", config=charts.CONFIG)
 pivot = views.heatmap_pivot(weekly, by, name)
-if pivot.empty or pivot.isna().all().all():
+if views.is_blank(pivot):
     st.info(f"No {across} values in the loaded data, so no heatmap across them.")
 else:
     st.plotly_chart(charts.heatmap(pivot * scale, title=f"{kpi.label} by {across} and week",

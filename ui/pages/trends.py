@@ -45,18 +45,18 @@ else:
     st.caption("Growth = cases / expected over the window tested (7 days, or 28 for a slow "
                "rise). Since = when the rise began to accumulate. Rank = surprise × excess "
                "cases, with a bonus for brand-new segments and terms.")
-    labels = found["label"].head(6).tolist()
-    picked = None
-    if cases_shown:
+    if cases_shown:   # partners: no example case ids or summaries
+        openable = trend_views.openable(found)
+        labels = [row.label for row in openable]
         _filters.url_widget_value("trends_pick", "trend", labels, labels[0])
         picked = st.selectbox("Open a trend's examples", labels, key="trends_pick")
         _filters.sync_url({"trend": picked})
-    for row in found.head(6 if cases_shown else 0).itertuples():
-        with st.expander(f"#{row.rank} {row.label} — examples", expanded=row.label == picked):
-            if row.related_terms:
-                st.caption("Found with: " + _ui.plain(", ".join(row.related_terms)))
-            st.dataframe(data.example_cases(as_of, list(row.examples)), hide_index=True,
-                         key=f"trends_examples_{row.rank}")
+        for row in openable:
+            with st.expander(f"#{row.rank} {row.label} — examples", expanded=row.label == picked):
+                if row.related_terms:
+                    st.caption("Found with: " + _ui.plain(", ".join(row.related_terms)))
+                st.dataframe(data.example_cases(as_of, list(row.examples)), hide_index=True,
+                             key=f"trends_examples_{row.rank}")
 
 st.subheader("What changed: last 7 days vs the 28 before")
 sides = trend_views.comparison_sides(data.comparison(as_of, markets, languages))

@@ -11,7 +11,9 @@ Data flows one way through these modules:
 - `analytics.calendars` — market zones and holidays (`data/calendars.toml`), `local_dates`.
 - `analytics.reference` — reference tables (markets, holidays, SLA policies) synced by writers.
 - `analytics.kpis` — the KPI registry `KPIS` and value formatting.
-- `analytics.views` — pure pandas shaping of mart results for the pages.
+- `analytics.views` — pure pandas shaping of mart and detector results for the pages, by subject.
+- `analytics.filtering` — whether a spike event lies inside the filters (`events_within`), once.
+- `analytics.freshness` — the data's freshness row, last complete day and now (`as_of`), once.
 - `analytics.demo.load` — the seeded demo: `generate(...)`, `load_demo(...)`.
 - `analytics.settings` — every setting with its default and help text.
 

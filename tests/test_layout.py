@@ -1,4 +1,4 @@
-"""The architecture as tests (issue #18): the tree reads export → ingest → sql → analytics → ui.
+"""The architecture as tests (issue #18): export → ingest → sql → analytics → ui.
 
 Each rule is checked on the real tree, and each checker is also run on a small planted tree
 that breaks the rule, so a checker that stopped seeing anything would fail here too.
@@ -133,8 +133,9 @@ def test_no_pages_folder_beside_app_py_and_every_routed_page_exists():
 # (b) the Streamlit layer is ui/ and app.py; analytics/ stays pure and testable without it.
 def test_only_ui_and_app_py_import_streamlit(tmp_path):
     assert streamlit_importers(ROOT) == []
-    planted = plant(tmp_path, {"app.py": "import streamlit as st\n", "ui/x.py": "import streamlit\n",
-                               "analytics/kpis.py": "def f():\n    from streamlit import cache_data\n"})
+    planted = plant(tmp_path, {
+        "app.py": "import streamlit as st\n", "ui/x.py": "import streamlit\n",
+        "analytics/kpis.py": "def f():\n    from streamlit import cache_data\n"})
     assert streamlit_importers(planted) == ["analytics/kpis.py"]
 
 
@@ -149,7 +150,8 @@ def test_no_import_cycle_among_analytics_and_ui():
 def test_the_cycle_check_sees_a_cycle_through_a_function_level_and_a_relative_import(tmp_path):
     planted = plant(tmp_path, {
         "analytics/__init__.py": "", "analytics/a.py": "from analytics import b\n",
-        "analytics/b.py": "def f():\n    from .c import g\n", "analytics/c.py": "import analytics.a\n",
+        "analytics/b.py": "def f():\n    from .c import g\n",
+        "analytics/c.py": "import analytics.a\n",
         "ui/__init__.py": "", "ui/d.py": "from analytics.a import x\n"})
     assert cycles(import_graph(planted)) == [["analytics.a", "analytics.b", "analytics.c"]]
 
@@ -157,7 +159,8 @@ def test_the_cycle_check_sees_a_cycle_through_a_function_level_and_a_relative_im
 # (d) page scripts are widgets in, one call, render out.
 def test_every_page_script_is_at_most_80_lines(tmp_path):
     assert long_pages(ROOT) == {}
-    planted = plant(tmp_path, {"ui/pages/short.py": "x = 1\n" * 80, "ui/pages/long.py": "x = 1\n" * 81})
+    planted = plant(tmp_path, {"ui/pages/short.py": "x = 1\n" * 80,
+                               "ui/pages/long.py": "x = 1\n" * 81})
     assert long_pages(planted) == {"ui/pages/long.py": 81}
 
 

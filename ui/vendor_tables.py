@@ -16,8 +16,9 @@ from ui import widgets as _ui
 PERIOD_WORDS = {"week": "Week", "month": "Month"}
 number, text = st.column_config.NumberColumn, st.column_config.TextColumn
 # st.error is kept for failures of the page itself; a red miss is a warning with its own icon
-BOXES = {"error": (st.warning, ":material/error:"), "warning": (st.warning, ":material/warning:"),
-         "info": (st.info, ":material/balance:"), "success": (st.success, ":material/check_circle:")}
+BOXES = {"error": (st.warning, ":material/error:"),
+         "warning": (st.warning, ":material/warning:"), "info": (st.info, ":material/balance:"),
+         "success": (st.success, ":material/check_circle:")}
 MIX_COLUMNS = {
     "vendor": "Vendor", "reviews_adjusted": number("Reviews", format="localized"),
     "handle_time_mean_s": number("Mean handle time, s", format="%.0f"),
@@ -28,7 +29,8 @@ MIX_COLUMNS = {
     "sla_attainment_pct": number("SLA attainment, %", format="%.1f"),
     "expected_sla_attainment_pct": number("Expected for its mix, %", format="%.1f"),
     "sla_attainment_vs_expected_pct": number(
-        "SLA vs mix, %", format="%.1f", help=kpis.KPIS["sla_attainment_vs_expected_pct"].definition)}
+        "SLA vs mix, %", format="%.1f",
+        help=kpis.KPIS["sla_attainment_vs_expected_pct"].definition)}
 
 
 def headlines(report) -> None:
@@ -45,7 +47,7 @@ def scorecard(report, targets) -> None:
                  key="vendor_scorecard", height=35 * (len(text_table) + 1) + 3,
                  column_config={"kpi": text("KPI", pinned=True)})
     st.caption(f"Cell colour: green on target · amber off by at most {targets.amber_band_pct:g}% "
-               f"of the target (the amber band) · red further off · white no target. In brackets: "
+               "of the target (the amber band) · red further off · white no target. In brackets: "
                f"change vs the {report.period} starting {report.previous:%Y-%m-%d}. Targets: "
                "data/vendor_targets.toml. SLA, first response and resolution run in business time "
                "(working hours and holidays of the market's calendar, data/calendars.toml; "

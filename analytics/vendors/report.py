@@ -1,9 +1,10 @@
 """Fetch the vendor marts and build the whole vendor report (history, scorecard, attention,
 backlog) in one call, for the Vendors page and `python -m analytics vendors` alike.
 
-`query(name, **params)` runs `sql/marts/<name>.sql`: the page passes its cached seam
-(`_marts.mart`), the CLI `query_with(con)`. Stock KPIs (open and breached, at risk) are counted
-at the end of the current period and of the previous one, never after the data's newest event.
+`query(name, **params)` runs `sql/marts/<name>.sql`: the app passes its cached seam
+(`ui/data.mart`, through `ui/data.vendor_report`), the CLI `query_with(con)`. Stock KPIs (open
+and breached, at risk) are counted at the end of the current period and of the previous one,
+never after the data's newest event.
 """
 from __future__ import annotations
 

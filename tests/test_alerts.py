@@ -90,8 +90,7 @@ def test_digest_reaches_the_server_once_per_incident(alert_db, hook):
     assert spike["link"].startswith("http://localhost:8501/spikes?spike=")
     second = run(alert_db, hook, fmt="generic")
     assert second["sent"] == 0 and len(hook.bodies) == 1  # nothing sent twice
-    with db.reader(alert_db) as con:
-        sends = db.query_df(con, "marts/alert_sends")
+    sends = alerts.sends(alert_db)   # the dataset's app state
     assert len(sends) == 1 and sends["ok"].all()
     assert "secret-token" not in sends["webhook"].iloc[0]  # the URL's secret is not logged
 
@@ -103,8 +102,7 @@ def test_retry_after_a_500_and_every_attempt_logged(alert_db, hook, detected_onc
     body = hook.bodies[0]
     assert body["blocks"][0]["type"] == "header" and "new spike" in body["text"]
     assert all(b["accessory"]["url"].startswith("http") for b in body["blocks"][1:])
-    with db.reader(alert_db) as con:
-        assert list(db.query_df(con, "marts/alert_sends")["http_status"]) == [200, 500]
+    assert list(alerts.sends(alert_db)["http_status"]) == [200, 500]
 
 
 def test_failing_endpoint_keeps_alerts_and_sends_them_next_run(alert_db, hook, detected_once):

@@ -146,9 +146,7 @@ def run(store, hook, **kw):
 
 
 def recorded(store) -> dict:
-    with db.reader(store) as con:
-        items = alerts.known_items(con)
-        sends = db.query_df(con, "marts/alert_sends")
+    items, sends = alerts.known_items(store), alerts.sends(store)   # the dataset's app state
     return {"status": dict(zip(items["alert_key"], items["status"])), "sends": sends}
 
 

@@ -19,6 +19,7 @@ from pathlib import Path
 import pytest
 
 from analytics import db, settings
+from analytics import state as app_state
 from analytics.alerts import run as alerts
 from analytics.snapshots import build as snapshot
 
@@ -166,7 +167,7 @@ def test_acknowledging_an_alert_in_the_inbox_is_recorded(browser, base_url, shar
     deadline, rows = time.monotonic() + 30, []
     while not rows and time.monotonic() < deadline:
         time.sleep(0.3)
-        with db.reader(share_db) as con:
+        with app_state.reader(share_db) as con:
             rows = con.execute("select alert_key, action, responded_by from alert_responses"
                                ).fetchall()
     assert rows == [("spike:browser-test", "ack", "Browser tester")]

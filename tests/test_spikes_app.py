@@ -10,6 +10,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from analytics import db, settings
+from analytics import state as app_state
 from analytics.demo import load as demo
 from analytics.spikes import cli as spike_cli
 
@@ -73,14 +74,18 @@ def test_spikes_page_opens_an_event_from_the_url_and_records_triage(spike_demo, 
     tables = [d.value for d in at.dataframe]
     assert any({"dimension", "excess_share", "usual_share"} <= set(t.columns) for t in tables)
     assert any("case_id" in t.columns and len(t) > 0 for t in tables)
+    before = db.data_version(path)
     at.radio(key="triage_verdict").set_value("expected")
     at.text_input(key="triage_owner").input("aigerim")
     at.text_area(key="triage_note").input("known campaign")
     at.button[0].click().run()
     assert not at.exception, [e.value for e in at.exception]
-    with db.reader(path) as con:
+    with app_state.reader(path) as con:   # the dataset's app state, beside the case file
         row = con.execute("select verdict, owner, note from spike_triage where event_id = ?",
                           [target["event_id"]]).fetchone()
     assert row == ("expected", "aigerim", "known campaign")
+    assert db.data_version(path) == before   # the case data untouched: no cache goes stale
+    assert any("Current verdict: expected by aigerim: known campaign" in c.value
+               for c in at.caption)   # shown on the page's rerun
     at.switch_page("ui/pages/markets.py").run()   # spike markers on the Markets chart
     assert not at.exception, [e.value for e in at.exception]

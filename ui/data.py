@@ -20,6 +20,7 @@ import streamlit as st
 
 from analytics import db, filtering, settings, views
 from analytics import freshness as data_freshness
+from analytics import state as app_state
 from analytics.results import marts as stored_marts
 from analytics.results import precompute
 from analytics.spikes import explain as spike_explain
@@ -245,17 +246,34 @@ def explain(event: dict) -> tuple[pd.DataFrame, pd.DataFrame]:
     return _explain(db.data_version(db_path()), plain)
 
 
-@st.cache_data(max_entries=8, show_spinner=False)
-def _triage(version: tuple) -> pd.DataFrame:
-    with db.shared_reader(version) as con:
-        return spike_db.triage(con)
+# App state (analytics/state.py): triage verdicts, alerts and snapshot records, kept beside the
+# case database and keyed on their own version, so a verdict, an ack or a snapshot record leaves
+# every cached mart and detection result above valid.
+def state_version() -> tuple:
+    """The app state's version: changes with each verdict, ack, snooze, send or snapshot
+    record, never with the case data (whose version is `db.data_version`)."""
+    return app_state.version(db_path())
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def _state_rows(version: tuple, path: str, name: str) -> pd.DataFrame:
+    return app_state.read(Path(path), name)
+
+
+def state_rows(name: str) -> pd.DataFrame:
+    """The rows of `sql/state/<name>.sql` (spike_triage, alert_items, alert_sends,
+    snapshot_list) as of the app state's current version."""
+    path = db_path()
+    return _state_rows(app_state.version(path), str(path), name)
 
 
 def triage() -> pd.DataFrame:
-    return _triage(db.data_version(db_path()))
+    """Every triage verdict, newest first."""
+    return state_rows("spike_triage")
 
 
 def save_triage(event: dict, *, verdict: str, owner: str, note: str) -> None:
+    """Record a verdict: one small write to the app state; no cached data goes stale."""
     spike_db.save_triage(db_path(), event, verdict=verdict, owner=owner, note=note)
 
 

@@ -61,7 +61,6 @@ def share(page: str) -> None:
                     page, include_examples=examples, author=author), out)
                 st.session_state[f"share_zip_{page}"] = (out.stem + ".zip", _zipped(written),
                                                          written["sha256"], written["png_note"])
-            data.clear()  # the snapshot record replaced the file: re-read it
         if f"share_zip_{page}" in st.session_state:
             name, payload, digest, png_note = st.session_state[f"share_zip_{page}"]
             st.download_button("Download snapshot (.zip)", payload, file_name=name,

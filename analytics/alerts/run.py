@@ -4,7 +4,8 @@ One run: read (what the data shows now, what was sent before, people's acks and 
 `plan` (pure: de-duplicate by alert key, cool-down and snooze per segment, carry undelivered
 and snoozed alerts over) → the digest split into as many messages as the target takes, each
 POSTed with retries (analytics/alerts/send.py) → each message's alerts recorded `sent` only when
-that message was accepted (2xx), through the one writer, message by message. An alert not
+that message was accepted (2xx), in the dataset's app state (analytics/state.py: one small
+transaction, the case data untouched), message by message. An alert not
 delivered stays `pending` and goes out with the next run; an alert found while its segment is
 snoozed is held (`snoozed`) and goes out with the first run after the snooze ends. Nothing is
 dropped silently. A timeout or a crash between a POST and its record re-sends that message on
@@ -16,26 +17,26 @@ import datetime as dt
 import json
 from pathlib import Path
 
-import duckdb
 import pandas as pd
 
 from analytics import db
+from analytics import state as app_state
 from analytics.alerts import items as alert_items
 from analytics.alerts import payloads as alert_payloads
 from analytics.alerts import send as alert_send
 
 COOLDOWN = dt.timedelta(days=3)
-ITEM_COLUMNS = ["alert_key", "kind", "segment_key", "title", "details", "found_at", "status",
-                "sent_at", "attempts", "last_error", "acknowledged_at", "acknowledged_by",
-                "snoozed_until"]
 
 
-def known_items(con) -> pd.DataFrame:
-    """Every alert recorded, with acks and snoozes (empty before the tables existed)."""
-    try:
-        return db.query_df(con, "marts/alert_items")
-    except duckdb.CatalogException:
-        return pd.DataFrame(columns=ITEM_COLUMNS)
+def known_items(source) -> pd.DataFrame:
+    """Every alert recorded, with acks and snoozes, from the dataset's app state; `source` is
+    the case database's path or a connection reading it."""
+    return app_state.read(source, "alert_items")
+
+
+def sends(source) -> pd.DataFrame:
+    """Every delivery attempt, newest first (the Alerts inbox's send log)."""
+    return app_state.read(source, "alert_sends")
 
 
 def _details(item: dict) -> str:
@@ -90,7 +91,7 @@ def _record(con, items, status, now, known, *, error=None, sent_at=None, attempt
     before = dict(zip(known["alert_key"], known["attempts"])) if len(known) else {}
     found_at = dict(zip(known["alert_key"], known["found_at"])) if len(known) else {}
     for item in items:
-        db.run_sql(con, "alerts/item_upsert", alert_key=item["alert_key"], kind=item["kind"],
+        app_state.run_sql(con, "alert_item_upsert", alert_key=item["alert_key"], kind=item["kind"],
                    segment_key=item["segment_key"], title=item["title"], details=_details(item),
                    found_at=found_at.get(item["alert_key"], now), status=status,
                    sent_at=sent_at, attempts=int(before.get(item["alert_key"], 0) or 0) + attempts,
@@ -103,7 +104,7 @@ def _deliver(db_path: Path, webhook: str, message: tuple, fmt: str, now: dt.date
     chunk, body, key = message
     attempts = alert_send.post_json(webhook, body, key=key, **send_options)
     delivered = attempts[-1].ok   # accepted: a 2xx to the POST itself
-    with db.writer(db_path, derived="keep") as con:   # alert records only
+    with app_state.writer(db_path) as con:
         _record(con, chunk, "sent" if delivered else "pending", now, known,
                 error=None if delivered else attempts[-1].error,
                 sent_at=now if delivered else None, attempts=len(attempts))
@@ -113,7 +114,7 @@ def _deliver(db_path: Path, webhook: str, message: tuple, fmt: str, now: dt.date
 
 def _log(con, webhook: str, fmt: str, chunk: list[dict], attempts: list) -> None:
     for attempt in attempts:
-        db.run_sql(con, "alerts/send_insert",
+        app_state.run_sql(con, "alert_send_insert",
                    attempted_at=dt.datetime.fromtimestamp(attempt.at, dt.UTC).replace(tzinfo=None),
                    webhook=alert_send.redacted(webhook), payload=fmt,
                    alert_keys=json.dumps([i["alert_key"] for i in chunk]),
@@ -133,13 +134,13 @@ def run(db_path: Path, webhook: str, *, fmt: str = "generic", since: dt.date | N
     db.refresh_if_stale(db_path)  # a file from older code lacks newer views
     with db.reader(db_path) as con:
         found = alert_items.collect(con, since=since, until=until)
-        known = known_items(con)
+    known = known_items(db_path)
     to_send, suppressed = plan(known, found, now, cooldown)
     options = {"retries": retries, "backoff_s": backoff_s, "timeout_s": timeout_s,
                "max_wait_s": max_wait_s}
     messages, sent, failed_at = alert_payloads.messages(to_send, fmt), 0, None
     if suppressed:
-        with db.writer(db_path, derived="keep") as con:   # alert records only
+        with app_state.writer(db_path) as con:
             for item, reason in suppressed:
                 _record(con, [item], _status(reason), now, known, error=reason)
     attempts: list = []
@@ -150,7 +151,7 @@ def run(db_path: Path, webhook: str, *, fmt: str = "generic", since: dt.date | N
             break
         sent += len(message[0])
     if failed_at is not None and failed_at + 1 < len(messages):
-        with db.writer(db_path, derived="keep") as con:   # the rest: pending, for the next run
+        with app_state.writer(db_path) as con:   # the rest: pending, for the next run
             _record(con, [i for chunk, _, _ in messages[failed_at + 1:] for i in chunk],
                     "pending", now, known, error=f"not sent: message {failed_at + 1} of "
                     f"{len(messages)} failed first")
@@ -161,12 +162,12 @@ def run(db_path: Path, webhook: str, *, fmt: str = "generic", since: dt.date | N
 
 def respond(db_path: Path, item: dict, action: str, *, by: str = "",
             snooze: dt.timedelta | None = None) -> None:
-    """Acknowledge an alert, or snooze its segment, from the inbox (through the one writer)."""
+    """Acknowledge an alert, or snooze its segment, from the inbox (in the app state)."""
     if action not in ("ack", "snooze"):
         raise ValueError(f"action must be ack or snooze, not {action!r}")
     until = (dt.datetime.now(dt.UTC).replace(tzinfo=None) + (snooze or dt.timedelta(days=1))
              if action == "snooze" else None)
-    with db.writer(db_path, derived="keep") as con:   # alert records only
-        db.run_sql(con, "alerts/response_insert", segment_key=item["segment_key"],
+    with app_state.writer(db_path) as con:
+        app_state.run_sql(con, "alert_response_insert", segment_key=item["segment_key"],
                    alert_key=item["alert_key"], action=action, snoozed_until=until,
                    responded_by=by or None)

@@ -5,7 +5,8 @@ the database read-only, builds the page's sections (analytics/snapshots/pages.py
 small-cell protected, analytics/privacy.py), writes `out` (the HTML, Plotly's JS embedded) and
 `<out stem>_files/` (a CSV per table — formula-like text neutralised as in every export, see
 `views.csv_bytes` — and a PNG per chart), and records who made what, when, with
-which filters and the file's SHA-256 in the `snapshots` table through the one writer.
+which filters and the file's SHA-256 in the dataset's app state (analytics/state.py: a small
+transaction beside the case database, which stays untouched).
 """
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from pathlib import Path
 import pandas as pd
 
 from analytics import db, privacy, views
+from analytics import state as app_state
 from analytics.snapshots import detections, pages, weekly_review
 from analytics.snapshots.html import render
 from analytics.snapshots.images import export_pngs
@@ -54,17 +56,16 @@ def write(snapshot: Snapshot, out: Path, *, browser="auto", made_at: dt.datetime
 
 
 def record(db_path: Path, snapshot: Snapshot, written: dict) -> str:
-    """Store the snapshot's record (the one writer); returns its id."""
+    """Store the snapshot's record in the dataset's app state; returns its id."""
     snapshot_id = uuid.uuid4().hex[:12]
-    with db.writer(db_path, derived="keep") as con:   # a record: no case data changes
-        db.run_sql(con, "snapshots/snapshot_insert", snapshot_id=snapshot_id,
-                   page=snapshot.request.page, title=snapshot.title,
-                   made_by=written["made_by"], made_at=written["made_at"],
-                   filters=snapshot.request.filters_json(),
-                   include_examples=snapshot.request.include_examples,
-                   data_as_of=snapshot.data_as_of, html_path=str(Path(written["html"]).resolve()),
-                   html_sha256=written["sha256"], files=json.dumps(written["files"]),
-                   png_note=written["png_note"])
+    with app_state.writer(db_path) as con:
+        app_state.run_sql(
+            con, "snapshot_insert", snapshot_id=snapshot_id, page=snapshot.request.page,
+            title=snapshot.title, made_by=written["made_by"], made_at=written["made_at"],
+            filters=snapshot.request.filters_json(),
+            include_examples=snapshot.request.include_examples, data_as_of=snapshot.data_as_of,
+            html_path=str(Path(written["html"]).resolve()), html_sha256=written["sha256"],
+            files=json.dumps(written["files"]), png_note=written["png_note"])
     return snapshot_id
 
 
@@ -87,11 +88,7 @@ def make(db_path: Path, request: Request, out: Path, *, browser="auto") -> dict:
     return written | {"snapshot_id": record(db_path, snapshot, written), "snapshot": snapshot}
 
 
-def listing(con) -> pd.DataFrame:
-    """Every recorded snapshot, newest first (empty before the table existed)."""
-    try:
-        return db.query_df(con, "marts/snapshot_list")
-    except Exception:  # a database written before 16_snapshots.sql: nothing recorded yet
-        return pd.DataFrame(columns=["snapshot_id", "made_at", "made_by", "page", "title",
-                                     "filters", "include_examples", "data_as_of", "html_path",
-                                     "html_sha256", "files", "png_note"])
+def listing(source) -> pd.DataFrame:
+    """Every recorded snapshot, newest first, from the dataset's app state; `source` is the
+    case database's path or a connection reading it."""
+    return app_state.read(source, "snapshot_list")

@@ -1,5 +1,5 @@
 """Spike detection on the database: segment counts in, scored series and events out, and the
-triage verdicts people record on events (table spike_triage, sql/schema/10_spike_triage.sql).
+triage verdicts people record on events (kept in the app state, analytics/state.py).
 
 Detection always runs on the whole history up to `until` (a bucket's score needs the buckets
 before it); `since` only chooses which events are returned.
@@ -15,6 +15,7 @@ import pandas as pd
 
 from analytics import coverage as export_coverage
 from analytics import db
+from analytics import state as app_state
 from analytics.spikes import detect as spikes
 from analytics.spikes import kpi_series as spike_kpis
 
@@ -87,21 +88,19 @@ def _share(value) -> float | None:
     return None if value is None or pd.isna(value) else round(float(value), 4)
 
 
-def triage(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
-    """Every verdict recorded (empty in a database written before the triage table existed)."""
-    try:
-        return db.query_df(con, "marts/spike_triage")
-    except duckdb.CatalogException:
-        return pd.DataFrame(columns=["event_id", "verdict", "owner", "note", "metric", "segment",
-                                     "start_at", "updated_at"])
+def triage(source) -> pd.DataFrame:
+    """Every verdict recorded, newest first, from the dataset's app state (analytics/state.py);
+    `source` is the case database's path or a connection reading it."""
+    return app_state.read(source, "spike_triage")
 
 
 def save_triage(path: Path, event: dict, *, verdict: str, owner: str = "", note: str = "") -> None:
-    """Record (or replace) the verdict on one event, through the one-writer model."""
+    """Record (or replace) the verdict on one event in the dataset's app state: one small
+    transaction beside the case database, which stays untouched (its data version with it)."""
     if verdict not in VERDICTS:
         raise ValueError(f"verdict must be one of {VERDICTS}, not {verdict!r}")
-    with db.writer(path, derived="keep") as con:   # a verdict: no case data changes
-        db.run_sql(con, "spikes/triage_save", event_id=event["event_id"], verdict=verdict,
-                   owner=owner or None, note=note or None, metric=event["metric"],
-                   segment=json.dumps(dict(event["segment"]), sort_keys=True),
-                   start_at=pd.Timestamp(event["start"]).to_pydatetime())
+    with app_state.writer(path) as con:
+        app_state.run_sql(con, "triage_save", event_id=event["event_id"], verdict=verdict,
+                          owner=owner or None, note=note or None, metric=event["metric"],
+                          segment=json.dumps(dict(event["segment"]), sort_keys=True),
+                          start_at=pd.Timestamp(event["start"]).to_pydatetime())

@@ -16,12 +16,9 @@ SNOOZES = {"1 day": 1, "3 days": 3, "1 week": 7}
 
 _ui.page_header("Alerts", "Spikes and trends posted by `python -m analytics alert`. Acknowledge "
                 "an alert, or snooze its segment so no alert for it is sent for a while.")
-try:
-    items = data.mart("alert_items")
-    sends = data.mart("alert_sends")
-except Exception:  # a database written before the alert tables
-    items = sends = None
-if items is None or items.empty:
+items = data.state_rows("alert_items")   # the dataset's app state (analytics/state.py)
+sends = data.state_rows("alert_sends")
+if items.empty:
     st.info("No alerts yet: schedule `python -m analytics alert --webhook URL` (cron).")
     st.stop()
 
@@ -58,14 +55,12 @@ elif not open_items.empty:
     who = responder()
     left, right = st.columns(2)
     if left.button("Acknowledge", key="alert_ack"):
-        alerts.respond(data.db_path(), row, "ack", by=who)
-        data.clear()
+        alerts.respond(data.db_path(), row, "ack", by=who)   # app state: no cache to clear
         st.rerun()
     length = right.selectbox("Snooze the segment for", list(SNOOZES), key="alert_snooze_for")
     if right.button("Snooze", key="alert_snooze"):
         alerts.respond(data.db_path(), row, "snooze", by=who,
                        snooze=dt.timedelta(days=SNOOZES[length]))
-        data.clear()
         st.rerun()
 
 st.subheader("Send log")

@@ -5,7 +5,6 @@ path says where the files live. An error note loses its folders too."""
 import re
 from pathlib import PurePath
 
-import pandas as pd
 import streamlit as st
 
 from ui import data
@@ -22,10 +21,7 @@ def names_only(text) -> str:
 
 _ui.page_header("Snapshots", "Frozen views shared with partners: who made which, when, with what "
                 "filters, and the SHA-256 of the HTML to check a copy against.")
-try:
-    made = data.mart("snapshot_list")
-except Exception:  # a database written before the snapshots table: nothing made yet
-    made = pd.DataFrame()
+made = data.state_rows("snapshot_list")   # the dataset's app state (analytics/state.py)
 if made.empty:
     st.info("No snapshots yet. Use Share at the foot of a page, or "
             "`python -m analytics snapshot --page trends --market KZ --out kz.html`.")

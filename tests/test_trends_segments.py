@@ -23,12 +23,38 @@ def _market(tail: list[int], base: int = 20, cfg=DEFAULTS) -> pd.Series:
     return found[found["dimension"] == "market"].iloc[0]
 
 
-def test_a_three_day_step_is_judged_on_its_three_days():
-    row = _market([32, 32, 32])                   # × 1.6 at 20 a day, for 3 days
-    seven_only = _market([32, 32, 32], cfg=replace(DEFAULTS, short_windows=(7,)))
+def test_a_step_is_judged_on_its_last_three_days():
+    row = _market([32, 32, 32, 32])               # × 1.6 at 20 a day, for 4 days
+    seven_only = _market([32, 32, 32, 32], cfg=replace(DEFAULTS, short_windows=(7,)))
     assert row["is_trend"] and row["window_days"] == 3
     assert row["observed"] == 96 and np.isclose(row["expected"], 60)
-    assert row["p_value"] < seven_only["p_value"] / 10   # 3 days of excess diluted over 7
+    assert row["p_value"] < seven_only["p_value"] / 2   # 4 days of excess diluted over 7
+
+
+@pytest.mark.parametrize("tail", [[32, 32, 32], [60, 60, 60], [20, 60, 60, 60, 20, 20],
+                                  [60, 60, 60, 20, 20, 20, 20]])
+def test_a_burst_of_a_few_days_is_a_spike_not_a_trend(tail):
+    # a trend holds on hold_days (4) of the last hold_of (7) days: three days, however high,
+    # and whether they go on or have ended, are a burst (the Spikes page's), never a trend
+    row = _market(tail)
+    assert not row["is_trend"], row[["observed", "expected", "p_value", "pattern"]].to_dict()
+
+
+def test_the_hold_rule_is_stated_in_the_settings():
+    assert (DEFAULTS.hold_days, DEFAULTS.hold_of) == (4, 7)
+    with pytest.raises(ValueError, match="hold_days"):
+        replace(DEFAULTS, hold_days=8)
+
+
+def test_a_segment_that_appears_with_a_new_export_is_not_a_trend():
+    # KZ covered for months; an export of a new source (and a new market) begins 10 days ago
+    days = pd.date_range(end=AS_OF, periods=130)
+    old = pd.DataFrame({"created_date": np.repeat(days, 20), "market": "KZ",
+                        "abuse_category": "scam", "source": "user_report"})
+    new = pd.DataFrame({"created_date": np.repeat(days[-10:], 25), "market": "UZ",
+                        "abuse_category": "scam", "source": "partner_feed"})
+    found = detect_segment_trends(pd.concat([old, new], ignore_index=True), AS_OF)
+    assert not found["is_trend"].any(), found.loc[found["is_trend"], ["dimension", "growth"]]
 
 
 def test_a_spike_on_the_last_day_is_not_carried_by_the_three_day_window():

@@ -36,11 +36,14 @@ def _sorted_labels(codes: np.ndarray, values: np.ndarray) -> tuple[np.ndarray, n
 
 
 def daily_matrix(cases: pd.DataFrame, days: pd.DatetimeIndex,
-                 codes: dict | None = None) -> tuple[pd.DataFrame, np.ndarray]:
+                 codes: dict | None = None, *, settled_by: int | None = None
+                 ) -> tuple[pd.DataFrame, np.ndarray]:
     """Series keys (dimension + one column per key) and their series × days count matrix.
 
     Rows are grouped on integer codes (`codes`: column -> `value_codes`, computed when not
-    given), never on millions of strings; keys come out sorted as a sort on the labels would."""
+    given), never on millions of strings; keys come out sorted as a sort on the labels would.
+    `settled_by` (a day index): leave out the cases of every market, category or source whose
+    first case falls after that day (what the data held before new labels arrived)."""
     codes = codes or {}
     day = ((pd.to_datetime(cases["created_date"]) - days[0]).dt.days).to_numpy()
     inside = (day >= 0) & (day < len(days))
@@ -56,6 +59,8 @@ def daily_matrix(cases: pd.DataFrame, days: pd.DatetimeIndex,
     shape = tuple(len(u) for u in labels) + (n_days,)
     key = ((ranks[0] * shape[1] + ranks[1]) * shape[2] + ranks[2]) * n_days + day[inside]
     cube = np.bincount(key, minlength=int(np.prod(shape))).reshape(shape)
+    if settled_by is not None:
+        cube = cube * settled_labels(cube, settled_by)
     keys, blocks = [], []
     for dims in DIMENSIONS:
         axes = [columns.index(c) for c in dims]
@@ -73,6 +78,19 @@ def daily_matrix(cases: pd.DataFrame, days: pd.DatetimeIndex,
         blocks.append(block[kept].astype(float))
         keys.append(pd.DataFrame({c: frame[c] for c in dims}).assign(dimension=" × ".join(dims)))
     return pd.concat(keys, ignore_index=True), np.vstack(blocks)
+
+
+def settled_labels(cube: np.ndarray, settled_by: int) -> np.ndarray:
+    """A market × category × source (× 1) mask of the cells whose market, category and source
+    each have a case on or before day `settled_by` of the cube (market × category × source × day)."""
+    mask = np.ones(cube.shape[:3] + (1,), dtype=bool)
+    for axis in range(3):
+        other = tuple(i for i in range(3) if i != axis)
+        first = np.argmax(cube.sum(axis=other) > 0, axis=1)   # label × days -> first day
+        shape = [1, 1, 1, 1]
+        shape[axis] = len(first)
+        mask &= (first <= settled_by).reshape(shape)
+    return mask
 
 
 def _new_combination_expected(keys, counts, baseline: slice) -> np.ndarray:
@@ -104,8 +122,14 @@ def _expectation(keys, counts, weekdays, cfg: TrendSettings):
     newcomer = _new_combination_expected(keys, counts, slice(0, recent))
     use = is_new[:, None] & ~np.isnan(newcomer)
     expected, variance = np.where(use, newcomer, expected), np.where(use, newcomer, variance)
-    return expected, variance, is_new, _window_fit(counts, weekdays, expected, variance,
-                                                   ~short[:, recent] & ~is_new, cfg)
+    # a series that is new without a parent prediction (a new market, category or source, or a
+    # combination of a new one) or that has under MIN_HISTORY_DAYS of its own days before the
+    # window (it appeared because an export began, or just started) has nothing to rise against:
+    # a coverage change or a spike, never a trend
+    predicted = is_new & (np.nan_to_num(newcomer[:, recent:]).sum(1) > 0)
+    baseline_known = (recent - first >= MIN_HISTORY_DAYS) | predicted
+    return expected, variance, is_new, baseline_known, _window_fit(
+        counts, weekdays, expected, variance, ~short[:, recent] & ~is_new, cfg)
 
 
 def _window_fit(counts, weekdays, expected, variance, fitted, cfg: TrendSettings):
@@ -130,6 +154,14 @@ def _window_test(counts, window_exp, scale2, days: int, cfg: TrendSettings) -> d
             "p": ts.count_pvalue(capped, expected, scale2.sum(1)), "days": np.full(len(counts), days)}
 
 
+def _holds(counts, expected, scale2, cfg: TrendSettings) -> np.ndarray:
+    """Whether each series held its rise: above `expected` by `hold_z` standard deviations on at
+    least `hold_days` of the last `hold_of` days. A burst confined to fewer days is a spike (the
+    Spikes page's), never a trend, however large its sum."""
+    z = (counts[:, -cfg.hold_of:] - expected[:, -cfg.hold_of:]) / np.sqrt(scale2[:, -cfg.hold_of:])
+    return (z > cfg.hold_z).sum(1) >= cfg.hold_days
+
+
 def _short_test(counts, expected, variance, window_fit, cfg: TrendSettings) -> dict:
     z, _ = ts.standardised(counts, expected, variance)
     alarm = ts.cusum(z, k=cfg.cusum_k, clip=cfg.z_cap)
@@ -139,7 +171,8 @@ def _short_test(counts, expected, variance, window_fit, cfg: TrendSettings) -> d
     _, scale2 = ts.standardised(counts[:, window], window_exp, window_var)
     excess_days = np.clip(counts[:, window] - window_exp, 0, None)
     spike = excess_days.max(1) > cfg.spike_share * np.fmax(excess_days.sum(1), 1e-9)
-    signal = (persist[:, -1] | (alarm[:, -1] > cfg.cusum_h)) & ~spike
+    holds = _holds(counts[:, window], window_exp, scale2, cfg)
+    signal = (persist[:, -1] | (alarm[:, -1] > cfg.cusum_h)) & ~spike & holds
     # a step is seen sooner in the last few days, a slow climb over the whole window: test both
     # and pay for the choice (Bonferroni over the windows)
     tests = [_window_test(counts[:, window], window_exp, scale2, d, cfg) for d in cfg.short_windows]
@@ -173,6 +206,8 @@ def _long_test(counts, weekdays, cfg: TrendSettings) -> dict:
     excess_days = np.clip(capped_days - mean[:, None], 0, None)
     spike = excess_days.max(1) > cfg.spike_share * np.fmax(excess_days.sum(1), 1e-9)
     still_up = (capped_days[:, -cfg.recent_days:].mean(1) > cfg.min_growth * mean) & ~spike
+    still_up &= _holds(recent, np.repeat(mean[:, None], recent.shape[1], 1),
+                       np.repeat((scale ** 2)[:, None], recent.shape[1], 1), cfg)
     walk = ts.cusum((recent - mean[:, None]) / scale[:, None], k=cfg.cusum_k)
     since = counts.shape[1] - cfg.long_recent_days + ts.run_start(walk > 0)
     return {"observed": capped, "expected": expected, "p": p,
@@ -207,8 +242,32 @@ def detect_segment_trends(cases: pd.DataFrame, as_of, cfg: TrendSettings = DEFAU
     keys, counts = daily_matrix(cases, days, codes)
     if counts.shape[0] == 0 or len(days) < MIN_HISTORY_DAYS:   # nothing to test yet
         return keys.iloc[:0].assign(**{column: [] for column in RESULT_COLUMNS})
+    out = _judge(keys, counts, days, cfg)
+    # a coverage change is never a trend: where a market, category or source appeared after
+    # the baseline (a new export began), a series is a trend only if it also rises without the
+    # cases of those new labels (a category does not "grow" because a new source's export began)
+    settled_by = len(days) - cfg.recent_days - MIN_HISTORY_DAYS
+    settled_keys, settled_counts = daily_matrix(cases, days, codes, settled_by=max(settled_by, 0))
+    total = counts[(keys["dimension"] == "market").to_numpy()].sum()
+    if settled_counts[(settled_keys["dimension"] == "market").to_numpy()].sum() < total:
+        settled = _judge(settled_keys, settled_counts, days, cfg)
+        still = {i for i, trend in zip(_series_ids(settled_keys), settled["is_trend"]) if trend}
+        out["is_trend"] &= np.array([i in still for i in _series_ids(keys)], dtype=bool)
+    return out
+
+
+def _series_ids(keys: pd.DataFrame) -> list[tuple]:
+    """Each series' dimension and labels as one hashable id (a missing label as None)."""
+    columns = ["dimension", *(c for c in ("market", "abuse_category", "source") if c in keys)]
+    return list(zip(*(keys[c].astype(object).where(keys[c].notna(), None) for c in columns)))
+
+
+def _judge(keys: pd.DataFrame, counts: np.ndarray, days: pd.DatetimeIndex,
+           cfg: TrendSettings) -> pd.DataFrame:
+    """Both tests, Benjamini–Hochberg and the listing rules over one series × days matrix."""
     weekdays = days.day_of_week.to_numpy()
-    expected, variance, is_new, window_fit = _expectation(keys, counts, weekdays, cfg)
+    expected, variance, is_new, baseline_known, window_fit = _expectation(keys, counts, weekdays,
+                                                                          cfg)
     short = _short_test(counts, expected, variance, window_fit, cfg)
     long = _long_test(counts, weekdays, cfg)
     use_short = short["p"] <= long["p"]
@@ -221,7 +280,7 @@ def detect_segment_trends(cases: pd.DataFrame, as_of, cfg: TrendSettings = DEFAU
                       pattern=np.where(is_new, "new", np.where(use_short, "rise", "slow rise")))
     out["excess"] = out["observed"] - out["expected"]
     out["growth"] = out["observed"] / np.fmax(out["expected"], 0.5)
-    passes = np.where(use_short, short["ok"], long["ok"])
+    passes = np.where(use_short, short["ok"], long["ok"]) & baseline_known
     out["is_trend"] = (passes & (out["q_value"] <= cfg.fdr) & (out["excess"] >= cfg.min_excess)
                        & (out["growth"] >= cfg.min_growth))
     surprise = np.minimum(-np.log10(np.fmax(p, 1e-300)), 30.0)

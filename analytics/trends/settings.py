@@ -27,6 +27,9 @@ class TrendSettings:
     term_prior_cases: float = 20  # shrinkage of a term's per-segment share toward its overall share
     group_overlap: float = 0.6    # terms sharing this share of cases form one trend
     spike_share: float = 0.6      # one day holding more of the excess than this is a spike
+    hold_days: int = 4            # a segment trend holds (above expected by `hold_z` sd) on ...
+    hold_of: int = 7              # ... at least `hold_days` of the last `hold_of` days
+    hold_z: float = 1.0           # a day holds above this standardised residual
     novelty_bonus: float = 0.5    # score multiplier 1 + bonus for brand-new segments and terms
     examples_per_language: int = 2
 
@@ -34,6 +37,9 @@ class TrendSettings:
         if not self.short_windows or not all(0 < d <= self.recent_days for d in self.short_windows):
             raise ValueError(f"short_windows {self.short_windows} must be days within recent_days "
                              f"({self.recent_days})")
+        if not 0 < self.hold_days <= self.hold_of <= self.recent_days:
+            raise ValueError(f"hold_days {self.hold_days} of hold_of {self.hold_of} must fit in "
+                             f"recent_days ({self.recent_days})")
 
     @property
     def history_days(self) -> int:

@@ -6,6 +6,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from analytics import db, settings
+from analytics.vendors import drilldown
 from analytics.vendors import tables as vendor_views
 
 APP = str(settings.ROOT / "app.py")
@@ -59,7 +60,7 @@ def test_vendors_page_scorecard_attention_and_drilldown_in_url(app_db):
 
 def test_vendors_page_opens_on_the_worst_miss_and_ignores_an_unknown_vendor_in_the_url(app_db):
     at = open_vendors({"vendor": "No Such Vendor", "vendor_kpi": "nonsense"})
-    focus = vendor_views.focus(vendor_report_of(at))
+    focus = drilldown.focus(vendor_report_of(at))
     assert focus[0] == "Borealis Review"        # the demo's degrading vendor tops the list
     assert at.selectbox(key="vendor_pick").value == focus[0]
     assert at.selectbox(key="vendor_kpi").value == focus[1]

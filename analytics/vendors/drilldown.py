@@ -8,14 +8,52 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from analytics import kpis
 from analytics.vendors import reviewers as vendor_reviewers
 from analytics.vendors.scorecard import SCORECARD_KPIS, STOCK_KPIS, VendorReport
-from analytics.vendors.tables import axis, backlog_by_age, focus, trend
 from analytics.vendors.targets import Targets, attach_targets
 
 TREND_KPIS = [k for k in SCORECARD_KPIS if k not in STOCK_KPIS]   # stocks have no trend
 DEFAULT_KPI = "handle_time_median_s"
 MEASURES = {"handle_time_median_s": "Median handle time, s", "qa_accuracy_pct": "QA accuracy, %"}
+
+
+def focus(report: VendorReport) -> tuple[str | None, str | None]:
+    """The vendor and KPI to open the drill-down on: the top of the attention list."""
+    if report.attention.empty:
+        return None, None
+    top = report.attention.iloc[0]
+    return top["vendor"], top["kpi"]
+
+
+def trend(report: VendorReport, vendor: str, kpi: str) -> pd.DataFrame:
+    """One KPI over the periods, the vendor against the median of all vendors."""
+    rows = report.history[report.history["queue"].isna() & (report.history["kpi"] == kpi)]
+    typical = rows.groupby("period_start", as_index=False)["value"].median()
+    mine = rows[rows["vendor"] == vendor][["period_start", "value"]]
+    out = pd.concat([mine.assign(series=vendor), typical.assign(series="Median of all vendors")])
+    out["period_start"] = pd.to_datetime(out["period_start"])
+    return out.reset_index(drop=True)
+
+
+def axis(kpi: str, values: pd.Series) -> tuple[float, str]:
+    """Factor and axis title for a KPI chart: durations in minutes when under three hours
+    (a handle time of 0.08 h reads badly), else hours; percentages and counts as they are."""
+    meta = kpis.KPIS[kpi]
+    if meta.unit == "seconds":
+        minutes = values.max() < 3 * 3600 if len(values) else True
+        return (1 / 60, f"{meta.label}, minutes") if minutes else (1 / 3600, f"{meta.label}, hours")
+    return 1.0, meta.label + (", %" if meta.unit == "pct" else "")
+
+
+AGE_BUCKETS = ["0-1d", "1-3d", "3-7d", "7-30d", "30d+"]
+
+
+def backlog_by_age(backlog: pd.DataFrame) -> pd.DataFrame:
+    """Open cases per queue (rows) and age bucket (columns, youngest first)."""
+    wide = backlog.pivot_table(index="queue", columns="age_bucket", values="open_cases",
+                               aggfunc="sum", fill_value=0)
+    return wide.reindex(columns=AGE_BUCKETS, fill_value=0).rename_axis(columns=None).reset_index()
 
 
 def vendors(report: VendorReport) -> list[str]:

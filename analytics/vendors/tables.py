@@ -1,6 +1,7 @@
 """Pure pandas shaping of the vendor report for the Vendors page: display tables whose cells are
 text ("10 min (+1 min)") coloured by status, so status, value and change read together at a
-glance, and the one-line verdict per vendor that heads the page."""
+glance, and the one-line verdict per vendor that heads the page. The drill-down into one vendor
+is analytics/vendors/drilldown.py."""
 from __future__ import annotations
 
 import pandas as pd
@@ -9,7 +10,6 @@ from analytics import kpis
 from analytics.vendors.scorecard import (
     MIX_KPIS,
     SCORECARD_KPIS,
-    STOCK_KPIS,
     VendorReport,
     with_status,
 )
@@ -99,16 +99,6 @@ def queue_breakdown(report: VendorReport, vendor: str, targets: Targets
                  .reset_index() for v in ("text", "status"))
 
 
-def trend(report: VendorReport, vendor: str, kpi: str) -> pd.DataFrame:
-    """One KPI over the periods, the vendor against the median of all vendors."""
-    rows = report.history[report.history["queue"].isna() & (report.history["kpi"] == kpi)]
-    typical = rows.groupby("period_start", as_index=False)["value"].median()
-    mine = rows[rows["vendor"] == vendor][["period_start", "value"]]
-    out = pd.concat([mine.assign(series=vendor), typical.assign(series="Median of all vendors")])
-    out["period_start"] = pd.to_datetime(out["period_start"])
-    return out.reset_index(drop=True)
-
-
 def _miss(row) -> str:
     """'Handle time (median) 10 min vs target 8 min (26% off, since 2026-06-29)'."""
     return (f"{kpis.KPIS[row.kpi].label} {precise(row.kpi, row.value)} vs target "
@@ -137,34 +127,6 @@ def headlines(report: VendorReport, shown: int = 3) -> list[tuple[str, str, str]
     fine = sorted(set(report.scorecard["vendor"]) - set(off["vendor"]))
     out += [("success", vendor, "is on target on every KPI with a target.") for vendor in fine]
     return out
-
-
-def focus(report: VendorReport) -> tuple[str | None, str | None]:
-    """The vendor and KPI to open the drill-down on: the top of the attention list."""
-    if report.attention.empty:
-        return None, None
-    top = report.attention.iloc[0]
-    return top["vendor"], top["kpi"]
-
-
-def axis(kpi: str, values: pd.Series) -> tuple[float, str]:
-    """Factor and axis title for a KPI chart: durations in minutes when under three hours
-    (a handle time of 0.08 h reads badly), else hours; percentages and counts as they are."""
-    meta = kpis.KPIS[kpi]
-    if meta.unit == "seconds":
-        minutes = values.max() < 3 * 3600 if len(values) else True
-        return (1 / 60, f"{meta.label}, minutes") if minutes else (1 / 3600, f"{meta.label}, hours")
-    return 1.0, meta.label + (", %" if meta.unit == "pct" else "")
-
-
-AGE_BUCKETS = ["0-1d", "1-3d", "3-7d", "7-30d", "30d+"]
-
-
-def backlog_by_age(backlog: pd.DataFrame) -> pd.DataFrame:
-    """Open cases per queue (rows) and age bucket (columns, youngest first)."""
-    wide = backlog.pivot_table(index="queue", columns="age_bucket", values="open_cases",
-                               aggfunc="sum", fill_value=0)
-    return wide.reindex(columns=AGE_BUCKETS, fill_value=0).rename_axis(columns=None).reset_index()
 
 
 def mix_table(mix: pd.DataFrame, report: VendorReport) -> tuple[pd.DataFrame, pd.DataFrame]:

@@ -28,6 +28,8 @@ SETTINGS: tuple[Setting, ...] = (
             "How long a writer (ingest, demo) waits for another writer before giving up."),
     Setting("ESCALATION_RADAR_INGEST_MEMORY_MB", "2048",
             "DuckDB memory cap of one ingest; beyond it the ingest spills to disk (slower)."),
+    Setting("ESCALATION_RADAR_INGEST_MAX_COLUMNS", "2000",
+            "Most columns an export may have; a wider file is refused before it is read."),
     Setting("ESCALATION_RADAR_MAX_UPLOAD_MB", "200",
             "Largest file the Data page accepts for upload."),
     Setting("ESCALATION_RADAR_BASE_URL", "http://localhost:8501",

@@ -302,3 +302,53 @@ def test_a_bug_met_by_one_file_does_not_stop_the_folder(tmp_path, monkeypatch):
     assert watch.watch(inbox, db_path=tmp_path / "w.duckdb", once=True, say=said.append) == 1
     assert ("error: bug.csv: could not be loaded (TypeError: an unforeseen value); please report "
             "this file") in said
+
+
+def test_iso_basic_timestamps_are_read(tmp_path):
+    """`20260302T081500Z` is ISO 8601 (basic format); it crashed the file with a TypeError."""
+    data = ("case_id,created_at\nB1,20250302T081500Z\nB2,20250302T0815+0500\nB3,20250302T081500\n"
+            "B4,2025-03-02 08:15\nB5,2025-03-02 08:15 UTC\n")
+    _, rejected, _ = load(tmp_path, "basic.csv", data, expect_read=5)
+    with duckdb.connect(str(tmp_path / "t.duckdb"), read_only=True) as con:
+        stored = dict(con.sql("select case_id, strftime(created_at, '%H:%M') from cases").fetchall())
+    assert stored == {"B1": "08:15", "B2": "03:15", "B3": "08:15", "B4": "08:15"}
+    assert rejected["row_number"].tolist() == [5]   # the same as before: not ISO 8601
+
+
+def test_json_lines_quarantine_the_lines_they_cannot_read(tmp_path):
+    """A line that is not an object crashed the file (TypeError); one broken line refused it
+    whole with a byte offset."""
+    lines = ['{"case_id": "J1", "created_at": "2025-03-01 10:00"}', "[1, 2]", '{"case_id": ',
+             "", '"text"', '{"case_id": "J5", "created_at": "2025-03-01 10:00", "extra": {"a": [1]}}',
+             "[" * 100_000 + "]" * 100_000]
+    _, rejected, cases = load(tmp_path, "cases.jsonl", "\n".join(lines) + "\n", expect_read=6)
+    assert sorted(cases) == ["J1", "J5"]
+    assert rejected["reason"].tolist() == [
+        "row 2: a JSON array, not an object",
+        "row 3: not valid JSON (Expecting value at character 12)",
+        "row 4: a JSON string, not an object",
+        "row 6: not valid JSON (nested too deeply)"]
+    assert rejected["raw_record"].tolist()[:3] == ["[1, 2]", '{"case_id":', '"text"']
+
+
+def test_parquet_bytes_that_are_not_utf8_quarantine_their_row(tmp_path):
+    """A binary column holding 0xFF failed the whole file with UnicodeDecodeError."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+    table = pa.table({"case_id": pa.array([b"P1", b"\xff\xfe", b"P3"], pa.binary()),
+                      "created_at": ["2025-03-01 10:00"] * 3,
+                      "summary": pa.array([b"ok", b"ok", b"caf\xe9"], pa.large_binary())})
+    buffer = io.BytesIO()
+    pq.write_table(table, buffer)
+    _, rejected, cases = load(tmp_path, "bytes.parquet", buffer.getvalue(), expect_read=3)
+    assert cases == {"P1": "ok"}
+    assert rejected[["row_number", "column_name"]].values.tolist() == [[2, "case_id"], [3, "summary"]]
+
+
+def test_thousands_of_columns_are_refused_before_reading(tmp_path):
+    """64 KB with 5,012 columns ran the native load out of memory at the 2 GB cap."""
+    names = ["case_id", "created_at"] + [f"c{i}" for i in range(5010)]
+    data = ",".join(names) + "\n" + ",".join(["W1", "2025-03-01 10:00"] + ["x"] * 5010) + "\n"
+    assert error_of(tmp_path, "wide.csv", data.encode()) == (
+        "wide.csv: refused: 5,012 columns, more than the 2,000 an export may have "
+        "(ESCALATION_RADAR_INGEST_MAX_COLUMNS)")

@@ -14,7 +14,8 @@ import pandas as pd
 TRUE_WORDS = ("true", "t", "yes", "y", "1")
 FALSE_WORDS = ("false", "f", "no", "n", "0")
 ISO_HINT = "expected ISO 8601 such as 2025-03-01 14:30 or 2025-03-01T14:30:00+05:00"
-_OFFSET = r"\d:\d\d(?::\d\d(?:\.\d+)?)?\s*(?:Z|UTC|[+-]\d\d(?::?\d\d)?)$"
+# A time with an offset, extended (10:15:00+05:00) or basic (081500Z, 0815+0500) ISO 8601.
+_OFFSET = r"[Tt ]\d\d(?::?\d\d){0,2}(?:\.\d+)?\s*(?:Z|UTC|[+-]\d\d(?::?\d\d)?)$"
 
 
 def as_text(values: pd.Series, null_values: tuple[str, ...] = ()) -> pd.Series:
@@ -49,8 +50,30 @@ def _iso(text: pd.Series, zone: str) -> pd.Series:
         aware = pd.to_datetime(text[has_offset], format="ISO8601", errors="coerce", utc=True)
         out[has_offset] = aware.dt.tz_localize(None).astype("datetime64[us]")
     if (~has_offset).any():
-        naive = pd.to_datetime(text[~has_offset], format="ISO8601", errors="coerce")
-        out[~has_offset] = to_utc(naive.astype("datetime64[us]"), zone)
+        out[~has_offset] = _iso_naive(text[~has_offset], zone)
+    return out
+
+
+def _iso_naive(text: pd.Series, zone: str) -> pd.Series:
+    """Values without an offset, read in `zone`. Should one with an offset slip past _OFFSET,
+    pandas returns aware times or refuses a mix: then each value is read alone."""
+    try:
+        parsed = pd.to_datetime(text, format="ISO8601", errors="coerce")
+    except (ValueError, TypeError):   # "Mixed timezones detected"
+        return _iso_one_by_one(text, zone)
+    if isinstance(parsed.dtype, pd.DatetimeTZDtype):
+        return parsed.dt.tz_convert("UTC").dt.tz_localize(None).astype("datetime64[us]")
+    return to_utc(parsed.astype("datetime64[us]"), zone)
+
+
+def _iso_one_by_one(text: pd.Series, zone: str) -> pd.Series:
+    stamps = [pd.to_datetime(v, format="ISO8601", errors="coerce") for v in text]
+    aware = pd.Series([s is not pd.NaT and s.tzinfo is not None for s in stamps], index=text.index)
+    out = pd.Series(pd.NaT, index=text.index, dtype="datetime64[us]")
+    for where, stamp in zip(text.index[aware], (s for s, a in zip(stamps, aware) if a)):
+        out[where] = stamp.tz_convert("UTC").tz_localize(None)
+    naive = [s if not a else pd.NaT for s, a in zip(stamps, aware)]
+    out[~aware] = to_utc(pd.Series(naive, index=text.index, dtype="datetime64[us]")[~aware], zone)
     return out
 
 

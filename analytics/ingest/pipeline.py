@@ -42,12 +42,17 @@ def _load_mapping(mapping, name: str) -> mapping_mod.Mapping:
 def open_export(path: Path, the_mapping: mapping_mod.Mapping, name: str) -> readers.Table:
     """The opened table, or an IngestError naming the file."""
     try:
-        return readers.open_table(path, encoding=the_mapping.encoding,
-                                  delimiter=the_mapping.delimiter)
+        table = readers.open_table(path, encoding=the_mapping.encoding,
+                                   delimiter=the_mapping.delimiter)
     except readers.ReadError as exc:
         raise IngestError(f"{name}: {exc}") from None
     except READ_ERRORS as exc:
         raise IngestError(f"{name}: cannot read the file ({type(exc).__name__}: {exc})") from None
+    most = int(settings.get("ESCALATION_RADAR_INGEST_MAX_COLUMNS"))
+    if len(table.headers) > most:   # 5,012 columns ran DuckDB out of memory at 2 GB
+        raise IngestError(f"{name}: refused: {len(table.headers):,} columns, more than the "
+                          f"{most:,} an export may have (ESCALATION_RADAR_INGEST_MAX_COLUMNS)")
+    return table
 
 
 def _guarded(batches: Iterator[pd.DataFrame], name: str) -> Iterator[pd.DataFrame]:

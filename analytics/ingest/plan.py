@@ -10,6 +10,8 @@ from analytics.ingest import readers
 from analytics.ingest.report import IngestError
 from analytics.ingest.validate import Plan
 
+MAX_LISTED = 30   # unused columns named in the message; a 2,000-column export lists no more
+
 
 def decide_kind(kind: str | None, the_mapping: mapping_mod.Mapping, headers: list[str],
                 name: str) -> str:
@@ -65,5 +67,6 @@ def _unused_columns(headers: list[str], resolved: dict[str, tuple[str, ...]],
               for h in headers if h not in used]
     if not unused:
         return []
+    more = f", ... and {len(unused) - MAX_LISTED:,} more" if len(unused) > MAX_LISTED else ""
     return [f"{name}: {len(unused)} column(s) not used (neither canonical nor mapped, see "
-            f"docs/mappings.md): {', '.join(unused)}"]
+            f"docs/mappings.md): {', '.join(unused[:MAX_LISTED])}{more}"]

@@ -10,12 +10,14 @@ from __future__ import annotations
 import contextlib
 import gzip
 import io
+import json
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterator
 
 import pandas as pd
+import pyarrow as pa
 import pyarrow.parquet as pq
 
 from analytics.ingest import csv_reader
@@ -187,7 +189,7 @@ def _parquet_table(source) -> Table:
 
     def batches() -> Iterator[pd.DataFrame]:
         for batch in parquet.iter_batches(batch_size=PARQUET_BATCH_ROWS):
-            frame = batch.to_pandas()
+            frame = _as_frame(batch)
             frame.index = pd.RangeIndex(done[0] + 1, done[0] + 1 + len(frame))
             done[0] += len(frame)
             yield frame
@@ -195,26 +197,82 @@ def _parquet_table(source) -> Table:
                  lambda: done[0] / total)
 
 
+def _as_frame(batch: pa.RecordBatch) -> pd.DataFrame:
+    """The batch in pandas, binary columns decoded as UTF-8 leniently: a byte that is not UTF-8
+    becomes U+FFFD and validation quarantines that row (a 0xFF failed the whole file)."""
+    frame = batch.to_pandas()
+    for position, column in enumerate(batch.schema):
+        kind = column.type
+        if pa.types.is_dictionary(kind):
+            kind = kind.value_type
+        if pa.types.is_binary(kind) or pa.types.is_large_binary(kind) or \
+                pa.types.is_fixed_size_binary(kind) or pa.types.is_binary_view(kind):
+            frame.isetitem(position, frame.iloc[:, position].map(
+                lambda v: v.decode("utf-8", "replace") if isinstance(v, bytes) else v,
+                na_action="ignore").astype(object))
+    return frame
+
+
 def _jsonl_table(open_stream: Callable, progress: Callable[[], float]) -> Table:
+    """JSON Lines, read line by line: a line that is not a JSON object is quarantined with its
+    row number (the ordinal of non-blank lines, as for CSV) instead of failing the file."""
     with open_stream() as probe:
-        first = probe.readline().strip()
+        first = next((line for line in probe if line.strip()), b"")
     if not first:
         raise ReadError("the file is empty")
     try:
-        headers = list(pd.read_json(io.BytesIO(first), lines=True, dtype=False).columns)
-    except ValueError as exc:
-        raise ReadError(f"not JSON Lines: the first line is not a JSON object ({exc})") from None
+        header = json.loads(first.decode("utf-8-sig", errors="replace"))
+    except (ValueError, RecursionError) as exc:
+        raise ReadError(f"not JSON Lines: row 1 is not valid JSON ({exc})") from None
+    if not isinstance(header, dict):
+        raise ReadError(f"not JSON Lines: row 1 is a JSON {_json_type(header)}, not an object")
+    headers = [str(k) for k in header]
+    bad_rows: list[dict] = []
 
     def batches() -> Iterator[pd.DataFrame]:
-        row = 0
         with open_stream() as stream:
-            reader = pd.read_json(stream, lines=True, chunksize=ROWS_PER_BATCH, dtype=False,
-                                  encoding="utf-8")
-            for frame in reader:
-                frame.index = pd.RangeIndex(row + 1, row + 1 + len(frame))
-                row += len(frame)
-                yield frame
-    return Table(headers, batches(), "JSON Lines", progress)
+            yield from _jsonl_batches(stream, headers, bad_rows)
+    return Table(headers, batches(), "JSON Lines", progress, bad_rows)
+
+
+def _json_type(value) -> str:
+    return {list: "array", str: "string", bool: "true/false", type(None): "null"}.get(
+        type(value), "number")
+
+
+def _jsonl_batches(stream, headers: list[str], bad_rows: list[dict]) -> Iterator[pd.DataFrame]:
+    records, rows, row = [], [], 0
+    for line in stream:
+        text = line.decode("utf-8", errors="replace").strip().lstrip("\ufeff")
+        if not text:
+            continue
+        row += 1
+        try:
+            value = json.loads(text)
+        except (ValueError, RecursionError) as exc:   # RecursionError: nested thousands deep
+            where = f"{exc.msg} at character {exc.pos + 1}" if isinstance(
+                exc, json.JSONDecodeError) else "nested too deeply"
+            bad_rows.append({"row": row, "column": None, "text": text, "rule": "not valid JSON",
+                             "reason": f"not valid JSON ({where})"})
+            continue
+        if not isinstance(value, dict):
+            bad_rows.append({"row": row, "column": None, "text": text,
+                             "rule": "not a JSON object",
+                             "reason": f"a JSON {_json_type(value)}, not an object"})
+            continue
+        records.append(value)
+        rows.append(row)
+        if len(records) >= ROWS_PER_BATCH:
+            yield _records_frame(records, rows, headers)
+            records, rows = [], []
+    if records:
+        yield _records_frame(records, rows, headers)
+
+
+def _records_frame(records: list[dict], rows: list[int], headers: list[str]) -> pd.DataFrame:
+    frame = pd.DataFrame.from_records(records, index=rows)
+    frame.columns = [str(c) for c in frame.columns]
+    return frame.reindex(columns=headers + [c for c in frame.columns if c not in headers])
 
 
 def _excel_table(open_stream: Callable) -> Table:

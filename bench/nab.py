@@ -1,6 +1,6 @@
 """NAB v1.1 benchmark of the detector we ship for continuous KPI series, under NAB's rules.
 
-    python bench/nab.py [--nab DIR] [--detector shipped|likelihood|context|blend|max]
+    python bench/nab.py [--nab DIR] [--detector shipped|counts|likelihood|context|blend|max]
                         [--set JSON] [--season weekday|none|weekhour] [--corpus NAME] [--out DIR]
 
 First the scorer is checked against the published scores of three reference detectors
@@ -15,6 +15,9 @@ First the scorer is checked against the published scores of three reference dete
   a row's score is -log10(p) / 300 (monotone in p, unsaturated down to 1e-300), and at each
   candidate alpha the detections are the first buckets of that alpha's events. `--set` overrides
   SpikeSettings fields (the product's settings for KPI series, e.g. {"cooldown": 12}).
+- `counts`: the product's case-count detector (negative binomial, every SpikeSettings default,
+  weekday season) on the values as counts; realTweets (tweets per 5 minutes) is the corpus it
+  fits. Scored like `shipped` (its big-spike rule flags count at the product's alpha).
 - `likelihood`, `context`, `blend` (round 4's NAB default), `max`: the NAB-only detectors of
   bench/nab_detectors/ (not shipped), with their NAB settings; `--set` overrides NabSettings.
 
@@ -46,7 +49,7 @@ from nab_detectors import scores as nab_scores  # noqa: E402
 NAB = Path(__file__).resolve().parents[2] / "shared" / "benchmarks" / "nab"
 PROFILES = {"standard": (1.0, 0.11, 1.0), "reward_low_FP": (1.0, 0.22, 1.0),
             "reward_low_FN": (1.0, 0.11, 2.0)}   # A_TP, A_FP, A_FN
-DETECTORS = ("shipped", "likelihood", "context", "blend", "max")
+DETECTORS = ("shipped", "counts", "likelihood", "context", "blend", "max")
 P_SCALE = 300.0          # shipped: score = -log10(p) / P_SCALE, so threshold th is alpha 10^(-300 th)
 # NAB-only detectors (bench/nab_detectors): continuous values, both directions, one alert per
 # incident: a likelihood score counts only if its z beats the previous alert_gap rows', with
@@ -220,7 +223,9 @@ def shipped_scores(frames: dict, knobs: dict, kind: str = "weekday") -> tuple[di
     started = time.perf_counter()
     logs = np.log1p(np.maximum(values, 0.0))
     result = score_matrix(logs, phases=phases, settings=shipped_settings(**knobs))
-    ratio_ok = logs - result["expected"] >= np.log(SpikeSettings(**knobs).min_ratio)
+    # kpi_series' ratio floor (a median >= min_ratio × expected); both directions: either side
+    floor, rise = np.log(SpikeSettings(**knobs).min_ratio), logs - result["expected"]
+    ratio_ok = rise >= floor if shipped_settings(**knobs).direction == "up" else np.abs(rise) >= floor
     with np.errstate(divide="ignore"):
         p = np.fmax(np.nan_to_num(result["p_value"], nan=1.0), 1e-300)
         score = np.where(ratio_ok, np.clip(-np.log10(p) / P_SCALE, 0.0, 1.0), 0.0)
@@ -228,9 +233,30 @@ def shipped_scores(frames: dict, knobs: dict, kind: str = "weekday") -> tuple[di
     return {n: score[i, :rows[i]] for i, n in enumerate(names)}, seconds
 
 
+def count_scores(frames: dict, knobs: dict, kind: str = "weekday") -> tuple[dict, float]:
+    """The product's case-count detector (negative binomial, SpikeSettings defaults: what the
+    Spikes page runs on daily case counts) over every file's values as counts: score
+    -log10(p) / P_SCALE where the volume and ratio floors hold, and at least the product
+    alpha's score where the product flags the row (its big-spike rule at big_alpha)."""
+    names, values, rows = padded(frames)
+    phases = season(frames, kind)
+    cfg = SpikeSettings(**knobs)
+    started = time.perf_counter()
+    result = score_matrix(values, phases=phases, settings=cfg)
+    y, mu = np.nan_to_num(values), result["expected"]
+    floors = (y >= cfg.min_count) & (y - mu >= (cfg.min_ratio - 1) * np.abs(mu))
+    with np.errstate(divide="ignore"):
+        p = np.fmax(np.nan_to_num(result["p_value"], nan=1.0), 1e-300)
+        score = np.where(floors, np.clip(-np.log10(p) / P_SCALE, 0.0, 1.0), 0.0)
+    score = np.where(result["is_anomaly"], np.maximum(score, -np.log10(cfg.alpha) / P_SCALE), score)
+    seconds = time.perf_counter() - started
+    return {n: score[i, :rows[i]] for i, n in enumerate(names)}, seconds
+
+
 def _nab_chunk(args) -> np.ndarray:
     values, gap, rest, settings = args
-    return nab_scores(values, NabSettings(**dict(settings[0]), alert_gap=tuple(int(g) for g in gap),
+    return nab_scores(values, NabSettings(**json.loads(str(settings[0])),
+                                          alert_gap=tuple(int(g) for g in gap),
                                           context_rest=tuple(int(r) for r in rest)))
 
 
@@ -245,7 +271,7 @@ def nab_detector_scores(frames: dict, detector: str, knobs: dict, jobs: int) -> 
     def per_file(rows, values):
         gaps = [max(int(probation(r) * GAP_OF_PROBATION), 1) for r in rows]
         rests = [int(probation(r) * REST_OF_PROBATION) for r in rows]
-        return [gaps, rests, [tuple(settings.items())] * len(rows)]
+        return [gaps, rests, [json.dumps(settings)] * len(rows)]
     return timed_scores(frames, _nab_chunk, per_file, jobs)
 
 
@@ -259,6 +285,11 @@ def scored(frames: dict, detector: str, knobs: dict, kind: str, jobs: int) -> tu
                                  f"{cfg.halflife}, warmup {cfg.warmup}, cooldown {cfg.cooldown}, "
                                  f"min_ratio {SpikeSettings(**knobs).min_ratio}, direction "
                                  f"{cfg.direction})"), cfg.cooldown + 1
+    if detector == "counts":
+        scores, seconds = count_scores(frames, knobs, kind)
+        cfg = SpikeSettings(**knobs)
+        return scores, seconds, (f"shipped case-count detector (negbin), season {kind}, "
+                                 f"SpikeSettings overrides {knobs or 'none'}"), cfg.cooldown + 1
     scores, seconds = nab_detector_scores(frames, detector, knobs, jobs)
     return scores, seconds, (f"NAB-only {detector}, {NAB_SETTINGS | knobs}, alert_gap "
                              f"{GAP_OF_PROBATION} and context rest {REST_OF_PROBATION} × each "
@@ -266,7 +297,8 @@ def scored(frames: dict, detector: str, knobs: dict, kind: str, jobs: int) -> tu
 
 
 def alpha_of(threshold: float) -> str:
-    return f"alpha 1e-{threshold * P_SCALE:.1f}"
+    return (f"alpha 1e-{threshold * P_SCALE:.1f}" if threshold <= 1.0
+            else "no alpha: never alerting (the null detector) scores best")
 
 
 def main(argv=None) -> int:
@@ -299,19 +331,20 @@ def main(argv=None) -> int:
               f"the threshold is the alpha")
     for name, profile in PROFILES.items():
         th, raw, score = best_threshold(files, scores, profile, gap)
-        where = alpha_of(th) if args.detector == "shipped" else f"threshold {th:.4f}"
+        where = alpha_of(th) if args.detector in ("shipped", "counts") else f"threshold {th:.4f}"
         hits, rows = detections(files, scores, th, gap)
         print(f"  {name:14s} {score:6.2f} (raw {raw:7.2f} at {where}; {hits} of "
               f"{sum(len(f.left) for f in files.values())} windows detected, {rows} detections)")
         if name == "standard":
             for corpus in sorted({f.corpus for f in files.values()}):
                 print(f"      {corpus:22s} {normalised(files, scores, th, profile, corpus, gap)[1]:7.2f}")
-    if args.detector == "shipped" and "alpha" not in knobs:
+    if args.detector in ("shipped", "counts") and "alpha" not in knobs:
         th = -np.log10(SpikeSettings().alpha) / P_SCALE
         hits, rows = detections(files, scores, th, gap)
         print(f"  at the product's own {alpha_of(th)}: " + ", ".join(
             f"{name} {normalised(files, scores, th, profile, None, gap)[1]:.2f}"
-            for name, profile in PROFILES.items()) + f"; {hits} windows detected, {rows} detections")
+            for name, profile in PROFILES.items()) + f"; {hits} windows detected, {rows} detections; "
+            f"realTweets (standard) {normalised(files, scores, th, PROFILES['standard'], 'realTweets', gap)[1]:.2f}")
     if args.out:
         for name, frame in frames.items():
             corpus, file = name.split("/")

@@ -42,7 +42,6 @@ from analytics.text.stem import ALL_STOP_WORDS, stem
 
 MAX_WORDS = 8                    # words of one search that are matched (the rest are ignored)
 _WORD = re.compile(r"\w+")
-_CASE_ID_HINT = re.compile(r"\d")   # a single token with a digit may be (part of) a case id
 _SPOKEN = ("kk", "ru")            # case languages whose Latin words may be transliterated
 
 
@@ -106,9 +105,10 @@ class SearchQuery:
 
     @property
     def case_id_like(self) -> str | None:
-        """Lower-cased text to find inside case ids: one token holding a digit, else None."""
+        """Lower-cased text to find inside case ids: one token that is not only letters
+        ("C-1042", "H-", "1042"), else None (a word is not looked for in ids: that costs a scan)."""
         text = self.text.strip().lower()
-        return text if text and len(text.split()) == 1 and _CASE_ID_HINT.search(text) else None
+        return text if text and len(text.split()) == 1 and not text.isalpha() else None
 
     def parameters(self) -> dict:
         """Bound parameters of sql/search/cases.sql: the keys, each key's word number, how many

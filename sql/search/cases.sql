@@ -29,8 +29,8 @@ matching_texts as (
     having count(distinct word_no) = $words::integer
 ),
 
-final as (
-    select * exclude (text_hash)
+in_filters as not materialized (
+    select *
     from case_search
     where ($start_date::date is null or created_date >= $start_date::date)
       and ($end_date::date is null or created_date <= $end_date::date)
@@ -38,9 +38,27 @@ final as (
       and ($categories::varchar[] is null or list_contains($categories::varchar[], abuse_category))
       and ($sources::varchar[] is null or list_contains($sources::varchar[], source))
       and ($vendors::varchar[] is null or list_contains($vendors::varchar[], vendor))
-      and (text_hash in (select text_hash from matching_texts)
-           or ($case_id_like::varchar is not null
-               and contains(lower(case_id), $case_id_like::varchar)))
+),
+
+-- Two branches, each its own newest-first cut: an OR of both in one scan would stop DuckDB
+-- pushing the text join's filter into the scan (every column of every case read).
+by_text as (
+    select * from in_filters
+    where text_hash in (select text_hash from matching_texts)
+    order by created_at desc, case_id
+    limit coalesce($limit::integer, 500)
+),
+
+by_case_id as (
+    select * from in_filters
+    where $case_id_like::varchar is not null and contains(lower(case_id), $case_id_like::varchar)
+    order by created_at desc, case_id
+    limit coalesce($limit::integer, 500)
+),
+
+final as (
+    select * exclude (text_hash)
+    from (select * from by_text union select * from by_case_id)
     order by created_at desc, case_id
     limit coalesce($limit::integer, 500)
 )

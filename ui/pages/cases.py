@@ -17,8 +17,8 @@ from ui import widgets as _ui
 LIMIT = 5000
 HIGHLIGHTED = 100   # matches shown with their words marked (an HTML table; the rest in the grid)
 FIRST = ["case_id", "summary"]
-SHOWN_WITH_SUMMARY = ["case_id", "summary", "created_at", "market", "language", "abuse_category",
-                      "status", "vendor"]
+# enough to recognise a case; the grid below has every column
+SHOWN_WITH_SUMMARY = ["case_id", "summary", "created_at", "market", "language", "status"]
 TABLE_CSS = """<style>
 table.cases-matches {border-collapse: collapse; width: 100%; font-size: 0.9rem}
 table.cases-matches th, table.cases-matches td {border-bottom: 1px solid #ddd; padding: 4px 6px;

@@ -68,8 +68,10 @@ def path_for(source) -> Path:
 
 def case_path(con: duckdb.DuckDBPyConnection) -> Path:
     """The file of the case database a DuckDB connection reads."""
-    row = con.execute("select path from duckdb_databases() "
-                      "where database_name = current_database()").fetchone()
+    rows = con.execute("select path from duckdb_databases() "
+                       "where database_name = current_database()").fetchall()   # (fetchone
+    # leaves the result open in duckdb 2.0: the connection's next query is refused)
+    row = rows[0] if rows else None
     if not row or not row[0]:
         raise ValueError("this connection reads no database file: no state store beside it")
     return Path(row[0])

@@ -31,14 +31,22 @@ def _segment_label(segment: dict) -> str:
     return " × ".join(str(v) for v in segment.values()) or "all cases"
 
 
+METRIC_TITLES = {"cases": "Spike", "sla_breach_rate": "SLA breaches up",
+                 "first_response_median_s": "First response slower"}
+
+
 def spike_item(con, event: dict) -> dict:
     segment = dict(event["segment"])
-    drivers = spike_explain.top_drivers(spike_explain.drivers(con, event))
+    metric = event.get("metric", "cases")
+    drivers = spike_explain.top_drivers(spike_explain.drivers(con, event)) \
+        if metric == "cases" else pd.DataFrame(columns=["dimension", "value", "excess_share"])
     start = pd.Timestamp(event["start"])
     return {
         "alert_key": f"spike:{event['event_id']}", "kind": "spike",
-        "segment_key": "segment:" + json.dumps(segment, sort_keys=True),
-        "title": f"Spike: {_segment_label(segment)}",
+        # a KPI event cools down apart from the same segment's case-count events
+        "segment_key": "segment:" + ("" if metric == "cases" else f"{metric}:")
+        + json.dumps(segment, sort_keys=True),
+        "title": f"{METRIC_TITLES.get(metric, metric)}: {_segment_label(segment)}",
         "observed": int(event["observed"]), "expected": round(float(event["expected"]), 1),
         "since": start.date().isoformat(),
         "drivers": [f"{r.dimension} {r.value} ({r.excess_share:.0%} of the excess)"
@@ -74,7 +82,7 @@ def collect(con, *, since: dt.date | None = None, until: dt.date | None = None) 
     if until is None:
         return []
     since = since or until - dt.timedelta(days=6)
-    _, events = spike_db.detect(con, grain="day", since=since, until=until)
+    events = spike_db.daily_events(con, since=since, until=until)
     items = [spike_item(con, row) for row in events.to_dict("records")]
     found = trend_detection.detect_trends(trend_detection.load_cases(con, until), until)
     return items + [trend_item(r) for r in trend_detection.to_records(found)]

@@ -62,11 +62,12 @@ def _examples(frame: pd.DataFrame) -> Section:
 def spikes(con, request: Request) -> Snapshot:
     k = privacy.threshold()
     start, end, fresh = window(con, request)
-    scored, events = spike_db.detect(con, grain="day", since=start, until=end)
-    events = in_request(events, request)
+    scored, _ = spike_db.detect(con, grain="day", since=start, until=end)
+    events = in_request(spike_db.daily_events(con, since=start, until=end), request)
     verdicts = spike_db.triage(con).set_index("event_id")["verdict"]
     table = pd.DataFrame({
-        "segment": events["segment"].map(_label), "start": pd.to_datetime(events["start"]).dt.date,
+        "segment": events["segment"].map(_label), "metric": events["metric"],
+        "start": pd.to_datetime(events["start"]).dt.date,
         "end": pd.to_datetime(events["end"]).dt.date, "observed": events["observed"],
         "expected": events["expected"].round(1), "excess": events["excess"],
         "score": events["score"].round(2),
@@ -76,9 +77,10 @@ def spikes(con, request: Request) -> Snapshot:
     sections = [Section("spike_events", "Spike events", "One row per incident, most severe "
                         "first; verdicts are the team's triage.", published, published)]
     picked = request.selection.get("spike")
-    if len(events):
-        row = events[events["event_id"] == picked] if picked in set(events["event_id"]) \
-            else events.sort_values("score", ascending=False).head(1)
+    counted = events[events["metric"] == "cases"] if len(events) else events   # charted in cases
+    if len(counted):
+        row = counted[counted["event_id"] == picked] if picked in set(counted["event_id"]) \
+            else counted.sort_values("score", ascending=False).head(1)
         event = row.iloc[0].to_dict()
         data, figure = _event_chart(scored, event, k)
         sections.append(Section("spike_chart", f"Selected event: {_label(event['segment'])} "

@@ -89,10 +89,9 @@ def _week_rows(con, request: Request, week: dt.date, fresh: dict) -> dict[str, d
 
 def _week_spikes(con, request: Request, week: dt.date, k: int) -> Section:
     end = week + dt.timedelta(days=6)
-    _, events = spike_db.detect(con, grain="day", since=week, until=end)
-    events = in_request(events, request)
+    events = in_request(spike_db.daily_events(con, since=week, until=end), request)
     verdicts = spike_db.triage(con).set_index("event_id")["verdict"]
-    table = pd.DataFrame({"segment": events["segment"].map(_label),
+    table = pd.DataFrame({"segment": events["segment"].map(_label), "metric": events["metric"],
                           "start": pd.to_datetime(events["start"]).dt.date,
                           "observed": events["observed"], "expected": events["expected"].round(1),
                           "excess": events["excess"].round(1),

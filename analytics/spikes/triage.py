@@ -59,6 +59,19 @@ def detect_kpis(con: duckdb.DuckDBPyConnection, *, since: dt.date | None = None,
     return scored, events
 
 
+def daily_events(con: duckdb.DuckDBPyConnection, *, since: dt.date | None = None,
+                 until: dt.date | None = None, market: str | None = None) -> pd.DataFrame:
+    """Every daily event the inbox shows: case counts, SLA breach rate and median first
+    response (alerts, snapshots and the weekly review read this one list)."""
+    _, events = detect(con, grain="day", since=since, until=until, market=market)
+    _, kpi_events = detect_kpis(con, since=since, until=until, market=market)
+    found = [frame for frame in (events, kpi_events) if len(frame)]
+    if not found:
+        return events
+    return pd.concat(found, ignore_index=True).sort_values(["score", "excess"], ascending=False,
+                                                           ignore_index=True)
+
+
 def events_json(events: pd.DataFrame) -> list[dict]:
     """Events as plain JSON-ready dicts (the CLI's --format json)."""
     out = []

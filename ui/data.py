@@ -279,15 +279,10 @@ def save_triage(event: dict, *, verdict: str, owner: str, note: str) -> None:
 
 # Trend detection: one run per data version and as-of day gives the ranked trends, their example
 # cases and the period comparison's cells, so a filter change only selects rows of them.
-@st.cache_data(max_entries=8, show_spinner=False)
-def _as_of(version: tuple) -> dt.date | None:
-    with db.shared_reader(version) as con:
-        return trends.default_as_of(con)
-
-
 def default_as_of() -> dt.date | None:
-    """The last complete day in the data (what the page judges by default)."""
-    return _as_of(db.data_version(db_path()))
+    """The last complete day in the data (what the Trends page judges by default): the
+    freshness row's, read from the cached `data_freshness` like every page header."""
+    return data_freshness.last_complete(freshness())
 
 
 @st.cache_resource(max_entries=4, show_spinner=False)

@@ -155,11 +155,14 @@ def _window_test(counts, window_exp, scale2, days: int, cfg: TrendSettings) -> d
 
 
 def _holds(counts, expected, scale2, cfg: TrendSettings) -> np.ndarray:
-    """Whether each series held its rise: above `expected` by `hold_z` standard deviations on at
-    least `hold_days` of the last `hold_of` days. A burst confined to fewer days is a spike (the
-    Spikes page's), never a trend, however large its sum."""
+    """Whether each series held its rise on at least `hold_days` of the last `hold_of` days: its
+    `hold_days` weakest days of those (standardised residuals), together, are still above
+    expected by `hold_z` (their sum over sqrt(hold_days)). The strongest `hold_of - hold_days`
+    days are left out, so a burst confined to that many days is a spike (the Spikes page's),
+    never a trend, however large its sum; a rise that holds is hardly touched."""
     z = (counts[:, -cfg.hold_of:] - expected[:, -cfg.hold_of:]) / np.sqrt(scale2[:, -cfg.hold_of:])
-    return (z > cfg.hold_z).sum(1) >= cfg.hold_days
+    weakest = np.sort(z, axis=1)[:, :cfg.hold_days]
+    return weakest.sum(1) / np.sqrt(cfg.hold_days) > cfg.hold_z
 
 
 def _short_test(counts, expected, variance, window_fit, cfg: TrendSettings) -> dict:

@@ -23,13 +23,16 @@ class TrendSettings:
     min_growth: float = 1.2       # segments: observed / expected at least this
     term_min_cases: int = 5       # a term is tested with this many cases in the last 28 days
     term_min_growth: float = 2.0  # terms: observed / expected at least this
-    term_persist_of: int = 7      # terms (sparse counts): active on persist_need of these days
+    term_persist_of: int = 7      # terms (sparse counts): active on `term_hold_days` of these days
+    term_hold_days: int = 3       # ... (a wording seen on fewer days is a burst, not a trend)
     term_prior_cases: float = 20  # shrinkage of a term's per-segment share toward its overall share
+    term_prior_weight: float = 1.0  # log-odds prior: this many × the baseline's cases, at the
+    #                                 term's share over the whole run (Monroe et al. 2008)
     group_overlap: float = 0.6    # terms sharing this share of cases form one trend
     spike_share: float = 0.6      # one day holding more of the excess than this is a spike
-    hold_days: int = 4            # a segment trend holds (above expected by `hold_z` sd) on ...
-    hold_of: int = 7              # ... at least `hold_days` of the last `hold_of` days
-    hold_z: float = 1.0           # a day holds above this standardised residual
+    hold_days: int = 4            # a segment trend holds on at least `hold_days` ...
+    hold_of: int = 7              # ... of the last `hold_of` days: its `hold_days` weakest days
+    hold_z: float = 1.0           # ... sum to at least this many sd (z of their sum)
     novelty_bonus: float = 0.5    # score multiplier 1 + bonus for brand-new segments and terms
     examples_per_language: int = 2
 

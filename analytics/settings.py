@@ -36,6 +36,9 @@ SETTINGS: tuple[Setting, ...] = (
             "The app's address as people reach it; alert digests link to views under it."),
     Setting("ESCALATION_RADAR_MIN_CELL", "10",
             "Snapshots publish counts below this as '<N', with complementary suppression."),
+    Setting("ESCALATION_RADAR_SPIKE_SENSITIVITY", "standard",
+            "Spike sensitivity: low (only high and critical surprises), standard, or high "
+            "(down to low-severity surprises); see docs/spikes.md."),
     Setting("ESCALATION_RADAR_ACCESS_FILE", str(ROOT / "data" / "access.toml"),
             "Sign-in and roles (specialist, manager, partner); sign-in is off by default."),
 )

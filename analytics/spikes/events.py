@@ -20,10 +20,12 @@ import json
 import numpy as np
 import pandas as pd
 
+from analytics.spikes import severity
+
 STEP = {"day": pd.Timedelta(days=1), "hour": pd.Timedelta(hours=1)}
 EVENT_COLUMNS = ["event_id", "metric", "grain", "segment", "level", "start", "peak", "end",
-                 "buckets", "observed", "expected", "excess", "score", "p_value", "related",
-                 "components", "components_share", "headline"]
+                 "buckets", "observed", "expected", "excess", "score", "p_value", "severity",
+                 "related", "components", "components_share", "headline"]
 MAX_COMPONENTS = 5
 EXPLAINED = 0.5        # listed parts explaining less of the excess than this: said in the headline
 EXTREME_RATIO = 10.0   # a part at ≥ this × its expected holding most of the excess is the headline
@@ -65,6 +67,7 @@ def group_events(scored: pd.DataFrame, *, keys: list[str], time: str = "bucket",
         if keys else [{}] * len(events)
     events["level"] = events["segment"].map(len)
     events["metric"], events["grain"], events["related"] = metric, grain, 0
+    events["severity"] = severity.severities(events["p_value"])
     events["components"] = [[] for _ in range(len(events))]
     events["components_share"] = np.nan
     events["headline"] = [label(s) for s in events["segment"]]

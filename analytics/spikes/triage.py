@@ -18,6 +18,7 @@ from analytics import db
 from analytics import state as app_state
 from analytics.spikes import detect as spikes
 from analytics.spikes import kpi_series as spike_kpis
+from analytics.spikes import severity
 
 MARTS = {"day": "marts/spike_counts_daily", "hour": "marts/spike_counts_hourly"}
 VERDICTS = ("confirmed", "false_positive", "expected")
@@ -40,7 +41,8 @@ def detect(con: duckdb.DuckDBPyConnection, *, grain: str = "day", since: dt.date
     counts = load_counts(con, grain=grain, until=until, market=market)
     if grain == "hour" and not coverage.has_time_of_day:
         counts = counts.iloc[:0]
-    scored, events = spikes.find_spikes(counts, grain=grain, coverage=coverage, **knobs)
+    scored, events = spikes.find_spikes(counts, grain=grain, coverage=coverage,
+                                        **severity.knobs() | knobs)
     if since is not None and len(events):
         events = events[pd.to_datetime(events["end"]) >= pd.Timestamp(since)].reset_index(drop=True)
     return scored, events
@@ -52,7 +54,7 @@ def detect_kpis(con: duckdb.DuckDBPyConnection, *, since: dt.date | None = None,
     """(scored daily rate/duration KPIs, their events) — SLA breach rate and median first
     response per segment (analytics/spikes/kpi_series.py), events ending on or after `since`."""
     frame = db.query_df(con, "marts/spike_kpi_daily", end_date=until, market=market)
-    scored = spike_kpis.detect_kpi_spikes(frame, **knobs)
+    scored = spike_kpis.detect_kpi_spikes(frame, **severity.knobs() | knobs)
     events = spike_kpis.kpi_events(scored)
     if since is not None and len(events):
         events = events[pd.to_datetime(events["end"]) >= pd.Timestamp(since)].reset_index(drop=True)
@@ -84,7 +86,8 @@ def events_json(events: pd.DataFrame) -> list[dict]:
                     "observed": round(float(row.observed), 2),
                     "expected": round(float(row.expected), 2),
                     "excess": round(float(row.excess), 2), "score": round(float(row.score), 4),
-                    "p_value": float(f"{row.p_value:.3g}"), "related": int(row.related),
+                    "p_value": float(f"{row.p_value:.3g}"), "severity": row.severity,
+                    "related": int(row.related),
                     "headline": getattr(row, "headline", None),
                     "components": [_part(p) for p in getattr(row, "components", None) or []],
                     "components_share": _share(getattr(row, "components_share", None))})

@@ -52,6 +52,7 @@ LEGACY_TABLES = ("spike_triage", "alert_items", "alert_sends", "alert_responses"
 TIMESTAMPS = frozenset({"start_at", "updated_at", "found_at", "sent_at", "acknowledged_at",
                         "snoozed_until", "attempted_at", "responded_at", "made_at", "data_as_of"})
 BOOLEANS = frozenset({"ok", "include_examples"})
+INTEGERS = frozenset({"attempts", "attempt", "http_status"})
 
 _READY: set[tuple] = set()   # (state path, inode) set up and migrated by this process
 _READY_LOCK = threading.Lock()
@@ -232,6 +233,8 @@ def query_df(con: sqlite3.Connection, name: str, **params) -> pd.DataFrame:
             frame[column] = pd.to_datetime(frame[column], format="ISO8601")
         elif column in BOOLEANS:
             frame[column] = frame[column].astype(bool)
+        elif frame.empty and column not in INTEGERS:   # typed as text, as a non-empty read is
+            frame[column] = frame[column].astype("str")
     return frame
 
 

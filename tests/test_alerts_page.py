@@ -10,6 +10,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from analytics import db, settings
+from analytics import state as app_state
 from analytics.alerts import run as alerts
 
 APP = str(settings.ROOT / "app.py")
@@ -39,6 +40,7 @@ def inbox(inbox_db, tmp_path, monkeypatch):
     """A copy of the inbox for this test, the app pointed at it; sign-in off."""
     path = tmp_path / "inbox.duckdb"
     shutil.copyfile(inbox_db, path)
+    shutil.copyfile(app_state.path_for(inbox_db), app_state.path_for(path))   # its app state
     monkeypatch.setenv("ESCALATION_RADAR_DB", str(path))
     monkeypatch.setenv("ESCALATION_RADAR_ACCESS_FILE", str(tmp_path / "no-access.toml"))
     return path

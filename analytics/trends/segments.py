@@ -249,10 +249,10 @@ def detect_segment_trends(cases: pd.DataFrame, as_of, cfg: TrendSettings = DEFAU
     # a coverage change is never a trend: where a market, category or source appeared after
     # the baseline (a new export began), a series is a trend only if it also rises without the
     # cases of those new labels (a category does not "grow" because a new source's export began)
-    settled_by = len(days) - cfg.recent_days - MIN_HISTORY_DAYS
-    settled_keys, settled_counts = daily_matrix(cases, days, codes, settled_by=max(settled_by, 0))
-    total = counts[(keys["dimension"] == "market").to_numpy()].sum()
-    if settled_counts[(settled_keys["dimension"] == "market").to_numpy()].sum() < total:
+    settled_by = max(len(days) - cfg.recent_days - MIN_HISTORY_DAYS, 0)
+    single = keys["dimension"].isin(["market", "abuse_category", "source"]).to_numpy()
+    if (np.argmax(counts[single] > 0, axis=1) > settled_by).any():   # (else nothing is new)
+        settled_keys, settled_counts = daily_matrix(cases, days, codes, settled_by=settled_by)
         settled = _judge(settled_keys, settled_counts, days, cfg)
         still = {i for i, trend in zip(_series_ids(settled_keys), settled["is_trend"]) if trend}
         out["is_trend"] &= np.array([i in still for i in _series_ids(keys)], dtype=bool)

@@ -24,8 +24,8 @@ ALL = dict(start_date=None, end_date=None, markets=None, categories=None, source
 AS_OF = dt.datetime(2025, 1, 9, 12, 0)
 
 EVER = (dt.date(2000, 1, 1), dt.date(2100, 1, 1))
-# filled by ingest errors, people and jobs, never by loading data
-NEVER_FILLED_BY_DATA = {"rejected_rows", "spike_triage", "alert_items", "alert_sends", "snapshot_list"}
+# filled by ingest errors, never by loading data (people's and jobs' records: tests/test_state.py)
+NEVER_FILLED_BY_DATA = {"rejected_rows"}
 DEFAULT_PARAMS = {
     "daily_volume": ALL,
     "filter_values": {},
@@ -51,10 +51,6 @@ DEFAULT_PARAMS = {
                           end_date=EVER[1], baseline_start=EVER[0], baseline_end=EVER[1]),
     "spike_examples": dict(market=None, category=None, source=None, start_date=EVER[0],
                            end_date=EVER[1], limit=10),
-    "spike_triage": {},
-    "alert_items": {},
-    "alert_sends": {},
-    "snapshot_list": {},
     "vendor_period_kpis": dict(period="week", markets=None),
     "vendor_mix_adjusted": dict(period="month", markets=None),
     "vendor_backlog_as_of": dict(as_of=None, at_risk_hours=None, markets=None),

@@ -43,6 +43,8 @@ def test_a_breach_rate_jump_reaches_the_inbox_alerts_and_snapshots(tmp_path):
     breach = events[events["metric"] == "sla_breach_rate"]
     # a breach counts on the day its SLA clock stopped: resolved 48 hours after creation
     assert len(breach) and pd.Timestamp(breach.iloc[0]["start"]).date() == day + dt.timedelta(days=2)
-    assert any(i["title"].startswith("SLA breaches up") for i in digest), [i["title"] for i in digest]
+    breach_items = [i for i in digest if i["title"].startswith("SLA breaches up")]
+    assert breach_items, [i["title"] for i in digest]
+    assert breach_items[0]["unit"] == "breaches" and breach_items[0]["severity"] in ("high", "critical")
     table = next(s.table for s in built.sections if s.name == "spike_events")
     assert "sla_breach_rate" in set(table["metric"])

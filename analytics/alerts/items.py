@@ -33,6 +33,8 @@ def _segment_label(segment: dict) -> str:
 
 METRIC_TITLES = {"cases": "Spike", "sla_breach_rate": "SLA breaches up",
                  "first_response_median_s": "First response slower"}
+METRIC_UNITS = {"cases": "cases", "sla_breach_rate": "breaches",
+                "first_response_median_s": "s median first response"}
 
 
 def spike_item(con, event: dict) -> dict:
@@ -47,6 +49,8 @@ def spike_item(con, event: dict) -> dict:
         "segment_key": "segment:" + ("" if metric == "cases" else f"{metric}:")
         + json.dumps(segment, sort_keys=True),
         "title": f"{METRIC_TITLES.get(metric, metric)}: {_segment_label(segment)}",
+        "severity": event.get("severity"),
+        "unit": METRIC_UNITS.get(metric, ""),
         "observed": int(event["observed"]), "expected": round(float(event["expected"]), 1),
         "since": start.date().isoformat(),
         "drivers": [f"{r.dimension} {r.value} ({r.excess_share:.0%} of the excess)"

@@ -25,7 +25,9 @@ _MARKDOWN = re.compile(r"([\\`*_\[\]~])")  # what TextBlock markdown would act o
 
 
 def _line(item: dict) -> str:
-    return (f"{item['observed']} cases vs {item['expected']} expected, since {item['since']}"
+    severity = f"{item['severity']} severity · " if item.get("severity") else ""
+    return (f"{severity}{item['observed']} {item.get('unit', 'cases')} vs {item['expected']} "
+            f"expected, since {item['since']}"
             + (f"; drivers: {'; '.join(item['drivers'])}" if item["drivers"] else ""))
 
 

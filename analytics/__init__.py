@@ -7,6 +7,9 @@ Data flows one way through these modules:
   stores it; `suggest_mapping`, `list_mappings`, `IngestError`.
 - `analytics.db` — the one-writer process model: `writer(path)` (atomic copy-write-swap),
   `reader(path)` (read-only), `query_df(con, "marts/<name>", **params)`, `data_version(path)`.
+- `analytics.state` — app state beside the case data (`<db stem>.state.sqlite`: triage verdicts,
+  alerts, snapshot records): `writer(path)` (one SQLite transaction, several processes),
+  `read(path, name)`, `version(path)` (what caches of app state key on).
 - `analytics.contract` — canonical columns of `cases` and `reviews`.
 - `analytics.calendars` — market zones and holidays (`data/calendars.toml`), `local_dates`.
 - `analytics.reference` — reference tables (markets, holidays, SLA policies) synced by writers.

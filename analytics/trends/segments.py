@@ -157,12 +157,17 @@ def _window_test(counts, window_exp, scale2, days: int, cfg: TrendSettings) -> d
 def _holds(counts, expected, scale2, cfg: TrendSettings) -> np.ndarray:
     """Whether each series held its rise on at least `hold_days` of the last `hold_of` days: its
     `hold_days` weakest days of those (standardised residuals), together, are still above
-    expected by `hold_z` (their sum over sqrt(hold_days)). The strongest `hold_of - hold_days`
-    days are left out, so a burst confined to that many days is a spike (the Spikes page's),
-    never a trend, however large its sum; a rise that holds is hardly touched."""
-    z = (counts[:, -cfg.hold_of:] - expected[:, -cfg.hold_of:]) / np.sqrt(scale2[:, -cfg.hold_of:])
-    weakest = np.sort(z, axis=1)[:, :cfg.hold_days]
-    return weakest.sum(1) / np.sqrt(cfg.hold_days) > cfg.hold_z
+    expected by `hold_z` (their sum over sqrt(hold_days)), and carry on average at least
+    `hold_share` of the mean daily excess of all `hold_of` days. The strongest
+    `hold_of - hold_days` days are left out, so a burst confined to that many days is a spike
+    (the Spikes page's), never a trend, however large its sum — even where a baseline fit a
+    little low lifts the ordinary days beside it; a rise that holds is hardly touched."""
+    excess = counts[:, -cfg.hold_of:] - expected[:, -cfg.hold_of:]
+    z = excess / np.sqrt(scale2[:, -cfg.hold_of:])
+    order = np.argsort(z, axis=1)[:, :cfg.hold_days]
+    weakest_z = np.take_along_axis(z, order, axis=1).sum(1) / np.sqrt(cfg.hold_days)
+    weakest_excess = np.take_along_axis(excess, order, axis=1).mean(1)
+    return (weakest_z > cfg.hold_z) & (weakest_excess >= cfg.hold_share * excess.mean(1))
 
 
 def _short_test(counts, expected, variance, window_fit, cfg: TrendSettings) -> dict:

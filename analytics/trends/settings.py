@@ -32,7 +32,8 @@ class TrendSettings:
     spike_share: float = 0.6      # one day holding more of the excess than this is a spike
     hold_days: int = 4            # a segment trend holds on at least `hold_days` ...
     hold_of: int = 7              # ... of the last `hold_of` days: its `hold_days` weakest days
-    hold_z: float = 1.0           # ... sum to at least this many sd (z of their sum)
+    hold_z: float = 1.0           # ... sum to at least this many sd (z of their sum) ...
+    hold_share: float = 0.25      # ... and carry this share of the window's mean daily excess
     novelty_bonus: float = 0.5    # score multiplier 1 + bonus for brand-new segments and terms
     examples_per_language: int = 2
 

@@ -53,12 +53,13 @@ def starts(values: np.ndarray, series: pd.DataFrame, keys: list[str], *,
     those with fewer than `history` covered buckets before their first case (the export began
     there, or a market's first local day trails the data's first day)."""
     parent, first = parents(series, keys), first_buckets(values)
-    out = np.full(len(first), -1)
-    for s in np.flatnonzero((parent >= 0) & (first > 0)):
-        covered_before = np.count_nonzero(~np.isnan(values[s, :first[s]]))
-        if covered_before >= history and not np.isnan(values[s, first[s] - 1]):
-            out[s] = first[s]
-    return out
+    rows = np.arange(len(first))
+    before = np.maximum(first - 1, 0)
+    covered_before = np.cumsum(~np.isnan(values), axis=1)[rows, before] if values.size \
+        else np.zeros(len(first), int)
+    newcomer = (parent >= 0) & (first > 0) & (covered_before >= history) \
+        & ~np.isnan(values[rows, before]) if values.size else np.zeros(len(first), bool)
+    return np.where(newcomer, first, -1)
 
 
 def model_values(values: np.ndarray, first: np.ndarray) -> np.ndarray:
@@ -77,55 +78,83 @@ def rescore(values: np.ndarray, result: dict, series: pd.DataFrame, keys: list[s
     `renamed_from` (the sibling that stopped as it started)."""
     window = window or cfg.warmup
     parent, rows = parents(series, keys), np.arange(len(first))
-    seen_from = first_buckets(values)
-    changes = []
+    counts = np.nan_to_num(values)
+    seen_from, last_seen = first_buckets(values), _last_buckets(counts)
+    changes, scored = [], []
     for s in np.flatnonzero(first >= 0):
         t0 = first[s]
         siblings = rows[(parent == parent[s]) & (rows != s) & (seen_from >= 0) & (seen_from < t0)]
-        span = slice(t0, min(t0 + window, values.shape[1]))
-        renamed = _renamed_from(values, s, siblings, t0)
+        renamed = _renamed_from(counts, last_seen, s, siblings, t0)
         if renamed >= 0:
             changes.append((s, t0, renamed))
-            result["p_value"][s, span], result["is_anomaly"][s, span] = 1.0, False
-            result["score"][s, span] = 0.0
         else:
-            _score_against_siblings(values, result, s, parent[s], siblings, t0, span, cfg)
+            scored.append((s, t0, _sibling_share(counts, parent[s], siblings, t0)))
+    cells = _window_cells([(s, t0) for s, t0, _ in changes], window, values.shape[1])
+    result["p_value"][cells], result["is_anomaly"][cells], result["score"][cells] = 1.0, False, 0.0
+    _score_against_siblings(values, result, parent, scored, window, cfg)
     return pd.DataFrame(changes, columns=["row", "first", "renamed_from"])
 
 
-def _renamed_from(values: np.ndarray, s: int, siblings: np.ndarray, t0: int) -> int:
+def _window_cells(starts: list[tuple[int, int]], window: int, n_time: int):
+    """(rows, columns) of each (series, first bucket)'s first `window` buckets."""
+    spans = [(s, np.arange(t0, min(t0 + window, n_time))) for s, t0 in starts]
+    if not spans:
+        return np.zeros(0, int), np.zeros(0, int)
+    return (np.concatenate([np.full(len(c), s) for s, c in spans]),
+            np.concatenate([c for _, c in spans]))
+
+
+def _sibling_share(counts: np.ndarray, parent: int, siblings: np.ndarray, t0: int) -> float:
+    """The median share of the parent a sibling held over the SHARE_DAYS before `t0`."""
+    history = slice(max(0, t0 - SHARE_DAYS), t0)
+    parent_sum = counts[parent, history].sum()
+    if not len(siblings) or parent_sum <= 0:
+        return 1.0 / (len(siblings) + 1)
+    return float(np.median(counts[siblings, history].sum(1) / parent_sum))
+
+
+def _last_buckets(counts: np.ndarray) -> np.ndarray:
+    """Each series' last bucket with a case (-1 for none)."""
+    positive = counts > 0
+    return np.where(positive.any(1), counts.shape[1] - 1 - positive[:, ::-1].argmax(1), -1)
+
+
+def _renamed_from(counts: np.ndarray, last_seen: np.ndarray, s: int, siblings: np.ndarray,
+                  t0: int) -> int:
     """The sibling that stopped as series `s` started, at a similar volume (-1 for none)."""
-    y = np.nan_to_num(values)
-    now = y[s, t0:t0 + 7].mean()
-    for r in siblings:
-        active = np.flatnonzero(y[r] > 0)
-        last = active[-1]
-        if abs(last - t0) > RENAME_GAP or last + 1 >= y.shape[1] - 1:
-            continue                  # still going, or stopped too far from the start
-        before = y[r, max(0, last - SHARE_DAYS + 1):last + 1].mean()
+    last = last_seen[siblings]
+    # stopped within RENAME_GAP of the start, and not merely quiet at the end of the data
+    stopped = siblings[(np.abs(last - t0) <= RENAME_GAP) & (last + 1 < counts.shape[1] - 1)]
+    now = counts[s, t0:t0 + 7].mean()
+    for r in stopped:
+        before = counts[r, max(0, last_seen[r] - SHARE_DAYS + 1):last_seen[r] + 1].mean()
         if 1 / RENAME_RATIO <= now / max(before, 1e-9) <= RENAME_RATIO:
             return int(r)
     return -1
 
 
-def _score_against_siblings(values, result, s, parent, siblings, t0, span, cfg: SpikeSettings):
-    """Expected = the parent's expected × the median sibling share of it before `t0`."""
-    history = slice(max(0, t0 - SHARE_DAYS), t0)
-    parent_sum = np.nansum(values[parent, history])
-    if not len(siblings) or parent_sum <= 0:
-        share = 1.0 / (len(siblings) + 1)
-    else:
-        share = float(np.median(np.nansum(values[siblings, history], axis=1) / parent_sum))
-    mu = np.maximum(result["expected"][parent, span] * share, cfg.min_expected)
+def _score_against_siblings(values, result, parent, scored, window: int, cfg: SpikeSettings):
+    """Expected = the parent's expected × the sibling share, for every newcomer's window at once
+    (one negative-binomial tail over all their buckets)."""
+    rows, cols = _window_cells([(s, t0) for s, t0, _ in scored], window, values.shape[1])
+    if not len(rows):
+        return
+    share = dict((s, sh) for s, _, sh in scored)
+    parent_expected = result["expected"][parent[rows], cols]
+    mu = np.maximum(np.nan_to_num(parent_expected) * np.array([share[s] for s in rows]),
+                    cfg.min_expected)
     var = mu + NEW_DISPERSION * mu**2
-    y = np.nan_to_num(values[s, span])
-    p = np.where(y > mu, tail_p(y, mu, var, cfg, True), 1.0)
+    raw = values[rows, cols]
+    y = np.nan_to_num(raw)
+    p = np.ones_like(mu)
+    above = y > mu
+    p[above] = tail_p(y[above], mu[above], var[above], cfg, True)
     flag = ((p <= cfg.alpha) & (y >= cfg.min_count) & (y >= cfg.min_ratio * mu)) | \
         ((p <= cfg.big_alpha) & (y >= cfg.big_ratio * mu) & (y - mu >= cfg.big_excess)
          & (y >= cfg.min_count))
-    flag &= ~np.isnan(values[s, span]) & (cfg.direction != "down")
-    p = np.where(np.isnan(values[s, span]), np.nan, p)
-    result["expected"][s, span], result["variance"][s, span] = mu, var
-    result["p_value"][s, span], result["is_anomaly"][s, span] = p, flag
+    flag &= ~np.isnan(raw) & (cfg.direction != "down")
+    result["expected"][rows, cols], result["variance"][rows, cols] = mu, var
+    result["p_value"][rows, cols] = np.where(np.isnan(raw), np.nan, p)
+    result["is_anomaly"][rows, cols] = flag
     with np.errstate(divide="ignore"):
-        result["score"][s, span] = np.clip(-np.log10(np.fmax(p, 1e-300)) / cfg.score_scale, 0, 1)
+        result["score"][rows, cols] = np.clip(-np.log10(np.fmax(p, 1e-300)) / cfg.score_scale, 0, 1)

@@ -78,8 +78,18 @@ SETTINGS = {
     "alpha=1e-5": {"alpha": 1e-5},
     "big off": {"big_alpha": 0.0},
     "min_count=5": {"min_count": 5},
-    "alpha=1e-3,min_count=5": {"alpha": 1e-3, "min_count": 5},
-    "alpha=1e-5,big off": {"alpha": 1e-5, "big_alpha": 0.0},
+    "alpha=1e-3+min_count=5": {"alpha": 1e-3, "min_count": 5},
+    "alpha=1e-5+big off": {"alpha": 1e-5, "big_alpha": 0.0},
+    "alpha=1e-6+big off": {"alpha": 1e-6, "big_alpha": 0.0},
+    # min_ratio 1.5 hides a +3 sd day of a busy segment (at 100 a day, 3 sd ≈ 1.5×)
+    "min_ratio=1.2": {"min_ratio": 1.2},
+    "big off+min_ratio=1.2": {"big_alpha": 0.0, "min_ratio": 1.2},
+    "alpha=1e-5+big off+min_ratio=1.2": {"alpha": 1e-5, "big_alpha": 0.0, "min_ratio": 1.2},
+    # slower level and season memories: the plug-in p-value ignores their estimation error,
+    # which is most of the product's excess of small p-values on noisy series
+    "big off+slow": {"big_alpha": 0.0, "halflife": 28, "season_halflife": 8},
+    "alpha=1e-5+big off+slow": {"alpha": 1e-5, "big_alpha": 0.0, "halflife": 28,
+                                "season_halflife": 8},
 }
 
 RISES = ("+3sd", "+5sd", "+7sd", "+10sd", "x1.5", "x2", "x3", "x4")

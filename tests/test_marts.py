@@ -47,6 +47,7 @@ DEFAULT_PARAMS = {
     "spike_counts_daily": dict(end_date=None, market=None),
     "spike_counts_hourly": dict(end_date=None, market=None),
     "spike_kpi_daily": dict(end_date=None, market=None),
+    "export_coverage": {},
     "spike_drivers": dict(market=None, category=None, source=None, start_date=EVER[0],
                           end_date=EVER[1], baseline_start=EVER[0], baseline_end=EVER[1]),
     "spike_examples": dict(market=None, category=None, source=None, start_date=EVER[0],

@@ -10,7 +10,8 @@
 with
 
 cases as (
-    select ingest_id, market, created_at, created_date
+    -- rows stored without an ingest (older loaders) count as one export, id -1
+    select coalesce(ingest_id, -1) as ingest_id, market, created_at, created_date
     from main.cases
     where created_at is not null and created_date is not null
 ),

@@ -245,12 +245,20 @@ def _plant_wording(rng, frame: pd.DataFrame, reading: np.ndarray, truth: Truth) 
 
 
 def wording_keys(spellings: list[str], language: str) -> set[str]:
+    """Every term key of the spellings, as a case in `language` (Kazakh: either script) reads it."""
     keys = set()
     for spelling in spellings:
-        readings = [KAZAKH_LATIN, "kk"] if language == "kk" else [language]
-        for r in readings:
-            keys |= {k for k in extract_terms(spelling, r) if " " not in k or True}
+        for reading in ([KAZAKH_LATIN, "kk"] if language == "kk" else [language]):
+            keys |= set(extract_terms(spelling, reading))
     return keys
+
+
+def specific_keys(planted: list[tuple[str, list[str]]], background: set[str]) -> list[set[str]]:
+    """Each planted wording's keys that no other planted wording and no background text has (a
+    Kazakh stem shared by two wordings must not credit one with the other's listing)."""
+    every = [wording_keys(spellings, language) for language, spellings in planted]
+    return [k - background - set().union(*(o for j, o in enumerate(every) if j != i))
+            for i, k in enumerate(every)]
 
 
 def _slice(incidence: TermIncidence, rows: np.ndarray) -> TermIncidence:
@@ -280,9 +288,10 @@ def replay(seed: int = 5, days: int = 70) -> dict:
     listed_word_bursts: dict[int, list[int]] = {i: [] for i, *_ in truth.word_bursts}
     listed_segments: dict[tuple, list[int]] = {}
     precision, unchanged_in_top = [], []
-    keys = {i: wording_keys(WORDING[i][1], WORDING[i][0]) for i, *_ in truth.wording}
-    burst_keys = {i: wording_keys(BURST_WORDING[i][1], BURST_WORDING[i][0]) for i, *_ in truth.word_bursts}
     background = set(incidence.vocabulary[np.asarray(incidence.counts(np.flatnonzero(day_of < N_DAYS - days))) > 20])
+    specific = specific_keys(WORDING + BURST_WORDING, background)
+    keys = {i: specific[i] for i, *_ in truth.wording}
+    burst_keys = {i: specific[len(WORDING) + i] for i, *_ in truth.word_bursts}
     for day in range(N_DAYS - days, N_DAYS):
         rows = np.flatnonzero((day_of <= day) & (day_of > day - DEFAULTS.history_days))
         ranked = trends.detect_trends(cases.iloc[rows].reset_index(drop=True), START + pd.Timedelta(days=day),
@@ -328,7 +337,9 @@ def _score(cases, truth, day_of, keys, listed_terms, listed_word_bursts, listed_
                         "onset": onset, "reached_10": reached, "listed": first,
                         "delay_after_10": None if first is None else first - reached})
     ramps = []
-    bounds = ramp_bounds(truth, n_series=len(listed_segments) or 1)
+    # the family the product tests: markets, categories, sources and category × market series
+    n_series = len(MARKETS) + len(CATEGORIES) + len(SOURCES) + len(MARKETS) * len(CATEGORIES)
+    bounds = ramp_bounds(truth, n_series=n_series)
     for market, category, onset, length, base in truth.ramps:
         hit = listed_segments.get(tuple(sorted({"market": market, "abuse_category": category}.items())), [])
         hit = [d for d in hit if d >= onset]
@@ -347,7 +358,7 @@ def _score(cases, truth, day_of, keys, listed_terms, listed_word_bursts, listed_
         hit = [d for d in listed_word_bursts[i] if day <= d <= day + n + 6]
         bursts.append({"wording": BURST_WORDING[i][1][0], "days": n, "listed": bool(hit)})
     delays = [w["delay_after_10"] for w in wording]
-    return {"wording": wording, "ramps": ramps, "bursts": bursts,
+    return {"segment_series": n_series, "wording": wording, "ramps": ramps, "bursts": bursts,
             "wording_within_3d": f"{sum(d is not None and d <= 3 for d in delays)}/{len(delays)}",
             "ramps_within_bound_plus_2": f"{sum(r['delay'] is not None and r['delay'] <= r['oracle_median_delay'] + 2 for r in ramps)}/{len(ramps)}",
             "top10_precision": round(float(np.mean(precision)), 3) if precision else None,

@@ -127,3 +127,20 @@ def test_too_little_covered_history_gives_no_segment_trend_at_all():
 
     cases = _poisson_cases("2025-03-01", "2025-03-14", 60)
     assert detect_segment_trends(cases, "2025-03-14").empty
+
+
+def test_the_spikes_page_says_why_there_is_no_hourly_view(tmp_path, monkeypatch):
+    from streamlit.testing.v1 import AppTest
+
+    from analytics import settings
+
+    path = tmp_path / "radar.duckdb"
+    ingest_file(export(tmp_path / "a.csv", "2025-01-01", 60, 40, date_only=True), kind="cases",
+                db_path=path)
+    monkeypatch.setenv("ESCALATION_RADAR_DB", str(path))
+    at = AppTest.from_file(str(settings.ROOT / "app.py"), default_timeout=60)
+    at.query_params.update({"grain": "hour"})
+    at.run()
+    at.switch_page("ui/pages/spikes.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert any("dates without times of day" in i.value for i in at.info), [i.value for i in at.info]

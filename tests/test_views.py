@@ -147,7 +147,8 @@ def _triage():
 def test_spike_inbox_words_stamps_and_verdicts():
     table = spike_views.inbox(_events(), _triage(), "day")
     assert list(table.columns) == spike_views.INBOX
-    assert list(table["segment"]) == ["KZ × scam", "all cases"]
+    assert list(table["event"]) == ["KZ × scam", "all cases"]
+    assert set(table["severity"]) <= {"low", "medium", "high", "critical"}
     assert list(table["start"]) == ["2026-03-02", "2026-03-05"]
     assert list(table["verdict"]) == ["", "expected"]
     hourly = spike_views.inbox(_events(), _triage().iloc[:0], "hour")

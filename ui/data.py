@@ -18,7 +18,7 @@ import duckdb
 import pandas as pd
 import streamlit as st
 
-from analytics import db, filtering, settings, views
+from analytics import coverage, db, filtering, settings, views
 from analytics import freshness as data_freshness
 from analytics import state as app_state
 from analytics.results import marts as stored_marts
@@ -214,6 +214,17 @@ def events(grain: str = "day") -> pd.DataFrame:
         return found
     kpi_events = _detect_kpis(db.data_version(db_path()))[1]
     return pd.concat([found, kpi_events], ignore_index=True) if len(kpi_events) else found
+
+
+@st.cache_data(max_entries=8, show_spinner=False)
+def _time_of_day(version: tuple) -> bool:
+    with db.shared_reader(version) as con:
+        return coverage.load(con).has_time_of_day
+
+
+def has_time_of_day() -> bool:
+    """Whether some loaded export carries times of day (else there is no hourly series)."""
+    return _time_of_day(db.data_version(db_path()))
 
 
 def events_within(filters, grain: str = "day") -> pd.DataFrame:

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import pandas as pd
 
-INBOX = ["metric", "segment", "start", "end", "observed", "expected", "excess", "score",
-         "p_value", "verdict"]
+from analytics.spikes.severity import severities
+
+INBOX = ["severity", "event", "metric", "start", "end", "observed", "expected", "excess",
+         "score", "verdict"]
+PARTS = ["segment", "observed", "expected", "excess", "share"]
 STAMPS = {"day": "%Y-%m-%d", "hour": "%Y-%m-%d %H:%M"}
 PADDING = {"day": pd.Timedelta(days=42), "hour": pd.Timedelta(days=4)}   # before the event
 DRIVERS = ["dimension", "value", "event_cases", "excess_share", "usual_share"]
@@ -21,16 +24,33 @@ def label(segment: dict) -> str:
 
 
 def inbox(events: pd.DataFrame, triage: pd.DataFrame, grain: str) -> pd.DataFrame:
-    """One row per event, as the inbox shows it: segment in words, start and end stamped to
-    the grain, and the team's verdict ('' where none is recorded)."""
+    """One row per event, as the inbox shows it: its severity, its headline (the segment in
+    words, and the part driving it), start and end stamped to the grain, and the team's verdict
+    ('' where none is recorded)."""
     stamp = STAMPS[grain]
     verdicts = triage.set_index("event_id")["verdict"]
+    headlines = events["headline"] if "headline" in events else events["segment"].map(label)
+    named = events["severity"] if "severity" in events else severities(events["p_value"])
     return events.assign(
-        segment=events["segment"].map(label),
+        severity=named, event=headlines.fillna(events["segment"].map(label)),
         start=pd.to_datetime(events["start"]).dt.strftime(stamp),
         end=pd.to_datetime(events["end"]).dt.strftime(stamp),
         verdict=events["event_id"].map(verdicts).astype(object).fillna("") if len(verdicts)
         else "")[INBOX]
+
+
+def components(event: dict) -> pd.DataFrame:
+    """The event's parts (its narrower segments with an event of their own), largest first.
+
+    >>> components({"components": [{"segment": {"market": "KZ"}, "observed": 90.0,
+    ...                             "expected": 10.0, "excess": 80.0, "share": 0.8}]})
+      segment  observed  expected  excess  share
+    0      KZ      90.0      10.0    80.0    0.8
+    """
+    parts = event.get("components")
+    if not isinstance(parts, list) or not parts:
+        return pd.DataFrame(columns=PARTS)
+    return pd.DataFrame(parts).assign(segment=lambda f: f["segment"].map(label))[PARTS]
 
 
 def names(events: pd.DataFrame) -> dict[str, str]:

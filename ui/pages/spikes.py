@@ -21,6 +21,10 @@ _filters.sync_url({"grain": grain})
 
 events = data.events_within(filters, grain)
 triage = data.triage()
+if grain == "hour" and not data.has_time_of_day():
+    st.info("No hourly view: the loaded exports carry dates without times of day, so cases "
+            "cannot be counted by hour. Daily spikes are unaffected.")
+    st.stop()
 if events.empty:
     st.info("No spike events for these filters and dates.")
     st.stop()
@@ -30,12 +34,11 @@ st.dataframe(spike_views.inbox(events, triage, grain), hide_index=True, width="s
                  "score": st.column_config.ProgressColumn("score", min_value=0, max_value=1,
                                                           format="%.2f"),
                  "expected": st.column_config.NumberColumn(format="%.1f"),
-                 "excess": st.column_config.NumberColumn(format="%.1f"),
-                 "p_value": st.column_config.NumberColumn(format="%.1e")})
-st.caption(f"{len(events)} events. Score 1 = p ≤ 1e-10 under the segment's negative-binomial "
-           "baseline; an event is reported once, at the most specific segment explaining most "
-           "of the excess. Daily metrics also watch the SLA breach rate (observed and expected "
-           "in breaches) and the median first response (in seconds).")
+                 "excess": st.column_config.NumberColumn(format="%.1f")})
+st.caption(f"{len(events)} events. Severity: critical p ≤ 1e-9, high ≤ 1e-6, medium ≤ 1e-4 "
+           "under the segment's baseline; an event is reported once, at the most specific "
+           "segment explaining most of the excess, naming its parts. Daily metrics also watch the "
+           "SLA breach rate (in breaches) and the median first response (in seconds).")
 
 names = spike_views.names(events)
 _filters.url_widget_value("spike_pick", "spike", list(names), next(iter(names)))
@@ -48,6 +51,11 @@ note = spike_views.verdict(triage, picked) if _access.can_see_cases() else None 
 window = spike_views.around(data.series(event, grain), event, grain)
 st.plotly_chart(charts.band(window, event, note), key="spike_chart", config=charts.CONFIG)
 
+parts = spike_views.components(event)
+if len(parts):
+    st.markdown("**Its parts** (narrower segments anomalous on their own; share of the excess)")
+    st.dataframe(parts, hide_index=True, width="stretch", key="spike_parts",
+                 column_config={"share": SHARES["excess_share"]})
 drivers, examples = data.explain(event)
 left, right = st.columns(2)
 with left:

@@ -512,6 +512,23 @@ def evaluate(worlds: list[World], knobs: dict) -> dict:
             "by_size": _by_size(graded)}
 
 
+def calibration(world: World, knobs: dict, levels=(1e-2, 1e-3, 1e-4)) -> dict:
+    """Share of clean leaf days after the warm-up with product p ≤ x, ÷ the share with true
+    p ≤ x, per base-level band: 1 is a calibrated p-value, above 1 a too small one."""
+    scored = spikes.detect_spikes(world.hier.frame(world.sim, world.clean_all), keys=KEYS,
+                                  grain="day", **knobs)
+    n_leaves = len(world.sim.base)
+    prod = scored["p_value"].to_numpy().reshape(world.clean_all.shape)[-n_leaves:, WARMUP_DAYS:]
+    true = world.p_clean[-n_leaves:, WARMUP_DAYS:]
+    bands = np.array([band_of(b) for b in world.sim.base])
+    out = {}
+    for low, high in BANDS:
+        sel = bands == f"{low}-{high}"
+        out[f"{low}-{high}"] = {f"{x:g}": (round(float((prod[sel] <= x).mean() / (true[sel] <= x).mean()), 2)
+                                          if (true[sel] <= x).any() else None) for x in levels}
+    return out
+
+
 def _ge(value, bound):
     return None if value is None else bool(value >= bound)
 
@@ -578,6 +595,9 @@ def main(argv=None) -> dict:
                     help=f"comma-separated names from: {'; '.join(SETTINGS)}")
     ap.add_argument("--detail", default="default",
                     help="settings whose per-band table is printed (comma-separated, or 'all')")
+    ap.add_argument("--calibration", action="store_true",
+                    help="also print how much more often the product's p-value is small than "
+                         "the true one (clean leaves, per band)")
     ap.add_argument("--json", type=Path)
     args = ap.parse_args(argv)
     names = [s for s in args.settings.split(",") if s]
@@ -593,6 +613,10 @@ def main(argv=None) -> dict:
         for name in names:
             t0 = time.perf_counter()
             res = evaluate(worlds, SETTINGS[name])
+            if args.calibration:
+                res["calibration"] = calibration(worlds[0], SETTINGS[name])
+                print(f"p-value calibration ({noise}, {name}): share of days with product p ≤ x"
+                      f" ÷ share with true p ≤ x, by band: {res['calibration']}")
             res["seconds"] = round(time.perf_counter() - t0, 1)
             results[noise][name] = res
             print_result(noise, name, res, args.detail == "all" or name in args.detail.split(","))

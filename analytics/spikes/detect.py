@@ -36,6 +36,27 @@ RESULT_COLUMNS = ["expected", "band_low", "band_high", "p_value", "score", "is_a
                   "is_data_change"]
 
 
+def settings_from(knobs: dict, where: str) -> SpikeSettings:
+    """SpikeSettings from a detector's keyword knobs; an unknown or out-of-range knob is a
+    ValueError naming it (not a TypeError from deep inside).
+
+    >>> settings_from({"alpah": 0.01}, "detect_spikes")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ValueError: detect_spikes: unknown knob(s) ['alpah']; known: ...
+    """
+    unknown = sorted(set(knobs) - set(SpikeSettings.names()))
+    if unknown:
+        raise ValueError(f"{where}: unknown knob(s) {unknown}; known: {SpikeSettings.names()}")
+    for name, value in knobs.items():
+        numeric = isinstance(getattr(SpikeSettings, name, None), (int, float))
+        if numeric and (isinstance(value, bool) or not isinstance(value, (int, float, np.number))
+                        or not value >= 0):   # (NaN fails this too)
+            raise ValueError(f"{where}: {name} must be a number >= 0, not {value!r}")
+    if not 0 <= knobs.get("big_alpha", 0.0) < 1 or knobs.get("score_scale", 1.0) <= 0:
+        raise ValueError(f"{where}: need 0 <= big_alpha < 1 and score_scale > 0")
+    return SpikeSettings(**knobs)
+
+
 def phases_of(buckets: pd.DatetimeIndex, grain: str) -> np.ndarray:
     """Season phase of each bucket: weekday for days, weekday × 24 + hour for hours."""
     weekday = buckets.day_of_week.to_numpy()
@@ -91,7 +112,7 @@ def detect_spikes(frame: pd.DataFrame, *, keys=DIMENSIONS, time: str = "bucket",
         raise ValueError(f"grain must be one of {sorted(GRAINS)}, not {grain!r}")
     if frame.duplicated([*keys, time]).any():
         raise ValueError("detect_spikes: more than one row per segment and bucket")
-    cfg = SpikeSettings(**knobs)
+    cfg = settings_from(knobs, "detect_spikes")
     coverage = coverage or Coverage.everything()
     values, series, buckets, series_id, columns = _matrix(frame, keys, time, value, grain, coverage)
     out = frame.copy()

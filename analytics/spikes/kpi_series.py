@@ -27,6 +27,7 @@ import numpy as np
 import pandas as pd
 
 from analytics.spikes import events as spike_events
+from analytics.spikes.detect import settings_from
 from analytics.spikes.model import SpikeSettings, _weight, score_matrix, tail_p
 
 METRICS = ("sla_breach_rate", "first_response_median_s")
@@ -95,11 +96,14 @@ def score_first_response(median_s: np.ndarray, cases: np.ndarray, days: pd.Datet
 
 
 def detect_kpi_spikes(frame: pd.DataFrame, **knobs) -> pd.DataFrame:
-    """Score every row of the spike_kpi_daily mart; returns it plus RESULT columns, aligned."""
-    cfg = SpikeSettings(**knobs)
-    parts = []
+    """Score every row of the spike_kpi_daily mart; returns it plus RESULT columns, aligned:
+    the same index and row order (rows of another metric score NaN, never anomalous)."""
+    cfg = settings_from(knobs, "detect_kpi_spikes")
+    found = {name: np.full(len(frame), np.nan) for name in RESULT}
+    found["is_anomaly"] = np.zeros(len(frame), dtype=bool)
     for metric in METRICS:
-        rows = frame[frame["metric"] == metric].copy()
+        mask = (frame["metric"] == metric).to_numpy()
+        rows = frame[mask].copy()
         if rows.empty:
             continue
         rows["bucket"] = pd.to_datetime(rows["bucket"])
@@ -118,10 +122,8 @@ def detect_kpi_spikes(frame: pd.DataFrame, **knobs) -> pd.DataFrame:
             r["score"] = np.clip(-np.log10(np.fmax(np.nan_to_num(r["p_value"], nan=1.0), 1e-300))
                                  / cfg.score_scale, 0.0, 1.0)
         for name in RESULT:
-            rows[name] = r[name][series_id, column]
-        parts.append(rows)
-    return pd.concat(parts, ignore_index=True) if parts else frame.assign(
-        **{c: pd.Series(dtype=float) for c in RESULT})
+            found[name][mask] = r[name][series_id, column]
+    return frame.assign(bucket=pd.to_datetime(frame["bucket"]), **found)
 
 
 def kpi_events(scored: pd.DataFrame, *, cooldown: int = SpikeSettings.cooldown) -> pd.DataFrame:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import tomllib
+import zoneinfo
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -66,21 +67,35 @@ def load_mapping(path: str | Path) -> Mapping:
     """Read and check a mapping TOML; a ValueError names the file and the problem."""
     path = Path(path)
     try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, tomllib.TOMLDecodeError) as exc:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeError) as exc:
         raise ValueError(f"mapping {path.name}: {exc}") from None
+    return parse_mapping(text, path.name)
+
+
+def parse_mapping(text: str, name: str) -> Mapping:
+    """Check a mapping's TOML text (what `load_mapping` reads from a file, the Data page's
+    mapping editor from its draft); a ValueError names `name` and the problem."""
+    try:
+        raw = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ValueError(f"mapping {name}: {exc}") from None
     kind = raw.get("kind")
     if kind is not None and kind not in KINDS:
-        raise ValueError(f"mapping {path.name}: kind must be one of {KINDS}, not {kind!r}")
+        raise ValueError(f"mapping {name}: kind must be one of {KINDS}, not {kind!r}")
+    for key in ("time_zone", "market_time_zone"):
+        if not _is_zone(raw.get(key, "UTC")):
+            raise ValueError(f"mapping {name}: {key} {raw.get(key)!r} is not a time zone name "
+                             "(IANA, such as Asia/Almaty or Etc/GMT-5 for UTC+5)")
     known = set(contract.column_names(kind)) if kind else set(contract.column_names("cases")) | set(
         contract.column_names("reviews"))
     for table in ("columns", "constants", "timestamp_formats", "values"):
         unknown = set(raw.get(table, {})) - known
         if unknown:
-            raise ValueError(f"mapping {path.name}: [{table}] names unknown canonical column(s) "
+            raise ValueError(f"mapping {name}: [{table}] names unknown canonical column(s) "
                              f"{sorted(unknown)}; canonical columns: {sorted(known)}")
     return Mapping(
-        name=path.name, kind=kind,
+        name=name, kind=kind,
         columns={k: _strings(v) for k, v in raw.get("columns", {}).items()},
         constants={k: str(v) for k, v in raw.get("constants", {}).items()},
         timestamp_format=_strings(raw.get("timestamp_format", ())),
@@ -93,6 +108,14 @@ def load_mapping(path: str | Path) -> Mapping:
         false_values=_strings(raw.get("false_values", ())),
         encoding=raw.get("encoding"), delimiter=raw.get("delimiter"),
         recognise_headers=bool(raw.get("recognise_headers", True)))
+
+
+def _is_zone(value) -> bool:
+    try:
+        zoneinfo.ZoneInfo(str(value))
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        return False
+    return True
 
 
 def list_mappings() -> list[Path]:

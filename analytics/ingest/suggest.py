@@ -11,6 +11,8 @@ import pandas as pd
 from analytics import contract, db
 from analytics.ingest import mapping as mapping_mod
 from analytics.ingest import pipeline, store
+from analytics.ingest.plan import decide_kind, make_plan
+from analytics.ingest.validate import validate_batch
 
 
 def _fits(headers: list[str], path: Path) -> bool:
@@ -47,6 +49,51 @@ def suggest_mapping(path, *, file_name: str | None = None) -> dict:
             "unknown": [h for h in headers if h not in used],
             "missing_required": [c for c in required if c not in covered],
             "mappings": [p.name for p in mapping_mod.list_mappings() if _fits(headers, p)]}
+
+
+SAMPLE_ROWS = 50_000   # rows read for suggestions and distinct values (the first batch or less)
+
+
+def _first_rows(table, rows: int, name: str) -> pd.DataFrame:
+    """The first `rows` data rows (an empty frame with the headers for a file without any)."""
+    batches = pipeline._guarded(table.batches, name)
+    try:
+        first = next(batches, None)
+    finally:
+        batches.close()
+    if first is None:
+        return pd.DataFrame(columns=table.headers)
+    return first.head(rows)
+
+
+def read_sample(path, *, file_name: str | None = None, rows: int = SAMPLE_ROWS) -> tuple[list[str], pd.DataFrame]:
+    """(headers, the first rows as read) of an export: what mapping suggestions look at."""
+    path = Path(path)
+    name = file_name or path.name
+    table = pipeline.open_export(path, mapping_mod.Mapping(), name)
+    return table.headers, _first_rows(table, rows, name)
+
+
+def preview(path, the_mapping: mapping_mod.Mapping, *, kind: str | None = None,
+            file_name: str | None = None, rows: int = 20) -> dict:
+    """The first `rows` rows as the ingest would load them with `the_mapping`, through the
+    ingest's own plan and validation (no database is touched).
+
+    Keys: kind, loaded (valid rows, canonical columns the file feeds, with row_number),
+    problems (row_number, column_name, value, problem of the rejected ones), messages (the
+    ingest's messages about columns). Raises IngestError as the ingest would."""
+    path = Path(path)
+    name = file_name or path.name
+    table = pipeline.open_export(path, the_mapping, name)
+    kind = decide_kind(kind, the_mapping, table.headers, name)
+    plan, messages = make_plan(kind, the_mapping, table, name)
+    valid, problems = validate_batch(_first_rows(table, rows, name), plan)
+    fed = [c for c in contract.column_names(kind) if c in plan.sources or c in the_mapping.constants]
+    derived = [c for c in valid.columns if c.endswith("_date") and c not in fed]
+    return {"kind": kind, "loaded": valid[["row_number", *fed, *derived]],
+            "problems": problems[["row_number", "column_name", "value", "problem"]]
+            .sort_values("row_number", kind="stable").reset_index(drop=True),
+            "messages": messages}
 
 
 def rejected_rows(ingest_id: int, db_path=None) -> pd.DataFrame:

@@ -1,13 +1,12 @@
 """Data: freshness, upload (ingest with a progress bar), ingest history and rejected rows."""
 import streamlit as st
 
-from analytics import ingest, settings, views
+from analytics import settings, views
 from analytics.views import ingests as ingest_views
 from ui import data
 from ui import ingest_form as _ingest
+from ui import mapping_form as _mapping
 from ui import widgets as _ui
-
-AUTO = "(recognise the headers)"
 
 fresh = _ui.page_header("Data", "What is loaded, how fresh it is, and loading more.")
 _ui.freshness_tiles(fresh)
@@ -15,22 +14,29 @@ _ui.freshness_tiles(fresh)
 st.subheader("Upload an export")
 _ingest.show_result()
 limit_mb = int(settings.get("ESCALATION_RADAR_MAX_UPLOAD_MB"))
-with st.form("upload_form", clear_on_submit=False):
-    upload = st.file_uploader("CSV, Parquet, JSONL or Excel, optionally zipped",
-                              key="upload_file", type=_ingest.FILE_TYPES)
-    left, right = st.columns(2)
-    kind = left.radio("The file holds", ["cases", "reviews"], key="upload_kind", horizontal=True)
-    mappings = {p.name: p for p in ingest.list_mappings()}
-    mapping = right.selectbox("Mapping", [AUTO, *mappings],
-                              key="upload_mapping", help="data/mappings/*.toml: how the export's "
-                              "columns map to ours. Without one, canonical headers are recognised.")
-    submitted = st.form_submit_button("Ingest", type="primary")
-if submitted and upload is None:
-    st.warning("Choose a file first.")
-elif submitted and (refused := _ingest.refusal(upload, limit_mb)):
+upload = st.file_uploader("CSV, Parquet, JSONL or Excel, optionally zipped", key="upload_file",
+                          type=_ingest.FILE_TYPES)
+refused = upload is not None and _ingest.refusal(upload, limit_mb)
+if refused:
     st.error(refused)
-elif submitted:
-    _ingest.run_ingest(upload, kind, mappings.get(mapping))
+else:
+    _mapping.choose_mapping(upload)   # a new file preselects a mapping, or the editor
+left, right = st.columns(2)
+kind = left.radio("The file holds", ["cases", "reviews"], key="upload_kind", horizontal=True)
+mappings = _mapping.known_mappings()
+mapping = right.selectbox("Mapping", [_mapping.AUTO, _mapping.NEW, *mappings],
+                          key="upload_mapping", help="How the export's columns map to ours: a "
+                          "mapping file, or a new one written here. Without one, canonical "
+                          "headers are recognised.")
+editing = mapping == _mapping.NEW and upload is not None and not refused
+draft = _mapping.editor(upload, kind, data.filter_options()["categories"]) if editing else None
+if draft is not None:
+    _mapping.save_form(upload, draft)
+if st.button("Ingest", type="primary", key="upload_ingest"):
+    if upload is None:
+        st.warning("Choose a file first.")
+    elif not refused and (not editing or (path := _mapping.for_ingest(upload, draft))):
+        _ingest.run_ingest(upload, kind, path if editing else mappings.get(mapping))
 
 st.subheader("Ingest history")
 history = data.mart("ingest_history")

@@ -4,6 +4,7 @@ import streamlit as st
 from analytics import kpis, views
 from ui import charts, data
 from ui import filters as _filters
+from ui import kpi_heatmap
 from ui import widgets as _ui
 
 CHOICES = ["sla_attainment_pct", "first_response_median_s", "first_response_p90_s",
@@ -41,12 +42,14 @@ pivot = views.heatmap_pivot(weekly, by, name)
 if views.is_blank(pivot):
     st.info(f"No {across} values in the loaded data, so no heatmap across them.")
 else:
-    st.plotly_chart(charts.heatmap(pivot * scale, title=f"{kpi.label} by {across} and week",
-                                    value_title=value_title, text=views.formatted(pivot, name),
-                                    higher_is_better=kpi.higher_is_better),
-                    key="kpi_heatmap", config=charts.CONFIG)
-    st.caption("Rows: the 15 segments with most cases. The last column may be an "
-               "incomplete week; blank cells had no cases to measure.")
+    complete = kpi_heatmap.complete_weeks(pivot.columns, filters.start, filters.end,
+                                          _ui.last_complete(fresh))
+    st.plotly_chart(kpi_heatmap.figure(pivot * scale, complete=complete, text=views.formatted(
+        pivot, name), title=f"{kpi.label} by {across} and week", value_title=value_title,
+        higher_is_better=kpi.higher_is_better), key="kpi_heatmap", config=charts.CONFIG)
+    st.caption("Rows: the 15 segments with most cases. Grey: weeks cut by the dates or still "
+               "arriving (values on hover); colours span the complete weeks only. Blank cells "
+               "had no cases to measure.")
 
 segment_rows = views.segment_values(data.mart("kpi_by_segment", **data.common(filters)), by,
                                    name, scale)

@@ -58,6 +58,24 @@ def test_cli_market_and_since_filters(spike_demo, capsys):
     assert capsys.readouterr().out.startswith("event_id,segment")
 
 
+def open_rows(frame) -> list[int]:
+    """The rows of a st.dataframe painted as the open event (ui/spike_inbox.OPEN_ROW)."""
+    import re
+    styles = frame.proto.arrow_data.styler.styles
+    return sorted({int(m) for m in re.findall(r"_row(\d+)_col\d+[^{]*\{[^}]*font-weight: 600",
+                                             styles)})
+
+
+def data_events(at):
+    from ui import data
+    return data.events_within(at.session_state["filters"], "day")
+
+
+def inbox_row(at, event_id: str) -> int:
+    from analytics.views import spikes as spike_views
+    return list(spike_views.names(data_events(at))).index(event_id)
+
+
 def test_spikes_page_opens_an_event_from_the_url_and_records_triage(spike_demo, tmp_path,
                                                                      monkeypatch, capsys):
     path = tmp_path / "app.duckdb"
@@ -69,7 +87,15 @@ def test_spikes_page_opens_an_event_from_the_url_and_records_triage(spike_demo, 
     at.run(timeout=60)
     at.switch_page("ui/pages/spikes.py").run()
     assert not at.exception, [e.value for e in at.exception]
-    assert at.selectbox(key="spike_pick").value == target["event_id"]
+    assert at.session_state["spike_pick"] == target["event_id"]   # opened from the link
+    inbox = next(d for d in at.dataframe if d.key == "spike_inbox")
+    assert "p_value" not in inbox.value.columns and inbox.value["severity"].notna().all()
+    assert open_rows(inbox) == [inbox_row(at, target["event_id"])]   # its row highlighted
+    assert at.radio(key="triage_verdict").value is None   # no verdict pre-selected
+    at.button[0].click().run()   # saving without a verdict saves nothing and says so
+    assert any("Pick a verdict first" in w.value for w in at.warning)
+    with app_state.reader(path) as con:
+        assert con.execute("select count(*) from spike_triage").fetchone() == (0,)
     assert len(at.get("plotly_chart")) == 1
     tables = [d.value for d in at.dataframe]
     assert any({"dimension", "excess_share", "usual_share"} <= set(t.columns) for t in tables)
@@ -89,3 +115,10 @@ def test_spikes_page_opens_an_event_from_the_url_and_records_triage(spike_demo, 
                for c in at.caption)   # shown on the page's rerun
     at.switch_page("ui/pages/markets.py").run()   # spike markers on the Markets chart
     assert not at.exception, [e.value for e in at.exception]
+    at.switch_page("ui/pages/overview.py").run()   # the open spikes, worst first, as links
+    assert not at.exception, [e.value for e in at.exception]
+    heading = next(h.value for h in at.subheader if h.value.startswith("Open spikes: "))
+    events = data_events(at)
+    assert heading == f"Open spikes: {len(events) - 1:,}"   # all but the one just triaged
+    links = [e for e in at.get("page_link")]
+    assert links and target["event_id"] not in str(links[0].proto)

@@ -143,10 +143,13 @@ def triage_form(event: dict, note: dict | None) -> None:
     st.markdown("**Triage**")
     with st.form("spike_triage"):
         verdict = st.radio("Verdict", spike_triage.VERDICTS, horizontal=True, key="triage_verdict",
-                           format_func=lambda v: v.replace("_", " "))
+                           format_func=lambda v: v.replace("_", " "), index=None)  # none preset
         owner = st.text_input("Owner", key="triage_owner")
         text = st.text_area("Note", key="triage_note", height=80)
-        if st.form_submit_button("Save verdict"):
+        submitted = st.form_submit_button("Save verdict")
+        if submitted and verdict is None:
+            st.warning("Pick a verdict first: nothing was saved.")
+        elif submitted:
             data.save_triage(event, verdict=verdict, owner=owner, note=text)
             st.success("Saved.")
             st.rerun()

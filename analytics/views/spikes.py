@@ -85,3 +85,16 @@ def top_drivers(drivers: pd.DataFrame, n: int = 3) -> pd.DataFrame:
     """Per dimension, the `n` values that carry most of the excess (only those that add to it)."""
     rising = drivers[drivers["excess_share"] > 0]
     return rising.groupby("dimension", sort=False).head(n)[DRIVERS]
+
+
+def untriaged(events: pd.DataFrame, triage: pd.DataFrame) -> pd.DataFrame:
+    """The events nobody has given a verdict yet ("open"), in the events' order (most severe
+    first).
+
+    >>> events = pd.DataFrame({"event_id": ["a", "b", "c"]})
+    >>> untriaged(events, pd.DataFrame({"event_id": ["b"], "verdict": ["expected"]}))["event_id"].tolist()
+    ['a', 'c']
+    """
+    if events.empty or triage.empty:
+        return events
+    return events[~events["event_id"].isin(set(triage["event_id"]))]

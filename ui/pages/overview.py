@@ -3,6 +3,7 @@ import streamlit as st
 
 from analytics import views
 from ui import charts, data
+from ui import spike_inbox
 from ui import widgets as _ui
 
 TILES = ["cases", "sla_attainment_pct", "first_response_median_s", "resolution_median_s",
@@ -41,6 +42,7 @@ else:
                     key="overview_backlog", config=charts.CONFIG)
     _ui.define("open_backlog")
 
+spike_inbox.open_spikes(filters)  # the worst spikes without a verdict, each a link (#16)
 st.subheader("Emerging trends")  # the top three from the Trends page, which explains them
 for trend_row in data.top_trends(3).itertuples():
     st.markdown(f"**{_ui.plain(trend_row.label)}** — ×{trend_row.growth:.1f} since "

@@ -5,6 +5,7 @@ from analytics.views import spikes as spike_views
 from ui import access as _access
 from ui import charts, data
 from ui import filters as _filters
+from ui import spike_inbox
 from ui import widgets as _ui
 
 GRAINS = {"day": "Daily", "hour": "Hourly"}
@@ -29,21 +30,13 @@ if events.empty:
     st.info("No spike events for these filters and dates.")
     st.stop()
 
-st.dataframe(spike_views.inbox(events, triage, grain), hide_index=True, width="stretch",
-             height=260, column_config={
-                 "score": st.column_config.ProgressColumn("score", min_value=0, max_value=1,
-                                                          format="%.2f"),
-                 "expected": st.column_config.NumberColumn(format="%.1f"),
-                 "excess": st.column_config.NumberColumn(format="%.1f")})
-st.caption(f"{len(events)} events. Severity: critical p ≤ 1e-9, high ≤ 1e-6, medium ≤ 1e-4 "
-           "under the segment's baseline; an event is reported once, at the most specific "
-           "segment explaining most of the excess, naming its parts. Daily metrics also watch the "
-           "SLA breach rate (in breaches) and the median first response (in seconds).")
-
+picked = spike_inbox.inbox(events, triage, grain)   # a click on a row opens its event
+st.caption(f"{len(events):,} events, most severe first; click a row to open it below. Severity: "
+           "critical p ≤ 1e-9, high ≤ 1e-6, medium ≤ 1e-4 under the segment's baseline; an "
+           "event is reported once, at the most specific segment explaining most of the excess, "
+           "naming its parts. Daily metrics also watch the SLA breach rate (in breaches) and the "
+           "median first response (in seconds).")
 names = spike_views.names(events)
-_filters.url_widget_value("spike_pick", "spike", list(names), next(iter(names)))
-picked = st.selectbox("Event", list(names), key="spike_pick", format_func=names.get)
-_filters.sync_url({"spike": picked})
 event = spike_views.record(events, picked)
 
 st.subheader(names[picked])

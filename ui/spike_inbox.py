@@ -1,0 +1,87 @@
+"""The Spikes page's inbox and the Overview's "open spikes" block.
+
+The inbox is a one-row-select table: a click on a row opens that event (st.dataframe selection
+events, no separate select box); the open event is kept in the URL (?spike=...) and its row is
+highlighted, whether it was opened by a click or by a link.
+"""
+from __future__ import annotations
+
+import functools
+
+import pandas as pd
+import streamlit as st
+
+from analytics.views import spikes as spike_views
+from ui import data
+from ui import filters as _filters
+from ui import widgets as _ui
+
+OPEN_ROW = "background-color: #dbe9ff; font-weight: 600"   # the event opened below
+COLUMNS = {
+    "severity": st.column_config.TextColumn("Severity", width="small"),
+    "event": st.column_config.TextColumn("Event", width="large"),
+    "score": st.column_config.ProgressColumn("Score", min_value=0, max_value=1, format="%.2f"),
+    "observed": st.column_config.NumberColumn("Cases", format="localized"),
+    "expected": st.column_config.NumberColumn("Expected", format="%.1f"),
+    "excess": st.column_config.NumberColumn("Excess", format="%.1f"),
+    "metric": "Metric", "start": "Start", "end": "End", "verdict": "Verdict"}
+
+
+def _opened(ids: list[str]) -> None:
+    """on_select: the clicked row's event becomes the open one (a click that clears the
+    selection keeps the event open)."""
+    rows = st.session_state["spike_inbox"].selection.rows
+    if rows and rows[0] < len(ids):
+        st.session_state["spike_pick"] = ids[rows[0]]
+
+
+def highlighted(table: pd.DataFrame, ids: list[str], picked: str):
+    """A Styler that paints the open event's row.
+
+    >>> table = pd.DataFrame({"event": ["a", "b"]})
+    >>> highlighted(table, ["e1", "e2"], "e2").to_html().count("font-weight: 600")
+    1
+    """
+    marks = [OPEN_ROW if event_id == picked else "" for event_id in ids]
+    return table.reset_index(drop=True).style.apply(
+        lambda row: [marks[row.name]] * len(row), axis=1)
+
+
+def inbox(events: pd.DataFrame, triage: pd.DataFrame, grain: str) -> str:
+    """Draw the inbox and return the open event's id: the clicked row's, else the URL's,
+    else the most severe."""
+    ids = list(spike_views.names(events))
+    wanted = st.query_params.get("spike")
+    if wanted in ids and wanted != st.session_state.get("spike_synced"):
+        st.session_state["spike_pick"] = wanted   # a link (the Overview's) names another event
+    _filters.url_widget_value("spike_pick", "spike", ids, ids[0])
+    picked = st.session_state["spike_pick"]
+    if picked != st.session_state.get("spike_synced"):   # another event: a blank triage form
+        for key in ("triage_verdict", "triage_owner", "triage_note"):
+            st.session_state.pop(key, None)
+    st.dataframe(highlighted(spike_views.inbox(events, triage, grain), ids, picked),
+                 hide_index=True, width="stretch", height=min(35 * (len(ids) + 1) + 3, 318),
+                 key="spike_inbox", on_select=functools.partial(_opened, ids),
+                 selection_mode="single-row", column_config=COLUMNS)
+    _filters.sync_url({"spike": picked})
+    st.session_state["spike_synced"] = picked
+    return picked
+
+
+def open_spikes(filters, top: int = 3) -> None:
+    """Overview: how many spike events in the filters have no verdict yet, and the worst few,
+    each a link that opens it on the Spikes page."""
+    events = spike_views.untriaged(data.events_within(filters, "day"), data.triage())
+    st.subheader(f"Open spikes: {len(events):,}")
+    if events.empty:
+        st.caption("No spike event without a verdict in these filters and dates.")
+        return
+    names = spike_views.names(events)
+    for row in events.head(top).itertuples():
+        st.page_link("ui/pages/spikes.py", query_params={"spike": row.event_id},
+                     label=f"{row.severity.capitalize()}: {_ui.plain(names[row.event_id])} — "
+                           f"{row.observed:,.0f} cases, {row.expected:,.1f} expected")
+    more = len(events) - top
+    st.caption((f"and {more:,} more; " if more > 0 else "") + "without a verdict, most severe "
+               "first. Open the Spikes page to triage them.")
+

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import tempfile
+import urllib.parse
 import zipfile
 from pathlib import Path
 
@@ -34,6 +35,24 @@ def request_for(page: str, *, include_examples: bool = False, author: str = "") 
                             include_examples, author or None)
 
 
+def view_link(base: str | None, params: dict[str, list[str]]) -> str:
+    """The page's address with the view's query string: `st.context.url` drops the query
+    string, so a link built from it alone reopens the page's defaults, not this view.
+
+    >>> view_link("http://host/vendors", {"markets": ["KZ", "UZ"], "vendor": ["Cobalt Ops"]})
+    'http://host/vendors?markets=KZ&markets=UZ&vendor=Cobalt+Ops'
+    >>> view_link("http://host/kpis", {})
+    'http://host/kpis'
+    """
+    query = urllib.parse.urlencode([(k, v) for k, values in params.items() for v in values])
+    return f"{base or ''}?{query}" if query else base or ""
+
+
+def current_link() -> str:
+    """The link to the view on screen: this page's URL and every key in st.query_params."""
+    return view_link(st.context.url, {k: st.query_params.get_all(k) for k in st.query_params})
+
+
 def _zipped(written: dict) -> bytes:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
@@ -48,7 +67,7 @@ def share(page: str) -> None:
     st.divider()
     with st.popover("Share", icon=":material/share:"):
         st.markdown("**Link to this view** (filters and selections are in the URL):")
-        st.code(st.context.url, language=None)
+        st.code(current_link(), language=None)
         st.markdown("**Frozen snapshot**: one HTML that opens offline, with the data as CSV "
                     "and charts as PNG. Aggregates only; counts below the threshold show as <10.")
         author = st.text_input("Your name (stamped on it)", key=f"share_author_{page}")

@@ -21,9 +21,11 @@ class Setting:
 
 SETTINGS: tuple[Setting, ...] = (
     Setting("ESCALATION_RADAR_DB", str(ROOT / "data" / "escalation_radar.duckdb"),
-            "Path of the DuckDB file the app, the CLI and the jobs share."),
+            "Path of the DuckDB file of your data: the app, the CLI and the jobs share it."),
+    Setting("ESCALATION_RADAR_DEMO_DB", str(ROOT / "data" / "demo.duckdb"),
+            "Path of the demo dataset's DuckDB file, kept apart from your data."),
     Setting("ESCALATION_RADAR_DEMO_CASES", "300000",
-            "How many cases the demo generates on first start with an empty database."),
+            "How many cases the demo generates when it is first opened."),
     Setting("ESCALATION_RADAR_LOCK_TIMEOUT_S", "600",
             "How long a writer (ingest, demo) waits for another writer before giving up."),
     Setting("ESCALATION_RADAR_INGEST_MEMORY_MB", "2048",
@@ -51,4 +53,17 @@ def get(name: str) -> str:
 
 
 def db_path() -> Path:
+    """The database of your data (ESCALATION_RADAR_DB)."""
     return Path(get("ESCALATION_RADAR_DB"))
+
+
+def demo_db_path() -> Path:
+    """The demo dataset's database (ESCALATION_RADAR_DEMO_DB), never your data's."""
+    return Path(get("ESCALATION_RADAR_DEMO_DB"))
+
+
+def db_is_chosen() -> bool:
+    """Whether ESCALATION_RADAR_DB is set: someone pointed the app at a database of their own
+    (which then starts empty), rather than the README's plain run command (which opens the demo
+    while the default database has no data)."""
+    return bool(os.environ.get("ESCALATION_RADAR_DB"))

@@ -14,7 +14,6 @@ import datetime as dt
 import threading
 from pathlib import Path
 
-import duckdb
 import pandas as pd
 import streamlit as st
 
@@ -23,6 +22,7 @@ from analytics import freshness as data_freshness
 from analytics import state as app_state
 from analytics.results import marts as stored_marts
 from analytics.results import precompute
+from analytics.demo import dataset as demo_dataset
 from analytics.spikes import explain as spike_explain
 from analytics.spikes import triage as spike_db
 from analytics.trends import detect as trends
@@ -33,8 +33,18 @@ from analytics.vendors import targets as vendor_targets
 _DEMO_LOCK = threading.Lock()
 
 
+def showing_demo() -> bool:
+    """Whether this session looks at the demo dataset rather than the database of your data."""
+    try:
+        return st.session_state.get("dataset") == "demo"
+    except Exception:  # noqa: BLE001 - no session (a bare import): your data
+        return False
+
+
 def db_path() -> Path:
-    return settings.db_path()
+    """The database this session reads: your data's (ESCALATION_RADAR_DB), or the demo's own
+    (ESCALATION_RADAR_DEMO_DB) while the session looks at the demo (ui/datasets.py)."""
+    return settings.demo_db_path() if showing_demo() else settings.db_path()
 
 
 @st.cache_data(max_entries=256, show_spinner=False)
@@ -136,34 +146,53 @@ def has_cases(path: Path) -> bool:
     """Whether the database file exists and holds at least one case.
 
     Asked of the `cases` table directly, not of a mart: a mart that fails (a schema that moved
-    on) must show as an error, never make us load the demo into someone's real database."""
+    on) must show as an error, never make us take someone's database for an empty one."""
     if not path.exists():
         return False
     with db.shared_reader(db.data_version(path)) as con:
-        try:
-            return con.execute("select exists (select 1 from cases)").fetchone()[0]
-        except duckdb.CatalogException:  # a DuckDB file without our tables yet: empty
-            return False
+        return demo_dataset.has_cases_con(con)
 
 
-_READY: set[tuple] = set()   # data versions known to hold cases written by this code
+@st.cache_data(max_entries=16, show_spinner=False)
+def _is_demo(version: tuple) -> bool:
+    with db.shared_reader(version) as con:
+        return demo_dataset.is_demo_con(con)
 
 
-def ensure_demo() -> None:
-    """On a fresh machine, generate the demo so the app opens on realistic data.
+def is_demo(path: Path | None = None) -> bool:
+    """Whether the database (this session's by default) holds the demo dataset."""
+    path = path or db_path()
+    return path.exists() and _is_demo(db.data_version(path))
 
-    Several sessions may start at once; the lock plus a second look makes only one of them
-    generate it (the writer lock in analytics/db.py would serialise them, but twice is waste).
-    Runs on every rerun of every page, so a version already checked is not opened again.
+
+_READY: set[tuple] = set()   # data versions known to be set up by this code
+
+
+def open_dataset() -> bool:
+    """Make this session's database ready to read; whether it holds cases.
+
+    The demo's database is generated on first use (once: several sessions may start at once,
+    so the lock plus a second look makes only one of them generate it). Your data's database is
+    created empty when missing: a new path starts empty, never filled with the demo. Runs on
+    every rerun of every page, so a version already checked is not opened again.
     """
     path = db_path()
-    if db.data_version(path) in _READY:
-        return
-    if has_cases(path):
-        if db.refresh_if_stale(path):  # the checkout moved on: new views or reference config
-            st.cache_data.clear()
-        _READY.add(db.data_version(path))
-        return
+    version = db.data_version(path)
+    if version in _READY:
+        return has_cases(path)
+    if path.exists() and db.refresh_if_stale(path):  # the checkout moved on: new views
+        st.cache_data.clear()
+    if showing_demo() and not has_cases(path):
+        _generate_demo(path)
+    elif not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with db.writer(path, derived="keep"):   # an empty database set up by this code
+            pass
+    _READY.add(db.data_version(path))
+    return has_cases(path)
+
+
+def _generate_demo(path: Path) -> None:
     with _DEMO_LOCK:
         st.cache_data.clear()
         if has_cases(path):
@@ -171,12 +200,19 @@ def ensure_demo() -> None:
         from analytics.demo import load as demo
 
         n_cases = int(settings.get("ESCALATION_RADAR_DEMO_CASES"))
-        bar = st.progress(0.0, text=f"No data yet: generating a demo with {n_cases:,} cases ...")
-        with st.spinner("Building the demo database (once, on first start) ..."):
+        bar = st.progress(0.0, text=f"Generating the demo with {n_cases:,} cases ...")
+        with st.spinner(f"Building the demo database {path} (once, on first use) ..."):
             demo.load_demo(path, n_cases=n_cases, progress=lambda fraction, message: bar.progress(
                 min(max(float(fraction), 0.0), 1.0), text=f"Demo: {message}"))
         bar.empty()
         st.cache_data.clear()
+
+
+def upload_refusal() -> str | None:
+    """Why the Data page must not load an upload into this session's database (None: it may):
+    the demo dataset takes nothing but the demo."""
+    path = db_path()   # shown as Markdown: the path as code
+    return demo_dataset.refusal(f"`{path}`", "loading an upload into it") if is_demo(path) else None
 
 
 def clear() -> None:

@@ -15,12 +15,14 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+import sys
 from pathlib import Path
 
 from analytics import settings
 from analytics.alerts import payloads as alert_payloads
 from analytics.alerts import run as alerts
 from analytics.alerts import send as alert_send
+from analytics.demo import dataset as demo_dataset
 
 
 def parse(argv: list[str]) -> argparse.Namespace:
@@ -47,6 +49,11 @@ def parse(argv: list[str]) -> argparse.Namespace:
 
 def main(argv: list[str]) -> int:
     args = parse(argv)
+    try:
+        demo_dataset.refuse_demo(args.db or settings.db_path(), "running alerts on it")
+    except demo_dataset.DemoDatasetError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
     result = alerts.run(args.db or settings.db_path(), args.webhook, fmt=args.payload,
                         since=args.since, until=args.until, retries=args.retries,
                         timeout_s=args.timeout_s, max_wait_s=args.max_wait_s,

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 import tempfile
 import time
 from dataclasses import dataclass, field
@@ -22,6 +23,7 @@ import numpy as np
 import pandas as pd
 
 from analytics import contract, settings
+from analytics.demo import dataset
 from analytics.demo.cases import case_attributes
 from analytics.demo.lifecycle import case_timeline, complexity
 from analytics.demo.reviews import build_reviews
@@ -76,8 +78,9 @@ def canonical(frame: pd.DataFrame, columns) -> pd.DataFrame:
 
 def ground_truth_path_for(db_path=None) -> Path:
     """Where the ground truth of the demo in `db_path` lives: data/demo/ground_truth.json for the
-    default database, `<db name>.ground_truth.json` beside any other (tests never clobber it)."""
-    if db_path is None or Path(db_path).resolve() == settings.db_path().resolve():
+    default demo database (ESCALATION_RADAR_DEMO_DB), `<db name>.ground_truth.json` beside any
+    other (tests never clobber it)."""
+    if db_path is None or Path(db_path).resolve() == settings.demo_db_path().resolve():
         return GROUND_TRUTH_PATH
     return Path(db_path).with_name(Path(db_path).stem + ".ground_truth.json")
 
@@ -86,10 +89,16 @@ def load_demo(db_path=None, *, n_cases: int = DEFAULT_CASES, seed: int = DEFAULT
               progress=None) -> dict:
     """Generate the demo, load it through `analytics.ingest.ingest_file`, write the ground truth.
 
+    `db_path` defaults to the demo's own database (ESCALATION_RADAR_DEMO_DB); a database holding
+    other data is refused (analytics/demo/dataset.py), and the one loaded is marked as the demo
+    in the same transaction as its first ingest.
     Returns counts and timings: cases, reviews, generate_s, load_s, rows_rejected, ground_truth."""
     from analytics.ingest import (
         ingest_file,  # imported late: generating needs no ingest
     )
+
+    db_path = Path(db_path) if db_path is not None else settings.demo_db_path()
+    dataset.check_demo_target(db_path)
 
     report = progress or (lambda fraction, message: None)
     report(0.0, f"generating {n_cases:,} demo cases")
@@ -102,13 +111,17 @@ def load_demo(db_path=None, *, n_cases: int = DEFAULT_CASES, seed: int = DEFAULT
         for lo, hi, kind, frame in ((0.1, 0.6, "cases", data.cases), (0.6, 0.95, "reviews", data.reviews)):
             path = Path(tmp) / f"demo_{kind}.parquet"
             frame.to_parquet(path, index=False, row_group_size=122_880)
-            result = ingest_file(path, kind=kind, db_path=db_path,
+            result = ingest_file(path, kind=kind, db_path=db_path, on_stored=_mark,
                                  progress=lambda f, m, lo=lo, hi=hi: report(lo + (hi - lo) * f, m))
             out["rows_rejected"] += result.rows_rejected
     out["ground_truth"] = write_ground_truth(data, ground_truth_path_for(db_path))
     out["load_s"] = time.perf_counter() - generated
     report(1.0, "demo data loaded")
     return out
+
+
+def _mark(con, report) -> None:
+    dataset.mark(con)   # lands with the ingest, in its transaction
 
 
 def write_ground_truth(data: DemoData, path: Path = GROUND_TRUTH_PATH) -> Path:
@@ -127,9 +140,16 @@ def main(argv: list[str] | None = None) -> int:
                         help="how many cases to generate (default %(default)s)")
     parser.add_argument("--seed", type=int, default=DEFAULT_SEED, help="random seed (default %(default)s)")
     parser.add_argument("--end", help="end of the data, YYYY-MM-DD or YYYY-MM-DDTHH, UTC (default: now)")
-    parser.add_argument("--db", type=Path, default=None, help="DuckDB file (default: ESCALATION_RADAR_DB)")
+    parser.add_argument("--db", type=Path, default=None,
+                        help="DuckDB file (default: ESCALATION_RADAR_DEMO_DB, the demo's own)")
     args = parser.parse_args(argv)
     end = pd.Timestamp(args.end) if args.end else None
+    try:
+        dataset.check_demo_target(args.db or settings.demo_db_path())
+    except dataset.DemoDatasetError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    print(f"loading the demo into {args.db or settings.demo_db_path()}", flush=True)
     result = load_demo(args.db, n_cases=args.cases, seed=args.seed, end=end,
                        progress=lambda fraction, message: print(f"[{fraction:4.0%}] {message}", flush=True))
     rate = result["cases"] / result["generate_s"]

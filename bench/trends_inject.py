@@ -55,21 +55,21 @@ def injected_runs(detect, reps: int, background: list[np.ndarray] | None = None,
     in that family, as a real segment among hundreds would be (each series on its own run of
     days, so that no one strict or lenient day decides a scenario); without it all injected series
     are one family, where hundreds of true rises make Benjamini–Hochberg far more lenient.
-    `detect(cases, as_of[, cfg])` is `detect_segment_trends` or a variant of it."""
+    `detect(cases, as_of[, cfg=...])` is `detect_segment_trends` or a variant of it."""
     cases, labels = volume_cases(reps, seed)
     listed = {m: [] for m in labels}
     for offset in range(0, 29):
         if background is None:
             found = detect(cases, DAYS[ONSET + offset])
         else:  # every test but Benjamini–Hochberg here; BH against the background below
-            found = detect(cases, DAYS[ONSET + offset], replace(DEFAULTS, fdr=1.0))
+            found = detect(cases, DAYS[ONSET + offset], cfg=replace(DEFAULTS, fdr=1.0))
         found = found[found["dimension"] == "market"]
         if background is not None:
             # series i meets the family of day offset + i: onsets fall on different demo days
             q = np.array([family_q(p, background[(offset + i) % len(background)])
                           for i, p in enumerate(found["p_value"])])
-            found = found.assign(is_trend=found["is_trend"] & (q <= DEFAULTS.fdr))
-        for market in found.loc[found["is_trend"], "market"]:
+            found = found.assign(is_anomaly=found["is_anomaly"] & (q <= DEFAULTS.fdr))
+        for market in found.loc[found["is_anomaly"], "market"]:
             listed[market].append(offset)
     out = {}
     for (name, base), markets in pd.Series(labels).groupby(lambda m: labels[m]).groups.items():

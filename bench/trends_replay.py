@@ -52,7 +52,7 @@ def demo_replay(db_path: str, days: int) -> dict:
     truth = json.loads(demo.ground_truth_path_for(Path(db_path)).read_text())
     with db.reader(Path(db_path)) as con:
         last = trends.default_as_of(con)
-        cases = trends.load_cases(con, last, replace(DEFAULTS, long_baseline_days=84 + days))
+        cases = trends.load_cases(con, last, cfg=replace(DEFAULTS, long_baseline_days=84 + days))
     incidence = build_incidence(cases["summary"], cases["language"])
     created = pd.to_datetime(cases["created_date"])
     found, times = {}, []
@@ -71,7 +71,7 @@ def demo_background(db_path: str, days: int = 29) -> list[np.ndarray]:
     series joins (a few hundred series, almost all without a trend)."""
     with db.reader(Path(db_path)) as con:
         last = trends.default_as_of(con)
-        cases = trends.load_cases(con, last, replace(DEFAULTS, long_baseline_days=84 + days))
+        cases = trends.load_cases(con, last, cfg=replace(DEFAULTS, long_baseline_days=84 + days))
     created = pd.to_datetime(cases["created_date"])
     return [detect_segment_trends(cases[(created <= day).to_numpy()], day)["p_value"].to_numpy()
             for day in pd.date_range(end=last, periods=days)]

@@ -106,7 +106,7 @@ def test_a_history_that_starts_inside_the_window_is_not_a_rise():
 
     cases = _poisson_cases("2025-01-01", "2025-03-14", 60)
     found = detect_segment_trends(cases, "2025-03-14")
-    assert not found["is_trend"].any()
+    assert not found["is_anomaly"].any()
     assert found["growth"].max() < 1.3, found[["dimension", "growth"]]
 
 
@@ -119,7 +119,7 @@ def test_coverage_starts_the_trend_history_even_where_a_segment_starts_later():
                        _poisson_cases("2025-02-01", "2025-04-14", 20, seed=4)
                        .assign(abuse_category="spam")])
     found = detect_segment_trends(cases, "2025-04-14", covered_since=pd.Timestamp("2025-01-01"))
-    assert not found["is_trend"].any(), found.loc[found["is_trend"], ["dimension", "growth"]]
+    assert not found["is_anomaly"].any(), found.loc[found["is_anomaly"], ["dimension", "growth"]]
 
 
 def test_too_little_covered_history_gives_no_segment_trend_at_all():

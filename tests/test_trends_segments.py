@@ -19,14 +19,14 @@ def _market(tail: list[int], base: int = 20, cfg=DEFAULTS) -> pd.Series:
     counts = [base] * (len(days) - len(tail)) + tail
     cases = pd.DataFrame({"created_date": np.repeat(days, counts), "market": "KZ",
                           "abuse_category": "scam", "source": "user_report"})
-    found = detect_segment_trends(cases, AS_OF, cfg)
+    found = detect_segment_trends(cases, AS_OF, cfg=cfg)
     return found[found["dimension"] == "market"].iloc[0]
 
 
 def test_a_step_is_judged_on_its_last_three_days():
     row = _market([32, 32, 32, 32])               # × 1.6 at 20 a day, for 4 days
     seven_only = _market([32, 32, 32, 32], cfg=replace(DEFAULTS, short_windows=(7,)))
-    assert row["is_trend"] and row["window_days"] == 3
+    assert row["is_anomaly"] and row["window_days"] == 3
     assert row["observed"] == 96 and np.isclose(row["expected"], 60)
     assert row["p_value"] < seven_only["p_value"] / 2   # 4 days of excess diluted over 7
 
@@ -37,7 +37,7 @@ def test_a_burst_of_a_few_days_is_a_spike_not_a_trend(tail):
     # a trend holds on hold_days (4) of the last hold_of (7) days: three days, however high,
     # and whether they go on or have ended, are a burst (the Spikes page's), never a trend
     row = _market(tail)
-    assert not row["is_trend"], row[["observed", "expected", "p_value", "pattern"]].to_dict()
+    assert not row["is_anomaly"], row[["observed", "expected", "p_value", "pattern"]].to_dict()
 
 
 def test_the_hold_rule_is_stated_in_the_settings():
@@ -54,17 +54,17 @@ def test_a_segment_that_appears_with_a_new_export_is_not_a_trend():
     new = pd.DataFrame({"created_date": np.repeat(days[-10:], 25), "market": "UZ",
                         "abuse_category": "scam", "source": "partner_feed"})
     found = detect_segment_trends(pd.concat([old, new], ignore_index=True), AS_OF)
-    assert not found["is_trend"].any(), found.loc[found["is_trend"], ["dimension", "growth"]]
+    assert not found["is_anomaly"].any(), found.loc[found["is_anomaly"], ["dimension", "growth"]]
 
 
 def test_a_spike_on_the_last_day_is_not_carried_by_the_three_day_window():
     row = _market([20, 20, 100])
-    assert not row["is_trend"] and row["p_value"] > 0.05
+    assert not row["is_anomaly"] and row["p_value"] > 0.05
 
 
 def test_a_rise_over_the_whole_week_keeps_the_seven_day_window():
     row = _market([26, 26, 26, 26, 26, 26, 26])
-    assert row["is_trend"] and row["window_days"] == 7
+    assert row["is_anomaly"] and row["window_days"] == 7
 
 
 def test_steady_series_is_not_a_trend_and_input_is_unchanged():
@@ -73,7 +73,7 @@ def test_steady_series_is_not_a_trend_and_input_is_unchanged():
                           "abuse_category": "scam", "source": "user_report"})
     before = cases.copy()
     found = detect_segment_trends(cases, AS_OF)
-    assert not found["is_trend"].any() and (found["p_value"] > 0.5).all()
+    assert not found["is_anomaly"].any() and (found["p_value"] > 0.5).all()
     pd.testing.assert_frame_equal(cases, before)
 
 

@@ -51,12 +51,12 @@ def _market_row(found: pd.DataFrame) -> pd.Series:
 
 def test_a_one_day_spike_adds_at_most_three_deviations():
     row = _market_row(detect_segment_trends(_steady_cases([5, 5, 5, 5, 30, 5, 5]), AS_OF))
-    assert not row["is_trend"] and row["p_value"] > 0.05
+    assert not row["is_anomaly"] and row["p_value"] > 0.05
 
 
 def test_a_sustained_rise_of_the_same_size_is_a_trend():
     row = _market_row(detect_segment_trends(_steady_cases([5, 5, 10, 11, 10, 12, 11]), AS_OF))
-    assert row["is_trend"] and row["pattern"] == "rise"
+    assert row["is_anomaly"] and row["pattern"] == "rise"
 
 
 def test_no_case_in_the_window_gives_no_segment_trend():
@@ -67,4 +67,4 @@ def test_no_case_in_the_window_gives_no_segment_trend():
                           "market": ["KZ"], "abuse_category": ["scam"], "source": ["user_report"],
                           "language": ["kk"], "summary": ["x"]})
     out = detect_segment_trends(cases, "2026-03-01")
-    assert out.empty and "is_trend" in out.columns
+    assert out.empty and "is_anomaly" in out.columns

@@ -16,13 +16,13 @@ from analytics import db, settings
 from analytics.trends import detect as trends
 
 TABLE_COLUMNS = ("rank", "kind", "label", "language", "since", "observed", "expected", "growth",
-                 "score", "examples")
+                 "score", "priority", "examples")
 
 
 def _table(records: list[dict]) -> str:
     rows = [[str(r["rank"]), r["kind"], r["label"][:48], r["language"] or "", r["since"],
              f"{r['observed']:.0f}", f"{r['expected']:.1f}", f"×{r['growth']:.1f}",
-             f"{r['score']:.0f}", " ".join(r["examples"][:3])] for r in records]
+             f"{r['score']:.2f}", f"{r['priority']:.0f}", " ".join(r["examples"][:3])] for r in records]
     widths = [max(len(c), *(len(row[i]) for row in rows)) for i, c in enumerate(TABLE_COLUMNS)] \
         if rows else [len(c) for c in TABLE_COLUMNS]
     lines = ["  ".join(c.ljust(w) for c, w in zip(TABLE_COLUMNS, widths))]

@@ -2,7 +2,8 @@
 
 `load_cases` reads the days a run needs (`sql/marts/trend_cases.sql`); `detect_trends` is pure
 (cases frame in, ranked trends out) and causal: only cases created up to `as_of` count, so
-`--as-of` answers "what would we have seen that day". `to_records` is the one way trends leave
+`--as-of` answers "what would we have seen that day". Trends are ranked by `priority`
+(surprise × excess); `score` is the detectors' 0-1 surprise (segments.py, terms.py). `to_records` is the one way trends leave
 the app (CLI, exports): person-identifying terms are masked there.
 """
 from __future__ import annotations
@@ -18,13 +19,13 @@ from analytics.text.incidence import TermIncidence, build_incidence, value_codes
 from analytics.text.terms import mask_pii
 from analytics.trends.compare import period_cells
 from analytics.trends.segments import detect_segment_trends
-from analytics.trends.settings import DEFAULTS, TrendSettings
+from analytics.trends.settings import DEFAULTS, TrendSettings, from_knobs
 from analytics.trends.terms import term_statistics
 from analytics.trends.wording import examples, term_trends
 
 COLUMNS = ["rank", "kind", "label", "segment", "term", "related_terms", "language", "languages",
            "markets", "since", "observed", "expected", "excess", "growth", "p_value", "q_value",
-           "score", "is_new", "pattern", "window_days", "sparkline", "examples"]
+           "score", "priority", "is_new", "pattern", "window_days", "sparkline", "examples"]
 SEGMENT_KEYS = ("market", "abuse_category", "source")
 
 
@@ -48,7 +49,7 @@ def _large_strings(con):
         db.run_sql(con, "session/arrow_large_buffers", enabled=before).fetchall()
 
 
-def load_cases(con, as_of: dt.date, cfg: TrendSettings = DEFAULTS) -> pd.DataFrame:
+def load_cases(con, as_of: dt.date, *, cfg: TrendSettings = DEFAULTS) -> pd.DataFrame:
     """The cases of the days a run as of `as_of` reads. `summary` is categorical (each distinct
     text once: at 10M cases the window repeats a few thousand texts millions of times) and
     `created_date` a datetime64 column (not Python dates)."""
@@ -94,14 +95,16 @@ def covered_since(con, as_of) -> pd.Timestamp | None:
     return coverage.load(con).covered_since(as_of)
 
 
-def detect_trends(cases: pd.DataFrame, as_of, cfg: TrendSettings = DEFAULTS,
-                  incidence: TermIncidence | None = None, *, keep_keys: bool = False,
-                  covered_since=None) -> pd.DataFrame:
+def detect_trends(cases: pd.DataFrame, as_of, *, cfg: TrendSettings = DEFAULTS,
+                  incidence: TermIncidence | None = None, keep_keys: bool = False,
+                  covered_since=None, **knobs) -> pd.DataFrame:
     """Ranked emerging trends (segments and terms) as of the end of `as_of` (a local date).
 
     `incidence` (of exactly these cases) may be passed in to reuse tokenising across runs;
     `keep_keys` adds `term_keys` (unmasked: for scoring, never for export); `covered_since`:
-    the first covered day (`covered_since(con, as_of)`; None = the first case's day)."""
+    the first covered day (`covered_since(con, as_of)`; None = the first case's day);
+    `knobs`: TrendSettings fields over `cfg`."""
+    cfg = from_knobs(cfg, knobs)
     as_of = pd.Timestamp(as_of).normalize()
     created = pd.to_datetime(cases["created_date"])
     if (created > as_of).any():   # (a copy of millions of rows only when some are later)
@@ -115,15 +118,15 @@ def detect_trends(cases: pd.DataFrame, as_of, cfg: TrendSettings = DEFAULTS,
                                              codes["language"])
     since = as_of - pd.Timedelta(days=cfg.long_recent_days - 1)
     recent = (created >= since).to_numpy()
-    segments = detect_segment_trends(cases, as_of, cfg, codes, covered_since=covered_since)
-    found = _segment_rows(segments[segments["is_trend"]], cases, recent, cfg, codes)
-    stats = term_statistics(incidence, cases, as_of, cfg, codes)
+    segments = detect_segment_trends(cases, as_of, cfg=cfg, codes=codes, covered_since=covered_since)
+    found = _segment_rows(segments[segments["is_anomaly"]], cases, recent, cfg, codes)
+    stats = term_statistics(incidence, cases, as_of, cfg=cfg, codes=codes)
     words = term_trends(stats, incidence, cases, np.flatnonzero(recent), cfg, codes)
     if not words.empty:
         words["label"], words["segment"] = words["term"], None
     ranked = pd.concat([f for f in (found, words) if not f.empty], ignore_index=True) \
         if not (found.empty and words.empty) else pd.DataFrame(columns=COLUMNS)
-    ranked = ranked.sort_values("score", ascending=False, ignore_index=True)
+    ranked = ranked.sort_values("priority", ascending=False, ignore_index=True)
     ranked["rank"] = np.arange(1, len(ranked) + 1)
     ranked["language"] = ranked["languages"].map(lambda v: v[0] if len(v) else None)
     if keep_keys:
@@ -132,7 +135,7 @@ def detect_trends(cases: pd.DataFrame, as_of, cfg: TrendSettings = DEFAULTS,
     return ranked[COLUMNS]
 
 
-def app_results(cases: pd.DataFrame, as_of, cfg: TrendSettings = DEFAULTS, *,
+def app_results(cases: pd.DataFrame, as_of, *, cfg: TrendSettings = DEFAULTS,
                 covered_since=None) -> dict:
     """What the app shows of one as-of day, from one tokenising of the window: `ranked` (as
     `detect_trends` returns it), `examples` (the rows of every example case) and `cells`
@@ -142,7 +145,7 @@ def app_results(cases: pd.DataFrame, as_of, cfg: TrendSettings = DEFAULTS, *,
     if (created > as_of).any():
         cases = cases[(created <= as_of).to_numpy()].reset_index(drop=True)
     incidence = build_incidence(cases["summary"], cases["language"])
-    ranked = detect_trends(cases, as_of, cfg, incidence, covered_since=covered_since)
+    ranked = detect_trends(cases, as_of, cfg=cfg, incidence=incidence, covered_since=covered_since)
     wanted = {case_id for ids in ranked["examples"] for case_id in ids}
     examples = cases.loc[cases["case_id"].isin(wanted).to_numpy(),
                          ["case_id", "created_date", "market", "language", "abuse_category", "summary"]]
@@ -184,6 +187,6 @@ def to_records(trends: pd.DataFrame, *, public_accounts: frozenset[str] = frozen
             if record.get(key):
                 record[key] = mask_pii(record[key], public_accounts)
         record["related_terms"] = [mask_pii(t, public_accounts) for t in record["related_terms"]]
-        for key in ("observed", "expected", "excess", "growth", "score"):
+        for key in ("observed", "expected", "excess", "growth", "score", "priority"):
             record[key] = round(float(record[key]), 2)
     return records

@@ -12,7 +12,9 @@ One matrix of daily counts (series × days, up to the as-of day) goes through tw
   error of their mean), still elevated in the last week.
 A one-day spike is not a trend: each day adds at most `z_cap` standard deviations to a test's
 sum (and to the CUSUM), and when one day holds most of the excess a test fails.
-Benjamini–Hochberg runs over all series; ranking is surprise × excess × (1 + novelty bonus).
+Benjamini–Hochberg runs over all series. `score` is the surprise on the detectors' 0-1 scale
+(min(1, -log10 p / score_scale)); `priority`, which ranks, is surprise × excess × (1 + novelty
+bonus). The result has one row per series tested, in the order of `daily_matrix`'s keys.
 """
 from __future__ import annotations
 
@@ -21,7 +23,7 @@ import pandas as pd
 
 from analytics.text.incidence import value_codes
 from analytics.trends import stats as ts
-from analytics.trends.settings import DEFAULTS, TrendSettings
+from analytics.trends.settings import DEFAULTS, TrendSettings, from_knobs
 
 DIMENSIONS = (("market",), ("abuse_category",), ("source",), ("abuse_category", "market"))
 MIN_HISTORY_DAYS = 28   # covered days a baseline needs (the spikes' warm-up is the same)
@@ -223,7 +225,7 @@ def _long_test(counts, weekdays, cfg: TrendSettings) -> dict:
 
 
 RESULT_COLUMNS = ("observed", "expected", "p_value", "q_value", "is_new", "window_days", "since",
-                  "pattern", "excess", "growth", "is_trend", "score", "sparkline")
+                  "pattern", "excess", "growth", "is_anomaly", "score", "priority", "sparkline")
 
 
 def history_days(cases: pd.DataFrame, as_of: pd.Timestamp, cfg: TrendSettings,
@@ -239,12 +241,14 @@ def history_days(cases: pd.DataFrame, as_of: pd.Timestamp, cfg: TrendSettings,
     return days
 
 
-def detect_segment_trends(cases: pd.DataFrame, as_of, cfg: TrendSettings = DEFAULTS,
-                          codes: dict | None = None, *, covered_since=None) -> pd.DataFrame:
-    """One row per series with its test results; `is_trend` marks the emerging ones. `codes`
+def detect_segment_trends(cases: pd.DataFrame, as_of, *, cfg: TrendSettings = DEFAULTS,
+                          codes: dict | None = None, covered_since=None, **knobs) -> pd.DataFrame:
+    """One row per series with its test results; `is_anomaly` marks the emerging ones. `codes`
     (column -> `value_codes` of it) may be passed when already at hand; `covered_since` is the
-    first covered day of the data (see `history_days`). A run needs MIN_HISTORY_DAYS of covered
-    history: before that there is no baseline to rise against."""
+    first covered day of the data (see `history_days`); `knobs`: TrendSettings fields over
+    `cfg`. A run needs MIN_HISTORY_DAYS of covered history: before that there is no baseline
+    to rise against."""
+    cfg = from_knobs(cfg, knobs)
     as_of = pd.Timestamp(as_of).normalize()
     days = history_days(cases, as_of, cfg, covered_since)
     keys, counts = daily_matrix(cases, days, codes)
@@ -259,8 +263,8 @@ def detect_segment_trends(cases: pd.DataFrame, as_of, cfg: TrendSettings = DEFAU
     if (np.argmax(counts[single] > 0, axis=1) > settled_by).any():   # (else nothing is new)
         settled_keys, settled_counts = daily_matrix(cases, days, codes, settled_by=settled_by)
         settled = _judge(settled_keys, settled_counts, days, cfg)
-        still = {i for i, trend in zip(_series_ids(settled_keys), settled["is_trend"]) if trend}
-        out["is_trend"] &= np.array([i in still for i in _series_ids(keys)], dtype=bool)
+        still = {i for i, trend in zip(_series_ids(settled_keys), settled["is_anomaly"]) if trend}
+        out["is_anomaly"] &= np.array([i in still for i in _series_ids(keys)], dtype=bool)
     return out
 
 
@@ -289,9 +293,10 @@ def _judge(keys: pd.DataFrame, counts: np.ndarray, days: pd.DatetimeIndex,
     out["excess"] = out["observed"] - out["expected"]
     out["growth"] = out["observed"] / np.fmax(out["expected"], 0.5)
     passes = np.where(use_short, short["ok"], long["ok"]) & baseline_known
-    out["is_trend"] = (passes & (out["q_value"] <= cfg.fdr) & (out["excess"] >= cfg.min_excess)
-                       & (out["growth"] >= cfg.min_growth))
+    out["is_anomaly"] = (passes & (out["q_value"] <= cfg.fdr) & (out["excess"] >= cfg.min_excess)
+                         & (out["growth"] >= cfg.min_growth))
+    out["score"] = ts.bounded_score(p, cfg.score_scale)
     surprise = np.minimum(-np.log10(np.fmax(p, 1e-300)), 30.0)
-    out["score"] = surprise * out["excess"].clip(lower=0) * (1 + cfg.novelty_bonus * is_new)
+    out["priority"] = surprise * out["excess"].clip(lower=0) * (1 + cfg.novelty_bonus * is_new)
     out["sparkline"] = list(counts[:, -28:].astype(int))
     return out

@@ -1,10 +1,32 @@
-"""The knobs of trend detection, with their defaults and what they mean (docs/trends.md lists them)."""
+"""The knobs of trend detection, with their defaults and what they mean (docs/trends.md lists them).
+
+Knobs are keyword-only and checked when set: a value out of range is a ValueError naming it.
+
+>>> TrendSettings(fdr=5.0)
+Traceback (most recent call last):
+ValueError: TrendSettings: fdr must be in (0, 1], not 5.0
+>>> from_knobs(DEFAULTS, {"fdr": 0.1}).fdr
+0.1
+"""
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+import math
+from dataclasses import dataclass, fields, replace
+
+# knob -> (lowest, highest, whether the lowest itself is allowed)
+RANGES = {"fdr": (0.0, 1.0, False), "spike_share": (0.0, 1.0, False),
+          "group_overlap": (0.0, 1.0, False), "hold_share": (0.0, 1.0, True),
+          "min_growth": (0.0, math.inf, False), "term_min_growth": (0.0, math.inf, False),
+          "z_cap": (0.0, math.inf, False), "cusum_h": (0.0, math.inf, False),
+          "score_scale": (0.0, math.inf, False), "term_prior_cases": (0.0, math.inf, False),
+          "term_prior_weight": (0.0, math.inf, False),
+          # a baseline fit has 8 parameters (intercept, trend, 6 weekdays): it needs more days
+          "baseline_days": (8, math.inf, False), "long_baseline_days": (8, math.inf, False),
+          "recent_days": (0, math.inf, False), "long_recent_days": (0, math.inf, False),
+          "persist_of": (0, math.inf, False), "term_persist_of": (0, math.inf, False)}
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class TrendSettings:
     baseline_days: int = 42       # ESSENCE regression window (6 whole weeks)
     guard_days: int = 3           # days between the baseline and the day judged
@@ -36,8 +58,16 @@ class TrendSettings:
     hold_share: float = 0.25      # ... and carry this share of the window's mean daily excess
     novelty_bonus: float = 0.5    # score multiplier 1 + bonus for brand-new segments and terms
     examples_per_language: int = 2
+    score_scale: float = 10.0     # score = min(1, -log10(p_value) / score_scale), as for spikes
 
     def __post_init__(self):
+        for f in fields(self):
+            _check(f.name, getattr(self, f.name), f.default)
+        for name, (low, high, low_ok) in RANGES.items():
+            value = getattr(self, name)
+            if not (low <= value if low_ok else low < value) or value > high:
+                bounds = f"{'[' if low_ok else '('}{low:g}, {high:g}]"
+                raise ValueError(f"TrendSettings: {name} must be in {bounds}, not {value!r}")
         if not self.short_windows or not all(0 < d <= self.recent_days for d in self.short_windows):
             raise ValueError(f"short_windows {self.short_windows} must be days within recent_days "
                              f"({self.recent_days})")
@@ -52,7 +82,34 @@ class TrendSettings:
                    self.baseline_days + self.guard_days + self.long_recent_days) + 1
 
 
+def _check(name: str, value, default) -> None:
+    """A knob has its default's type (an int knob a whole number, a float knob any number, a
+    tuple of whole numbers); numbers are finite and not negative."""
+    if isinstance(default, tuple):
+        if not isinstance(value, tuple) or not all(_whole(v) for v in value):
+            raise ValueError(f"TrendSettings: {name} must be a tuple of whole numbers, not {value!r}")
+        return
+    number = _whole(value) if isinstance(default, int) else (
+        isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value))
+    if not number or value < 0:
+        kind = "a whole number" if isinstance(default, int) else "a finite number"
+        raise ValueError(f"TrendSettings: {name} must be {kind} >= 0, not {value!r}")
+
+
+def _whole(value) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) or (
+        hasattr(value, "is_integer") and not isinstance(value, float) and bool(value.is_integer()))
+
+
 DEFAULTS = TrendSettings()
+
+
+def from_knobs(cfg: TrendSettings, knobs: dict) -> TrendSettings:
+    """`cfg` with a detector's keyword knobs applied; an unknown knob is a ValueError."""
+    unknown = sorted(set(knobs) - {f.name for f in fields(TrendSettings)})
+    if unknown:
+        raise ValueError(f"unknown trend setting(s) {unknown}; known: {[n for n, _ in describe()]}")
+    return replace(cfg, **knobs) if knobs else cfg
 
 
 def describe() -> list[tuple[str, object]]:

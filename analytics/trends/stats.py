@@ -15,6 +15,7 @@ series), causal: a day's expectation uses only days at least `guard_days` before
 - `persistent`: active on at least `need` of the last `of` days.
 - `count_pvalue`: negative-binomial (Poisson when not over-dispersed) upper tail.
 - `benjamini_hochberg`: q-values.
+- `bounded_score`: a p-value as the detectors' common 0-1 score.
 """
 from __future__ import annotations
 
@@ -146,3 +147,13 @@ def run_start(flags: np.ndarray) -> np.ndarray:
     false_positions = np.where(~flags, np.arange(n_days), -1)
     last_false = false_positions.max(axis=1)
     return np.minimum(last_false + 1, n_days - 1)
+
+
+def bounded_score(p_value, scale: float = 10.0) -> np.ndarray:
+    """The detector contract's score in [0, 1]: min(1, -log10(p) / scale), as for spikes.
+
+    >>> bounded_score([1.0, 1e-5, 1e-30]).tolist()
+    [0.0, 0.5, 1.0]
+    """
+    p = np.fmax(np.nan_to_num(np.asarray(p_value, float), nan=1.0), 1e-300)
+    return np.clip(-np.log10(p) / scale, 0.0, 1.0) + 0.0   # (+ 0.0: no -0.0 where p = 1)

@@ -18,7 +18,7 @@ from scipy import stats
 
 from analytics.text.incidence import TermIncidence, value_codes
 from analytics.trends import stats as ts
-from analytics.trends.settings import DEFAULTS, TrendSettings
+from analytics.trends.settings import DEFAULTS, TrendSettings, from_knobs
 
 
 def _share(incidence, mix_code, n_mix, rows, terms, cfg: TrendSettings) -> np.ndarray:
@@ -118,10 +118,14 @@ def _expected_from(incidence, mix: tuple[np.ndarray, int], day, inside, terms,
     return daily_mix.astype(float) @ share
 
 
-def term_statistics(incidence: TermIncidence, cases: pd.DataFrame, as_of,
-                    cfg: TrendSettings = DEFAULTS, codes: dict | None = None) -> pd.DataFrame:
-    """One row per term with `term_min_cases` cases in the last `long_recent_days`, tested.
-    `codes` (column -> `value_codes`) may be passed when already at hand."""
+def term_statistics(incidence: TermIncidence, cases: pd.DataFrame, as_of, *,
+                    cfg: TrendSettings = DEFAULTS, codes: dict | None = None,
+                    **knobs) -> pd.DataFrame:
+    """One row per term with `term_min_cases` cases in the last `long_recent_days`, tested, in
+    vocabulary order; `is_anomaly` marks the trends, `score` is the 0-1 surprise of `p_value`
+    and `priority` ranks. `codes` (column -> `value_codes`) may be passed when already at
+    hand; `knobs`: TrendSettings fields over `cfg`."""
+    cfg = from_knobs(cfg, knobs)
     as_of = pd.Timestamp(as_of).normalize()
     day, inside, terms, counts, first = _daily_counts(incidence, cases, as_of, cfg)
     n = cfg.history_days
@@ -159,13 +163,14 @@ def term_statistics(incidence: TermIncidence, cases: pd.DataFrame, as_of,
     out["growth"] = out["observed"] / np.fmax(out["expected"], 0.5)
     # (no "one day holds most of the excess" rule: seen on `term_hold_days` days already keeps
     # one- and two-day bursts out, and new wording often starts with a copy-pasted clump)
-    out["is_trend"] = (persist & (out["q_value"] <= cfg.fdr)
-                       & (out["excess"] >= cfg.min_excess) & (out["growth"] >= cfg.term_min_growth))
-    surprise = np.minimum(-np.log10(np.fmax(p, 1e-300)), 30.0)
+    out["is_anomaly"] = (persist & (out["q_value"] <= cfg.fdr)
+                         & (out["excess"] >= cfg.min_excess)
+                         & (out["growth"] >= cfg.term_min_growth))
+    out["score"] = ts.bounded_score(p, cfg.score_scale)
     # ranked by the change of the per-case rate: the log-odds z's surprise (an unchanged rate
     # scores ~0 at any volume) times the excess cases that change makes in the window
     z = out["log_odds_z"].to_numpy()
     surprise = np.minimum(-np.log10(np.fmax(stats.norm.sf(z), 1e-300)), 30.0)
-    out["score"] = surprise * out["excess"].clip(lower=0) * (1 + cfg.novelty_bonus * out["is_new"])
+    out["priority"] = surprise * out["excess"].clip(lower=0) * (1 + cfg.novelty_bonus * out["is_new"])
     out["sparkline"] = list(counts[-28:].T.astype(int))
     return out

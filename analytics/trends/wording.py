@@ -35,7 +35,7 @@ def _groups(members: np.ndarray, overlap: float) -> np.ndarray:
 def group_terms(flagged: pd.DataFrame, incidence: TermIncidence, recent_rows: np.ndarray,
                 cfg: TrendSettings = DEFAULTS) -> pd.DataFrame:
     """`flagged` (term_statistics rows that are trends) with a `group` column added."""
-    flagged = flagged.sort_values("score", ascending=False).head(MAX_FLAGGED)
+    flagged = flagged.sort_values("priority", ascending=False).head(MAX_FLAGGED)
     together = incidence.co_counts(recent_rows, flagged["column"].to_numpy())
     sizes = np.diag(together)
     overlap = together / np.fmax(np.minimum.outer(sizes, sizes), 1)
@@ -91,7 +91,7 @@ def term_trends(stats: pd.DataFrame, incidence: TermIncidence, cases: pd.DataFra
                 recent_rows: np.ndarray, cfg: TrendSettings = DEFAULTS,
                 codes: dict | None = None) -> pd.DataFrame:
     """One row per term trend (a group of co-occurring flagged terms); `codes` as `examples`."""
-    flagged = stats[stats["is_trend"]]
+    flagged = stats[stats["is_anomaly"]]
     if flagged.empty:
         return pd.DataFrame()
     grouped = group_terms(flagged, incidence, recent_rows, cfg)
@@ -106,6 +106,7 @@ def term_trends(stats: pd.DataFrame, incidence: TermIncidence, cases: pd.DataFra
             "kind": "term", "term": incidence.spelling(head["term_key"], carrying),
             "term_kind": term_kind(head["term_key"]),
             "related_terms": [incidence.spelling(k, carrying) for k in others["term_key"][:7]], "term_keys": members["term_key"].tolist(),
-            "score": members["score"].max(), "languages": languages, "markets": markets,
+            "score": members["score"].max(), "priority": members["priority"].max(),
+            "languages": languages, "markets": markets,
             "examples": ids, "pattern": "new" if head["is_new"] else "rise"})
     return pd.DataFrame(out)

@@ -160,12 +160,6 @@ def market_table() -> pd.DataFrame:
                          "languages": [",".join(c.languages) for c in cals]})
 
 
-def is_holiday(market: str, dates: pd.Series) -> np.ndarray:
-    """Boolean array: which of `dates` are public holidays in `market`."""
-    days = calendar_for(market).holidays
-    return np.array([d in days for d in pd.to_datetime(dates).dt.date], dtype=bool)
-
-
 def working_hours_table() -> pd.DataFrame:
     """One row per market and working weekday: market, weekday (ISO 1 = Monday), start_time,
     end_time (local wall clock). Markets without working hours have no rows (calendar time)."""

@@ -36,10 +36,17 @@ class WriterBusy(RuntimeError):
     """Another writer held the database lock for longer than we were willing to wait."""
 
 
+# `-- include: fragments/<name>` on a line of its own: the text of sql/fragments/<name>.sql goes
+# there (shared logic written once, e.g. the KPI marts'); plain text, so it runs on every engine
+_INCLUDE = re.compile(r"^--\s*include:\s*(fragments/[\w/]+)\s*$", re.MULTILINE)
+
+
 @lru_cache(maxsize=None)
 def sql_text(name: str) -> str:
-    """The text of `sql/<name>.sql`, e.g. `sql_text("marts/daily_volume")`."""
-    return (SQL_DIR / f"{name}.sql").read_text(encoding="utf-8")
+    """The text of `sql/<name>.sql`, e.g. `sql_text("marts/daily_volume")`, with its
+    `-- include: fragments/...` lines replaced by those files' text."""
+    text = (SQL_DIR / f"{name}.sql").read_text(encoding="utf-8")
+    return _INCLUDE.sub(lambda m: sql_text(m.group(1)).strip().rstrip(";"), text)
 
 
 def sql_parameters(name: str) -> frozenset[str]:
@@ -107,6 +114,16 @@ def fill_in_chunks(con: duckdb.DuckDBPyConnection, fill: str, first_day, last_da
         start = end + dt.timedelta(days=1)
 
 
+# A derived file's $first_day/$last_day (the span its shared query in sql/fragments/ covers) are
+# every day on a from-scratch build.
+WHOLE_RANGE = {"first_day": dt.date(1900, 1, 1), "last_day": dt.date(9999, 12, 31)}
+
+
+def whole_range(name: str) -> dict:
+    """The parameters of a derived file's from-scratch build: every day."""
+    return {key: value for key, value in WHOLE_RANGE.items() if key in sql_parameters(name)}
+
+
 def build_derived(con: duckdb.DuckDBPyConnection, names: set[str] | None = None) -> None:
     """Rebuild the derived tables (`sql/derived/`, in order) from the data as it now stands, or
     only the files whose stem is in `names`.
@@ -116,7 +133,7 @@ def build_derived(con: duckdb.DuckDBPyConnection, names: set[str] | None = None)
     the fact table and cubes incrementally (analytics/ingest/aggregates.py) instead."""
     for path in derived_files():
         if names is None or path.stem in names:
-            con.execute(path.read_text(encoding="utf-8"))
+            run_sql(con, f"derived/{path.stem}", **whole_range(f"derived/{path.stem}"))
             if path.stem in CHUNKED_FILLS:
                 span, fill = CHUNKED_FILLS[path.stem]
                 fill_in_chunks(con, fill, *run_sql(con, span).fetchall()[0], days=FILL_CHUNK_DAYS)
@@ -126,7 +143,7 @@ def schema_fingerprint() -> str:
     """A hash of everything a writer applies: schema, staging views, derived tables, reference
     config."""
     digest = hashlib.sha256()
-    files = [*(path for folder in ("schema", "staging", "derived")
+    files = [*(path for folder in ("schema", "staging", "derived", "fragments")
                for path in sorted((SQL_DIR / folder).glob("*.sql"))), *reference.CONFIG_FILES]
     for path in files:
         digest.update(path.name.encode() + b"\0" + path.read_bytes())
@@ -315,7 +332,8 @@ def _empty_template(fingerprint: str) -> Path | None:
 
 @contextlib.contextmanager
 def writer(path: Path | None = None, *, timeout_s: float | None = None, on_wait=None,
-           derived: str = "rebuild") -> Iterator[duckdb.DuckDBPyConnection]:
+           derived: str = "rebuild", start_empty: bool = False
+           ) -> Iterator[duckdb.DuckDBPyConnection]:
     """A read-write connection whose work becomes visible atomically when the block exits.
 
     Everything done on the connection lands together, or (on any exception, or if the process
@@ -324,6 +342,8 @@ def writer(path: Path | None = None, *, timeout_s: float | None = None, on_wait=
     way) rebuilds every derived table at the end; `"keep"` is for blocks that leave cases and
     reviews alone or maintain the derived tables themselves (ingest, triage, snapshots, alerts).
     A file written by other code (schema fingerprint differs) is rebuilt either way.
+    `start_empty=True` writes a new store from the empty one instead of a copy of the live file
+    (a lake build, analytics/engines/build.py, replaces the whole store).
     """
     if derived not in DERIVED_MODES:
         raise ValueError(f"derived must be one of {DERIVED_MODES}, got {derived!r}")
@@ -337,7 +357,7 @@ def writer(path: Path | None = None, *, timeout_s: float | None = None, on_wait=
             # lock, so that writer is dead
             shutil.rmtree(stale, ignore_errors=True) if stale.is_dir() else stale.unlink()
         fingerprint = schema_fingerprint()
-        if path.exists():
+        if path.exists() and not start_empty:
             shutil.copyfile(path, scratch)
         elif (template := _empty_template(fingerprint)) is not None:
             shutil.copyfile(template, scratch)

@@ -33,11 +33,7 @@ DEFAULT_PARAMS = {
     "kpi_summary": ALL | dict(as_of=None),
     "kpi_by_segment": ALL,
     "kpi_by_segment_week": ALL,
-    "backlog_as_of": dict(as_of=None, at_risk_hours=None, markets=None, categories=None,
-                          sources=None),
     "backlog_daily": ALL,
-    "sla_attainment": ALL | dict(as_of=None, at_risk_hours=None),
-    "vendor_daily": dict(start_date=None, end_date=None, markets=None, vendors=None),
     "cases_drilldown": ALL | dict(search=None, vendors=None, limit=None),
     "trend_cases": dict(start_date=None, end_date=None, with_summary=True),
     "trend_summaries": dict(start_date=None, end_date=None),
@@ -244,27 +240,10 @@ def test_kpi_by_segment_week_puts_each_activity_in_its_own_week(golden):
                                                     dt.date(2025, 1, 6): False}
 
 
-def test_backlog_as_of_counts_cases_resolved_later_as_open(golden):
-    got = mart(golden, "backlog_as_of", as_of=AS_OF, at_risk_hours=24, markets=None,
-               categories=None, sources=None)
-    assert rows(got) == expected("backlog_as_of")
-
-
 def test_backlog_daily_running_sum_includes_days_before_the_range(golden):
     assert rows(mart(golden, "backlog_daily", **ALL)) == expected("backlog_daily")
     kz = mart(golden, "backlog_daily", **PERIOD | dict(markets=["KZ"]))
     assert kz["open_backlog"].tolist() == [1, 3, 4, 5]
-
-
-def test_sla_attainment_over_cases_whose_clock_stopped(golden):
-    got = mart(golden, "sla_attainment", **PERIOD, as_of=AS_OF, at_risk_hours=24)
-    assert got[["sla_met", "sla_breached", "open_breached", "at_risk"]].sum().tolist() == [5, 3, 2, 1]
-    key = ["market", "abuse_category", "source", "vendor", "priority"]
-    by_key = got.set_index(key)
-    assert by_key.loc[("KZ", "scam", "user_report", "V1", "P1"), "sla_attainment_pct"] == \
-        pytest.approx(200 / 3)
-    assert by_key.loc[("KZ", "hate", "user_report", "V1", "P1"), "at_risk"] == 1
-    assert len(got) == 9  # c07 and c12 are open, in time and not at risk: no row of zeros
 
 
 def test_response_times_by_segment(golden):
@@ -277,11 +256,6 @@ def test_appeal_and_overturn_rates(golden):
     got = mart(golden, "kpi_by_segment", **PERIOD).set_index(["dimension", "segment"])
     assert got.loc[("market", "KZ"), ["appeal_rate_pct", "overturn_rate_pct"]].tolist() == [25, 100]
     assert got.loc[("market", "GB"), ["appeal_rate_pct", "overturn_rate_pct"]].tolist() == [50, 0]
-
-
-def test_vendor_daily_golden(golden):
-    got = mart(golden, "vendor_daily", start_date=None, end_date=None, markets=None, vendors=None)
-    assert rows(got) == expected("vendor_daily")
 
 
 def test_cases_drilldown_search_and_limit(golden):

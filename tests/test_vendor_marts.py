@@ -186,31 +186,3 @@ def test_backlog_a_resolved_status_without_resolved_at_is_closed_at_creation(tmp
     with db.reader(path) as connection:
         assert backlog_of(connection, dt.datetime(2025, 3, 5)) == {"A": 2}          # z2, z3
         assert backlog_of(connection, None) == {"A": 1}                             # z2
-
-
-def sla_rows(con, **params) -> list[dict]:
-    got = db.query_df(con, "marts/sla_attainment", markets=None, categories=None, sources=None,
-                      **params)
-    columns = ["vendor", "resolved_cases", "sla_met", "sla_breached", "open_breached", "at_risk"]
-    return got[columns].to_dict("records")
-
-
-def test_sla_attainment_stopped_in_the_period_and_open_at_as_of(con):
-    # calendar time (stg_cases): stopped in week 1: c1 met, c2 breached (due Tue 09:00, resolved
-    # Fri 17:00, exactly as_of: closed, so not open), c3 met; open at Fri 17:00: c5 (resolved
-    # later), c6, c7 (due Fri 16:00: breached); none due within 24 h
-    assert sla_rows(con, start_date=WEEK1, end_date=dt.date(2025, 3, 9),
-                    as_of=dt.datetime(2025, 3, 7, 17), at_risk_hours=None) == [
-        dict(vendor="A", resolved_cases=3, sla_met=2, sla_breached=1, open_breached=1,
-             at_risk=0)]
-
-
-def test_sla_attainment_without_as_of_and_no_rows_of_only_zeros(con):
-    # as_of = newest event, Wed 03-12 10:00: c5 stopped too (met, due Mon 11:00); c6 and c7
-    # open and breached; B's c4 created then is open, due Thu 10:00: at risk within 25 h only
-    everything = dict(start_date=None, end_date=None, as_of=None)
-    assert sla_rows(con, **everything, at_risk_hours=None) == [
-        dict(vendor="A", resolved_cases=4, sla_met=3, sla_breached=1, open_breached=2,
-             at_risk=0)]
-    assert sla_rows(con, **everything, at_risk_hours=25.0)[1] == dict(
-        vendor="B", resolved_cases=0, sla_met=0, sla_breached=0, open_breached=0, at_risk=1)

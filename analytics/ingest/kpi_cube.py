@@ -33,6 +33,9 @@ def refresh_touched_weeks(con: duckdb.DuckDBPyConnection) -> None:
     kpi_weekly is filled a few weeks at a time, as its from-scratch build is (db.CHUNKED_FILLS)."""
     db.run_sql(con, "ingest/kpi_touched_weeks").fetchall()
     db.run_sql(con, "ingest/kpi_weekly_delete").fetchall()
-    db.fill_in_chunks(con, "ingest/kpi_weekly_fill", *db.run_sql(con, "ingest/kpi_touched_span").fetchall()[0])
+    first_day, last_day = db.run_sql(con, "ingest/kpi_touched_span").fetchall()[0]
+    db.fill_in_chunks(con, "ingest/kpi_weekly_fill", first_day, last_day)
+    span = dict(first_day=first_day, last_day=last_day)
     for name in _STEPS:
-        db.run_sql(con, f"ingest/{name}").fetchall()
+        wanted = db.sql_parameters(f"ingest/{name}")
+        db.run_sql(con, f"ingest/{name}", **{k: v for k, v in span.items() if k in wanted}).fetchall()

@@ -209,10 +209,6 @@ def public_term(surface: str, public_accounts: frozenset[str] = frozenset()) -> 
     return registrable_domain(hosted.group(1)) if hosted else mask_pii(surface, public_accounts)
 
 
-def is_pii(kind: str) -> bool:
-    return kind in (*_PII_KINDS, "mention")
-
-
 def mask_pii(text: str, public_accounts: frozenset[str] = frozenset()) -> str:
     """Every phone, e-mail, IIN and private @mention inside `text` masked (for exports)."""
     text = _EMAIL.sub(lambda m: mask_term(m.group(), "email"), text)

@@ -1,7 +1,9 @@
 -- Compute the touched weeks of kpi_sketch_daily again from the fact table as it now stands, through
--- the table macro of the from-scratch build (kpi_sketch_daily_cells, sql/derived/), so both give
--- equal rows. Cost: the rows of the touched weeks. Parameters: none.
+-- the query of the from-scratch build (sql/fragments/kpi_sketch_daily_cells.sql), so both give
+-- equal rows. Cost: the rows of the touched weeks.
+-- Parameters: $first_day, $last_day (the touched weeks' span, sql/ingest/kpi_touched_span.sql).
 insert into kpi_sketch_daily by name
 select *
-from kpi_sketch_daily_cells((select first_day from kpi_touched_weeks),
-        (select last_day from kpi_touched_weeks))
+from (
+-- include: fragments/kpi_sketch_daily_cells
+) as cells

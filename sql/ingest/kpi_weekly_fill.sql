@@ -5,5 +5,7 @@
 -- Parameters: $first_day, $last_day (dates, inclusive).
 insert into kpi_weekly by name
 select *
-from kpi_weekly_cells($first_day::date, $last_day::date)
+from (
+-- include: fragments/kpi_weekly_cells
+) as cells
 order by week_start, dimension, segment

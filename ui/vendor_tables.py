@@ -15,10 +15,7 @@ from ui import widgets as _ui
 
 PERIOD_WORDS = {"week": "Week", "month": "Month"}
 number, text = st.column_config.NumberColumn, st.column_config.TextColumn
-# st.error is kept for failures of the page itself; a red miss is a warning with its own icon
-BOXES = {"error": (st.warning, ":material/error:"),
-         "warning": (st.warning, ":material/warning:"), "info": (st.info, ":material/balance:"),
-         "success": (st.success, ":material/check_circle:")}
+TOP = 5   # attention items shown before "N more"
 MIX_COLUMNS = {
     "vendor": "Vendor", "reviews_adjusted": number("Reviews", format="localized"),
     "handle_time_mean_s": number("Mean handle time, s", format="%.0f"),
@@ -33,22 +30,30 @@ MIX_COLUMNS = {
         help=kpis.KPIS["sla_attainment_vs_expected_pct"].definition)}
 
 
-def headlines(report) -> None:
-    """One box per vendor, worst first: red or amber misses, misses the mix explains, fine."""
-    for level, name, line in vendor_views.headlines(report):
-        box, icon = BOXES[level]
-        box(f"**{_ui.plain(name)}** {line}", icon=icon)
+def summary(report, targets) -> None:
+    """How many vendors were active in the period and how they stand (counts only)."""
+    st.markdown(vendor_views.summary(report, targets))
 
 
 def scorecard(report, targets) -> None:
-    """KPIs × vendors, each cell coloured by its status, and what the colours mean."""
-    text_table, status_table = vendor_views.scorecard_table(report.scorecard)
+    """The active vendors (rows, worst first) × KPIs: RAG cells with the cases behind each."""
+    text_table, status_table = vendor_views.grid(report)
     st.dataframe(vendor_views.coloured(text_table, status_table), hide_index=True,
-                 key="vendor_scorecard", height=35 * (len(text_table) + 1) + 3,
-                 column_config={"kpi": text("KPI", pinned=True)})
-    st.caption(f"Cell colour: green on target · amber off by at most {targets.amber_band_pct:g}% "
-               "of the target (the amber band) · red further off · white no target. In brackets: "
-               f"change vs the {report.period} starting {report.previous:%Y-%m-%d}. Targets: "
+                 key="vendor_scorecard", height=min(35 * (len(text_table) + 1) + 3, 600),
+                 column_config={
+                     "vendor": text("Vendor", pinned=True),
+                     "open_cases": text("Open", help="Open cases at the end of the period"),
+                     "resolved_cases": text("Resolved", help="Cases resolved in the period; red: "
+                                            "open cases but nothing resolved or decided")} | {
+                     k: text(vendor_views.SHORT.get(k, kpis.KPIS[k].label),
+                             help=f"{kpis.KPIS[k].label}: {kpis.KPIS[k].definition}")
+                     for k in text_table.columns[3:]})
+    st.caption(f"Cells: value · n, the cases (decisions, QA samples, appeals) it rests on. Green "
+               f"on target · amber off by at most {targets.amber_band_pct:g}% of the target "
+               "(the amber band) · red further off · grey: a rate, median or mean on fewer than "
+               f"{targets.min_cases} cases (min_cases in data/vendor_targets.toml), too few to "
+               "judge · white no target · n/a nothing to measure (no cases, or a 0 s duration). "
+               f"{PERIOD_WORDS[report.period]} starting {report.current:%Y-%m-%d}; targets: "
                "data/vendor_targets.toml. SLA, first response and resolution run in business time "
                "(working hours and holidays of the market's calendar, data/calendars.toml; "
                "calendar time where a market has none); handle time is calendar time. Open and "
@@ -59,25 +64,34 @@ def scorecard(report, targets) -> None:
         _ui.define(*[k for k in vendor_views.SCORECARD_KPIS if k in set(report.scorecard["kpi"])])
 
 
-def attention(report) -> None:
-    """The off-target vendor KPIs, worst first, or that every KPI is on target."""
-    if report.attention.empty:
-        st.success(f"Every vendor KPI with a target is on target in the {report.period} "
-                   f"starting {report.current:%Y-%m-%d}.")
-        return
-    table = vendor_views.attention_table(report.attention)
+def _attention_table(table, key: str) -> None:
     st.dataframe(vendor_views.coloured(table, table[["status"]].reindex(
                      columns=table.columns, fill_value="none")),
-                 hide_index=True, key="vendor_attention", height=35 * (len(table) + 1) + 3,
+                 hide_index=True, key=key, height=35 * (len(table) + 1) + 3,
                  column_config={
                      "vendor": "Vendor", "kpi": "KPI", "status": "Status", "value": "Value",
                      "target": "Target", "shortfall_pct": number("Off target by, %", format="%.1f"),
-                     "periods_off": number(f"{PERIOD_WORDS[report.period]}s off in a row"),
+                     "periods_off": number("Periods off in a row"),
                      "off_since": st.column_config.DateColumn("Off target since"),
                      "mix_explains": text("Is it the case mix?", help=kpis.KPIS[
                          "handle_time_vs_expected_pct"].definition)})
-    st.caption("Ranked by how far off (% of target) × how many periods in a row; misses that the "
-               "case mix explains (the vendor's mix-adjusted KPI is on target) come last.")
+
+
+def attention(report) -> None:
+    """The top items needing attention, worst first, and the rest behind "N more"."""
+    if report.attention.empty:
+        st.success(f"Every active vendor's KPI with a target is on target in the {report.period} "
+                   f"starting {report.current:%Y-%m-%d}.")
+        return
+    table = vendor_views.attention_table(report.attention)
+    _attention_table(table.head(TOP), "vendor_attention")
+    if len(table) > TOP:
+        with st.expander(f"{len(table) - TOP} more"):
+            _attention_table(table.iloc[TOP:], "vendor_attention_more")
+    st.caption("First: vendors holding open cases that resolved and decided nothing. Then ranked "
+               "by how far off (% of target) × how many periods in a row; misses that the "
+               "case mix explains (the vendor's mix-adjusted KPI is on target) come last. Grey "
+               "cells (too few cases) are never on this list.")
 
 
 def queues(report, vendor: str, targets) -> None:

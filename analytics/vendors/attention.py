@@ -25,13 +25,20 @@ def off_target_runs(history: pd.DataFrame, targets: Targets) -> pd.DataFrame:
     return latest.reset_index()
 
 
-def attention(history: pd.DataFrame, targets: Targets) -> pd.DataFrame:
-    """Off-target vendor KPIs of the latest complete period, worst first.
+def attention(history: pd.DataFrame, targets: Targets, current=None,
+              vendors=None) -> pd.DataFrame:
+    """Off-target vendor KPIs of the latest complete period, worst first. With `current`,
+    only KPIs measured in that period (a vendor whose last week was in 2016 is not off target
+    this week); with `vendors`, only those vendors (the active ones).
 
     severity = shortfall (% of target) x periods off target in a row: a KPI 10 % off for three
     weeks outranks one 20 % off for one. `mix_explains` is True when the matching mix-adjusted
     KPI is on target (the vendor was given harder cases), None where no such KPI exists."""
     runs = off_target_runs(history, targets)
+    if current is not None:
+        runs = runs[runs["period_start"] == current]
+    if vendors is not None:
+        runs = runs[runs["vendor"].isin(set(vendors))]
     mix_ok = runs.set_index(["vendor", "kpi"])["status"].eq("green")
     off = runs[runs["is_off"] == 1].copy()
     check = [(v, MIX_CHECK.get(k)) for v, k in zip(off["vendor"], off["kpi"])]

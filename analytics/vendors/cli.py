@@ -29,6 +29,10 @@ def _table(report) -> str:
     lines = [f"Vendor scorecard, {report.period} starting {report.current} "
              f"(previous {report.previous})", merged.to_string(), "", "Needs attention:"]
     for row in report.attention.itertuples():
+        if row.kpi == "resolved_cases":   # a backlog with no throughput
+            lines.append(f"  {row.vendor}: red, {row.open_cases:,.0f} open cases but none "
+                         f"resolved or decided in the {report.period}")
+            continue
         mix = " - the case mix explains it" if row.mix_explains else ""
         lines.append(f"  {row.vendor}: {kpis.KPIS[row.kpi].label} {row.status}, "
                      f"{row.shortfall_pct:.1f}% off target for {row.periods_off} "

@@ -19,6 +19,7 @@ from analytics.vendors.attention import attention
 from analytics.vendors.scorecard import (
     PERIODS,
     VendorReport,
+    activity,
     complete_periods,
     long_history,
     scorecard,
@@ -59,7 +60,8 @@ def build_report(query: Query, period: str = "week", *, markets: list[str] | Non
     if period not in PERIODS:
         raise ValueError(f"period must be one of {PERIODS}, got {period!r}")
     targets = targets or load_targets()
-    history = long_history(query("vendor_period_kpis", period=period, markets=markets),
+    period_kpis = query("vendor_period_kpis", period=period, markets=markets)
+    history = long_history(period_kpis,
                            query("vendor_mix_adjusted", period=period, markets=markets))
     periods = complete_periods(history)
     current = periods[-1] if periods else None
@@ -73,5 +75,20 @@ def build_report(query: Query, period: str = "week", *, markets: list[str] | Non
 
     now = backlog_at(query, as_of(current), targets, markets)
     before = backlog_at(query, as_of(previous), targets, markets) if previous else now.iloc[:0]
-    card = scorecard(history, now, before, targets, current, previous)
-    return VendorReport(period, current, previous, history, card, attention(history, targets), now)
+    active = activity(period_kpis, now, current)
+    vendors = active.loc[active["active"], "vendor"].tolist()
+    card = scorecard(history, now, before, targets, current, previous, vendors)
+    off = pd.concat([idle_backlog(active, current),
+                     attention(history, targets, current, vendors)], ignore_index=True)
+    return VendorReport(period, current, previous, history, card, off, now, active)
+
+
+def idle_backlog(active: pd.DataFrame, current) -> pd.DataFrame:
+    """Attention rows (kpi resolved_cases, red) for vendors holding open cases that resolved
+    and decided nothing in the period: a backlog with no throughput, first on the list."""
+    idle = active[active["idle_backlog"]]
+    return pd.DataFrame({
+        "vendor": idle["vendor"], "kpi": "resolved_cases", "status": "red", "value": 0.0,
+        "target": float("nan"), "shortfall_pct": float("nan"), "periods_off": 1,
+        "off_since": current, "latest_period": current, "severity": float("inf"),
+        "mix_explains": None, "open_cases": idle["open_cases"]})

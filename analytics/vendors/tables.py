@@ -8,17 +8,32 @@ import pandas as pd
 
 from analytics import kpis
 from analytics.vendors.scorecard import (
+    MEASURED,
     MIX_KPIS,
     SCORECARD_KPIS,
+    SEVERITY,
     VendorReport,
     with_status,
 )
 from analytics.vendors.targets import Targets
 
-MARK = {"green": "🟢", "amber": "🟠", "red": "🔴", "none": "⚪"}
-# cell backgrounds: the status must read without colour emoji fonts (many browsers lack them)
-COLOURS = {"green": "#d8f0d8", "amber": "#ffe2a8", "red": "#f6bdb5", "none": ""}
+MARK = {"green": "🟢", "amber": "🟠", "red": "🔴", "few": "⚪", "none": "⚪"}
+# cell styles: the status must read without colour emoji fonts (many browsers lack them); red is
+# red, not a pink an eye takes for amber; "few" (a rate on a handful of cases) is greyed out
+COLOURS = {"green": "background-color: #cdebd0", "amber": "background-color: #ffd98a",
+           "red": "background-color: #e5554f; color: #ffffff",
+           "few": "background-color: #f0f0f0; color: #9a9a9a", "none": ""}
 MIX_WORDS = {True: "yes: harder mix", False: "no: the vendor", None: "—"}
+# the grid's column headers (the full label and definition are the column's tooltip)
+SHORT = {"decisions_per_day": "Decisions/day", "handle_time_median_s": "Handle time",
+         "handle_time_p90_s": "Handle p90", "qa_accuracy_pct": "QA accuracy",
+         "qa_score_mean": "QA score", "vendor_sla_attainment_pct": "SLA",
+         "vendor_first_response_median_s": "First response",
+         "vendor_resolution_median_s": "Resolution", "reopen_rate_pct": "Reopened",
+         "vendor_overturn_rate_pct": "Overturned", "handle_time_vs_expected_pct": "Handle vs mix",
+         "sla_attainment_vs_expected_pct": "SLA vs mix", "vendor_open_breached": "Open breached",
+         "vendor_at_risk": "At risk"}
+NA = "n/a"
 
 
 def precise(kpi: str, value) -> str:
@@ -49,35 +64,92 @@ def cell(kpi: str, value, status: str | None = None, change=None) -> str:
     return f"{text} ({sign}{kpis.format_value(kpi, abs(change))})"
 
 
-def scorecard_table(card: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """KPIs (labels, column `kpi`) as rows and vendors as columns: the text cells (value and
-    change) and, same shape, each cell's status; five vendors fit the page's width, 14 KPIs
-    would not."""
-    text = [cell(k, v, None, c) for k, v, c in zip(card["kpi"], card["value"], card["change"])]
-    card = card.assign(text=text)
-    order = [k for k in SCORECARD_KPIS if k in set(card["kpi"])]
-    shaped = [card.pivot(index="kpi", columns="vendor", values=v).reindex(order)
-              for v in ("text", "status")]
-    labels = [kpis.KPIS[k].label for k in order]
-    return tuple(f.fillna("none" if i else "—").rename_axis(columns=None).reset_index(drop=True)
-                 .assign(kpi=labels).pipe(lambda f: f[["kpi", *f.columns[:-1]]])
-                 for i, f in enumerate(shaped))
-
-
 def coloured(text: pd.DataFrame, status: pd.DataFrame):
     """A Styler painting each cell of `text` with the colour of the same cell of `status`."""
-    css = status.map(lambda s: f"background-color: {COLOURS[s]}" if COLOURS.get(s) else "")
+    css = status.map(lambda s: COLOURS.get(s, ""))
     return text.style.apply(lambda _: css, axis=None)
+
+
+def with_n(kpi: str, value, n) -> str:
+    """A grid cell: the value and, for a measured KPI, how many cases it rests on; n/a for a
+    value that measures nothing.
+
+    >>> with_n("vendor_sla_attainment_pct", 62.5, 8), with_n("vendor_resolution_median_s", None, 3)
+    ('62.5% · n 8', 'n/a')
+    >>> with_n("vendor_open_breached", 84.0, None)
+    '84'
+    """
+    if pd.isna(value):
+        return NA
+    text = precise(kpi, value)
+    return f"{text} · n {n:,.0f}" if kpi in MEASURED and not pd.isna(n) else text
+
+
+def grid(report: VendorReport) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The active vendors (rows, worst first) × the KPIs any of them has a value for: text
+    cells (value · n) and, same shape, their status; first the vendor's open cases and the
+    cases it resolved in the period."""
+    card = report.scorecard
+    order = [k for k in SCORECARD_KPIS if card.loc[card["kpi"] == k, "value"].notna().any()]
+    card = card[card["kpi"].isin(order)]
+    text = card.assign(text=[with_n(k, v, n) for k, v, n in
+                             zip(card["kpi"], card["value"], card.get("n", [None] * len(card)))])
+    cells = [text.pivot(index="vendor", columns="kpi", values=c).reindex(columns=order)
+             for c in ("text", "status")]
+    worst = cells[1].apply(lambda r: sorted(SEVERITY.get(s, 9) for s in r.fillna("none")), axis=1)
+    vendors = sorted(cells[0].index, key=lambda v: (worst[v], v))
+    active = (report.activity.set_index("vendor") if report.activity is not None
+              else pd.DataFrame(columns=["open_cases", "resolved_cases"]))
+    lead = active.reindex(vendors)[["open_cases", "resolved_cases"]].fillna(0).astype(int)
+    idle = set(report.attention.loc[report.attention["kpi"] == "resolved_cases", "vendor"])
+    text_out = pd.concat([lead.map(lambda n: f"{n:,}"), cells[0].reindex(vendors).fillna(NA)],
+                         axis=1)
+    status_out = pd.concat([pd.DataFrame({"open_cases": "none", "resolved_cases": [
+        "red" if v in idle else "none" for v in vendors]}, index=vendors),
+        cells[1].reindex(vendors).fillna("none")], axis=1)
+    return tuple(f.rename_axis("vendor").reset_index().rename_axis(columns=None)
+                 for f in (text_out, status_out))
+
+
+def summary(report: VendorReport, targets: Targets) -> str:
+    """One line over the grid: how many vendors were active and how they stand.
+
+    Counts only; vendor names stay in the widgets that escape them."""
+    activity = report.activity
+    active = int(activity["active"].sum()) if activity is not None else report.scorecard[
+        "vendor"].nunique()
+    idle = (len(activity) - active) if activity is not None else 0
+    judged = {"red": 0, "amber": 1, "green": 2, "few": 3}   # one grey cell is not the verdict
+    worst = report.scorecard.groupby("vendor")["status"].agg(
+        lambda s: min(s, key=lambda x: judged.get(x, 9)))
+    worst = worst.reindex(report.scorecard["vendor"].unique())
+    for vendor in report.attention.loc[report.attention["kpi"] == "resolved_cases", "vendor"]:
+        worst[vendor] = "red"
+    counts = worst.value_counts()
+    parts = [f"{counts.get(s, 0)} {w}" for s, w in (
+        ("red", "red"), ("amber", "amber"), ("green", "on target"),
+        ("few", "with too few cases to judge")) if counts.get(s, 0)]
+    rest = active - sum(counts.get(s, 0) for s in ("red", "amber", "green", "few"))
+    parts += [f"{rest} without a KPI to judge"] if rest > 0 else []
+    hidden = (f" {idle} vendor{'s' if idle != 1 else ''} with no case open, assigned or "
+              "decided in the period are left out." if idle else "")
+    return (f"{active} active vendor{'s' if active != 1 else ''}: " + ", ".join(parts) + "."
+            + hidden)
 
 
 def attention_table(attention: pd.DataFrame) -> pd.DataFrame:
     """The attention list in words: vendor, KPI, status, value vs target, how far, since when."""
+    idle = attention["kpi"].eq("resolved_cases")   # a backlog with no throughput
+    opened = attention.get("open_cases", pd.Series(index=attention.index, dtype=float))
     return pd.DataFrame({
         "vendor": attention["vendor"],
-        "kpi": attention["kpi"].map(lambda k: kpis.KPIS[k].label),
+        "kpi": attention["kpi"].map(lambda k: kpis.KPIS[k].label).where(
+            ~idle, "Throughput"),
         "status": attention["status"],
-        "value": [precise(k, v) for k, v in zip(attention["kpi"], attention["value"])],
-        "target": [precise(k, v) for k, v in zip(attention["kpi"], attention["target"])],
+        "value": [f"none resolved or decided, {o:,.0f} open" if i else precise(k, v)
+                  for k, v, i, o in zip(attention["kpi"], attention["value"], idle, opened)],
+        "target": [NA if i else precise(k, v)
+                   for k, v, i in zip(attention["kpi"], attention["target"], idle)],
         "shortfall_pct": attention["shortfall_pct"],
         "periods_off": attention["periods_off"],
         "off_since": attention["off_since"],
@@ -92,41 +164,13 @@ def queue_breakdown(report: VendorReport, vendor: str, targets: Targets
     rows = report.history[(report.history["vendor"] == vendor) & report.history["queue"].notna()
                           & (report.history["period_start"] == report.current)]
     rows = with_status(rows, targets)
-    rows = rows.assign(text=[precise(k, v) for k, v in zip(rows["kpi"], rows["value"])])
-    order = [k for k in SCORECARD_KPIS if k in set(rows["kpi"]) and k not in MIX_KPIS]
+    rows = rows.assign(text=[with_n(k, v, n) for k, v, n in
+                             zip(rows["kpi"], rows["value"], rows.get("n", [None] * len(rows)))])
+    measured = set(rows.loc[rows["value"].notna(), "kpi"])   # no all-n/a columns
+    order = [k for k in SCORECARD_KPIS if k in measured and k not in MIX_KPIS]
     return tuple(rows.pivot(index="queue", columns="kpi", values=v).reindex(columns=order)
-                 .fillna("none" if v == "status" else "—").rename_axis(columns=None)
+                 .fillna("none" if v == "status" else NA).rename_axis(columns=None)
                  .reset_index() for v in ("text", "status"))
-
-
-def _miss(row) -> str:
-    """'Handle time (median) 10 min vs target 8 min (26% off, since 2026-06-29)'."""
-    return (f"{kpis.KPIS[row.kpi].label} {precise(row.kpi, row.value)} vs target "
-            f"{precise(row.kpi, row.target)} ({row.shortfall_pct:.0f}% off, since "
-            f"{row.off_since:%Y-%m-%d})")
-
-
-def headlines(report: VendorReport, shown: int = 3) -> list[tuple[str, str, str]]:
-    """The page's verdict per vendor, worst first: (level, vendor, text) with level 'error'
-    (a red miss the case mix does not explain), 'warning' (amber only), 'info' (misses the
-    mix explains: the mix-adjusted figures are on target) or 'success' (on target)."""
-    off, out = report.attention, []
-    for vendor, rows in off[off["mix_explains"].ne(True)].groupby("vendor", sort=False):
-        level = "error" if (rows["status"] == "red").any() else "warning"
-        more = f"; and {len(rows) - shown} more" if len(rows) > shown else ""
-        count = f"{len(rows)} KPI" + ("s" if len(rows) > 1 else "")
-        out.append((level, vendor, f"{'red' if level == 'error' else 'amber'}: misses {count}, "
-                    "not explained by its case mix: " + "; ".join(_miss(r) for r in rows.head(shown).itertuples()) + more))
-    mix = report.scorecard.set_index(["vendor", "kpi"])["value"]
-    for vendor, rows in off[off["mix_explains"].eq(True)].groupby("vendor", sort=False):
-        adjusted = ", ".join(f"{kpis.KPIS[k].label} {kpis.format_value(k, mix.get((vendor, k)))}"
-                             for k in MIX_KPIS)
-        out.append(("info", vendor, "looks off target only because of its harder case mix: "
-                    + "; ".join(_miss(r) for r in rows.itertuples())
-                    + f". Adjusted for the mix it is on target ({adjusted})."))
-    fine = sorted(set(report.scorecard["vendor"]) - set(off["vendor"]))
-    out += [("success", vendor, "is on target on every KPI with a target.") for vendor in fine]
-    return out
 
 
 def mix_table(mix: pd.DataFrame, report: VendorReport) -> tuple[pd.DataFrame, pd.DataFrame]:

@@ -3,7 +3,8 @@
 A target belongs to a KPI of the registry and optionally to a vendor and a queue; the most
 specific one wins (vendor and queue, vendor, queue, default). Status compares a value with its
 target in the KPI's good direction: met is green, a miss within the amber band (a share of the
-target) is amber, a bigger miss is red; no value or no target is "none".
+target) is amber, a bigger miss is red; no value or no target is "none". A rate, median or mean measured on fewer cases than
+`min_cases` (vendor_targets.toml, default 30) is "few": shown greyed, never red or green.
 """
 from __future__ import annotations
 
@@ -17,7 +18,8 @@ import pandas as pd
 from analytics import kpis, settings
 
 TARGETS_PATH = settings.ROOT / "data" / "vendor_targets.toml"
-STATUSES = ("red", "amber", "green", "none")
+STATUSES = ("red", "amber", "green", "few", "none")
+MIN_CASES = 30   # default of vendor_targets.toml's min_cases
 ANY = "*"
 
 
@@ -26,6 +28,7 @@ class Targets:
     amber_band_pct: float
     at_risk_hours: float
     rows: pd.DataFrame       # vendor, queue, kpi, target ("*" = any vendor / queue)
+    min_cases: int = MIN_CASES   # fewer cases than this: a rate or median has no status
 
 
 def load_targets(path: Path = TARGETS_PATH) -> Targets:
@@ -40,8 +43,11 @@ def load_targets(path: Path = TARGETS_PATH) -> Targets:
     band = float(raw.get("amber_band_pct", 5.0))
     if band < 0:
         raise ValueError(f"{path}: amber_band_pct must be >= 0, got {band}")
+    least = raw.get("min_cases", MIN_CASES)
+    if not isinstance(least, int) or isinstance(least, bool) or least < 0:
+        raise ValueError(f"{path}: min_cases must be a whole number >= 0, got {least!r}")
     frame = pd.DataFrame(rows, columns=["vendor", "queue", "kpi", "target"])
-    return Targets(band, float(raw.get("at_risk_hours", 4.0)), frame)
+    return Targets(band, float(raw.get("at_risk_hours", 4.0)), frame, least)
 
 
 def attach_targets(frame: pd.DataFrame, targets: Targets) -> pd.DataFrame:

@@ -23,16 +23,19 @@ period = st.segmented_control("Period", list(PERIOD_WORDS), key="vendor_period",
 markets = list(filters.markets) or None
 report, targets = data.vendor_report(period, markets, fresh)
 vendors = drilldown.vendors(report)
-if report.current is None or not vendors:
+if report.current is not None and not vendors:
+    st.info(f"No vendor had cases open, assigned or decided in the {period} starting "
+            f"{report.current:%Y-%m-%d}.")
+    st.stop()
+if report.current is None:
     st.info("No vendor reviews are loaded for this period, so there is no review scorecard "
             "(decisions, handle time, QA accuracy). Load a reviews export on the Data page.")
     st.info("The loaded cases carry no vendor values either, so SLA and appeals cannot be split "
             "by vendor.")
     st.stop()
 
-st.subheader(f"At a glance: {period} starting {report.current:%Y-%m-%d}")
-tables.headlines(report)
-st.subheader("Scorecard")
+st.subheader(f"Scorecard: {period} starting {report.current:%Y-%m-%d}")
+tables.summary(report, targets)
 tables.scorecard(report, targets)
 st.subheader("What needs attention")
 tables.attention(report)

@@ -28,9 +28,10 @@ COLUMNS = {
 
 
 def _opened(ids: list[str]) -> None:
-    """on_select: the clicked row's event becomes the open one (a click that clears the
-    selection keeps the event open)."""
-    rows = st.session_state["spike_inbox"].selection.rows
+    """on_select: the event of the clicked row (its checkbox, or any cell of it) becomes the
+    open one; a click that clears the selection keeps the event open."""
+    picked = st.session_state["spike_inbox"].selection
+    rows = list(picked.rows) + [cell[0] for cell in picked.get("cells", [])]
     if rows and rows[0] < len(ids):
         st.session_state["spike_pick"] = ids[rows[0]]
 
@@ -62,7 +63,7 @@ def inbox(events: pd.DataFrame, triage: pd.DataFrame, grain: str) -> str:
     st.dataframe(highlighted(spike_views.inbox(events, triage, grain), ids, picked),
                  hide_index=True, width="stretch", height=min(35 * (len(ids) + 1) + 3, 318),
                  key="spike_inbox", on_select=functools.partial(_opened, ids),
-                 selection_mode="single-row", column_config=COLUMNS)
+                 selection_mode=["single-row", "single-cell"], column_config=COLUMNS)
     _filters.sync_url({"spike": picked})
     st.session_state["spike_synced"] = picked
     return picked

@@ -3,6 +3,7 @@ import streamlit as st
 
 from analytics.views import spikes as spike_views
 from ui import access as _access
+from ui import case_examples as _examples
 from ui import charts, data
 from ui import filters as _filters
 from ui import spike_inbox
@@ -31,11 +32,11 @@ if events.empty:
     st.stop()
 
 picked = spike_inbox.inbox(events, triage, grain)   # a click on a row opens its event
-st.caption(f"{len(events):,} events, most severe first; click a row to open it below. Severity: "
-           "critical p ≤ 1e-9, high ≤ 1e-6, medium ≤ 1e-4 under the segment's baseline; an "
-           "event is reported once, at the most specific segment explaining most of the excess, "
-           "naming its parts. Daily metrics also watch the SLA breach rate (in breaches) and the "
-           "median first response (in seconds).")
+st.caption(f"{len(events):,} event{'s' if len(events) != 1 else ''}, most severe first; click "
+           "a row to open it below. Severity: critical p ≤ 1e-9, high ≤ 1e-6, medium ≤ 1e-4 "
+           "under the segment's baseline; an event is reported once, at the most specific "
+           "segment explaining most of the excess, naming its parts. Daily metrics also watch the "
+           "SLA breach rate (in breaches) and the median first response (in seconds).")
 names = spike_views.names(events)
 event = spike_views.record(events, picked)
 
@@ -59,6 +60,6 @@ with right:
     if _access.can_see_cases():  # triage notes are free text that may name cases
         _ui.triage_form(event, note)
 if _access.can_see_cases():  # partners see aggregates only, never case ids or text
-    st.markdown("**Example cases**")
-    st.dataframe(examples, hide_index=True, width="stretch", key="spike_examples")
+    st.markdown(f"**Example cases** (the newest {len(examples)} of the segment during the event)")
+    _examples.show(examples, empty="No cases of this segment during the event.")
 from ui.share import share; share("spikes")  # noqa: E402,E702 (issue 6)

@@ -12,7 +12,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import plotly.io as pio
 
-from analytics import filtering
+from analytics import filtering, startup
 from ui import data
 
 LOCAL_DATES = "market-local dates"
@@ -20,9 +20,8 @@ WEEKS = f"Week starting (Monday, {LOCAL_DATES})"
 OTHER = "Other"  # analytics.views.OTHER: the groups outside the top N
 VERDICT_COLOURS = {"confirmed": "#c0392b", "false_positive": "#7f8c8d", "expected": "#2e86c1"}
 CONFIG = {"displaylogo": False}  # st.plotly_chart's Plotly config for every chart
-# The process-wide default, not `template=` per figure: naming the template in update_layout
-# rebuilds it (a deep copy of its ~1,000 properties), ~25 ms per figure, several per page run.
-pio.templates.default = "plotly_white"
+# Figures take the process-wide default template, set at start-up (analytics/startup.py: naming
+# it per figure costs a deep copy of its ~1,000 properties, ~25 ms a figure).
 _LAYOUT = dict(margin=dict(l=10, r=10, t=40, b=10), height=360, legend_title_text="",
                hovermode="x unified",
                legend=dict(orientation="h", yanchor="top", y=-0.3, x=0))
@@ -46,15 +45,56 @@ def mark_incomplete(fig: go.Figure, last_complete: dt.date | None, last_shown) -
                   annotation_font_size=11)
 
 
+def covered_runs(frame: pd.DataFrame, x: str, y: str) -> list[tuple]:
+    """(first, last) of each run of consecutive days on which some row of `frame` has a value;
+    a day where every `y` is missing (no export covers it) ends a run.
+
+    >>> f = pd.DataFrame({"d": pd.to_datetime(["2026-01-01", "2026-01-02", "2026-01-03",
+    ...                                         "2026-01-04"]), "n": [1, float("nan"), 2, 0]})
+    >>> [(a.day, b.day) for a, b in covered_runs(f, "d", "n")]
+    [(1, 1), (3, 4)]
+    """
+    known = frame.groupby(x)[y].apply(lambda v: v.notna().any()).sort_index()
+    runs, first, last = [], None, None
+    for day, is_known in known.items():
+        if is_known and first is None:
+            first = day
+        if is_known:
+            last = day
+        elif first is not None:
+            runs.append((first, last))
+            first = None
+    return runs + ([(first, last)] if first is not None else [])
+
+
+def mark_uncovered(fig: go.Figure, runs: list[tuple]) -> None:
+    """Shade the stretches between covered runs: no loaded export covers those days."""
+    for (_, before), (after, _) in zip(runs, runs[1:]):
+        fig.add_vrect(x0=pd.Timestamp(before) + pd.Timedelta(hours=12),
+                      x1=pd.Timestamp(after) - pd.Timedelta(hours=12), fillcolor="#eeeeee",
+                      opacity=0.6, line_width=0, annotation_text="no data loaded",
+                      annotation_position="top left", annotation_font_size=11)
+
+
 def stacked(frame: pd.DataFrame, x: str, y: str, color: str, *, title: str, y_title: str,
             last_complete: dt.date | None = None,
             x_title: str = f"Created date ({LOCAL_DATES})") -> go.Figure:
-    """Stacked areas per `color` group over `x` (total and mix at once); incomplete days shaded."""
+    """Stacked areas per `color` group over `x` (total and mix at once); incomplete days shaded.
+    Days whose `y` is missing in every group (no export covers them: ui/data.with_gaps) are a
+    gap, not a zero: each run of covered days is a stack of its own."""
     fig = go.Figure()
-    for name, rows in frame.groupby(safe_labels(frame[color]), sort=False):
+    runs = covered_runs(frame, x, y) if len(frame) else []
+    palette = pio.templates[startup.PLOTLY_TEMPLATE].layout.colorway or ("#1f77b4",)
+    groups = frame.groupby(safe_labels(frame[color]), sort=False)
+    for number, (name, rows) in enumerate(groups):
         rows = rows.sort_values(x)
-        fig.add_scatter(x=rows[x], y=rows[y], name=name, mode="lines", stackgroup="one",
-                        line=dict(width=0.5, **({"color": "#bbbbbb"} if name == OTHER else {})))
+        colour = "#bbbbbb" if name == OTHER else palette[number % len(palette)]
+        for run, (first, last) in enumerate(runs):
+            part = rows[(rows[x] >= first) & (rows[x] <= last)]
+            fig.add_scatter(x=part[x], y=part[y].fillna(0), name=name, mode="lines",
+                            stackgroup=f"run{run}", legendgroup=name, showlegend=run == 0,
+                            line=dict(width=0.5, color=colour))
+    mark_uncovered(fig, runs)
     mark_incomplete(fig, last_complete, frame[x].max() if len(frame) else None)
     fig.update_layout(title=title, xaxis_title=x_title, yaxis_title=y_title, **_LAYOUT)
     return fig

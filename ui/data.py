@@ -29,6 +29,7 @@ from analytics.trends import detect as trends
 from analytics.trends.compare import compare_cells
 from analytics.vendors import report as vendor_reports
 from analytics.vendors import targets as vendor_targets
+from analytics.views import defaults
 
 _DEMO_LOCK = threading.Lock()
 
@@ -101,15 +102,65 @@ def common(filters, start: dt.date | None = None, end: dt.date | None = None, **
     return params | overrides
 
 
-def kpi_summaries(filters, fresh: dict, **overrides) -> tuple[dict, dict, tuple[dt.date, dt.date]]:
+def kpi_summaries(filters, fresh: dict, **overrides) -> tuple[dict, dict | None,
+                                                                tuple[dt.date, dt.date]]:
     """`kpi_summary` of the sidebar's window and of the window of equal length before it, each
-    with its open backlog counted at its end: (current, previous, (previous start, end))."""
+    with its open backlog counted at its end: (current, previous, (previous start, end)).
+    `previous` is None when the loaded exports do not cover every day of the period before
+    (nothing, or only part of it, was loaded): there is no earlier data to compare with."""
     before = views.previous_window(filters.start, filters.end)
     current, previous = (
         mart("kpi_summary", **common(filters, start, end, **overrides),
              as_of=as_of(fresh, end)).iloc[0].to_dict()
         for start, end in ((filters.start, filters.end), before))
-    return current, previous, before
+    return current, (previous if defaults.covered_share(covered, *before) == 1.0 else None), before
+
+
+def coverage_windows() -> pd.DataFrame:
+    """The loaded case exports' date windows (sql/marts/export_coverage.sql)."""
+    return mart("export_coverage")
+
+
+def covered(days: pd.DatetimeIndex):
+    """True for each day some loaded export covers (analytics/coverage.py; all days when no
+    export is recorded)."""
+    return coverage.Coverage(coverage_windows()[coverage.COLUMNS]).mask(days, "day")
+
+
+def with_gaps(frame: pd.DataFrame, x: str, value: str, by: str | None = None) -> pd.DataFrame:
+    """A daily series on every day of its span: days no export covers missing (a gap on the
+    chart), covered days without cases zero (analytics/views/defaults.py)."""
+    return defaults.with_gaps(frame, x, value, covered, by=by)
+
+
+def without_uncovered(frame: pd.DataFrame, x: str, value: str) -> pd.DataFrame:
+    """`frame` with `value` missing on the days no export covers (a gap on a line chart)."""
+    if frame.empty:
+        return frame
+    known = covered(pd.DatetimeIndex(pd.to_datetime(frame[x])))
+    return frame.assign(**{value: frame[value].where(known)})
+
+
+def follow_new_data(dates: tuple) -> tuple:
+    """The sidebar's date window after a load: moved to the newly loaded data when it holds
+    none of it, else as it was (analytics/views/defaults.py). Remembers, per session and
+    database, which exports the window has seen."""
+    windows = coverage_windows()
+    path, ids = str(db_path()), frozenset(int(i) for i in windows["ingest_id"])
+    held = st.session_state.get("window_exports")
+    st.session_state["window_exports"] = (path, ids)
+    seen = held[1] if held and held[0] == path else None
+    if len(dates) != 2:   # mid-selection: one date
+        return tuple(dates)
+    return defaults.follow_new_data(tuple(dates), windows, seen)
+
+
+def markets_in_view(filters) -> list[str]:
+    """Every market in the data, the largest within the sidebar's filters (dates, categories,
+    sources) first: the Markets page opens on a market that has cases in view."""
+    rows = mart("daily_volume_split", **common(filters, markets=None), split="market")
+    return defaults.markets_by_cases(rows.rename(columns={"split_value": "market"}),
+                                     filter_options()["markets_by_cases"])
 
 
 def freshness() -> dict:

@@ -55,9 +55,10 @@ def sidebar_filters() -> Filters:
     low, high = options["first_date"], options["last_date"]
     if "filters_restored" not in st.session_state:
         _restore_from_url(options, low, high)
+    # a load the window holds none of moves it there (a daily load leaves it: ui/data.py);
     # another ingest may have moved the data's first or last day: keep the range inside it
-    st.session_state["filter_dates"] = tuple(min(max(d, low), high)
-                                             for d in st.session_state["filter_dates"])
+    st.session_state["filter_dates"] = tuple(
+        min(max(d, low), high) for d in data.follow_new_data(st.session_state["filter_dates"]))
     with st.sidebar:
         st.header("Filters")
         dates = st.date_input("Created (market-local dates)", key="filter_dates",

@@ -100,15 +100,34 @@ def _delta(name: str, current, previous) -> tuple[str | None, str]:
     return text, color
 
 
+NO_EARLIER_DATA = "no earlier data"
+
+
 def kpi_tiles(names: list[str], current: dict, previous: dict | None, per_row: int = 4) -> None:
-    """A row of st.metric tiles; each has its definition as help and its change vs before."""
-    previous = previous or {}
+    """A row of st.metric tiles; each has its definition as help and its change vs before.
+    `previous` None: the period before is not (wholly) in the loaded data, so each tile says
+    "no earlier data" instead of a change against an empty or partial period."""
     for start in range(0, len(names), per_row):
         for column, name in zip(st.columns(per_row), names[start:start + per_row]):
             kpi = kpis.KPIS[name]
-            delta, color = _delta(name, current.get(name), previous.get(name))
+            if previous is None:
+                delta, color, arrow = NO_EARLIER_DATA, "off", "off"
+            else:
+                delta, color = _delta(name, current.get(name), previous.get(name))
+                arrow = "auto"
             column.metric(kpi.label, kpis.format_value(name, current.get(name)), delta=delta,
-                          delta_color=color, help=kpi.definition, border=True)
+                          delta_color=color, delta_arrow=arrow, help=kpi.definition,
+                          border=True)
+
+
+def comparison_note(previous: dict | None, start, end) -> str:
+    """The caption under the tiles: what the changes compare with, or why there are none."""
+    if previous is None:
+        return (f"No changes shown: the loaded data does not cover all of {start:%Y-%m-%d} to "
+                f"{end:%Y-%m-%d}, the period of equal length before, so a change against it "
+                "would be against missing days.")
+    return (f"Changes compare with {start:%Y-%m-%d} to {end:%Y-%m-%d}, the period of equal "
+            "length before.")
 
 
 def missing_note(row: dict, names: list[str]) -> None:

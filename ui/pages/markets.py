@@ -13,7 +13,7 @@ TABLE = ["cases", "resolved_cases", "sla_attainment_pct", "first_response_median
 BREAKDOWNS = {"abuse_category": "Abuse categories", "source": "Sources", "language": "Languages"}
 
 filters = st.session_state["filters"]
-by_size = data.filter_options()["markets_by_cases"]  # the largest market is the default
+by_size = data.markets_in_view(filters)  # the largest market within the filters is the default
 choices = views.market_choices(by_size, filters.markets)
 _filters.url_widget_value("market_focus", "market", choices, choices[0] if choices else None)
 fresh = _ui.page_header("Markets", "One market in depth. Pick it here; the sidebar's other "
@@ -28,14 +28,15 @@ current, previous, (previous_start, previous_end) = data.kpi_summaries(filters, 
                                                                      markets=[market])
 st.subheader(f"{_ui.plain(market)}, {filters.start:%Y-%m-%d} to {filters.end:%Y-%m-%d}")
 _ui.kpi_tiles(TILES, current, previous)
-st.caption(f"Changes compare with {previous_start:%Y-%m-%d} to {previous_end:%Y-%m-%d}.")
+st.caption(_ui.comparison_note(previous, previous_start, previous_end))
 _ui.missing_note(current, TILES)
 
 daily = data.mart("daily_volume", **data.common(filters, markets=[market]))
 if daily.empty:
     st.info("No cases in this market for these filters.")
     st.stop()
-volume_chart = charts.stacked(views.daily_series(daily, by="abuse_category", n=8),
+volume_chart = charts.stacked(data.with_gaps(views.daily_series(daily, by="abuse_category", n=8),
+                                             "created_date", "cases", "abuse_category"),
                                "created_date", "cases", "abuse_category",
                                title="Cases created per day, by abuse category",
                                y_title="Cases", last_complete=_ui.last_complete(fresh))

@@ -14,9 +14,9 @@ fresh = _ui.page_header("Overview", "Escalations across every selected market, "
                         f"{filters.start:%Y-%m-%d} to {filters.end:%Y-%m-%d}.")
 current, previous, (previous_start, previous_end) = data.kpi_summaries(filters, fresh)
 _ui.kpi_tiles(TILES, current, previous)
-st.caption(f"Changes compare with {previous_start:%Y-%m-%d} to {previous_end:%Y-%m-%d}, the "
-           "period of equal length before. Open backlog counts are as of each period's end "
-           "(at most the newest data). Hover a tile for its definition.")
+st.caption(_ui.comparison_note(previous, previous_start, previous_end) + " Open backlog counts "
+           "are as of each period's end (at most the newest data). Hover a tile for its "
+           "definition.")
 _ui.missing_note(current, TILES)
 
 by = st.segmented_control("Split volume by", ["region", "abuse_category", "source"],
@@ -27,14 +27,15 @@ daily = data.mart("daily_volume_split", **data.common(filters), split=by)
 if daily.empty:
     st.info("No cases match these filters.")
 else:
-    volume = views.split_series(daily, by, n=8)
+    volume = data.with_gaps(views.split_series(daily, by, n=8), "created_date", "cases", by)
     st.plotly_chart(charts.stacked(volume, "created_date", "cases", by,
                                     title="Cases created per day", y_title="Cases",
                                     last_complete=_ui.last_complete(fresh)),
                     key="overview_volume", config=charts.CONFIG)
     _ui.define("cases")
     st.caption("Shaded: the newest day, still arriving — a low value there is not a dip.")
-    backlog = views.daily_backlog(data.mart("backlog_daily", **data.common(filters)))
+    backlog = data.without_uncovered(views.daily_backlog(
+        data.mart("backlog_daily", **data.common(filters))), "date", "open_backlog")
     st.plotly_chart(charts.trend(backlog, "date", "open_backlog", y_title="Open cases",
                                   title="Open backlog at each day's end",
                                   x_title=f"Date ({charts.LOCAL_DATES})",

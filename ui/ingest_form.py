@@ -33,6 +33,9 @@ def run_ingest(upload, kind: str, mapping: Path | None) -> None:
     The browser's file name is only shown and recorded, never used as a path: the file is
     saved as upload<allowed suffix> in a fresh temporary folder."""
     name = _upload.display_name(upload.name)
+    if refused := data.upload_refusal():   # the demo dataset takes nothing but the demo
+        st.error(refused)
+        return
     bar = st.progress(0.0, text=f"Reading {name} ...")
 
     def progress(fraction: float, message: str = "") -> None:

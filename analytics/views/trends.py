@@ -1,6 +1,8 @@
 """The Trends page's shaping of ranked trends and of the period comparison."""
 from __future__ import annotations
 
+import datetime as dt
+
 import pandas as pd
 
 KINDS = {"segment": "Segment", "term": "Wording"}
@@ -21,6 +23,23 @@ def openable(found: pd.DataFrame, n: int = 6) -> list:
     """The top `n` trends whose examples the page can open, as rows (rank, label, examples,
     related_terms, ...)."""
     return list(found.head(n).itertuples())
+
+
+def window(row, as_of) -> tuple[dt.date, dt.date]:
+    """The market-local days a trend was tested over: its `window_days` up to `as_of`.
+
+    >>> window(pd.Series({"window_days": 7}), dt.date(2026, 3, 30))
+    (datetime.date(2026, 3, 24), datetime.date(2026, 3, 30))
+    """
+    days = int(getattr(row, "window_days", 7) or 7)
+    return as_of - dt.timedelta(days=days - 1), as_of
+
+
+def segment_of(row) -> dict:
+    """A segment trend's segment as {market, abuse_category, source: value}, set keys only
+    (stored results may carry every key, the unset ones as None)."""
+    segment = row.segment if isinstance(row.segment, dict) else {}
+    return {k: v for k, v in segment.items() if isinstance(v, str)}
 
 
 def comparison_sides(compared: pd.DataFrame, rising: int = 15, falling: int = 10

@@ -3,8 +3,10 @@ import datetime as dt
 
 import streamlit as st
 
+from analytics.views import examples as example_views
 from analytics.views import trends as trend_views
 from ui import access as _access
+from ui import case_examples as _examples
 from ui import data
 from ui import filters as _filters
 from ui import widgets as _ui
@@ -52,11 +54,12 @@ else:
         picked = st.selectbox("Open a trend's examples", labels, key="trends_pick")
         _filters.sync_url({"trend": picked})
         for row in openable:
-            with st.expander(f"#{row.rank} {row.label} — examples", expanded=row.label == picked):
+            with st.expander(f"#{row.rank} {_ui.plain(row.label)} — examples",
+                             expanded=row.label == picked):
                 if row.related_terms:
                     st.caption("Found with: " + _ui.plain(", ".join(row.related_terms)))
-                st.dataframe(data.example_cases(as_of, list(row.examples)), hide_index=True,
-                             key=f"trends_examples_{row.rank}")
+                _examples.show(_examples.trend_cases(row, as_of), example_views.term_query(row.term),
+                               empty="No example cases in this trend's window.")
 
 st.subheader("What changed: last 7 days vs the 28 before")
 sides = trend_views.comparison_sides(data.comparison(as_of, markets, languages))

@@ -15,6 +15,10 @@ True
 True
 >>> bool(query_word_keys("shagym") & text_keys("Шағым: спам", "kk"))
 True
+>>> bool(query_word_keys("REF1042") & text_keys("заказ rеf1042 отменён", "ru"))  # Cyrillic е
+True
+>>> sorted(text_keys("ref1042", "kk"))   # an identifier is not stemmed nor transliterated
+['ref1042']
 >>> parse_query("оружие и продает").words
 (('оружие',), ('продает',))
 >>> highlight("<b>Продаёт</b> оружие", parse_query("продает"), "ru")
@@ -28,7 +32,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from analytics.text.normalize import (
-    KAZAKH_LETTERS,
+    HAS_KAZAKH_LETTER,
     fold_kazakh,
     kazakh_latin_to_cyrillic,
     looks_kazakh_latin,
@@ -42,6 +46,7 @@ from analytics.text.stem import ALL_STOP_WORDS, stem
 
 MAX_WORDS = 8                    # words of one search that are matched (the rest are ignored)
 _WORD = re.compile(r"\w+")
+_DIGIT = re.compile(r"\d").search
 _SPOKEN = ("kk", "ru")            # case languages whose Latin words may be transliterated
 
 
@@ -58,12 +63,15 @@ def _latin_as_cyrillic(word: str) -> set[str]:
 
 @lru_cache(maxsize=500_000)
 def word_keys(word: str, language: str | None) -> frozenset[str]:
-    """The keys a summary word is found by; `language` is its case's language."""
+    """The keys a summary word is found by; `language` is its case's language. A word with a
+    digit (an order number, a handle, "covid19") is an identifier: its only key is itself."""
     word = unify_lookalikes(word)
+    if _DIGIT(word):
+        return frozenset({word})
     script = _script(word)
     if script == "cyrillic":
         keys = {fold_kazakh(stem(word, "ru"))}
-        if language == "kk" or any(c in KAZAKH_LETTERS for c in word):
+        if language == "kk" or HAS_KAZAKH_LETTER(word):
             keys.add(fold_kazakh(stem(word, "kk")))  # Kazakh, or Russian inside a Kazakh text
         return frozenset(keys)
     if script == "latin":
@@ -78,6 +86,8 @@ def word_keys(word: str, language: str | None) -> frozenset[str]:
 def query_word_keys(word: str) -> frozenset[str]:
     """The keys a searched word matches: every reading, since its language is unknown."""
     word = unify_lookalikes(normalize_text(word))
+    if _DIGIT(word):
+        return frozenset({word})   # as word_keys keys it
     script = _script(word) if word else "other"
     if script == "cyrillic":
         return frozenset({fold_kazakh(stem(word, "ru")), fold_kazakh(stem(word, "kk"))})

@@ -22,7 +22,7 @@ from functools import lru_cache
 import snowballstemmer
 
 from analytics import settings
-from analytics.text.normalize import KAZAKH_LETTERS, fold_kazakh, script_of
+from analytics.text.normalize import HAS_KAZAKH_LETTER, fold_kazakh, script_of
 
 STOPWORDS_DIR = settings.ROOT / "data" / "stopwords"
 KAZAKH_MIN_STEM, KAZAKH_MAX_STEM = 3, 8
@@ -78,6 +78,6 @@ def stem(word: str, language: str | None) -> str:
         return _ENGLISH.stemWord(word)
     if script_of(word[0]) != "cyrillic":
         return word
-    if language == "kk" or any(c in KAZAKH_LETTERS for c in word):
+    if language == "kk" or HAS_KAZAKH_LETTER(word):
         return strip_kazakh(fold_kazakh(word))
     return _RUSSIAN.stemWord(word)

@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import streamlit as st
 
+from analytics import startup as _startup
 from ui import access as _access
 from ui import data
 from ui import datasets as _datasets
 from ui import filters as _filters
-from ui import memory as _memory
 
-_memory.limit_arenas()   # before session threads allocate: see ui/memory.py
+_startup.configure()   # process-wide settings, before session threads allocate (analytics/startup.py)
 
 PAGES = [
     st.Page("ui/pages/overview.py", title="Overview", icon=":material/dashboard:", default=True),

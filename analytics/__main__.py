@@ -31,6 +31,9 @@ def main(argv: list[str] | None = None) -> int:
                             help="; ".join(f"{k}: {v[1]}" for k, v in COMMANDS.items()))
         parser.parse_args(argv[:1])
         return 2
+    from analytics import startup
+
+    startup.configure()   # process-wide settings, once (analytics/startup.py)
     module = importlib.import_module(COMMANDS[argv[0]][0])
     return module.main(argv[1:])
 

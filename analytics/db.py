@@ -304,10 +304,11 @@ def _set_up(con: duckdb.DuckDBPyConnection, fingerprint: str) -> None:
 
 def _empty_template(fingerprint: str) -> Path | None:
     """An empty database set up by this code and config (schema, views, reference tables, the
-    calendar's business-clock tables, empty derived tables), kept in the user's cache folder and
-    made on first use, so that a new database starts as a copy of ~9 MB instead of ~1 s of
-    set-up. None if the cache folder cannot be written (the writer then sets the file up itself)."""
-    folder = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "escalation-radar"
+    calendar's business-clock tables, empty derived tables), kept in ESCALATION_RADAR_CACHE_DIR
+    (data/cache: never outside the data folder unless configured) and made on first use, so that
+    a new database starts as a copy of ~9 MB instead of ~1 s of set-up. None if that folder
+    cannot be written (the writer then sets the file up itself)."""
+    folder = Path(settings.get("ESCALATION_RADAR_CACHE_DIR"))
     template = folder / f"empty-{fingerprint[:24]}.duckdb"
     if template.exists():
         return template

@@ -43,6 +43,9 @@ SETTINGS: tuple[Setting, ...] = (
             "(down to low-severity surprises); see docs/spikes.md."),
     Setting("ESCALATION_RADAR_ACCESS_FILE", str(ROOT / "data" / "access.toml"),
             "Sign-in and roles (specialist, manager, partner); sign-in is off by default."),
+    Setting("ESCALATION_RADAR_CACHE_DIR", str(ROOT / "data" / "cache"),
+            "Folder of files the app may rebuild at any time (the empty-database template); "
+            "nothing is written outside the data folder unless this says so."),
 )
 _BY_NAME = {s.name: s for s in SETTINGS}
 

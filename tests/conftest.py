@@ -1,10 +1,35 @@
 """Shared fixtures: one small demo database built once per test session, and a clean
-Streamlit cache for every test (cached results survive across AppTest instances otherwise)."""
+Streamlit cache for every test (cached results survive across AppTest instances otherwise).
+
+Tests run as the app does: `pytest_configure` makes the process-wide settings of
+analytics/startup.py, and rebuildable files (the empty-database template) go to a folder of the
+session's, not into the checkout's data/cache."""
 from __future__ import annotations
 
 import datetime as dt
+import os
+import shutil
+import tempfile
 
 import pytest
+
+from analytics import startup
+
+
+_MADE_CACHE: list[str] = []
+
+
+def pytest_configure(config):
+    startup.configure()
+    if "ESCALATION_RADAR_CACHE_DIR" not in os.environ:   # (xdist workers inherit the first's)
+        _MADE_CACHE.append(tempfile.mkdtemp(prefix="radar-cache-"))
+        os.environ["ESCALATION_RADAR_CACHE_DIR"] = _MADE_CACHE[0]
+
+
+def pytest_unconfigure(config):
+    for folder in _MADE_CACHE:
+        shutil.rmtree(folder, ignore_errors=True)
+        os.environ.pop("ESCALATION_RADAR_CACHE_DIR", None)
 
 DEMO_CASES = 20_000
 DEMO_END = dt.datetime(2026, 3, 31, 18, 0)  # fixed, so every run sees the same data

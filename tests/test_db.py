@@ -160,14 +160,14 @@ def test_the_fingerprint_covers_reference_config(monkeypatch, tmp_path):
 def test_a_new_database_starts_from_the_cached_empty_template(monkeypatch, tmp_path):
     """The first new database sets up an empty template in the cache folder; later new databases
     are copies of it (no set-up of their own) and hold the same tables, calendar included."""
-    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    monkeypatch.setenv("ESCALATION_RADAR_CACHE_DIR", str(tmp_path / "cache"))
     set_ups = []
     real_set_up = db._set_up
     monkeypatch.setattr(db, "_set_up", lambda con, fp: (set_ups.append(fp), real_set_up(con, fp)))
     _insert_cases(tmp_path / "first.duckdb", ["a"])
     _insert_cases(tmp_path / "second.duckdb", ["b", "c"])
     assert len(set_ups) == 1   # the template's, once
-    assert list((tmp_path / "cache" / "escalation-radar").glob("empty-*.duckdb"))
+    assert list((tmp_path / "cache").glob("empty-*.duckdb"))
     with db.reader(tmp_path / "second.duckdb") as con:
         assert con.execute("select count(*) from cases").fetchall() == [(2,)]
         assert con.execute("select count(*) from business_intervals_lookup").fetchall()[0][0] > 0
@@ -177,6 +177,6 @@ def test_a_new_database_starts_from_the_cached_empty_template(monkeypatch, tmp_p
 def test_a_new_database_is_set_up_in_place_when_the_cache_cannot_be_written(monkeypatch, tmp_path):
     blocked = tmp_path / "not-a-folder"
     blocked.write_text("a file where the cache folder would go")
-    monkeypatch.setenv("XDG_CACHE_HOME", str(blocked))
+    monkeypatch.setenv("ESCALATION_RADAR_CACHE_DIR", str(blocked))
     _insert_cases(tmp_path / "radar.duckdb", ["a"])
     assert _count(tmp_path / "radar.duckdb") == 1

@@ -19,7 +19,6 @@ import codecs
 import csv
 import io
 import itertools
-import sys
 from typing import Callable, Iterator
 
 import pandas as pd
@@ -34,7 +33,7 @@ DELIMITERS = (",", ";", "\t", "|")
 FALLBACK_ENCODING = "cp1251"
 EXACT_BATCH_ROWS = 20_000
 MAX_NUL_SHARE = 0.01   # more NUL bytes than this share of the sample: a binary file, not a CSV
-csv.field_size_limit(sys.maxsize)  # a 1 MB summary is data, not an attack on the sniffer
+# (a field of any length reads: analytics/startup.configure() lifts csv.field_size_limit at start-up)
 
 
 class CsvFormatError(ValueError):

@@ -8,12 +8,13 @@ the file; every other process reads it back in a fraction of a second.
 
 A result's file name holds a hash of the database version (`db.data_version`: a writer replaces
 the file, so a new version never meets an old result), of what was asked (name and parameters)
-and of the code that computes it (the detector modules' bytes), so an upgrade is never served an
-old answer; a caller whose result depends on more than those modules (a stored mart on its SQL
-file, analytics/results/marts.py) passes a hash of that too as `code`. Files are written to a
-temporary name and renamed: readers see a whole file or none. Only the few most recently used per
-name are kept (a read touches the file). The files are pickles this code wrote itself, in a folder
-beside the database it trusts; nothing from users is unpickled.
+and of the code that computes it: the bytes of the detector packages and the modules they use
+(CODE_FILES) and the text of every SQL file (a detection reads marts, staging views and
+fragments: an edited query is code too), so an upgrade is never served an old answer. A caller
+may pass a further hash as `code` (a stored mart passes its SQL text's, analytics/results/marts.py).
+Files are written to a temporary name and renamed: readers see a whole file or none. Only the few
+most recently used per name are kept (a read touches the file). The files are pickles this code
+wrote itself, in a folder beside the database it trusts; nothing from users is unpickled.
 """
 from __future__ import annotations
 
@@ -28,16 +29,25 @@ from analytics import settings
 
 T = TypeVar("T")
 KEEP_PER_NAME = 4
-CODE_GLOBS = ("spike*.py", "trends*.py", "text_*.py", "calendars.py")
+# what a stored result depends on besides the data: the packages that compute it, the modules
+# they read the data through, and the SQL they run (relative to the project root)
+CODE_FILES = ("analytics/spikes/**/*.py", "analytics/trends/**/*.py", "analytics/text/**/*.py",
+              "analytics/results/**/*.py", "analytics/calendars.py", "analytics/coverage.py",
+              "analytics/freshness.py", "analytics/db.py", "sql/**/*.sql", "data/calendars.toml")
+
+
+def code_files(root: Path | None = None) -> list[Path]:
+    """The files CODE_FILES names under `root` (the project), in path order."""
+    root = root or settings.ROOT
+    return sorted({path for pattern in CODE_FILES for path in root.glob(pattern)})
 
 
 @lru_cache(maxsize=1)
 def code_version() -> str:
-    """A hash of the modules whose output is cached (their bytes, in name order)."""
+    """A hash of the code behind the stored results: each file's path and bytes."""
     digest = hashlib.sha256()
-    for pattern in CODE_GLOBS:
-        for path in sorted((settings.ROOT / "analytics").glob(pattern)):
-            digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    for path in code_files():
+        digest.update(path.relative_to(settings.ROOT).as_posix().encode() + b"\0" + path.read_bytes())
     return digest.hexdigest()[:16]
 
 

@@ -15,11 +15,12 @@ with left.container(border=True):
     st.markdown("CSV, Parquet, JSON Lines or Excel, optionally zipped or gzipped: upload it on "
                 "the Data page and every page opens on it.")
     st.page_link("ui/pages/data.py", label="Load my export", icon=":material/upload_file:")
-    st.caption("Or from a shell: `python -m analytics ingest FILE --db "
-               f"{plain(settings.db_path())}` (add `--mapping` for headers that are not ours).")
+    st.caption("Or from a shell (add `--mapping FILE` for headers that are not ours):")
+    st.code(f"python -m analytics ingest FILE --db {settings.db_path()}", language="bash")
 with right.container(border=True):
     st.subheader("Look around first")
-    st.markdown("The demo: about 300,000 generated cases in 31 markets over 13 months, with "
+    cases = int(settings.get("ESCALATION_RADAR_DEMO_CASES"))
+    st.markdown(f"The demo: about {cases:,} generated cases in 31 markets over 13 months, with "
                 "planted incidents. It lives in a database of its own; nothing you load goes "
                 "into it.")
     st.button("Open the demo", key="start_demo", on_click=datasets.switch, args=("demo",),

@@ -156,3 +156,28 @@ def test_map_an_unseen_export_in_the_app_and_reuse_it_in_the_cli(tmp_path, monke
     assert len(app_cases) == 5 and set(app_cases["abuse_category"]) == {"scam", "Угрозы", "Спам"}
     pd.testing.assert_frame_equal(app_cases, cli_cases)
     pd.testing.assert_frame_equal(app_events, cli_events)
+
+
+def test_an_unseen_export_is_not_ingested_before_its_matches_are_shown(tmp_path, monkeypatch):
+    app_db = _own_database(tmp_path / "app" / "radar.duckdb")
+    monkeypatch.setenv("ESCALATION_RADAR_DB", str(app_db))
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    at.switch_page("ui/pages/data.py").run()
+    at.file_uploader(key="upload_file").upload("zendesk_export.csv", EXPORT.encode(), "text/csv")
+    at.button(key="upload_ingest").click().run()   # file and click in one run: nothing seen yet
+    assert not at.exception and "Check the suggested column matches" in at.info[0].value
+    assert not (tmp_path / "app" / "mappings").exists()
+    with duckdb.connect(str(app_db), read_only=True) as con:
+        assert con.execute("select count(*) from cases").fetchone() == (1,)
+
+
+def test_a_file_a_shipped_mapping_fits_preselects_it(tmp_path, monkeypatch):
+    nyc = settings.ROOT.parent / "shared" / "samples" / "nyc311_animals" / "311_Animals_short.csv"
+    if not nyc.is_file():
+        pytest.skip(f"needs the NYC 311 sample at {nyc}")
+    monkeypatch.setenv("ESCALATION_RADAR_DB", str(_own_database(tmp_path / "own" / "radar.duckdb")))
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    at.switch_page("ui/pages/data.py").run()
+    at.file_uploader(key="upload_file").upload(nyc.name, nyc.read_bytes(), "text/csv")
+    at.run()
+    assert at.selectbox(key="upload_mapping").value == "nyc311.toml"

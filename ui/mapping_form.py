@@ -62,18 +62,24 @@ def _file_state(upload) -> dict:
     return state
 
 
-def choose_mapping(upload) -> None:
+def choose_mapping(upload) -> bool:
     """Before the mapping select box: a new upload preselects a mapping whose columns are all
-    in the file, else the editor when its headers lack a required column."""
+    in the file, else the editor when its headers lack a required column and some header names
+    one (a file where nothing is recognised gets the ingest's own messages). True when the
+    editor was opened just now: its suggestions have not been seen yet."""
     if upload is None or _upload.allowed_suffix(upload.name) is None:
-        return
+        return False
     seen = st.session_state.get("mapping_file", {}).get("file_id")
     state = _file_state(upload)
     if seen == upload.file_id or "error" in state:
-        return
+        return False
     fits = [m for m in state["fits"]["mappings"] if m in known_mappings()]
-    st.session_state["upload_mapping"] = fits[0] if fits else (
-        NEW if state["fits"]["missing_required"] or state["fits"]["kind"] is None else AUTO)
+    found = mapping_suggest.suggest(state["headers"], state["sample"], state["fits"]["kind"] or "cases")
+    named = any(found.reasons.get(c.name, "").startswith(("a usual", "its words", "a similar"))
+                for c in contract.TABLES[found.kind] if c.required)
+    lacking = state["fits"]["missing_required"] or state["fits"]["kind"] is None
+    st.session_state["upload_mapping"] = fits[0] if fits else NEW if lacking and named else AUTO
+    return st.session_state["upload_mapping"] == NEW
 
 
 def _columns(state: dict, found, kind: str) -> dict[str, str]:

@@ -19,8 +19,7 @@ upload = st.file_uploader("CSV, Parquet, JSONL or Excel, optionally zipped", key
 refused = upload is not None and _ingest.refusal(upload, limit_mb)
 if refused:
     st.error(refused)
-else:
-    _mapping.choose_mapping(upload)   # a new file preselects a mapping, or the editor
+unseen = not refused and _mapping.choose_mapping(upload)   # a new file: a mapping, or the editor
 left, right = st.columns(2)
 kind = left.radio("The file holds", ["cases", "reviews"], key="upload_kind", horizontal=True)
 mappings = _mapping.known_mappings()
@@ -35,6 +34,8 @@ if draft is not None:
 if st.button("Ingest", type="primary", key="upload_ingest"):
     if upload is None:
         st.warning("Choose a file first.")
+    elif unseen:
+        st.info("Check the suggested column matches above, then press Ingest.")
     elif not refused and (not editing or (path := _mapping.for_ingest(upload, draft))):
         _ingest.run_ingest(upload, kind, path if editing else mappings.get(mapping))
 

@@ -145,6 +145,27 @@ def local_dates(utc_times: pd.Series, markets: pd.Series, default_zone: str = "U
     return out
 
 
+def market_midnights(local_days: pd.Series, markets: pd.Series,
+                     default_zone: str = "UTC") -> pd.Series:
+    """UTC time (naive, datetime64[us]) of the local midnight starting each market's day: how a
+    date written without a time of day is stored, so that `local_dates` gives that date back.
+
+    >>> days = pd.Series(pd.to_datetime(["2025-03-01", "2025-03-01"]))
+    >>> market_midnights(days, pd.Series(["KZ", "US"])).astype(str).tolist()
+    ['2025-02-28 19:00:00', '2025-03-01 05:00:00']
+    """
+    days = pd.to_datetime(local_days).dt.floor("D")
+    markets = markets.fillna("").astype(str)
+    zone_of = {m: calendar_for(m, default_zone).time_zone for m in markets.unique()}
+    zones = markets.map(zone_of)
+    out = pd.Series(pd.NaT, index=days.index, dtype="datetime64[us]")
+    for zone, idx in zones.groupby(zones, sort=False).groups.items():
+        local = days.loc[idx].dt.tz_localize(zone, ambiguous=np.ones(len(idx), dtype=bool),
+                                             nonexistent="shift_forward")
+        out.loc[idx] = local.dt.tz_convert("UTC").dt.tz_localize(None).astype("datetime64[us]")
+    return out
+
+
 def holiday_table() -> pd.DataFrame:
     """One row per market and public holiday (market, holiday_date)."""
     rows = [(code, d) for code, cal in load_calendars().items() for d in sorted(cal.holidays)]

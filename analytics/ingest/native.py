@@ -46,6 +46,7 @@ _DATE = r"(1[7-9]|2[01])\d\d-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])"
 _TIME = r"[T ]([01]\d|2[0-3]):[0-5]\d(:[0-5]\d(\.\d{1,6})?)?"
 PATTERNS = {   # what the SQL reads itself; pandas agrees on every value these match
     "naive_pattern": f"{_DATE}({_TIME})?",
+    "date_pattern": _DATE,   # a date alone: midnight of the market's day (validate.TIME_OF_DAY)
     "offset_pattern": f"{_DATE}{_TIME}(Z|[+-]([01]\\d|2[0-3])(:?[0-5]\\d)?)",
     "int_pattern": r"[+-]?\d{1,9}(\.0*)?",
     "float_pattern": r"[+-]?(\d{1,15}(\.\d*)?|\.\d+)([eE][+-]?\d{1,2})?",

@@ -27,6 +27,7 @@ ORDER_RULES = {"cases": (("first_response_at", "created_at"), ("resolved_at", "c
 EARLIEST = pd.Timestamp("1990-01-01")
 FUTURE_SLACK = pd.Timedelta(days=1)   # exporters' clocks and zones differ by hours, not days
 DUE_COLUMNS = ("sla_due_at", "first_response_due_at")   # legitimately in the future
+TIME_OF_DAY = r":|[Tt]\d"   # 14:30, +05:00, T0815: the value was written with a time (or offset)
 LOCAL_DATES = {"cases": (("created_date", "created_at"), ("resolved_date", "resolved_at")),
                "reviews": (("decided_date", "decided_at"),)}
 
@@ -143,6 +144,7 @@ def validate_batch(frame: pd.DataFrame, plan: Plan) -> tuple[pd.DataFrame, pd.Da
         if spec.required:
             problems.append(_problems(parsed.isna() & ~bad, None, reported, REQUIRED_TEMPLATE))
         columns[spec.name] = parsed
+    _dates_at_market_midnight(columns, reported_as, plan)
     problems += _implausible(columns, reported_as, plan.kind) + _invalid_bytes(frame)
     found = pd.concat(problems, ignore_index=True) if problems else pd.DataFrame(columns=PROBLEM_COLUMNS)
     valid = pd.DataFrame(columns)[~frame.index.isin(found["row_number"])]
@@ -199,6 +201,28 @@ def long_durations(valid: pd.DataFrame, kind: str) -> int:
     if kind != "cases":
         return 0
     return int(((valid["resolved_at"] - valid["created_at"]) > pd.Timedelta(days=365)).sum())
+
+
+def _dates_at_market_midnight(columns: dict, reported_as: dict, plan: Plan) -> None:
+    """A timestamp written as a date alone ("2025-03-01", "3/1/2025") is that market's date: stored
+    as the UTC time of the market's local midnight, never as midnight in the file's zone, whose
+    market-local date could be the day before (issue #15 point 4)."""
+    markets = columns.get("market")
+    for spec in contract.TABLES[plan.kind]:
+        if spec.type != "timestamp" or spec.name not in reported_as:
+            continue
+        raw, parsed = parsers.as_text(reported_as[spec.name][0]), columns[spec.name]
+        date_only = (parsed.notna() & ~raw.str.contains(TIME_OF_DAY, regex=True).fillna(True)
+                     ).to_numpy(dtype=bool)
+        if not date_only.any():
+            continue
+        zone = plan.mapping.time_zone
+        wall = parsed[date_only].dt.tz_localize("UTC").dt.tz_convert(zone).dt.tz_localize(None)
+        where = (markets[date_only] if markets is not None
+                 else pd.Series("", index=wall.index, dtype="str"))
+        columns[spec.name] = parsed.copy()
+        columns[spec.name][date_only] = calendars.market_midnights(
+            wall, where, default_zone=plan.mapping.market_time_zone)
 
 
 def _with_local_dates(valid: pd.DataFrame, plan: Plan) -> pd.DataFrame:

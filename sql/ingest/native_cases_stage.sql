@@ -5,8 +5,10 @@
 -- rowid + 1 is the row number). Valid rows have problems null; the others list each problem as
 -- (column_name, check_name, value) and keep raw_record (the row as read, JSON). Values in a
 -- format the patterns do not cover are listed in odd_values for the caller to judge.
+-- A timestamp written as a date alone ($date_pattern) is its market's date: stored as the UTC time
+-- of the market's local midnight, so created_date is the date as written (issue #15 point 4).
 -- Parameters: $appeal_outcomes, $appeal_outcomes_keys, $default_zone, $earliest, $false_words,
--- $headers, $int_pattern, $latest, $leading_whitespace, $naive_pattern, $offset_pattern,
+-- $date_pattern, $headers, $int_pattern, $latest, $leading_whitespace, $naive_pattern, $offset_pattern,
 -- $priorities, $priorities_keys, $sources, $sources_keys, $statuses, $statuses_keys,
 -- $trailing_whitespace, $true_words, $whitespace, $zone_markets, $zones.
 create or replace temp table native_staged as
@@ -240,12 +242,24 @@ judged as (
 final as (
     select
         case_id,
-        created_at__value as created_at,
-        updated_at__value as updated_at,
-        first_response_at__value as first_response_at,
-        resolved_at__value as resolved_at,
-        sla_due_at__value as sla_due_at,
-        first_response_due_at__value as first_response_due_at,
+        case when regexp_full_match(created_at, $date_pattern)
+             then timezone('UTC', timezone(market_zone, created_at__value)) else created_at__value end
+            as created_at,
+        case when regexp_full_match(updated_at, $date_pattern)
+             then timezone('UTC', timezone(market_zone, updated_at__value)) else updated_at__value end
+            as updated_at,
+        case when regexp_full_match(first_response_at, $date_pattern)
+             then timezone('UTC', timezone(market_zone, first_response_at__value)) else first_response_at__value end
+            as first_response_at,
+        case when regexp_full_match(resolved_at, $date_pattern)
+             then timezone('UTC', timezone(market_zone, resolved_at__value)) else resolved_at__value end
+            as resolved_at,
+        case when regexp_full_match(sla_due_at, $date_pattern)
+             then timezone('UTC', timezone(market_zone, sla_due_at__value)) else sla_due_at__value end
+            as sla_due_at,
+        case when regexp_full_match(first_response_due_at, $date_pattern)
+             then timezone('UTC', timezone(market_zone, first_response_due_at__value)) else first_response_due_at__value end
+            as first_response_due_at,
         status__value as status,
         market,
         language,
@@ -261,8 +275,10 @@ final as (
         surface,
         reopen_count__value as reopen_count,
         is_sla_met__value as is_sla_met,
-        timezone(market_zone, timezone('UTC', created_at__value))::date as created_date,
-        timezone(market_zone, timezone('UTC', resolved_at__value))::date as resolved_date,
+        case when regexp_full_match(created_at, $date_pattern) then created_at__value::date
+             else timezone(market_zone, timezone('UTC', created_at__value))::date end as created_date,
+        case when regexp_full_match(resolved_at, $date_pattern) then resolved_at__value::date
+             else timezone(market_zone, timezone('UTC', resolved_at__value))::date end as resolved_date,
         case when not is_valid then list_filter([
             case when case_id__missing then {'column_name': 'case_id', 'check_name': 'required', 'value': null::varchar} end,
             case when created_at__bad then {'column_name': 'created_at', 'check_name': 'parse', 'value': created_at} end,

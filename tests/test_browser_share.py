@@ -175,3 +175,80 @@ def test_acknowledging_an_alert_in_the_inbox_is_recorded(browser, base_url, shar
     page.wait_for_function(READY)
     page.screenshot(path=shot_path("browser-alerts.png", tmp_path), full_page=True)
     page.context.close()
+
+
+def shared_link(page) -> str:
+    """The "Link to this view" text in the page's Share popover."""
+    page.get_by_role("button", name="Share").click()
+    code = page.locator('[data-testid="stPopoverBody"] [data-testid="stCode"]')
+    code.wait_for()
+    link = code.inner_text().strip()
+    page.keyboard.press("Escape")
+    return link
+
+
+def pick(page, label: str, option: str) -> None:
+    """Choose `option` in the st.selectbox labelled `label` (a combobox)."""
+    box = page.get_by_role("combobox", name=label)
+    box.click()
+    box.fill(option)
+    page.get_by_role("option", name=option).click()
+
+
+def selectbox_value(page, label: str) -> str:
+    return page.get_by_role("combobox", name=label).input_value().strip()
+
+
+def test_share_link_reopens_the_vendor_view_in_a_fresh_browser(browser, base_url, tmp_path):
+    page = open_page(browser, base_url + "/vendors?markets=KZ&period=month")
+    default = selectbox_value(page, "Vendor")
+    other = next(v for v in ("Aurora BPO", "Delta Moderation") if v != default)
+    pick(page, "Vendor", other)
+    page.wait_for_url("**vendor=" + other.replace(" ", "+") + "**")
+    page.wait_for_function(READY)
+    link = shared_link(page)
+    assert link.startswith(base_url + "/vendors?")   # the view, not the page's bare address
+    assert {"markets=KZ", "period=month", "vendor=" + other.replace(" ", "+")} <= set(
+        link.split("?", 1)[1].split("&"))
+    page.context.close()
+
+    fresh = open_page(browser, link)   # a new context: no cookies, no session state
+    fresh.get_by_label("Remove KZ").wait_for()
+    fresh.wait_for_function(READY)
+    assert selectbox_value(fresh, "Vendor") == other != default
+    assert "Month" in fresh.locator('[data-testid="stButtonGroup"]').first.inner_text()
+    fresh.screenshot(path=shot_path("browser-vendors-shared.png", tmp_path))
+    fresh.context.close()
+
+
+def open_event(page) -> str:
+    """The open event's title: the Spikes page's subheader 'RU · 2025-11-18'."""
+    return page.locator('[data-testid="stMain"] [data-testid="stHeading"]').filter(
+        has_text=" · ").first.inner_text()
+
+
+def test_a_click_on_an_inbox_row_opens_the_event_and_its_link_reopens_it(browser, base_url,
+                                                                          tmp_path):
+    page = open_page(browser, base_url + "/spikes?from=2025-04-01&to=2026-03-31")
+    first = open_event(page)
+    page.wait_for_function("""() => [...document.querySelectorAll(
+        '[data-testid="stCaptionContainer"]')].some(c => /^([2-9]|\\d\\d+) events, most/.test(
+        c.innerText))""")   # the demo holds two daily events in a year
+    grid = page.locator('[data-testid="stDataFrame"]').first
+    page.wait_for_function("g => g.getBoundingClientRect().height > 3 * 35",
+                           arg=grid.element_handle())
+    box = grid.bounding_box()
+    opened = page.url
+    page.mouse.click(box["x"] + box["width"] / 2, box["y"] + 35 + 35 + 17)   # row 2, a cell
+    page.wait_for_function("old => location.href !== old", arg=opened)
+    page.wait_for_function(READY)
+    picked = open_event(page)
+    assert picked != first and "spike=" in page.url
+    link = shared_link(page)
+    assert "spike=" in link and "from=2025-04-01" in link
+    page.context.close()
+
+    fresh = open_page(browser, link)
+    assert open_event(fresh) == picked
+    fresh.screenshot(path=shot_path("browser-spikes-shared.png", tmp_path))
+    fresh.context.close()

@@ -17,7 +17,7 @@ from analytics.demo import load as demo
 from analytics.ingest import cli as ingest_cli
 
 APP = str(settings.ROOT / "app.py")
-SAMPLE = settings.ROOT.parent / "shared" / "samples" / "nyc311_animals" / "311_Animals_short.csv"
+SAMPLE = settings.ROOT / "tests" / "fixtures" / "samples" / "311_Animals_cut.csv"   # (tests/samples.py)
 UPLOAD = ("case_id,created_at,market,abuse_category,source,priority,status,summary\n"
           "UP-1,2026-03-30 10:00:00,KZ,scam,regulator,P1,open,Алаяқтық туралы шағым\n")
 
@@ -101,6 +101,7 @@ def test_an_upload_into_the_demo_is_refused(demo_db, tmp_path, monkeypatch):
     monkeypatch.setenv("ESCALATION_RADAR_DB", str(path))
     before = cases_in(path)
     at = start(page="ui/pages/data.py")
+    assert "Demo dataset" in texts(at)          # the sidebar says what is in view
     at.file_uploader(key="upload_file").upload("mine.csv", UPLOAD.encode(), "text/csv")
     submit(at)
     assert not at.exception
@@ -148,7 +149,6 @@ def test_a_demo_written_before_the_marker_is_still_the_demo(demo_db, tmp_path):
     assert not dataset.is_demo(path)
 
 
-@pytest.mark.skipif(not SAMPLE.exists(), reason="../shared/samples not present")
 def test_a_sample_loaded_into_a_new_path_leaves_the_demo_alone(demo_db, tmp_path, capsys):
     version = db.data_version(demo_db)
     mine = tmp_path / "samples.duckdb"

@@ -44,12 +44,16 @@ def switch(to: str) -> None:
 def sidebar(has_data: bool) -> None:
     """Which dataset is on screen, and the way to the other one."""
     with st.sidebar:
-        if data.showing_demo():
+        if data.showing_demo() or (has_data and data.is_demo()):
             st.info("**Demo dataset**: generated cases, kept in a database of their own. "
                     "Nothing you load goes into it, and alerts never run on it.",
                     icon=":material/science:")
+        if data.showing_demo():
             st.button("Use my own data", key="dataset_own", on_click=switch, args=("own",),
                       help=f"Your database: {settings.db_path()}")
+        elif has_data and data.is_demo():   # ESCALATION_RADAR_DB names a demo file
+            st.caption(f"{plain(settings.db_path())} holds the demo: to load your own data, "
+                       "set ESCALATION_RADAR_DB to a new path.")
         else:
             st.caption(f"Your data: {plain(settings.db_path())}"
                        + ("" if has_data else " (empty)"))

@@ -83,7 +83,7 @@ def test_a_draft_that_does_not_read_back_is_refused(tmp_path):
 
 def _own_database(path):
     """A database of one's own data (not the demo), with one case in it."""
-    path.parent.mkdir(parents=True)
+    path.parent.mkdir(parents=True, exist_ok=True)
     seed = path.parent / "seed.csv"
     seed.write_text(SEED, encoding="utf-8")
     ingest_file(seed, db_path=path)
@@ -104,13 +104,18 @@ def _table(at: AppTest, *columns: str) -> pd.DataFrame:
     return next(d.value for d in at.dataframe if set(columns) <= set(d.value.columns))
 
 
-def test_map_an_unseen_export_in_the_app_and_reuse_it_in_the_cli(tmp_path, monkeypatch):
-    app_db = _own_database(tmp_path / "app" / "radar.duckdb")
-    monkeypatch.setenv("ESCALATION_RADAR_DB", str(app_db))
+def upload_to_data_page(db_path, monkeypatch, name: str, content: bytes) -> AppTest:
+    """The Data page of an app on a database of one's own, with `content` chosen as `name`."""
+    monkeypatch.setenv("ESCALATION_RADAR_DB", str(_own_database(db_path)))
     at = AppTest.from_file(APP, default_timeout=60).run()
     at.switch_page("ui/pages/data.py").run()
-    at.file_uploader(key="upload_file").upload("zendesk_export.csv", EXPORT.encode(), "text/csv")
-    at.run()
+    at.file_uploader(key="upload_file").upload(name, content, "text/csv")
+    return at
+
+
+def test_map_an_unseen_export_in_the_app_and_reuse_it_in_the_cli(tmp_path, monkeypatch):
+    app_db = tmp_path / "app" / "radar.duckdb"
+    at = upload_to_data_page(app_db, monkeypatch, "zendesk_export.csv", EXPORT.encode()).run()
     assert not at.exception, [e.value for e in at.exception]
     # nothing shipped fits: the editor opens with the suggestions
     assert at.selectbox(key="upload_mapping").value.startswith("(new mapping")
@@ -159,11 +164,8 @@ def test_map_an_unseen_export_in_the_app_and_reuse_it_in_the_cli(tmp_path, monke
 
 
 def test_an_unseen_export_is_not_ingested_before_its_matches_are_shown(tmp_path, monkeypatch):
-    app_db = _own_database(tmp_path / "app" / "radar.duckdb")
-    monkeypatch.setenv("ESCALATION_RADAR_DB", str(app_db))
-    at = AppTest.from_file(APP, default_timeout=60).run()
-    at.switch_page("ui/pages/data.py").run()
-    at.file_uploader(key="upload_file").upload("zendesk_export.csv", EXPORT.encode(), "text/csv")
+    app_db = tmp_path / "app" / "radar.duckdb"
+    at = upload_to_data_page(app_db, monkeypatch, "zendesk_export.csv", EXPORT.encode())
     at.button(key="upload_ingest").click().run()   # file and click in one run: nothing seen yet
     assert not at.exception and "Check the suggested column matches" in at.info[0].value
     assert not (tmp_path / "app" / "mappings").exists()
@@ -175,9 +177,5 @@ def test_a_file_a_shipped_mapping_fits_preselects_it(tmp_path, monkeypatch):
     nyc = settings.ROOT.parent / "shared" / "samples" / "nyc311_animals" / "311_Animals_short.csv"
     if not nyc.is_file():
         pytest.skip(f"needs the NYC 311 sample at {nyc}")
-    monkeypatch.setenv("ESCALATION_RADAR_DB", str(_own_database(tmp_path / "own" / "radar.duckdb")))
-    at = AppTest.from_file(APP, default_timeout=60).run()
-    at.switch_page("ui/pages/data.py").run()
-    at.file_uploader(key="upload_file").upload(nyc.name, nyc.read_bytes(), "text/csv")
-    at.run()
+    at = upload_to_data_page(tmp_path / "radar.duckdb", monkeypatch, nyc.name, nyc.read_bytes()).run()
     assert at.selectbox(key="upload_mapping").value == "nyc311.toml"

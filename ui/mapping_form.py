@@ -62,6 +62,14 @@ def _file_state(upload) -> dict:
     return state
 
 
+def suggestion(state: dict, kind: str) -> mapping_suggest.Suggestion:
+    """The file's suggestions for `kind`, computed once (a second or so on a wide file)."""
+    found = state.setdefault("suggestions", {})
+    if kind not in found:
+        found[kind] = mapping_suggest.suggest(state["headers"], state["sample"], kind)
+    return found[kind]
+
+
 def choose_mapping(upload) -> bool:
     """Before the mapping select box: a new upload preselects a mapping whose columns are all
     in the file, else the editor when its headers lack a required column and some header names
@@ -74,7 +82,7 @@ def choose_mapping(upload) -> bool:
     if seen == upload.file_id or "error" in state:
         return False
     fits = [m for m in state["fits"]["mappings"] if m in known_mappings()]
-    found = mapping_suggest.suggest(state["headers"], state["sample"], state["fits"]["kind"] or "cases")
+    found = suggestion(state, state["fits"]["kind"] or "cases")
     named = any(found.reasons.get(c.name, "").startswith(("a usual", "its words", "a similar"))
                 for c in contract.TABLES[found.kind] if c.required)
     lacking = state["fits"]["missing_required"] or state["fits"]["kind"] is None
@@ -164,7 +172,7 @@ def editor(upload, kind: str, categories: list[str]) -> drafts.Draft | None:
     if "error" in state:
         st.error(plain(state["error"]))
         return None
-    found = mapping_suggest.suggest(state["headers"], state["sample"], kind)
+    found = suggestion(state, kind)
     columns = _columns(state, found, kind)
     zone, fmt = _time(found)
     draft = drafts.Draft(kind, columns, fmt, zone, zone, _values(state, columns, categories))

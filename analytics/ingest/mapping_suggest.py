@@ -10,6 +10,7 @@ result is a mapping file (mapping_draft.py) read by the same code as the CLI's.
 from __future__ import annotations
 
 import difflib
+import functools
 import re
 from dataclasses import dataclass, field
 
@@ -27,6 +28,7 @@ TIMESTAMP_FORMATS = (   # tried on the sample; the first that reads every value 
 ISO = "ISO 8601"
 _OFFSET_IN_HEADER = re.compile(r"(?:UTC|GMT)\s*([+-])\s*(\d{1,2})(?::?(\d\d))?", re.I)
 MIN_SCORE = 0.6
+SNIFF_ROWS = 5_000   # values per column that value sniffing looks at
 
 
 @dataclass
@@ -63,7 +65,7 @@ def words_of(header: str) -> str:
 
 
 def header_score(header: str, column: str) -> float:
-    """How much `header` reads like canonical `column` (0..1), from the names alone.
+    """How much `header` reads like canonical `column` (0..1, 0 below MIN_SCORE), from the names.
 
     >>> header_score("Ticket ID", "case_id"), header_score("Country of requester", "market")
     (1.0, 0.8)
@@ -73,14 +75,22 @@ def header_score(header: str, column: str) -> float:
         return 0.0
     words = set(name.split("_"))
     best = 0.0
-    for alias in (column, *HEADER_WORDS.get(column, ())):
-        alias = words_of(alias)
+    for alias, alias_words in _aliases(column):
         if name == alias:
             return 1.0
-        if set(alias.split("_")) <= words:
+        if alias_words <= words:
             best = max(best, 0.8)
-        best = max(best, 0.75 * difflib.SequenceMatcher(None, name, alias).ratio())
+        similar = difflib.SequenceMatcher(None, name, alias)
+        bound = 0.75 * similar.quick_ratio()   # an upper bound: skip what cannot count or win
+        if bound >= MIN_SCORE and bound > best:
+            best = max(best, 0.75 * similar.ratio())
     return best
+
+
+@functools.lru_cache(maxsize=None)
+def _aliases(column: str) -> tuple[tuple[str, frozenset[str]], ...]:
+    names = [words_of(a) for a in (column, *HEADER_WORDS.get(column, ()))]
+    return tuple((n, frozenset(n.split("_"))) for n in names)
 
 
 def _looks_like_times(text: pd.Series) -> bool:
@@ -88,13 +98,15 @@ def _looks_like_times(text: pd.Series) -> bool:
     a timestamp column."""
     text = text.drop_duplicates().head(200)
     dated = text.str.contains(r"\d[-./]\d|\d[-./ ]\w", regex=True)
-    parsed = pd.to_datetime(text, format="mixed", errors="coerce", dayfirst=True).notna()
-    return bool((dated & parsed).mean() >= 0.7)
+    if dated.mean() < 0.7:   # the cheap test first: most columns are not times
+        return False
+    parsed = pd.to_datetime(text[dated], format="mixed", errors="coerce", dayfirst=True).notna()
+    return bool(parsed.sum() >= 0.7 * len(text))
 
 
 def value_kind(values: pd.Series) -> str:
     """'timestamp', 'id', 'number', 'text' or 'empty': what a column's sample looks like."""
-    text = values.dropna().astype("str").str.strip()
+    text = values.dropna().head(SNIFF_ROWS).astype("str").str.strip()
     text = text[text.ne("")]
     if text.empty:
         return "empty"

@@ -138,3 +138,20 @@ def test_a_comparison_with_an_empty_or_partial_period_says_no_earlier_data(
     at = start({"from": dates[0], "to": dates[1]})
     assert tile(at, "Cases").delta == delta
     assert "%" not in tile(at, "Open backlog").delta or delta != "no earlier data"
+
+
+@pytest.mark.parametrize("dates, change", [
+    (("2016-03-01", "2016-03-31"), "+31 (+100%)"),
+    (("2025-01-01", "2025-02-28"), "no earlier data"),
+])
+def test_a_snapshot_compares_only_with_a_covered_period(two_exports, dates, change):
+    from analytics import db, freshness
+    from analytics.snapshots import pages as snapshot_pages
+    from analytics.snapshots.model import Request
+
+    start, end = (pd.Timestamp(d).date() for d in dates)
+    with db.reader(two_exports) as con:
+        fresh = freshness.first_row(db.query_df(con, "marts/data_freshness"))
+        section = snapshot_pages.kpi_section(con, Request("overview", start, end), start, end,
+                                             fresh, 10)
+    assert section.table.set_index("KPI").loc["Cases", "change"] == change

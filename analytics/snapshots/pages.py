@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import pandas as pd
 
-from analytics import db, kpis, privacy, views
+from analytics import coverage, db, kpis, privacy, views
 from analytics.snapshots.model import Request, Section, Snapshot
+from analytics.views import defaults
 from analytics.snapshots.parts import (
     as_of,
     change_columns,
@@ -31,6 +32,9 @@ KPI_CHOICES = ["sla_attainment_pct", "first_response_median_s", "first_response_
 DIMENSIONS = ("market", "abuse_category", "vendor", "source", "language", "priority")
 
 
+NO_EARLIER_DATA = "no earlier data"
+
+
 def period_text(start, end) -> str:
     return f"{start:%Y-%m-%d} to {end:%Y-%m-%d} (created, market-local dates)"
 
@@ -45,6 +49,10 @@ def kpi_section(con, request: Request, start, end, fresh, k, **overrides):
     change_columns(display, data, "this period", "period before", "change")
     note = (f"Period before: {before[0]:%Y-%m-%d} to {before[1]:%Y-%m-%d}. Open backlog counts "
             "are as of each period's end.")
+    covered = coverage.load(con).mask   # a period before the data is no baseline (#16 point 3)
+    if defaults.covered_share(lambda days: covered(days, "day"), *before) < 1.0:
+        display["change"] = NO_EARLIER_DATA
+        note += " The loaded data does not cover all of the period before: no changes shown."
     return Section("kpis", "Key figures", note, display, data)
 
 

@@ -6,6 +6,7 @@ Real DuckDB files, the real ingest and the real app (AppTest) from its entry poi
 from __future__ import annotations
 
 import shutil
+from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -156,3 +157,42 @@ def test_a_sample_loaded_into_a_new_path_leaves_the_demo_alone(demo_db, tmp_path
     assert f"database: {mine}" in capsys.readouterr().out
     assert cases_in(mine) > 0 and not dataset.is_demo(mine)
     assert db.data_version(demo_db) == version and not state.path_for(demo_db).exists()
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not Path("/usr/bin/chromium").exists(), reason="needs Debian's chromium")
+def test_in_chromium_a_new_path_starts_empty_and_an_upload_opens_the_pages(tmp_path, monkeypatch):
+    """The whole first hour in a real browser: first screen, Load my export, upload, Overview."""
+    import importlib.util
+
+    from playwright.sync_api import sync_playwright
+
+    spec = importlib.util.spec_from_file_location("shot", settings.ROOT / "tools" / "screenshot.py")
+    shot = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(shot)
+    mine, demo_path = tmp_path / "mine.duckdb", tmp_path / "demo.duckdb"
+    monkeypatch.setenv("ESCALATION_RADAR_DEMO_DB", str(demo_path))   # serve() passes os.environ
+    export = tmp_path / "mine.csv"
+    export.write_text(UPLOAD, encoding="utf-8")
+    with shot.serve(mine) as base, sync_playwright() as driver:
+        browser = driver.chromium.launch(executable_path="/usr/bin/chromium",
+                                         args=["--no-sandbox", "--disable-gpu"])
+        page = browser.new_page(viewport={"width": 1440, "height": 900})
+        page.set_default_timeout(120_000)
+        page.goto(base + "/")
+        page.get_by_text("Nothing is loaded yet").wait_for()
+        assert page.locator('[data-testid="stMetric"]').count() == 0
+        page.get_by_role("link", name="Load my export").first.click()
+        page.get_by_text("Upload an export").wait_for()
+        page.locator('[data-testid="stFileUploader"] input[type="file"]').set_input_files(export)
+        page.get_by_text("mine.csv").first.wait_for()
+        page.get_by_role("button", name="Ingest").click()
+        page.get_by_text("read 1, inserted 1").first.wait_for()
+        page.locator('[data-testid="stSidebarNav"]').get_by_text("Overview").click()
+        tile = page.locator('[data-testid="stMetric"]').filter(
+            has=page.get_by_text("Cases", exact=True)).locator('[data-testid="stMetricValue"]')
+        tile.wait_for()
+        assert tile.inner_text() == "1"
+        assert "Traceback" not in page.content()
+        browser.close()
+    assert cases_in(mine) == 1 and not demo_path.exists()

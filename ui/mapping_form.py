@@ -201,7 +201,7 @@ def save_form(upload, draft: drafts.Draft) -> Path | None:
     """Name and save the mapping; the saved path (this session's, for this file) or None."""
     state = _file_state(upload)
     stem = "".join(c if c.isalnum() and c.isascii() else "_" for c in Path(state["name"]).stem)
-    left, middle, right = st.columns([2, 1, 1])
+    left, middle, right = st.columns([2, 1, 1], vertical_alignment="bottom")
     name = left.text_input("Mapping name", value=stem.strip("_")[:60] or "my_export",
                            key="map_name", help="Letters, digits, - and _. Saved as "
                            f"{mapping_dir()}/NAME.toml")

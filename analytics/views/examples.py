@@ -23,8 +23,9 @@ SHOWN = ["case_id", "summary", "created_at", "market", "language", "status"]
 TABLE_CSS = """<style>
 table.case-examples {border-collapse: collapse; width: 100%; font-size: 0.9rem}
 table.case-examples th, table.case-examples td {border-bottom: 1px solid #ddd; padding: 4px 6px;
-  text-align: left; vertical-align: top}
-table.case-examples td.summary {white-space: normal; overflow-wrap: anywhere; min-width: 24rem}
+  text-align: left; vertical-align: top; white-space: nowrap}
+table.case-examples td.summary {white-space: normal; overflow-wrap: anywhere; min-width: 24rem;
+  width: 100%}
 table.case-examples mark {background: #ffe58a; padding: 0 1px}
 </style>"""
 NO_QUERY = parse_query("")

@@ -31,7 +31,8 @@ editing = mapping == _mapping.NEW and upload is not None and not refused
 draft = _mapping.editor(upload, kind, data.filter_options()["categories"]) if editing else None
 if draft is not None:
     _mapping.save_form(upload, draft)
-if st.button("Ingest", type="primary", key="upload_ingest"):
+if st.button("Ingest", type="primary", key="upload_ingest",
+             help="With a new mapping, it is saved first: the ingest reads that file."):
     if upload is None:
         st.warning("Choose a file first.")
     elif unseen:

@@ -1,6 +1,7 @@
 """The count model's robustness on short, seasonal, overdispersed series (the ServiceNow shape):
 an unlisted holiday must not widen the band for weeks, weekends must be learnt within a few
-weeks, and a doubling by 20+ cases on a noisy segment is still flagged."""
+weeks, and a tripling by 20+ cases on a noisy segment is still flagged two weeks after the
+warm-up."""
 from __future__ import annotations
 
 import numpy as np
@@ -39,25 +40,29 @@ def test_weekends_are_learnt_within_a_few_weeks():
     assert 0.7 * 45 < expected < 1.3 * 45          # the true weekend mean is 300 × 0.15
 
 
-def test_a_2_5x_day_with_20_more_cases_on_a_noisy_segment_is_flagged():
+def test_a_3x_day_with_20_more_cases_on_a_noisy_segment_is_flagged():
+    # (was 2.5x on days 43..71 under the "big spike" rule, p <= 3e-3 for a doubling; that rule
+    # raised most of the false events on noisy data and is off. The predictive p-value counts
+    # the error of a level, season and spread learnt from a few weeks, so a young noisy
+    # segment needs a clearer rise: 2.5x on days 57..71 is found 4 times in 10, 3x 8 in 10.)
     values = noisy_weekly(dispersion=0.03)
-    planted = [(s, 43 + 7 * (s % 5)) for s in range(0, 30, 3)]           # Tuesdays, days 43..71
+    planted = [(s, 57 + 7 * (s % 3)) for s in range(0, 30, 3)]           # Tuesdays, days 57..71
     clean = score_matrix(values, phases=PHASES)
     for s, t in planted:
-        values[s, t] = np.ceil(max(2.5 * clean["expected"][s, t], clean["expected"][s, t] + 20))
+        values[s, t] = np.ceil(max(3.0 * clean["expected"][s, t], clean["expected"][s, t] + 20))
     result = score_matrix(values, phases=PHASES)
     hits = set(zip(*np.nonzero(result["is_anomaly"])))
-    assert set(planted) <= hits
-    # a doubling happens by chance on a segment this noisy (the looser big_alpha's price):
-    # at most a couple of the other 2,000 scored buckets
-    assert len(hits - set(planted)) <= 2
+    assert len(set(planted) & hits) >= 7
+    # and no chance tripling on the other 2,000 scored buckets
+    assert not hits - set(planted)
 
 
-def test_the_big_spike_rule_can_be_switched_off():
+def test_the_big_spike_rule_is_off_by_default_and_can_be_switched_on():
     values = noisy_weekly()
     clean = score_matrix(values, phases=PHASES)
     values[0, 50] = np.ceil(2.2 * clean["expected"][0, 50])
-    strict = score_matrix(values, phases=PHASES, settings=SpikeSettings(big_alpha=0.0))
-    loose = score_matrix(values, phases=PHASES)
+    loose = score_matrix(values, phases=PHASES, settings=SpikeSettings(big_alpha=3e-2))
+    strict = score_matrix(values, phases=PHASES)
+    assert SpikeSettings().big_alpha == 0.0
     assert loose["is_anomaly"][0, 50]
     assert strict["is_anomaly"].sum() <= loose["is_anomaly"].sum()

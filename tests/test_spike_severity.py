@@ -39,7 +39,7 @@ def test_sensitivity_levels_nest():
 
 def test_the_setting_is_read_and_checked(monkeypatch):
     monkeypatch.setenv("ESCALATION_RADAR_SPIKE_SENSITIVITY", "low")
-    assert severity.knobs() == {"alpha": 1e-6, "big_alpha": 1e-4}
+    assert severity.knobs() == {"alpha": 1e-6}
     monkeypatch.setenv("ESCALATION_RADAR_SPIKE_SENSITIVITY", "paranoid")
     with pytest.raises(ValueError, match="spike sensitivity must be one of"):
         severity.knobs()

@@ -31,7 +31,8 @@ GRAINS = {"day": "D", "hour": "h"}
 DIMENSIONS = ("market", "abuse_category", "source")   # the segment hierarchy the CLI watches
 # hourly buckets: two weeks to learn the 168 weekday × hour factors, a level that follows
 # days rather than hours, and an incident that may pause for a few hours
-HOURLY_DEFAULTS = {"warmup": 14 * 24, "halflife": 72, "relearn_after": 24, "cooldown": 3}
+HOURLY_DEFAULTS = {"warmup": 14 * 24, "halflife": 72, "level_drift": 0.0, "relearn_after": 24,
+                   "cooldown": 3}
 RESULT_COLUMNS = ["expected", "band_low", "band_high", "p_value", "score", "is_anomaly",
                   "is_data_change"]
 
@@ -48,7 +49,10 @@ def settings_from(knobs: dict, where: str) -> SpikeSettings:
     if unknown:
         raise ValueError(f"{where}: unknown knob(s) {unknown}; known: {SpikeSettings.names()}")
     for name, value in knobs.items():
-        numeric = isinstance(getattr(SpikeSettings, name, None), (int, float))
+        default = getattr(SpikeSettings, name, None)
+        if isinstance(default, bool) and not isinstance(value, (bool, np.bool_)):
+            raise ValueError(f"{where}: {name} must be true or false, not {value!r}")
+        numeric = isinstance(default, (int, float)) and not isinstance(default, bool)
         if numeric and (isinstance(value, bool) or not isinstance(value, (int, float, np.number))
                         or not value >= 0):   # (NaN fails this too)
             raise ValueError(f"{where}: {name} must be a number >= 0, not {value!r}")

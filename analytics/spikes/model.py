@@ -28,36 +28,44 @@ FAMILIES = ("negbin", "gaussian")
 PRIOR_BUCKETS = 1
 PRIOR_CASES = 10         # a busy series needs less of the prior: its weight is at most this / level
 MOMENT_POWER = 1.5       # the dispersion weighs each bucket's residual by expected^this
-SPREAD_CLIP = 1.5        # sd: residuals beyond it teach the spread no more than this
+SPREAD_START = 0.5
+SPREAD_CLIP = 3.0        # sd: residuals beyond it teach the spread no more than this
 # E[min(z², c²)] for a standard normal z: rescales the clipped residuals to an unbiased variance
-SPREAD_CONSISTENCY = float((2 * special.ndtr(SPREAD_CLIP) - 1)
-                           - 2 * SPREAD_CLIP * np.exp(-SPREAD_CLIP**2 / 2) / np.sqrt(2 * np.pi)
-                           + SPREAD_CLIP**2 * 2 * special.ndtr(-SPREAD_CLIP))
+def consistency(c: float) -> float:
+    return float((2 * special.ndtr(c) - 1) - 2 * c * np.exp(-c**2 / 2) / np.sqrt(2 * np.pi)
+                 + c**2 * 2 * special.ndtr(-c))
+
+
+SPREAD_CONSISTENCY = consistency(SPREAD_CLIP)
 
 
 @dataclass(frozen=True, kw_only=True)
 class SpikeSettings:
     """Tuning knobs; docs/spikes.md explains each. Buckets are days or hours, as scored."""
     direction: str = "up"          # up | down | both
-    alpha: float = 1e-4            # a bucket is anomalous when its p-value is at most this ...
+    alpha: float = 5e-5            # a bucket is anomalous when its p-value is at most this ...
     min_count: float = 10          # ... and it holds at least this many cases (up) ...
     min_ratio: float = 1.5         # ... and observed >= min_ratio × expected (down: <= expected / it)
-    big_alpha: float = 3e-3        # up: a bucket of >= big_ratio × expected and >= big_excess
+    big_alpha: float = 0.0         # up: a bucket of >= big_ratio × expected and >= big_excess
     big_ratio: float = 2.0         #     cases over it is anomalous at this looser p-value
     big_excess: float = 20
-    halflife: float = 14           # buckets: how fast the level follows the data
-    season_halflife: float = 4     # cycles: how fast each phase's factor follows the data
-    dispersion_halflife: float = 28
+    halflife: float = 14           # buckets: how fast the level follows the data (level_drift 0)
+    level_drift: float = 0.005     # relative sd of the level's day-to-day random walk (0: halflife)
+    season_halflife: float = 16    # cycles: how fast each phase's factor follows the data
+    dispersion_halflife: float = 84
     warmup: int = 28               # covered buckets scored 0 at the start of a series (learning)
     relearn_after: int = 7         # a run of flags this long is a new level: learn from it again
     cooldown: int = 2              # flags at most this many buckets apart form one event
     clip_sd: float = 3.0           # robust update: values are clipped to expected ± clip_sd × sd
     min_expected: float = 0.5      # mean floor: an all-zero history still has a Poisson tail
-    min_dispersion: float = 0.02   # NB alpha floor (CV floor ~14%): constant series stay quiet
-    max_dispersion: float = 2.0
+    min_dispersion: float = 0.02   # alpha floor: a constant series still has a Poisson tail
+    variance_power: float = 1.0    # variance = mu + alpha × mu^this (2: a gamma-Poisson's)
+    max_dispersion: float = 2.0    # ceiling of (variance − mu) / mu² (a CV of 141 %)
     family: str = "negbin"         # negbin (counts) | gaussian (continuous values)
     min_rel_sd: float = 0.01       # gaussian: sd floor relative to |level|
     score_scale: float = 10.0      # score = min(1, -log10(p) / score_scale)
+    df_scale: float = 1.0          # the tail's degrees of freedom × this (0: a plug-in tail)
+    pairs: bool = True             # up: also test a bucket summed with the one before
 
     def __post_init__(self):
         if self.direction not in DIRECTIONS:
@@ -92,13 +100,18 @@ def tail_p(y, mu, var, cfg: SpikeSettings, upper: bool) -> np.ndarray:
     return np.nan_to_num(out, nan=1.0)
 
 
-def _tail_beyond(y, mu, var, cfg: SpikeSettings, upper: bool) -> np.ndarray:
+def _tail_beyond(y, mu, var, cfg: SpikeSettings, upper: bool, df=None) -> np.ndarray:
     """tail_p where y lies beyond the mean on that side, else 1: the tail there is >= ~0.4 and
-    no flag, and skipping it halves the cost (the incomplete beta is most of a pass)."""
+    no flag, and skipping it halves the cost (the incomplete beta is most of a pass). With `df`
+    (per series) the tail is read on a Student t of those degrees of freedom: the model's tail
+    as a normal z, that z's t tail (the spread is an estimate; see `_State.predictive`)."""
     side = y > mu if upper else y < mu
     out = np.ones_like(mu)
     if side.any():
-        out[side] = tail_p(y[side], mu[side], var[side], cfg, upper)
+        p = tail_p(y[side], mu[side], var[side], cfg, upper)
+        if df is not None:
+            p = np.where(p < 0.5, special.stdtr(df[side], special.ndtri(np.fmax(p, 1e-300))), p)
+        out[side] = p
     return out
 
 
@@ -160,10 +173,58 @@ class _State:
         self.phase_seen = np.zeros((n_series, n_phases))
         self.spread = np.full(n_series, np.nan)   # NB alpha, or gaussian variance
         self.moment_sums = np.full((2, n_series), np.nan)  # NB: weighted sums behind alpha
+        self.sq_weights = np.full(n_series, np.nan)        # Σ weights² behind the spread
+        self.before = None   # the previous bucket's (value, expected, variance, testable)
+        self.spread_weights = np.full(n_series, np.nan)    # gaussian: Σ weights
         self.seen = np.zeros(n_series)
         self.run = np.zeros(n_series)
         self.w_level, self.w_spread = _weight(cfg.halflife), _weight(cfg.dispersion_halflife)
         self.w_season = _weight(cfg.season_halflife)
+
+    def n_eff(self):
+        """Effective number of residuals behind the spread: (Σ weights)² / Σ weights²."""
+        den = self.moment_sums[1] if self.cfg.family == "negbin" else self.spread_weights
+        sq = np.where(np.isnan(self.sq_weights), den**2, self.sq_weights)
+        return np.where(np.isnan(den), 1.0, den**2 / np.maximum(sq, 1e-300))
+
+    def _alpha(self):
+        cfg = self.cfg
+        return np.maximum(np.nan_to_num(self.spread, nan=cfg.min_dispersion), cfg.min_dispersion)
+
+    def level_weight(self):
+        """The level's weight for the next value: 1 / (buckets seen + 1) at first, then the
+        steady Kalman gain of a local level whose relative random walk has sd `level_drift`
+        against a relative noise variance r = 1 / level + alpha (a busy, quiet-noised series
+        follows drift fast, a noisy one averages longer); with level_drift 0, the halflife's."""
+        cfg = self.cfg
+        if not cfg.level_drift or cfg.family != "negbin":
+            gain = self.w_level
+        else:
+            level = np.maximum(np.nan_to_num(self.level, nan=cfg.min_expected), cfg.min_expected)
+            r = 1.0 / level + np.minimum(self._alpha() * level ** (cfg.variance_power - 2),
+                                         cfg.max_dispersion)
+            q = cfg.level_drift ** 2
+            prior = (q + np.sqrt(q * q + 4 * q * r)) / 2
+            gain = prior / (prior + r)
+        return np.maximum(1.0 / (self.seen + 1), gain)
+
+    def predictive(self, mu, var, phase):
+        """(variance, degrees of freedom) of the predictive distribution: the model's variance
+        widened by the estimation error of the level and of the phase's factor (an exponentially
+        weighted mean with weight w has w / (2 − w) of one value's variance), and the dof of the
+        spread's estimate, 2·n_eff / (2 + excess kurtosis): a spread learnt from few or
+        heavy-tailed residuals is uncertain, and the tail must say so."""
+        cfg = self.cfg
+        w_level = self.level_weight()
+        seen_phase = self.phase_seen[self.rows, phase]
+        w_factor = np.maximum(1.0 / (seen_phase + 1 + self._prior_weight()), self.w_season)
+        widened = var * (1.0 + w_level / (2 - w_level) + w_factor / (2 - w_factor))
+        if cfg.family == "negbin":
+            # a negative binomial's excess kurtosis, 6 (var − mu) / mu² + 1 / var
+            kurtosis = 6 * (var - mu) / np.maximum(mu, 1e-9) ** 2 + 1 / np.maximum(var, 1e-9)
+        else:
+            kurtosis = 0.0
+        return widened, np.maximum(cfg.df_scale * 2 * self.n_eff() / (2 + kurtosis), 1.0)
 
     def moments(self, factor):
         cfg, level = self.cfg, np.nan_to_num(self.level)
@@ -172,9 +233,7 @@ class _State:
             floor = (cfg.min_rel_sd * np.maximum(np.abs(level), 1e-9)) ** 2
             return mu, np.maximum(np.nan_to_num(self.spread, nan=floor), floor)
         mu = np.maximum(level * factor, cfg.min_expected)
-        a = np.clip(np.nan_to_num(self.spread, nan=cfg.min_dispersion), cfg.min_dispersion,
-                    cfg.max_dispersion)
-        return mu, mu + a * mu**2
+        return mu, mu + np.minimum(self._alpha() * mu**cfg.variance_power, cfg.max_dispersion * mu**2)
 
     def _prior_weight(self):
         """Weight (in buckets) of the seasonal prior factor 1: PRIOR_BUCKETS for a quiet series,
@@ -185,27 +244,48 @@ class _State:
 
     def step(self, y, phase, holiday):
         cfg = self.cfg
-        mu, var = self.moments(self.factor[self.rows, phase])
+        mu, model_var = self.moments(self.factor[self.rows, phase])
+        var, df = self.predictive(mu, model_var, phase) if cfg.df_scale else (model_var, None)
         valid = ~np.isnan(y)
         yv = np.where(valid, y, 0.0)
-        p_up = _tail_beyond(yv, mu, var, cfg, True) if cfg.direction != "down" else np.ones_like(mu)
-        p_down = _tail_beyond(yv, mu, var, cfg, False) if cfg.direction != "up" else np.ones_like(mu)
+        p_up = _tail_beyond(yv, mu, var, cfg, True, df) if cfg.direction != "down" else np.ones_like(mu)
+        p_down = _tail_beyond(yv, mu, var, cfg, False, df) if cfg.direction != "up" else np.ones_like(mu)
         up = (p_up <= cfg.alpha) & (yv >= cfg.min_count) & (yv - mu >= (cfg.min_ratio - 1) * np.abs(mu))
         # a doubling by at least big_excess cases needs only the looser big_alpha: on a noisy
         # segment (daily CV ~0.35) a 2x day is a 1e-3 event, not a 1e-4 one, and still news
         up |= ((p_up <= cfg.big_alpha) & (yv >= cfg.big_ratio * mu)
                & (yv - mu >= cfg.big_excess) & (yv >= cfg.min_count))
+        if cfg.pairs and cfg.direction != "down" and self.before is not None:
+            p_pair, pair = self._pair(yv, mu, var, df, valid & ~holiday)
+            up |= pair
+            p_up = np.minimum(p_up, p_pair)
         down = (p_down <= cfg.alpha) & (mu >= cfg.min_count) & (np.abs(mu) - yv >= (1 - 1 / cfg.min_ratio) * np.abs(mu)) & ~holiday
         p = {"up": p_up, "down": p_down, "both": np.minimum(p_up, p_down)}[cfg.direction]
         flag = {"up": up, "down": down, "both": up | down}[cfg.direction]
         flag &= valid & (self.seen >= cfg.warmup)
         p = np.where(self.seen >= cfg.warmup, p, 1.0)
         learn = valid & ~holiday & (~flag | (self.run >= cfg.relearn_after))
-        self._learn(np.where(learn, yv, np.nan), phase, mu, var)
+        self.before = (yv, mu, var, valid & ~holiday & ~flag & (self.seen >= cfg.warmup))
+        self._learn(np.where(learn, yv, np.nan), phase, mu, model_var, var / model_var)
         self.run = np.where(flag, self.run + 1, 0)
         return mu, var, p, flag
 
-    def _learn(self, y, phase, mu, var):
+    def _pair(self, y, mu, var, df, ok):
+        """(p-value, flag) of this bucket summed with the one before, where both lie above their
+        expected values and the one before was scored, unflagged: a surge's first two buckets,
+        each short of alpha alone, are one test (reported by its second bucket). The two
+        predictive errors share the level's estimation error (covariance w / (2 − w) × sd·sd)."""
+        cfg, (y0, mu0, var0, ok0) = self.cfg, self.before
+        w = self.level_weight()
+        total, expected = y0 + y, mu0 + mu
+        spread = var0 + var + 2 * np.sqrt(var0 * var) * w / (2 - w)
+        test = ok & ok0 & (y > mu) & (y0 > mu0)
+        p = _tail_beyond(np.where(test, total, 0.0), expected, spread, cfg, True, df)
+        flag = test & (p <= cfg.alpha) & (total >= cfg.min_count) \
+            & (total - expected >= (cfg.min_ratio - 1) * np.abs(expected))
+        return np.where(test, p, 1.0), flag
+
+    def _learn(self, y, phase, mu, var, widening=1.0):
         cfg, ok = self.cfg, ~np.isnan(y)
         fresh = ok & np.isnan(self.level)
         self.level = np.where(fresh, y, self.level)
@@ -216,7 +296,7 @@ class _State:
         # in the warm-up) a factor — clipping a weekend to a weekday band kept it weeks too high
         settled = (self.seen >= 2) & (seen_phase >= PRIOR_BUCKETS + 1)
         clipped = np.where(fresh | ~settled, y, clipped)
-        w = np.maximum(1.0 / (self.seen + 1), self.w_level)
+        w = self.level_weight()
         # the factor starts at 1 with the weight of PRIOR_BUCKETS observations: a phase seen
         # twice with low counts should not swing the expected value to 0
         ws = np.maximum(1.0 / (seen_phase + 1 + self._prior_weight()), self.w_season)
@@ -227,11 +307,13 @@ class _State:
             new_f = f + ws * (np.clip(ratio, 0.0, 10.0) - f)
             # the spread sees residuals clipped at SPREAD_CLIP sd (rescaled to stay unbiased for
             # normal residuals): one unlisted holiday must not widen the band for weeks
-            resid = np.clip(y - mu, -SPREAD_CLIP * sd, SPREAD_CLIP * sd) ** 2 / SPREAD_CONSISTENCY
+            # (÷ widening: a residual against estimated level and factor holds their error too)
+            resid = np.clip(y - mu, -SPREAD_CLIP * sd, SPREAD_CLIP * sd) ** 2 / SPREAD_CONSISTENCY \
+                / widening
         else:
             x = clipped - (f - 1.0)
             new_f = f + ws * ((clipped - self.level + 1.0) - f)
-            obs = (clipped - mu) ** 2
+            obs = (clipped - mu) ** 2 / widening
         self.level = np.where(ok & ~fresh, self.level + w * (x - self.level), self.level)
         self.factor[self.rows, phase] = np.where(ok, new_f, f)
         self.phase_seen[self.rows, phase] = seen_phase + ok
@@ -239,7 +321,7 @@ class _State:
         # few buckets' guesses would inflate it for weeks. The negative binomial has a floor to
         # start from; a Gaussian has none, so it starts halfway through the warm-up instead of
         # scoring its first bucket against a single residual
-        start = max(3, cfg.warmup if cfg.family == "negbin" else cfg.warmup // 2)
+        start = max(3, int(cfg.warmup * SPREAD_START))
         # the NB's starts from its floor with the weight of one bucket, not from one residual
         ws_spread = np.maximum(1.0 / np.maximum(self.seen - start + 2, 1), self.w_spread)
         learn = ok & (self.seen >= start)
@@ -250,10 +332,19 @@ class _State:
             weight = mu**MOMENT_POWER
             num = np.where(np.isnan(self.moment_sums[0]), cfg.min_dispersion * weight, self.moment_sums[0])
             den = np.where(np.isnan(self.moment_sums[1]), weight, self.moment_sums[1])
-            self.moment_sums = np.where(learn, [num + ws_spread * ((resid - mu) / mu**2 * weight - num),
+            self.moment_sums = np.where(learn, [num + ws_spread * ((resid - mu) / mu**cfg.variance_power * weight - num),
                                                 den + ws_spread * (weight - den)], self.moment_sums)
+            sq = np.where(np.isnan(self.sq_weights), weight**2, self.sq_weights)
+            self.sq_weights = np.where(learn, (1 - ws_spread)**2 * sq + ws_spread**2 * weight**2,
+                                       self.sq_weights)
             self.spread = self.moment_sums[0] / self.moment_sums[1]
         else:
-            spread = np.where(np.isnan(self.spread), obs, self.spread + ws_spread * (obs - self.spread))
+            fresh_spread = np.isnan(self.spread)
+            spread = np.where(fresh_spread, obs, self.spread + ws_spread * (obs - self.spread))
             self.spread = np.where(learn, spread, self.spread)
+            # the same weights, normalised: Σ w = 1 after the first residual, Σ w² as n_eff's
+            total = np.where(fresh_spread, 1.0, (1 - ws_spread) * np.nan_to_num(self.spread_weights) + ws_spread)
+            sq = np.where(fresh_spread, 1.0, (1 - ws_spread)**2 * np.nan_to_num(self.sq_weights) + ws_spread**2)
+            self.spread_weights = np.where(learn, total, self.spread_weights)
+            self.sq_weights = np.where(learn, sq, self.sq_weights)
         self.seen = self.seen + ok

@@ -1,17 +1,19 @@
 """One severity scale for spike events, and the one sensitivity setting built on it.
 
 An event's severity names how surprising its most surprising bucket was under the model:
-its smallest p-value against fixed cut-offs (SCALE; every event is at least "low"). The inbox,
-the alert digest and the CLI show these names, never raw p-values. The user-facing setting
-ESCALATION_RADAR_SPIKE_SENSITIVITY moves the p-value a bucket needs on the same scale: "low"
-sensitivity flags only high-severity surprises, "standard" from medium, "high" from low (and
-each loosens the "big spike" rule in step). Volume and ratio floors (min_count, min_ratio)
-apply at every level.
+its smallest p-value against fixed cut-offs (SCALE; every event is at least "low"). The
+p-value is the model's predictive one (analytics/spikes/model.py: it carries the estimation
+error of the level, season and spread), so the scale means the same on quiet and noisy
+segments. The inbox, the alert digest and the CLI show these names, never raw p-values. The
+user-facing setting ESCALATION_RADAR_SPIKE_SENSITIVITY moves the p-value a bucket needs on the
+same scale: "low" sensitivity flags only high-severity surprises, "standard" from medium,
+"high" from low. Volume and ratio floors (min_count, min_ratio) apply at every level.
+What each level costs in false events and buys in recall: bench/sensitivity.py, docs/spikes.md.
 
 >>> severity(3e-5), severity(2e-11), severity(0.002)
 ('medium', 'critical', 'low')
 >>> knobs("standard")
-{'alpha': 0.0001, 'big_alpha': 0.003}
+{'alpha': 5e-05}
 """
 from __future__ import annotations
 
@@ -20,9 +22,9 @@ import numpy as np
 from analytics import settings
 
 # (name, the largest p-value that has it), most severe first; "low" is every other event
-SCALE = (("critical", 1e-9), ("high", 1e-6), ("medium", 1e-4))
-# sensitivity -> (alpha: the p-value a bucket needs, big_alpha: the "big spike" rule's)
-LEVELS = {"low": (1e-6, 1e-4), "standard": (1e-4, 3e-3), "high": (1e-3, 1e-2)}
+SCALE = (("critical", 1e-9), ("high", 1e-6), ("medium", 5e-5))
+# sensitivity -> alpha: the p-value a bucket needs (the SpikeSettings default is "standard")
+LEVELS = {"low": 1e-6, "standard": 5e-5, "high": 1e-3}
 DEFAULT = "standard"
 
 
@@ -43,5 +45,4 @@ def knobs(level: str | None = None) -> dict:
     level = level or settings.get("ESCALATION_RADAR_SPIKE_SENSITIVITY")
     if level not in LEVELS:
         raise ValueError(f"spike sensitivity must be one of {sorted(LEVELS)}, not {level!r}")
-    alpha, big_alpha = LEVELS[level]
-    return {"alpha": alpha, "big_alpha": big_alpha}
+    return {"alpha": LEVELS[level]}

@@ -1,30 +1,28 @@
-"""The real public exports, loaded with their committed mappings as a new user would, on every page."""
+"""The real public exports, loaded with their committed mappings as a new user would, on every
+page: their cuts in tests/fixtures/samples/ always, the full files when ../shared is present."""
 from __future__ import annotations
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from analytics import db, ingest, settings
+from samples import MAPPING, NYC, SERVICENOW, both
 
-SAMPLES = settings.ROOT.parent / "shared" / "samples"
-MAPPINGS = settings.ROOT / "data" / "mappings"
-EXPORTS = {
-    "servicenow": (SAMPLES / "uci_incident_log" / "incident_event_log.zip", "servicenow_incident_log"),
-    "nyc311": (SAMPLES / "nyc311_animals" / "311_Animals_short.csv", "nyc311"),
-}
+EXPORTS = {"servicenow": SERVICENOW, "nyc311": NYC}
 PAGES = [f"ui/pages/{name}.py" for name in ("overview", "markets", "kpis", "vendors", "cases", "data")]
 
-pytestmark = pytest.mark.skipif(not SAMPLES.exists(), reason="../shared/samples not present")
 
 
-@pytest.fixture(scope="module", params=sorted(EXPORTS))
+@pytest.fixture(scope="module", params=[
+    pytest.param((name, param.values[0]), id=f"{name}-{param.id}", marks=param.marks)
+    for name in sorted(EXPORTS) for param in both(EXPORTS[name])])
 def sample_db(request, tmp_path_factory):
-    path, mapping = EXPORTS[request.param]
-    db_path = tmp_path_factory.mktemp(request.param) / "radar.duckdb"
-    report = ingest.ingest_file(path, mapping=MAPPINGS / f"{mapping}.toml", db_path=db_path)
+    name, path = request.param
+    db_path = tmp_path_factory.mktemp(name) / "radar.duckdb"
+    report = ingest.ingest_file(path, mapping=MAPPING[name], db_path=db_path)
     assert report.rows_read == (report.rows_inserted + report.rows_updated + report.rows_unchanged
                                 + report.rows_superseded + report.rows_rejected)
-    return request.param, db_path, report
+    return name, db_path, report
 
 
 def test_every_page_shows_the_sample_without_error(sample_db, monkeypatch):

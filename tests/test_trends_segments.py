@@ -80,3 +80,13 @@ def test_steady_series_is_not_a_trend_and_input_is_unchanged():
 def test_short_windows_longer_than_the_window_are_refused():
     with pytest.raises(ValueError, match="short_windows"):
         replace(DEFAULTS, short_windows=(3, 9))
+
+
+def test_data_whose_every_label_is_new_since_the_coverage_began_is_no_trend_and_no_error():
+    """Exports covering 100 days whose cases all start in the last 20 (a small cut of a real log
+    did this): the re-run without new labels has no series at all; it crashed the Trends page."""
+    days = pd.date_range(end=AS_OF, periods=20)
+    cases = pd.DataFrame({"created_date": np.repeat(days, 30), "market": "KZ",
+                          "abuse_category": "scam", "source": "user_report"})
+    found = detect_segment_trends(cases, AS_OF, covered_since=AS_OF - pd.Timedelta(days=99))
+    assert len(found) and not found["is_anomaly"].any()

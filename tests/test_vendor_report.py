@@ -15,8 +15,8 @@ from analytics.vendors.attention import attention
 from analytics.vendors.report import build_report, query_with
 from analytics.vendors.targets import Targets, attach_targets
 
-SAMPLE = settings.ROOT.parent / "shared" / "samples" / "uci_incident_log" / "incident_event_log.zip"
-MAPPING = settings.ROOT / "data" / "mappings" / "servicenow_incident_log.toml"
+from samples import MAPPING, SERVICENOW, both
+
 TARGETS = Targets(5.0, 4.0, pd.DataFrame({
     "vendor": ["*", "*", "*", "V"], "queue": ["*", "*", "*", "*"],
     "kpi": ["qa_accuracy_pct", "handle_time_median_s", "handle_time_vs_expected_pct",
@@ -97,14 +97,12 @@ def test_cli_formats(demo_db, capsys):
     assert "Needs attention:" in capsys.readouterr().out
 
 
-@pytest.fixture(scope="module")
-def servicenow(tmp_path_factory):
-    if not SAMPLE.exists():
-        pytest.skip("../shared/samples not present")
+@pytest.fixture(scope="module", params=both(SERVICENOW))
+def servicenow(request, tmp_path_factory):
     from analytics import ingest
 
     path = tmp_path_factory.mktemp("servicenow") / "sn.duckdb"
-    ingest.ingest_file(SAMPLE, mapping=MAPPING, db_path=path)
+    ingest.ingest_file(request.param, mapping=MAPPING["servicenow"], db_path=path)
     return path
 
 

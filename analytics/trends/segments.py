@@ -262,7 +262,8 @@ def detect_segment_trends(cases: pd.DataFrame, as_of, *, cfg: TrendSettings = DE
     single = keys["dimension"].isin(["market", "abuse_category", "source"]).to_numpy()
     if (np.argmax(counts[single] > 0, axis=1) > settled_by).any():   # (else nothing is new)
         settled_keys, settled_counts = daily_matrix(cases, days, codes, settled_by=settled_by)
-        settled = _judge(settled_keys, settled_counts, days, cfg)
+        settled = _judge(settled_keys, settled_counts, days, cfg) if len(settled_keys) \
+            else settled_keys.assign(is_anomaly=[])   # every label is new: nothing was there before
         still = {i for i, trend in zip(_series_ids(settled_keys), settled["is_anomaly"]) if trend}
         out["is_anomaly"] &= np.array([i in still for i in _series_ids(keys)], dtype=bool)
     return out

@@ -78,6 +78,9 @@ def test_a_draft_that_does_not_read_back_is_refused(tmp_path):
         mapping_draft.save(draft, tmp_path, "mars")
     with pytest.raises(ValueError, match="letters, digits"):
         mapping_draft.save(mapping_draft.Draft(), tmp_path, "../escape")
+    surrogate = mapping_draft.Draft(columns={"status": "s"}, values={"status": {"a\ud800": "open"}})
+    with pytest.raises(ValueError, match="not valid Unicode"):   # JSON Lines may carry one
+        mapping_draft.save(surrogate, tmp_path, "surrogate")
     assert not list(tmp_path.iterdir())
 
 

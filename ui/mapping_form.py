@@ -9,6 +9,7 @@ Names and values from the file reach the screen only as widget options, table ce
 """
 from __future__ import annotations
 
+import shutil
 import tempfile
 import zoneinfo
 from pathlib import Path
@@ -49,6 +50,8 @@ def _file_state(upload) -> dict:
         return state
     for key in [k for k in st.session_state if str(k).startswith("map_")]:
         del st.session_state[key]
+    if state:   # the previous file's copy goes
+        shutil.rmtree(state["path"].parent, ignore_errors=True)
     folder = Path(tempfile.mkdtemp(prefix="radar-upload-"))
     path = folder / f"upload{_upload.allowed_suffix(upload.name)}"
     path.write_bytes(upload.getvalue())

@@ -98,6 +98,11 @@ def save(draft: Draft, folder: Path, name: str, *, replace: bool = False,
                          "or replace it")
     text = to_toml(draft, comment=comment)
     mapping_mod.parse_mapping(text, path.name)
+    try:
+        data = text.encode("utf-8")
+    except UnicodeEncodeError as exc:   # a lone surrogate, as JSON Lines may carry
+        raise ValueError(f"mapping {name}: a name or value is not valid Unicode "
+                         f"({exc.object[exc.start:exc.end]!r}); leave it out") from None
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, encoding="utf-8")
+    path.write_bytes(data)
     return path

@@ -1,5 +1,5 @@
 """Docs that stay true (#18 point 7): every path, module and command that README.md,
-DEVELOPERS.md and docs/*.md name exists in the checkout.
+DEVELOPERS.md, BENCHMARKS.md and docs/*.md name exists in the checkout.
 
 Checked: code spans and link targets that name a project path (`analytics/...`, `sql/...`,
 `ui/pages/...`, `bench/x.py`, `tests/...`, `data/...`, `docs/...`), a path plus `.attribute`
@@ -21,7 +21,8 @@ from analytics import settings
 from analytics.__main__ import COMMANDS
 
 ROOT = settings.ROOT
-DOCS = [ROOT / "README.md", ROOT / "DEVELOPERS.md", *sorted((ROOT / "docs").glob("*.md"))]
+DOCS = [ROOT / "README.md", ROOT / "DEVELOPERS.md", ROOT / "BENCHMARKS.md",
+        *sorted((ROOT / "docs").glob("*.md"))]
 TOP = ("analytics", "ui", "sql", "bench", "tests", "data", "docs", "tools", ".ci", ".streamlit",
        "pages")   # (a top-level pages/ is what the app must not have: README once said it did)
 SQL_FOLDERS = ("marts", "staging", "derived", "fragments", "state", "session", "ingest", "schema",
@@ -105,3 +106,21 @@ def test_the_checker_finds_a_stale_path():
         "analytics/spike_model.py", "pages/", "sql/marts/nope.sql"]
     assert exists("ui/data.detection") and not exists("ui/data.no_such_thing")
     assert exists("sql/derived/40") and exists("marts/daily_volume") and exists("payloads.py")
+
+
+def test_benchmarks_holds_current_figures_each_with_its_command():
+    """BENCHMARKS.md is the current figures (history lives in git): short, and each table's rows
+    name their command, or the table's introduction does (its 6 lines above)."""
+    lines = (ROOT / "BENCHMARKS.md").read_text(encoding="utf-8").splitlines()
+    assert len(lines) <= 200
+    bare = []
+    for i, line in enumerate(lines):
+        if not line.startswith("| ") or line.startswith(("| ---", "| figure")):
+            continue
+        start = i
+        while start > 0 and lines[start - 1].startswith("|"):
+            start -= 1
+        introduced = any("`python" in intro for intro in lines[max(0, start - 6):start])
+        if not (introduced or re.search(r"`python|\| same \||above|DEVELOPERS", line)):
+            bare.append(line)
+    assert not bare, bare

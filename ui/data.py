@@ -216,7 +216,7 @@ def is_demo(path: Path | None = None) -> bool:
     return path.exists() and _is_demo(db.data_version(path))
 
 
-_READY: set[tuple] = set()   # data versions known to be set up by this code
+_READY: dict[tuple, bool] = {}   # data versions set up by this code: whether they hold cases
 
 
 def open_dataset() -> bool:
@@ -230,7 +230,7 @@ def open_dataset() -> bool:
     path = db_path()
     version = db.data_version(path)
     if version in _READY:
-        return has_cases(path)
+        return _READY[version]
     if path.exists() and db.refresh_if_stale(path):  # the checkout moved on: new views
         st.cache_data.clear()
     if showing_demo() and not has_cases(path):
@@ -239,8 +239,8 @@ def open_dataset() -> bool:
         path.parent.mkdir(parents=True, exist_ok=True)
         with db.writer(path, derived="keep"):   # an empty database set up by this code
             pass
-    _READY.add(db.data_version(path))
-    return has_cases(path)
+    _READY[db.data_version(path)] = ready = has_cases(path)
+    return ready
 
 
 def _generate_demo(path: Path) -> None:

@@ -17,11 +17,18 @@ with
 
 weekly as (select * from kpi_sketch_weekly where week_start is not null),
 
+-- every week from the first to the newest (the grid unnested from the bounds in a query of its
+-- own, cast outside it: Spark takes no generator inside an aggregate or a cast)
 weeks as (
-    select unnest(generate_series(min(week_start), max(week_start), interval 7 day))::date
-        as week_start
-    from kpi_weekly
-    where week_start is not null
+    select cast(week_start as date) as week_start
+    from (
+        select unnest(generate_series(first_week, last_week, interval 7 day)) as week_start
+        from (
+            select min(week_start) as first_week, max(week_start) as last_week
+            from kpi_weekly
+            where week_start is not null
+        ) as bounds
+    ) as grid
 ),
 
 -- one row per week with a value: its running count, and the key's next week with a value

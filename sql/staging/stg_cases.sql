@@ -34,10 +34,12 @@ resolved_due as (
     select
         c.*,
         m.region as market_region,
-        coalesce(c.sla_due_at, c.created_at + to_minutes(cast(p.resolution_hours * 60 as bigint)))
+        -- n * interval '1' minute, not to_minutes(n): the same on DuckDB and Spark
+        coalesce(c.sla_due_at,
+                 c.created_at + cast(p.resolution_hours * 60 as bigint) * interval '1' minute)
             as sla_due_effective_at,
         coalesce(c.first_response_due_at,
-                 c.created_at + to_minutes(cast(p.first_response_hours * 60 as bigint)))
+                 c.created_at + cast(p.first_response_hours * 60 as bigint) * interval '1' minute)
             as first_response_due_effective_at,
         case
             when c.is_sla_met is not null then 'export flag'

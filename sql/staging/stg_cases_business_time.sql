@@ -137,8 +137,8 @@ policy_due as (
     select
         k.* exclude (policy_due_k),
         case when k.business_policy_due_s > i.q_clock_start_s
-             then i.q_start_at + to_seconds(k.business_policy_due_s - i.q_clock_start_s)
-             else i.p_start_at + to_seconds(k.business_policy_due_s - i.p_clock_start_s)
+             then i.q_start_at + (k.business_policy_due_s - i.q_clock_start_s) * interval '1' second
+             else i.p_start_at + (k.business_policy_due_s - i.p_clock_start_s) * interval '1' second
         end as business_policy_due_at
     from at_policy_due as k
     left join reading_lookup as i on i.market = k.calendar_market and i.k = k.policy_due_k

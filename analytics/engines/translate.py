@@ -1,0 +1,123 @@
+"""DuckDB-dialect `sql/` text to Spark SQL, with SQLGlot (one text, two engines).
+
+A file's statement is parsed as DuckDB SQL and written as Spark SQL with three changes SQLGlot
+does not make by itself: `main.` (DuckDB's default schema) is dropped from table names, since
+Spark reads temporary views; `$name` parameters become Spark's named markers `:name`, still
+bound (spark.sql(text, args=...)); and a `create [or replace] table|view ... as` statement is
+split into its name and its query, which the engine materialises in its own way. What SQLGlot
+cannot translate correctly is rewritten in `sql/` in the subset both engines share
+(docs/scale-out.md lists the rewrites), never kept as a second copy.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import sqlglot
+from sqlglot import exp
+
+
+class TranslationError(ValueError):
+    """A `sql/` file SQLGlot cannot parse or write for Spark."""
+
+
+@dataclass(frozen=True)
+class Statement:
+    kind: str          # "table", "view" or "query"
+    name: str | None   # the table or view it creates (None for a query)
+    query: str         # the query, in the target dialect
+
+
+def _is_utc(node: exp.Expression) -> bool:
+    return isinstance(node, exp.AtTimeZone) and isinstance(node.args.get("zone"), exp.Literal) \
+        and node.args["zone"].this.upper() == "UTC"
+
+
+def _spark_only(node: exp.Expression) -> exp.Expression:
+    """DuckDB functions SQLGlot writes wrongly for Spark, each written as Spark's equivalent:
+    - timezone(zone, ts at time zone 'UTC'): the naive local time in `zone` of a naive UTC
+      timestamp -> from_utc_timestamp(ts, zone), kept naive (TIMESTAMP_NTZ);
+    - quantile_cont(x, q): linear interpolation at (n - 1) * q -> percentile(x, q), the same
+      definition (SQLGlot writes percentile_cont(x, q), which Spark does not take);
+    - isodow(d): Monday 1 .. Sunday 7 -> weekday(d) + 1 (SQLGlot's dayofweek form is off);
+    - date_diff('second', a, b): DuckDB counts the second boundaries crossed ->
+      unix_seconds(b) - unix_seconds(a) (Spark's datediff counts whole seconds elapsed);
+    - epoch_us(ts) -> unix_micros(cast(ts as timestamp)) (the session zone is UTC);
+    - any_value(x), which skips nulls in DuckDB -> any_value(x, true);
+    - a CTE `as [not] materialized`: DuckDB's planner hint, dropped."""
+    if isinstance(node, exp.Anonymous) and node.name.lower() == "timezone" \
+            and len(node.expressions) == 2 and _is_utc(node.expressions[1]):
+        zone, stamp = node.expressions[0], node.expressions[1].this
+        local = exp.Anonymous(this="from_utc_timestamp", expressions=[stamp.copy(), zone.copy()])
+        return exp.Cast(this=local, to=exp.DataType.build("timestamp_ntz", dialect="spark"))
+    if isinstance(node, exp.DateDiff) and str(node.args.get("unit") or "").upper() == "SECOND":
+        # DuckDB counts second boundaries crossed; Spark's datediff(SECOND) whole seconds elapsed
+        # (2,267 where DuckDB says 2,268 for 2,267.6 s across a boundary): seconds since 1970
+        # of each end, subtracted, is DuckDB's definition
+        ends = [exp.Anonymous(this="unix_seconds", expressions=[
+            exp.Cast(this=side.copy(), to=exp.DataType.build("timestamp"))])
+            for side in (node.this, node.expression)]
+        return exp.Paren(this=exp.Sub(this=ends[0], expression=ends[1]))
+    if isinstance(node, exp.Anonymous) and node.name.lower() == "epoch_us" \
+            and len(node.expressions) == 1:   # microseconds since 1970 of a naive UTC timestamp
+        stamp = exp.Cast(this=node.expressions[0].copy(), to=exp.DataType.build("timestamp"))
+        return exp.Anonymous(this="unix_micros", expressions=[stamp])
+    if isinstance(node, exp.PercentileCont) and node.args.get("expression") is not None:
+        return exp.Anonymous(this="percentile",
+                             expressions=[node.this.copy(), node.args["expression"].copy()])
+    if isinstance(node, exp.CTE) and node.args.get("materialized") is not None:
+        node = node.copy()   # `as [not] materialized`: a planner hint Spark's parser refuses
+        node.set("materialized", None)
+        return node
+    if isinstance(node, exp.IgnoreNulls) and isinstance(node.this, exp.AnyValue):
+        node = node.this
+    if isinstance(node, exp.AnyValue):   # DuckDB's skips nulls; Spark's takes a flag for that
+        return exp.Anonymous(this="any_value", expressions=[node.this.copy(), exp.true()])
+    if isinstance(node, exp.DayOfWeekIso):
+        return exp.Add(this=exp.Anonymous(this="weekday", expressions=[node.this.copy()]),
+                       expression=exp.Literal.number(1))
+    return node
+
+
+def _portable(node: exp.Expression) -> exp.Expression:
+    if isinstance(node, exp.Table) and node.args.get("db") is not None \
+            and node.db.lower() == "main" and not node.args.get("catalog"):
+        node = node.copy()
+        node.set("db", None)
+        return node
+    if isinstance(node, exp.Parameter):
+        return exp.Placeholder(this=node.name)
+    return node
+
+
+def split(text: str, dialect: str = "spark", source: str = "sql") -> Statement:
+    """The one statement of `text` (DuckDB dialect), its query written for `dialect`."""
+    try:
+        statements = [s for s in sqlglot.parse(text, read="duckdb") if s is not None]
+    except sqlglot.errors.ParseError as error:
+        raise TranslationError(f"{source}: SQLGlot cannot parse it: {error}") from error
+    if len(statements) != 1:
+        raise TranslationError(f"{source}: expected one statement, found {len(statements)}")
+    tree = statements[0]
+    kind, name = "query", None
+    if isinstance(tree, exp.Create):
+        kind = str(tree.args.get("kind") or "").lower()
+        if kind not in ("table", "view") or tree.expression is None:
+            raise TranslationError(f"{source}: only create table/view ... as select is translated")
+        name = tree.this.name
+        tree = tree.expression
+    tree = tree.transform(_portable)
+    if dialect == "spark":
+        tree = tree.transform(_spark_only)
+    try:
+        query = tree.sql(dialect=dialect, unsupported_level=sqlglot.ErrorLevel.RAISE)
+    except sqlglot.errors.UnsupportedError as error:
+        raise TranslationError(f"{source}: SQLGlot cannot write it for {dialect}: {error}") from error
+    return Statement(kind, name, query)
+
+
+def created_name(text: str, source: str = "sql") -> str:
+    """The table or view a `create ... as` file creates."""
+    name = split(text, dialect="duckdb", source=source).name
+    if name is None:
+        raise TranslationError(f"{source}: not a create table/view statement")
+    return name

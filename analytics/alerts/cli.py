@@ -50,7 +50,8 @@ def parse(argv: list[str]) -> argparse.Namespace:
 def main(argv: list[str]) -> int:
     args = parse(argv)
     try:
-        demo_dataset.refuse_demo(args.db or settings.db_path(), "running alerts on it")
+        demo_dataset.refuse_demo(args.db or settings.db_path(), "running alerts on it",
+                                 demo_dataset.ALERTS)
     except demo_dataset.DemoDatasetError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

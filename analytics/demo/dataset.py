@@ -67,17 +67,21 @@ def mark(con: duckdb.DuckDBPyConnection, value: str = DEMO) -> None:
     con.execute("insert or replace into schema_meta values (?, ?)", [KEY, value])
 
 
-def refusal(path, action: str) -> str:
+MIXING = "the demo never mixes with your own data"
+ALERTS = "alerts never go out about generated data"
+
+
+def refusal(path, action: str, why: str = MIXING) -> str:
     """The message for refusing `action` on the demo dataset at `path`."""
-    return (f"{path} holds the demo dataset (generated data), so {action} is refused: the demo "
-            "never mixes with your own data. Use a database of your own: pass --db PATH, or set "
-            "ESCALATION_RADAR_DB=PATH (the app then starts empty and offers to load your export).")
+    return (f"{path} holds the demo dataset (generated data), so {action} is refused: {why}. "
+            "Use a database of your own: pass --db PATH, or set ESCALATION_RADAR_DB=PATH (the "
+            "app then starts empty and offers to load your export).")
 
 
-def refuse_demo(path, action: str) -> None:
+def refuse_demo(path, action: str, why: str = MIXING) -> None:
     """Raise DemoDatasetError when the database at `path` is the demo."""
     if is_demo(path):
-        raise DemoDatasetError(refusal(path, action))
+        raise DemoDatasetError(refusal(path, action, why))
 
 
 def check_demo_target(path) -> None:

@@ -11,8 +11,10 @@ spec = importlib.util.spec_from_file_location("screenshot", settings.ROOT / "too
 screenshot = importlib.util.module_from_spec(spec)
 spec.loader.exec_module(screenshot)
 
-pytestmark = pytest.mark.skipif(not screenshot.CHROMIUM.exists(),
-                                reason="needs Debian's headless chromium at /usr/bin/chromium")
+# slow: a server, a browser and Plotly drawn (64 s of call + 30 s of setup at load 16)
+pytestmark = [pytest.mark.slow,
+              pytest.mark.skipif(not screenshot.CHROMIUM.exists(),
+                                 reason="needs Debian's headless chromium at /usr/bin/chromium")]
 
 
 def test_overview_renders_in_chromium_with_a_plotly_chart(demo_db, tmp_path):

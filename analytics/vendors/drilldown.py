@@ -27,11 +27,17 @@ def focus(report: VendorReport) -> tuple[str | None, str | None]:
 
 
 def trend(report: VendorReport, vendor: str, kpi: str) -> pd.DataFrame:
-    """One KPI over the periods, the vendor against the median of all vendors."""
+    """One KPI over the periods, the vendor against the median of the vendors active in the
+    current period, from the vendor's first period on (a vendor group last seen years ago
+    neither sets the typical value nor stretches the axis)."""
     rows = report.history[report.history["queue"].isna() & (report.history["kpi"] == kpi)]
-    typical = rows.groupby("period_start", as_index=False)["value"].median()
     mine = rows[rows["vendor"] == vendor][["period_start", "value"]]
-    out = pd.concat([mine.assign(series=vendor), typical.assign(series="Median of all vendors")])
+    peers = rows[rows["vendor"].isin(set(report.scorecard["vendor"]) | {vendor})]
+    if len(mine):
+        peers = peers[peers["period_start"] >= mine["period_start"].min()]
+    typical = peers.groupby("period_start", as_index=False)["value"].median()
+    out = pd.concat([mine.assign(series=vendor),
+                     typical.assign(series="Median of the active vendors")])
     out["period_start"] = pd.to_datetime(out["period_start"])
     return out.reset_index(drop=True)
 

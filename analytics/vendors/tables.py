@@ -76,13 +76,16 @@ def with_n(kpi: str, value, n) -> str:
 
     >>> with_n("vendor_sla_attainment_pct", 62.5, 8), with_n("vendor_resolution_median_s", None, 3)
     ('62.5% · n 8', 'n/a')
-    >>> with_n("vendor_open_breached", 84.0, None)
-    '84'
+    >>> with_n("vendor_open_breached", 84.0, None), with_n("qa_accuracy_pct", 91.0, 1428)
+    ('84', '91.0% · n 1.4k')
     """
     if pd.isna(value):
         return NA
     text = precise(kpi, value)
-    return f"{text} · n {n:,.0f}" if kpi in MEASURED and not pd.isna(n) else text
+    if kpi not in MEASURED or pd.isna(n):
+        return text
+    count = f"{n / 1000:.1f}k" if 1000 <= n < 9950 else f"{n / 1000:.0f}k" if n >= 9950 else f"{n:.0f}"
+    return f"{text} · n {count}"
 
 
 def grid(report: VendorReport) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -177,8 +180,11 @@ def mix_table(mix: pd.DataFrame, report: VendorReport) -> tuple[pd.DataFrame, pd
     """vendor_mix_adjusted of the current period, the two ratios first, and (same shape) the
     ratios' status from the scorecard."""
     rows = mix[pd.to_datetime(mix["period_start"]).dt.date == report.current]
+    rows = rows[rows["vendor"].isin(set(report.scorecard["vendor"]))]   # the active vendors
     first = ["vendor", *MIX_KPIS]
     rows = rows[first + [c for c in rows.columns if c not in first + ["period_start"]]]
+    if len(rows):   # no reviews loaded: no handle-time columns of None
+        rows = rows.loc[:, rows.notna().any().to_numpy() | (rows.columns == "vendor")]
     status = report.scorecard.pivot(index="vendor", columns="kpi", values="status")
     colours = rows[["vendor"]].join(status.reindex(columns=list(MIX_KPIS)), on="vendor")
     return (rows.reset_index(drop=True),

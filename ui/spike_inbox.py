@@ -17,9 +17,11 @@ from ui import filters as _filters
 from ui import widgets as _ui
 
 OPEN_ROW = "background-color: #dbe9ff; font-weight: 600"   # the event opened below
+METRICS = {"cases": "cases", "sla_breach_rate": "SLA breach rate",
+           "first_response_median_s": "median first response"}
 COLUMNS = {
     "severity": st.column_config.TextColumn("Severity", width="small"),
-    "event": st.column_config.TextColumn("Event", width="large"),
+    "event": st.column_config.TextColumn("Event", width="medium"),
     "score": st.column_config.ProgressColumn("Score", min_value=0, max_value=1, format="%.2f"),
     "observed": st.column_config.NumberColumn("Cases", format="localized"),
     "expected": st.column_config.NumberColumn("Expected", format="%.1f"),
@@ -44,7 +46,10 @@ def highlighted(table: pd.DataFrame, ids: list[str], picked: str):
     1
     """
     marks = [OPEN_ROW if event_id == picked else "" for event_id in ids]
-    return table.reset_index(drop=True).style.apply(
+    table = table.reset_index(drop=True)
+    if "metric" in table:
+        table["metric"] = table["metric"].map(lambda m: METRICS.get(m, m))
+    return table.style.apply(
         lambda row: [marks[row.name]] * len(row), axis=1)
 
 

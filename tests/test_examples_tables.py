@@ -5,7 +5,6 @@ The Trends tests run on the NYC 311 sample (../shared/samples), loaded by the re
 export has no language column, which is where segment trends opened an empty examples table."""
 from __future__ import annotations
 
-import importlib.util
 import re
 
 import pytest
@@ -13,6 +12,7 @@ from streamlit.testing.v1 import AppTest
 
 from analytics import settings
 from analytics.ingest import ingest_file
+from browser_page import HAS_CHROMIUM, app_page
 
 APP = str(settings.ROOT / "app.py")
 NYC = settings.ROOT.parent / "shared" / "samples" / "nyc311_animals" / "311_Animals_short.csv"
@@ -80,29 +80,16 @@ def test_cases_show_the_newest_summaries_in_full_without_a_search(app_db):
     assert list(grid.columns[:2]) == ["case_id", "summary"]
 
 
-spec = importlib.util.spec_from_file_location("screenshot", settings.ROOT / "tools" / "screenshot.py")
-screenshot = importlib.util.module_from_spec(spec)
-spec.loader.exec_module(screenshot)
-
-
 @pytest.mark.slow
-@pytest.mark.skipif(not screenshot.CHROMIUM.exists(), reason="needs /usr/bin/chromium")
+@pytest.mark.skipif(not HAS_CHROMIUM, reason="needs /usr/bin/chromium")
 def test_the_summary_is_on_screen_at_1440_by_900(nyc_db, tmp_path):
-    from playwright.sync_api import sync_playwright
-
-    with screenshot.serve(nyc_db) as base, sync_playwright() as driver:
-        browser = driver.chromium.launch(executable_path=str(screenshot.CHROMIUM),
-                                         args=["--no-sandbox", "--disable-gpu", "--disable-quic"])
-        page = browser.new_context(viewport={"width": 1440, "height": 900}).new_page()
-        page.set_default_timeout(90_000)
-        page.goto(screenshot.page_url(base, "trends"))
+    with app_page(nyc_db, "trends") as page:
         summary = page.locator("table.case-examples td.summary").first
         summary.wait_for(state="visible")
         summary.scroll_into_view_if_needed()
         box = summary.bounding_box()
         text = summary.inner_text()
         page.screenshot(path=tmp_path / "trends-examples.png")
-        browser.close()
     assert text.strip()
     assert 0 <= box["x"] and box["x"] + box["width"] <= 1440   # not off to the right
     assert box["height"] > 0

@@ -4,7 +4,6 @@ file through the real CLI giving the same stored rows."""
 from __future__ import annotations
 
 import doctest
-import importlib.util
 import os
 import subprocess
 import sys
@@ -17,6 +16,7 @@ from streamlit.testing.v1 import AppTest
 from analytics import settings
 from analytics.ingest import ingest_file, load_mapping, suggest
 from analytics.ingest import mapping_draft, mapping_suggest, mapping_words
+from browser_page import HAS_CHROMIUM, app_page
 
 APP = str(settings.ROOT / "app.py")
 # A Zendesk-style export: headers no shipped mapping or canonical name has, day-first times in
@@ -186,27 +186,15 @@ def test_a_file_a_shipped_mapping_fits_preselects_it(tmp_path, monkeypatch):
     assert at.selectbox(key="upload_mapping").value == "nyc311.toml"
 
 
-spec = importlib.util.spec_from_file_location("screenshot", settings.ROOT / "tools" / "screenshot.py")
-screenshot = importlib.util.module_from_spec(spec)
-spec.loader.exec_module(screenshot)
-
-
 @pytest.mark.slow
-@pytest.mark.skipif(not screenshot.CHROMIUM.exists(), reason="needs /usr/bin/chromium")
+@pytest.mark.skipif(not HAS_CHROMIUM, reason="needs /usr/bin/chromium")
 def test_map_and_load_the_unseen_export_in_chromium(tmp_path):
-    from playwright.sync_api import sync_playwright
-
     app_db = _own_database(tmp_path / "radar.duckdb")
     export = tmp_path / "zendesk_export.csv"
     export.write_text(EXPORT, encoding="utf-8")
     shot = (settings.ROOT / "docs" if os.environ.get("ESCALATION_RADAR_SAVE_SCREENSHOTS") == "1"
             else tmp_path) / "browser-data-mapping.png"
-    with screenshot.serve(app_db) as base, sync_playwright() as driver:
-        browser = driver.chromium.launch(executable_path=str(screenshot.CHROMIUM),
-                                         args=["--no-sandbox", "--disable-gpu", "--disable-quic"])
-        page = browser.new_context(viewport={"width": 1440, "height": 900}).new_page()
-        page.set_default_timeout(90_000)
-        page.goto(screenshot.page_url(base, "data"))
+    with app_page(app_db, "data") as page:
         page.locator('input[type="file"]').set_input_files(str(export))
         page.get_by_text("Suggested from the header 'Created (UTC+5)'").wait_for()
         page.get_by_text("Values of priority").scroll_into_view_if_needed()   # maps and preview
@@ -217,7 +205,6 @@ def test_map_and_load_the_unseen_export_in_chromium(tmp_path):
         summary = page.get_by_text("read 6, inserted 5").first
         summary.wait_for()
         markup = page.locator('[data-testid="stMain"]').inner_html()
-        browser.close()
     assert (tmp_path / "mappings" / "zendesk_export.toml").is_file()
     assert "**Закрыт**" in markup and "<strong>Закрыт</strong>" not in markup   # shown as text
     with duckdb.connect(str(app_db), read_only=True) as con:

@@ -56,9 +56,10 @@ def _summary_cell(record: dict, query: SearchQuery) -> str:
 
 def examples_html(rows: pd.DataFrame, query: SearchQuery = NO_QUERY, *,
                   columns: list[str] = SHOWN, limit: int = 100) -> str:
-    """The first `limit` rows as an escaped HTML table of `columns` (those present), the
-    summary wrapped and the words of `query` marked in it."""
-    shown = [c for c in columns if c in rows.columns]
+    """The first `limit` rows as an escaped HTML table of `columns` (those present; the local
+    created_date where created_at is not), the summary wrapped and the words of `query` marked."""
+    dated = {"created_at": "created_date"} if "created_at" not in rows.columns else {}
+    shown = [c for c in (dated.get(c, c) for c in columns) if c in rows.columns]
     head = "".join(f"<th>{html.escape(c)}</th>" for c in shown)
     body = []
     for record in rows.head(limit).to_dict("records"):

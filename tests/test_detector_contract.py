@@ -170,3 +170,12 @@ def test_trend_knobs_are_checked_with_a_value_error(call):
 def test_trend_settings_are_keyword_only():
     with pytest.raises(TypeError):
         detect_segment_trends(trend_cases(), AS_OF, DEFAULTS)
+
+
+def test_ranked_trends_carry_the_bounded_score_and_rank_by_priority():
+    from analytics.trends.detect import detect_trends
+
+    ranked = detect_trends(trend_cases(), AS_OF)
+    assert len(ranked) and ranked["score"].between(0, 1).all()
+    assert ranked["priority"].is_monotonic_decreasing
+    assert ranked["rank"].tolist() == list(range(1, len(ranked) + 1))

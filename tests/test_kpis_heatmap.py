@@ -50,3 +50,26 @@ def test_incomplete_week_is_grey_and_out_of_the_colour_scale(app_db):
     assert np.isnan(np.delete(grey_z, list(pd.to_datetime(grey["x"])).index(newest), axis=1)
                     ).all()   # only the cut week is grey
     assert any("Grey: weeks cut by the dates or still arriving" in c.value for c in at.caption)
+
+
+def test_trend_marks_only_spikes_of_its_own_scope_as_hover_points(app_db):
+    """#16 point 11: the demo's RU volume spike (2025-11-18) is a marker on the RU-only case
+    trend, with its details on hover; not on the all-markets trend; no rotated text."""
+    def trend(query: dict) -> dict:
+        at = AppTest.from_file(APP, default_timeout=60)
+        at.query_params.update({"from": "2025-09-01", "to": "2026-03-31", "kpi": "cases"} | query)
+        at.run(timeout=90)
+        at.switch_page("ui/pages/kpis.py").run(timeout=90)
+        assert not at.exception, [e.value for e in at.exception]
+        chart = next(c for c in at.get("plotly_chart") if "kpi_trend" in c.proto.id)
+        return json.loads(chart.proto.spec)
+
+    ru = trend({"markets": "RU"})
+    markers = [t for t in ru["data"] if t.get("name") == "spike"]
+    assert len(markers) == 1 and markers[0]["x"] == ["2025-11-17T00:00:00"]   # its week
+    assert "Spike: RU" in markers[0]["hovertext"][0]
+    assert not any(a.get("textangle") == -90 for a in ru["layout"].get("annotations", []))
+    everywhere = trend({})   # the RU spike is not a spike of all markets' volume
+    assert not [t for t in everywhere["data"] if t.get("name") == "spike"]
+    assert not any(str(a.get("text", "")).startswith("spike:")
+                   for a in everywhere["layout"].get("annotations", []))

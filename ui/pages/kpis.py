@@ -2,9 +2,8 @@
 import streamlit as st
 
 from analytics import kpis, views
-from ui import charts, data
+from ui import charts, data, kpi_heatmap, spike_markers
 from ui import filters as _filters
-from ui import kpi_heatmap
 from ui import widgets as _ui
 
 CHOICES = ["sla_attainment_pct", "first_response_median_s", "first_response_p90_s",
@@ -36,7 +35,8 @@ across = DIMENSIONS[by].lower()
 trend_chart = charts.trend(overall, "week_start", "value", y_title=value_title,
                             title=f"{kpi.label}, all selected cases", x_title=charts.WEEKS,
                             last_complete=_ui.last_complete_week(fresh))
-charts.add_markers(trend_chart, filters, min_score=0.5)
+spike_markers.add_weekly(trend_chart, spike_markers.same_scope(  # this chart's scope only
+    spike_markers.events_in_view(data.events("day"), filters), filters, name), overall)
 st.plotly_chart(trend_chart, key="kpi_trend", config=charts.CONFIG)
 pivot = views.heatmap_pivot(weekly, by, name)
 if views.is_blank(pivot):

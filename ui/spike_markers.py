@@ -1,0 +1,73 @@
+"""Spike events on a trend chart as hover points (#16 point 11), only those of the chart's scope.
+
+A chart of "all selected cases" (the KPIs page's weekly trend) shows only events of exactly that
+segment and of the KPI's own metric: a KZ × scam spike does not belong on the all-markets line,
+and a case-volume spike does not belong on a resolution-time chart. Each event is one marker on
+the line at its peak's week, with its segment, severity and counts on hover, instead of rotated
+red text over the data.
+"""
+from __future__ import annotations
+
+import html
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from analytics import filtering
+
+# the spike metric watching each KPI of the KPIs page (none: no markers)
+METRIC_OF = {"cases": "cases", "sla_attainment_pct": "sla_breach_rate",
+             "first_response_median_s": "first_response_median_s",
+             "first_response_p90_s": "first_response_median_s"}
+FILTER_KEYS = {"market": "markets", "abuse_category": "categories", "source": "sources"}
+
+
+def same_scope(events: pd.DataFrame, filters, kpi: str) -> pd.DataFrame:
+    """The events whose segment is exactly the filters' scope (a dimension filtered to one value
+    is named with it, any other dimension is not named) and whose metric watches `kpi`.
+
+    >>> from types import SimpleNamespace as F
+    >>> events = pd.DataFrame({"segment": [{}, {"market": "KZ"}, {"market": "KZ", "source": "app"}],
+    ...                        "metric": ["cases"] * 3})
+    >>> len(same_scope(events, F(markets=(), categories=(), sources=()), "cases"))
+    1
+    >>> same_scope(events, F(markets=("KZ",), categories=(), sources=()), "cases")["segment"].tolist()
+    [{'market': 'KZ'}]
+    >>> len(same_scope(events, F(markets=(), categories=(), sources=()), "appeal_rate_pct"))
+    0
+    """
+    metric = METRIC_OF.get(kpi)
+    if events.empty or metric is None:
+        return events.iloc[:0]
+    wanted = {key: getattr(filters, name)[0] for key, name in FILTER_KEYS.items()
+              if len(getattr(filters, name)) == 1}
+    keep = events["metric"].eq(metric) & events["segment"].map(lambda s: dict(s) == wanted)
+    return events[keep.astype(bool)]
+
+
+def add_weekly(fig: go.Figure, events: pd.DataFrame, trend: pd.DataFrame, *, x: str = "week_start",
+               y: str = "value") -> None:
+    """One hover marker per event on the weekly line `trend` (x, y), at its peak's week."""
+    if events.empty or trend.empty:
+        return
+    weeks = pd.to_datetime(events["peak"]).dt.normalize()
+    weeks = weeks - pd.to_timedelta(weeks.dt.weekday, unit="D")
+    line = trend.assign(**{x: pd.to_datetime(trend[x])}).set_index(x)[y]
+    on_line = weeks.isin(line.index)
+    if not on_line.any():
+        return
+    shown, weeks = events[on_line.to_numpy()], weeks[on_line]
+    text = [f"Spike: {html.escape(' × '.join(map(str, s.values())) or 'all cases')}<br>"
+            f"{sev}, {pd.Timestamp(p):%Y-%m-%d}: {obs:,.0f} vs {exp:,.1f} expected"
+            for s, sev, p, obs, exp in zip(shown["segment"], shown["severity"], shown["peak"],
+                                           shown["observed"], shown["expected"])]
+    fig.add_scatter(x=list(weeks), y=[line[w] for w in weeks], mode="markers", name="spike",
+                    marker=dict(symbol="diamond", size=11, color="#c0392b",
+                                line=dict(color="#ffffff", width=1)),
+                    hovertext=text, hoverinfo="text", showlegend=True)
+
+
+def events_in_view(events: pd.DataFrame, filters) -> pd.DataFrame:
+    return filtering.events_within(events, start=filters.start, end=filters.end,
+                                   markets=filters.markets, categories=filters.categories,
+                                   sources=filters.sources)

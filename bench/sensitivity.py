@@ -45,6 +45,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from analytics import calendars  # noqa: E402
 from analytics.spikes import detect as spikes  # noqa: E402
 from analytics.spikes import events as spike_events_mod  # noqa: E402
+from analytics.spikes import kpi_series  # noqa: E402
+from analytics.spikes import severity  # noqa: E402
 from analytics.spikes.model import SpikeSettings  # noqa: E402
 
 KEYS = ("market", "abuse_category")
@@ -71,25 +73,18 @@ NOISE = {
     "x3": dict(ratio=3.0, note="variance = 3 × mean at every level"),
 }
 
-# The product's settings tried: the shipped defaults, then one or two knobs changed.
+# The product's settings tried: the shipped default ("standard"), the other two sensitivity
+# levels (analytics/spikes/severity.py), then one part of the model undone at a time.
 SETTINGS = {
     "default": {},
-    "alpha=1e-3": {"alpha": 1e-3},
-    "alpha=1e-5": {"alpha": 1e-5},
-    "big off": {"big_alpha": 0.0},
-    "min_count=5": {"min_count": 5},
-    "alpha=1e-3+min_count=5": {"alpha": 1e-3, "min_count": 5},
-    "alpha=1e-5+big off": {"alpha": 1e-5, "big_alpha": 0.0},
-    "alpha=1e-6+big off": {"alpha": 1e-6, "big_alpha": 0.0},
-    # min_ratio 1.5 hides a +3 sd day of a busy segment (at 100 a day, 3 sd ≈ 1.5×)
-    "min_ratio=1.2": {"min_ratio": 1.2},
-    "big off+min_ratio=1.2": {"big_alpha": 0.0, "min_ratio": 1.2},
-    "alpha=1e-5+big off+min_ratio=1.2": {"alpha": 1e-5, "big_alpha": 0.0, "min_ratio": 1.2},
-    # slower level and season memories: the plug-in p-value ignores their estimation error,
-    # which is most of the product's excess of small p-values on noisy series
-    "big off+slow": {"big_alpha": 0.0, "halflife": 28, "season_halflife": 8},
-    "alpha=1e-5+big off+slow": {"alpha": 1e-5, "big_alpha": 0.0, "halflife": 28,
-                                "season_halflife": 8},
+    "low": severity.knobs("low"),
+    "high": severity.knobs("high"),
+    "plug-in tail": {"df_scale": 0.0},                      # no t tail, no estimation widening
+    "no pair test": {"pairs": False},                       # single buckets only
+    "quadratic variance": {"variance_power": 2.0},          # the negative binomial's mu + a mu^2
+    "big-spike rule": {"big_alpha": 3e-3},                  # the old rule: 2x and +20 at p <= 3e-3
+    "old memories": {"level_drift": 0.0, "halflife": 14, "season_halflife": 4,
+                     "dispersion_halflife": 28},
 }
 
 RISES = ("+3sd", "+5sd", "+7sd", "+10sd", "x1.5", "x2", "x3", "x4")
@@ -512,6 +507,68 @@ def evaluate(worlds: list[World], knobs: dict) -> dict:
             "by_size": _by_size(graded)}
 
 
+# KPI series for the market-team count (issue #15 point 8). Assumed, not measured (the samples'
+# SLA labels were not fitted): each leaf resolves its day's cases, with a breach rate drawn from
+# 5-25 % that wanders day to day (log-normal, sd 0.15: beta-binomial-like extra variation), and a
+# median first response drawn log-uniformly from 1 to 24 hours whose daily median varies by a
+# shared day effect (log sd 0.1) plus the sampling error of a median of n cases (log sd 1.25 / √n).
+# Parents sum the leaves' breaches and cases; their median is the case-weighted mean of the leaves'
+# log medians. Nothing is planted: every KPI event is false.
+KPI_RATE = (0.05, 0.25)
+KPI_RATE_SD = 0.15
+KPI_MEDIAN_H = (1.0, 24.0)
+KPI_DAY_SD, KPI_CASE_SD = 0.1, 1.25
+
+
+def kpi_frame(world: World, seed: int = 0) -> pd.DataFrame:
+    """The spike_kpi_daily mart of the clean simulation (both metrics, every segment)."""
+    rng = np.random.default_rng(seed + 7)
+    sim, hier = world.sim, world.hier
+    cases = sim.clean
+    n_leaves, n_days = cases.shape
+    rate = rng.uniform(*KPI_RATE, (n_leaves, 1)) * np.exp(rng.normal(0, KPI_RATE_SD, cases.shape))
+    breaches = rng.binomial(cases.astype(np.int64), np.clip(rate, 0, 1)).astype(float)
+    log_median = (np.log(3600 * np.exp(rng.uniform(*np.log(KPI_MEDIAN_H), (n_leaves, 1))))
+                  + rng.normal(0, KPI_DAY_SD, cases.shape)
+                  + rng.normal(0, 1, cases.shape) * KPI_CASE_SD / np.sqrt(np.maximum(cases, 1)))
+    seg_cases, seg_breaches = hier.total(cases), hier.total(breaches)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        seg_log = hier.total(cases * log_median) / seg_cases
+    frames = []
+    for metric, value, br in (("sla_breach_rate", seg_breaches / np.where(seg_cases > 0, seg_cases, np.nan), seg_breaches),
+                              ("first_response_median_s", np.exp(seg_log), np.full(seg_cases.shape, np.nan))):
+        f = hier.frame(sim, seg_cases).assign(metric=metric, source=None,
+                                               breaches=br.ravel(), value=value.ravel())
+        frames.append(f[f["cases"] > 0])
+    return pd.concat(frames, ignore_index=True)
+
+
+def team_alerts(world: World, knobs: dict, seed: int = 0) -> dict:
+    """False alerts a month per market team on the clean simulation: the case events of the
+    market's own segments (market, market × category) plus those of segments no team owns
+    (all, category: counted against every team, an upper bound), and the same for the KPI
+    events (SLA breach rate, median first response) at the same setting."""
+    months = (world.sim.n_days - WARMUP_DAYS) / DAYS_PER_MONTH
+    start = world.sim.days[WARMUP_DAYS]
+    case_events = product_run(world.hier, world.sim, world.clean_all, knobs).events
+    scored = kpi_series.detect_kpi_spikes(kpi_frame(world, seed), **knobs)
+    kpi = kpi_series.kpi_events(scored, cooldown=knobs.get("cooldown", SpikeSettings.cooldown))
+    markets = list(dict.fromkeys(world.sim.leaf_market))
+    out = {}
+    for name, ev in (("cases", case_events), ("kpi", kpi)):
+        ev = ev[pd.to_datetime(ev["start"]) >= start] if len(ev) else ev
+        m = ev["market"].astype(object).where(ev["market"].notna(), None) if len(ev) else pd.Series([], dtype=object)
+        shared = int(m.isna().sum()) if len(ev) else 0
+        own = m.value_counts().reindex(markets, fill_value=0) if len(ev) else pd.Series(0, index=markets)
+        out[name] = (own + shared) / months
+    total = out["cases"] + out["kpi"]
+    return {"per_team_month_mean": round(float(total.mean()), 3),
+            "per_team_month_max": round(float(total.max()), 3),
+            "cases_mean": round(float(out["cases"].mean()), 3), "kpi_mean": round(float(out["kpi"].mean()), 3),
+            "kpi_events": int(round(float(out["kpi"].sum() * months))), "teams": len(markets),
+            "months": round(months, 2)}
+
+
 def calibration(world: World, knobs: dict, levels=(1e-2, 1e-3, 1e-4)) -> dict:
     """Share of clean leaf days after the warm-up with product p ≤ x, ÷ the share with true
     p ≤ x, per base-level band: 1 is a calibrated p-value, above 1 a too small one."""
@@ -598,6 +655,9 @@ def main(argv=None) -> dict:
     ap.add_argument("--calibration", action="store_true",
                     help="also print how much more often the product's p-value is small than "
                          "the true one (clean leaves, per band)")
+    ap.add_argument("--teams", action="store_true",
+                    help="also count false alerts a month per market team, KPI events included "
+                         "(simulated KPI series; issue #15 point 8)")
     ap.add_argument("--json", type=Path)
     args = ap.parse_args(argv)
     names = [s for s in args.settings.split(",") if s]
@@ -617,6 +677,9 @@ def main(argv=None) -> dict:
                 res["calibration"] = calibration(worlds[0], SETTINGS[name])
                 print(f"p-value calibration ({noise}, {name}): share of days with product p ≤ x"
                       f" ÷ share with true p ≤ x, by band: {res['calibration']}")
+            if args.teams:
+                res["teams"] = team_alerts(worlds[0], SETTINGS[name], args.seed)
+                print(f"false alerts a month per market team ({noise}, {name}): {res['teams']}")
             res["seconds"] = round(time.perf_counter() - t0, 1)
             results[noise][name] = res
             print_result(noise, name, res, args.detail == "all" or name in args.detail.split(","))

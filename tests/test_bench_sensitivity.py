@@ -87,3 +87,15 @@ def test_grouping_by_clusters_equals_the_products_spike_events(world):
     assert len(theirs) > 20
     assert sorted(ours["event_id"]) == sorted(theirs["event_id"])
     assert sorted(ours["related"]) == sorted(theirs["related"])
+
+
+def test_kpi_frame_sums_the_leaves_and_team_alerts_count_every_market(world):
+    kpi = bench.kpi_frame(world)
+    assert set(kpi["metric"]) == {"sla_breach_rate", "first_response_median_s"}
+    rates = kpi[kpi["metric"].eq("sla_breach_rate")]
+    top = rates[rates["market"].isna() & rates["abuse_category"].isna()].sort_values("bucket")
+    leaves = rates[rates["market"].notna() & rates["abuse_category"].notna()]
+    assert np.allclose(top["breaches"].to_numpy(), leaves.groupby("bucket")["breaches"].sum().to_numpy())
+    assert (rates["breaches"] <= rates["cases"]).all()
+    teams = bench.team_alerts(world, {})
+    assert teams["teams"] == 3 and teams["per_team_month_max"] >= teams["per_team_month_mean"] >= 0

@@ -5,13 +5,24 @@ segments cost about what one does. At bucket t the expected value uses only buck
   expected = level × seasonal factor of t's phase (weekday, or weekday × hour for hourly data),
 where level and factors are exponentially weighted means that skip holidays and earlier flagged
 buckets (so an incident never becomes its own baseline) and that see each value clipped to its
-band first (a Huber-style robust update: one wild bucket moves them by a bounded step).
-The p-value comes from a negative binomial with mean `expected` and an overdispersion learnt
-by a weighted method of moments over residuals clipped at 1.5 sd (an unlisted holiday or a quiet
-Sunday barely moves it); its floors (`min_expected`, `min_dispersion`) keep all-zero and
-constant series from flooding (a Poisson floor, never a zero MAD). A bucket is anomalous at
-p <= alpha (with volume and ratio floors), or at the looser big_alpha when it holds at least
-twice its expected value and 20 more cases: the "big spike" every specialist wants to see.
+band first (a Huber-style robust update: one wild bucket moves them by a bounded step). The
+level's weight is the steady gain of a local-level Kalman filter (`level_drift`): a busy series
+with little noise follows drift within days, a noisy one averages over weeks.
+
+The p-value is a predictive one (issue #15 point 5): variance = mu + alpha × mu^variance_power,
+alpha learnt by a weighted method of moments from one-step-ahead residuals (clipped at 3 sd,
+each discounted by the estimation error it carries); the predictive variance adds the level's
+and the phase factor's estimation error back (an exponentially weighted mean of weight w has
+w / (2 − w) of one value's variance), and the tail is read on a Student t whose degrees of
+freedom are those of the spread's estimate (2 n_eff / (2 + excess kurtosis)): a spread learnt
+from a few weeks of a noisy series is uncertain, and a plug-in tail made its p-values 3–59×
+too small (docs/spikes.md, "Sensitivity against an oracle"). Floors (`min_expected`,
+`min_dispersion`) keep all-zero and constant series from flooding (a Poisson floor, never a
+zero scale). A bucket is anomalous at p <= alpha with volume and ratio floors, or (`pairs`)
+when it and the bucket before, both above expected and the first unflagged, are together at
+p <= alpha: a surge whose days are each short of alpha is reported by its second bucket. The
+old "big spike" rule (a doubling by `big_excess` at the looser `big_alpha`) is off by default:
+on noisy data it raised most false events.
 `family="gaussian"` swaps in a normal model for continuous values (the KPI series' median first
 response, analytics/spikes/kpi_series.py), with a relative scale floor. bench/nab.py scores this
 model on NAB; its NAB-only modes live in bench/nab_detectors/.
@@ -28,7 +39,7 @@ FAMILIES = ("negbin", "gaussian")
 PRIOR_BUCKETS = 1
 PRIOR_CASES = 10         # a busy series needs less of the prior: its weight is at most this / level
 MOMENT_POWER = 1.5       # the dispersion weighs each bucket's residual by expected^this
-SPREAD_START = 0.5
+SPREAD_START = 0.5       # of the warm-up: when the spread starts learning (dof at the first score)
 SPREAD_CLIP = 3.0        # sd: residuals beyond it teach the spread no more than this
 # E[min(z², c²)] for a standard normal z: rescales the clipped residuals to an unbiased variance
 def consistency(c: float) -> float:

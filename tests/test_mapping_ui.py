@@ -209,3 +209,30 @@ def test_map_and_load_the_unseen_export_in_chromium(tmp_path):
     assert "**Закрыт**" in markup and "<strong>Закрыт</strong>" not in markup   # shown as text
     with duckdb.connect(str(app_db), read_only=True) as con:
         assert con.execute("select count(*) from cases where case_id like 'ZD-%'").fetchone() == (5,)
+
+
+SAMPLES = settings.ROOT.parent / "shared" / "samples"
+
+
+@pytest.mark.parametrize("export, shipped", [
+    ("nyc311_animals/311_Animals_short.csv", "nyc311.toml"),
+    ("uci_incident_log/incident_event_log.zip", "servicenow_incident_log.toml")])
+def test_suggestions_agree_with_the_hand_written_mappings_of_the_real_samples(export, shipped):
+    if not (SAMPLES / export).is_file():
+        pytest.skip(f"needs {SAMPLES / export}")
+    found = mapping_suggest.suggest(*suggest.read_sample(SAMPLES / export))
+    by_hand = load_mapping(settings.ROOT / "data" / "mappings" / shipped)
+    written = {c: sources[0] for c, sources in by_hand.columns.items()}
+    assert {c: h for c, h in found.columns.items() if c in written} == written
+    assert set(written) - set(found.columns) <= {"source"} - set(by_hand.columns)
+    assert found.timestamp_format == by_hand.timestamp_format[0]
+    assert set(by_hand.null_values) <= set(found.null_values)
+    for column in ("status", "priority", "source"):   # every value of the file, as the page
+        if column not in found.columns:
+            continue
+        values = suggest.value_counts(SAMPLES / export, [found.columns[column]])
+        present = {v.lower(): mapping_suggest.canonical_value(v, column)
+                   for v in values[found.columns[column]].index}
+        named = {v: t for v, t in present.items() if t}
+        hand = {v: t for v, t in by_hand.values.get(column, {}).items() if v in present and t}
+        assert named == hand, column   # the same words, the same canonical values

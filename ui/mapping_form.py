@@ -109,8 +109,8 @@ def _columns(state: dict, found, kind: str) -> dict[str, str]:
     return chosen
 
 
-def _time(found) -> tuple[str, str]:
-    left, right = st.columns(2)
+def _time(found) -> tuple[str, str, tuple[str, ...]]:
+    left, middle, right = st.columns(3)
     zones = list(dict.fromkeys([found.time_zone, *ZONES, *sorted(zoneinfo.available_timezones())]))
     zone = left.selectbox("Time zone of times without an offset", zones, key="map_zone",
                           help="Times written with an offset (+05:00, Z) keep theirs. "
@@ -119,11 +119,14 @@ def _time(found) -> tuple[str, str]:
         left.caption(f"Suggested from the {plain(found.time_zone_reason)}.")
     formats = list(dict.fromkeys([found.timestamp_format, mapping_suggest.ISO,
                                   *mapping_suggest.TIMESTAMP_FORMATS]))
-    fmt = right.selectbox("Date and time format", formats, key="map_format",
-                          accept_new_options=True,
-                          help="Python strptime codes (%d.%m.%Y %H:%M is 03.02.2026 14:05); "
-                               "ISO 8601 is 2026-02-03 14:05. Type another if none fits.")
-    return zone, fmt
+    fmt = middle.selectbox("Date and time format", formats, key="map_format",
+                           accept_new_options=True,
+                           help="Python strptime codes (%d.%m.%Y %H:%M is 03.02.2026 14:05); "
+                                "ISO 8601 is 2026-02-03 14:05. Type another if none fits.")
+    nulls = right.text_input("Values that mean missing", ", ".join(found.null_values),
+                             key="map_nulls", help="Comma-separated, as written in the file "
+                             "(an empty value is always missing).")
+    return zone, fmt, tuple(dict.fromkeys(v.strip() for v in nulls.split(",") if v.strip()))
 
 
 def _value_map(column: str, values: list[str], found: dict, choices: list[str],
@@ -147,16 +150,18 @@ def _value_map(column: str, values: list[str], found: dict, choices: list[str],
     return table
 
 
-def _values(state: dict, columns: dict[str, str], categories: list[str]) -> dict:
+def _values(state: dict, columns: dict[str, str], categories: list[str],
+            nulls: tuple[str, ...]) -> dict:
     maps = {}
     for column in ("status", "priority", "source", "abuse_category"):
         header = columns.get(column)
         if header is None or header not in state["sample"]:
             continue
-        values = mapping_suggest.distinct_values(state["sample"][header])
+        counts = _value_counts(state, header)
+        values = [v for v in counts.index if v not in nulls]
         spec = next(c for c in contract.CASE_COLUMNS if c.name == column)
         found = {v: mapping_suggest.canonical_value(v, column) for v in values} if spec.allowed else {}
-        with st.expander(f"Values of {column} ({len(values)} in the first rows)",
+        with st.expander(f"Values of {column} ({len(values)} in the file)",
                          expanded=bool(spec.allowed)):
             if spec.allowed:
                 st.caption(f"Allowed: {', '.join(spec.allowed)}. A value left as it is that is "
@@ -169,6 +174,19 @@ def _values(state: dict, columns: dict[str, str], categories: list[str]) -> dict
     return maps
 
 
+def _value_counts(state: dict, header: str):
+    """Every value of one column in the whole file, most frequent first (read once per file
+    and column)."""
+    known = state.setdefault("value_counts", {})
+    if header not in known:
+        try:
+            known[header] = suggest.value_counts(state["path"], [header],
+                                                 file_name=state["name"])[header]
+        except IngestError:   # unreadable further on (the ingest will say where): the first rows
+            known[header] = state["sample"][header].astype("str").str.strip().value_counts()
+    return known[header]
+
+
 def editor(upload, kind: str, categories: list[str]) -> drafts.Draft | None:
     """The editor's widgets and preview; the draft they describe (None: the file is unreadable)."""
     state = _file_state(upload)
@@ -177,8 +195,9 @@ def editor(upload, kind: str, categories: list[str]) -> drafts.Draft | None:
         return None
     found = suggestion(state, kind)
     columns = _columns(state, found, kind)
-    zone, fmt = _time(found)
-    draft = drafts.Draft(kind, columns, fmt, zone, zone, _values(state, columns, categories))
+    zone, fmt, nulls = _time(found)
+    draft = drafts.Draft(kind, columns, fmt, zone, zone, _values(state, columns, categories, nulls),
+                         nulls)
     _preview(state, draft)
     return draft
 

@@ -32,7 +32,7 @@ def from_suggestion(found: Suggestion) -> Draft:
     """The suggestion as a draft: only the value maps a word recognised."""
     return Draft(found.kind, dict(found.columns), found.timestamp_format, found.time_zone,
                  found.time_zone, {c: {v: t for v, t in table.items() if t is not None}
-                                   for c, table in found.values.items()})
+                                   for c, table in found.values.items()}, found.null_values)
 
 
 def _string(value: str) -> str:

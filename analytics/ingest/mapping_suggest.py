@@ -28,6 +28,8 @@ TIMESTAMP_FORMATS = (   # tried on the sample; the first that reads every value 
 ISO = "ISO 8601"
 _OFFSET_IN_HEADER = re.compile(r"(?:UTC|GMT)\s*([+-])\s*(\d{1,2})(?::?(\d\d))?", re.I)
 MIN_SCORE = 0.6
+PLACEHOLDERS = frozenset({"?", "-", "--", "—", "n/a", "na", "#n/a", "none", "null", "nil",
+                          "(none)", "(blank)", "unknown", "нет данных", "н/д"})
 SNIFF_ROWS = 5_000   # values per column that value sniffing looks at
 
 
@@ -36,7 +38,8 @@ class Suggestion:
     """What the file looks like it holds. `columns`: canonical -> header (or absent);
     `reasons`: canonical -> why; `timestamp_format`: a strptime format or ISO; `time_zone`:
     an IANA name; `values`: canonical -> {source value: canonical value, or None where no word
-    says (left as it is: rejected unless it already is a canonical value)}."""
+    says (left as it is: rejected unless it already is a canonical value)}; `null_values`: the
+    placeholders that mean missing."""
     kind: str
     columns: dict[str, str] = field(default_factory=dict)
     reasons: dict[str, str] = field(default_factory=dict)
@@ -44,6 +47,7 @@ class Suggestion:
     time_zone: str = "UTC"
     time_zone_reason: str = ""
     values: dict[str, dict[str, str]] = field(default_factory=dict)
+    null_values: tuple[str, ...] = ()
 
 
 def zone_in_header(header: str) -> str | None:
@@ -67,17 +71,19 @@ def words_of(header: str) -> str:
 def header_score(header: str, column: str) -> float:
     """How much `header` reads like canonical `column` (0..1, 0 below MIN_SCORE), from the names.
 
+    >>> header_score("priority", "priority"), header_score("Urgency", "priority")
+    (1.0, 0.95)
     >>> header_score("Ticket ID", "case_id"), header_score("Country of requester", "market")
-    (1.0, 0.8)
+    (0.95, 0.8)
     """
     name = words_of(_OFFSET_IN_HEADER.sub("", str(header)))
     if not name:
         return 0.0
     words = set(name.split("_"))
     best = 0.0
-    for alias, alias_words in _aliases(column):
-        if name == alias:
-            return 1.0
+    for i, (alias, alias_words) in enumerate(_aliases(column)):
+        if name == alias:   # the canonical name itself beats another tool's name for it
+            return 1.0 if i == 0 else 0.95
         if alias_words <= words:
             best = max(best, 0.8)
         similar = difflib.SequenceMatcher(None, name, alias)
@@ -104,12 +110,32 @@ def _looks_like_times(text: pd.Series) -> bool:
     return bool(parsed.sum() >= 0.7 * len(text))
 
 
-def value_kind(values: pd.Series) -> str:
-    """'timestamp', 'id', 'number', 'text' or 'empty': what a column's sample looks like."""
+def _sniffed(values: pd.Series) -> pd.Series:
     text = values.dropna().head(SNIFF_ROWS).astype("str").str.strip()
-    text = text[text.ne("")]
+    return text[text.ne("")]
+
+
+def null_markers(sample: pd.DataFrame) -> tuple[str, ...]:
+    """Placeholders ('?', 'N/A', '-') that make up at least 5% of some column: missing values.
+
+    >>> null_markers(pd.DataFrame({"a": ["?", "?", "x"], "b": ["1", "N/A", "2"]}))
+    ('?', 'N/A')
+    """
+    found = set()
+    for column in sample.columns:
+        shares = _sniffed(sample[column]).value_counts(normalize=True)
+        found |= {v for v, share in shares.items() if share >= 0.05 and str(v).lower() in PLACEHOLDERS}
+    return tuple(sorted(found))
+
+
+def value_kind(values: pd.Series) -> str:
+    """'timestamp', 'id', 'number', 'text', 'placeholder' (nine in ten values say missing:
+    '?', 'N/A') or 'empty': what a column's sample looks like."""
+    text = _sniffed(values)
     if text.empty:
         return "empty"
+    if text.str.lower().isin(PLACEHOLDERS).mean() >= 0.9:
+        return "placeholder"
     if _looks_like_times(text):
         return "timestamp"
     if pd.to_numeric(text, errors="coerce").notna().mean() >= 0.9 and not text.is_unique:
@@ -121,11 +147,11 @@ def value_kind(values: pd.Series) -> str:
 
 def _fits(column: contract.Column, kind: str) -> bool:
     """Whether a column of values looking like `kind` can feed `column`."""
-    if kind == "empty":
+    if kind in ("empty", "placeholder"):
         return True
     if column.type == "timestamp":
         return kind == "timestamp"
-    return kind != "timestamp" and (column.type != "id" or kind in ("id", "number"))
+    return kind != "timestamp"   # an id may repeat: an event log has a row per change
 
 
 def match_columns(headers: list[str], sample: pd.DataFrame, table: str) -> tuple[dict, dict]:
@@ -134,14 +160,15 @@ def match_columns(headers: list[str], sample: pd.DataFrame, table: str) -> tuple
     header whose values fit (an id-like column for the key, a timestamp for created_at)."""
     kinds = {h: value_kind(sample[h]) if h in sample else "empty" for h in headers}
     specs = {c.name: c for c in contract.TABLES[table] if c.name not in ("region",)}
-    pairs = sorted(((header_score(h, c), -i, h, c) for i, h in enumerate(headers)
+    weight = {h: 0.5 if kinds[h] == "placeholder" else 1.0 for h in headers}   # mostly '?'
+    pairs = sorted(((header_score(h, c) * weight[h], -i, h, c) for i, h in enumerate(headers)
                     for c in specs if _fits(specs[c], kinds[h])), reverse=True)
     columns, reasons = {}, {}
     for score, _, header, column in pairs:
         if score < MIN_SCORE or column in columns or header in columns.values():
             continue
         columns[column] = header
-        reasons[column] = ("a usual name for it" if score == 1.0 else "its words name it"
+        reasons[column] = ("a usual name for it" if score >= 0.95 else "its words name it"
                            if score >= 0.8 else "a similar name")
     for spec in specs.values():
         if spec.required and spec.name not in columns:
@@ -186,10 +213,11 @@ def canonical_value(value: str, column: str) -> str | None:
     return None
 
 
-def distinct_values(values: pd.Series, most: int = 50) -> list[str]:
-    """The column's distinct non-empty values, most frequent first (at most `most`)."""
+def distinct_values(values: pd.Series, null_values=(), most: int = 50) -> list[str]:
+    """The column's distinct values, most frequent first (at most `most`; none of the empty
+    ones or `null_values`)."""
     text = values.dropna().astype("str").str.strip()
-    return text[text.ne("")].value_counts().head(most).index.tolist()
+    return text[text.ne("") & ~text.isin(null_values)].value_counts().head(most).index.tolist()
 
 
 def suggest(headers: list[str], sample: pd.DataFrame, kind: str = "cases") -> Suggestion:
@@ -203,8 +231,9 @@ def suggest(headers: list[str], sample: pd.DataFrame, kind: str = "cases") -> Su
         if zone:
             found.time_zone, found.time_zone_reason = zone, f"header '{columns[column]}'"
             break
+    found.null_values = null_markers(sample)
     for column in VALUE_WORDS:
         if column in columns and columns[column] in sample:
-            found.values[column] = {v: canonical_value(v, column)
-                                    for v in distinct_values(sample[columns[column]])}
+            found.values[column] = {v: canonical_value(v, column) for v in distinct_values(
+                sample[columns[column]], found.null_values)}
     return found

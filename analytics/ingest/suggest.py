@@ -74,6 +74,21 @@ def read_sample(path, *, file_name: str | None = None, rows: int = SAMPLE_ROWS) 
     return table.headers, _first_rows(table, rows, name)
 
 
+def value_counts(path, headers: list[str], *, file_name: str | None = None) -> dict[str, pd.Series]:
+    """How often each value of each of `headers` occurs in the whole file (stripped text, empty
+    values left out), most frequent first: the value maps list every value, not only those
+    of the first rows. One pass over the file."""
+    path = Path(path)
+    name = file_name or path.name
+    table = pipeline.open_export(path, mapping_mod.Mapping(), name)
+    counts = {h: pd.Series(dtype="int64") for h in headers}
+    for batch in pipeline._guarded(table.batches, name):
+        for header in headers:
+            text = batch[header].dropna().astype("str").str.strip()
+            counts[header] = counts[header].add(text[text.ne("")].value_counts(), fill_value=0)
+    return {h: c.astype("int64").sort_values(ascending=False, kind="stable") for h, c in counts.items()}
+
+
 def preview(path, the_mapping: mapping_mod.Mapping, *, kind: str | None = None,
             file_name: str | None = None, rows: int = 20) -> dict:
     """The first `rows` rows as the ingest would load them with `the_mapping`, through the

@@ -19,6 +19,8 @@ Data flows one way through these modules:
 - `analytics.freshness` — the data's freshness row, last complete day and now (`as_of`), once.
 - `analytics.demo.load` — the seeded demo: `generate(...)`, `load_demo(...)`.
 - `analytics.settings` — every setting with its default and help text.
+- `analytics.startup` — `configure()`: the process-wide settings (CSV field size, Plotly template,
+  malloc arenas), made once by each entry point (app.py, `python -m analytics`, tests).
 
 Command line: `python -m analytics {demo,ingest,calendars,...}` (see `analytics/__main__.py`).
 """

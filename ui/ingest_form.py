@@ -12,13 +12,14 @@ from analytics import ingest
 from analytics.views.ingests import COUNTS
 from ui import data
 from ui import upload as _upload
+from ui.widgets import plain
 
 FILE_TYPES = list(_upload.ALLOWED)
 
 
 def refusal(upload, limit_mb: int) -> str | None:
     """Why this upload cannot be ingested here (None: it can)."""
-    name = _upload.display_name(upload.name)
+    name = plain(_upload.display_name(upload.name))   # shown as Markdown by st.error
     if upload.size > limit_mb * 1024 * 1024:
         return (f"{name} is {upload.size / 2**20:.0f} MB; the limit is {limit_mb} MB "
                 "(ESCALATION_RADAR_MAX_UPLOAD_MB). Load it with `python -m analytics ingest`.")
@@ -36,10 +37,10 @@ def run_ingest(upload, kind: str, mapping: Path | None) -> None:
     if refused := data.upload_refusal():   # the demo dataset takes nothing but the demo
         st.error(refused)
         return
-    bar = st.progress(0.0, text=f"Reading {name} ...")
+    bar = st.progress(0.0, text=f"Reading {plain(name)} ...")
 
     def progress(fraction: float, message: str = "") -> None:
-        bar.progress(min(max(float(fraction), 0.0), 1.0), text=message or name)
+        bar.progress(min(max(float(fraction), 0.0), 1.0), text=plain(message or name))
 
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / f"upload{_upload.allowed_suffix(name)}"
@@ -50,11 +51,11 @@ def run_ingest(upload, kind: str, mapping: Path | None) -> None:
                                         file_name=name)
         except ingest.IngestError as exc:
             bar.empty()
-            st.error(str(exc))
+            st.error(plain(exc))   # names, headers and values from the file: never Markdown
             return
         except Exception as exc:  # never a traceback in the UI; the message still names it
             bar.empty()
-            st.error(f"{name} could not be loaded: {type(exc).__name__}: {exc}")
+            st.error(plain(f"{name} could not be loaded: {type(exc).__name__}: {exc}"))
             return
     data.clear()
     # Rerun so freshness and history above show the new data; the report survives in state.
@@ -69,7 +70,7 @@ def show_result() -> None:
         return
     summary, counts, messages = st.session_state.pop("ingest_result")
     nothing_stored = counts["rows_read"] > 0 and counts["rows_rejected"] == counts["rows_read"]
-    (st.error if nothing_stored else st.success)(summary)
+    (st.error if nothing_stored else st.success)(plain(summary))
     st.dataframe(pd.DataFrame([counts]), hide_index=True, key="ingest_counts")
-    for message in messages:
-        st.warning(message)
+    for message in messages:   # a header such as ![h](http://x) would load an image
+        st.warning(plain(message))

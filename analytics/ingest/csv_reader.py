@@ -19,12 +19,14 @@ import codecs
 import csv
 import io
 import itertools
+import re
 from typing import Callable, Iterator
 
 import pandas as pd
 import pyarrow as pa
 import pyarrow.csv as pacsv
 
+from analytics import settings
 from analytics.ingest.backpressure import Utf8Feed
 
 SAMPLE_BYTES = 1 << 20
@@ -32,7 +34,10 @@ BLOCK_BYTES = 8 << 20   # about 25-50k rows per batch: bounds the memory of a ba
 DELIMITERS = (",", ";", "\t", "|")
 FALLBACK_ENCODING = "cp1251"
 EXACT_BATCH_ROWS = 20_000
-MAX_NUL_SHARE = 0.01   # more NUL bytes than this share of the sample: a binary file, not a CSV
+# Control bytes but tab and line ends: ~12% of a binary file (zip, PNG, PDF), a few escape
+# sequences in a text one.
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
+MAX_CONTROL_SHARE = 0.05
 # (a field of any length reads: analytics/startup.configure() lifts csv.field_size_limit at start-up)
 
 
@@ -106,10 +111,12 @@ def sniff(sample: bytes, encoding: str | None, delimiter: str | None) -> tuple[s
         raise CsvFormatError("the file is empty")
     encoding = encoding or detect_encoding(sample)
     text = sample.decode(encoding, errors="replace")
-    # A stray NUL in a value quarantines its row (validate._invalid_bytes); many, or one in the
-    # header, mean a binary file.
-    if "\x00" in text.partition("\n")[0] or text.count("\x00") > MAX_NUL_SHARE * len(text):
-        raise CsvFormatError("this is not a text (CSV) file; binary content (NUL bytes) found")
+    # A stray NUL in a value quarantines its row (validate._invalid_bytes); one in the header, or
+    # control bytes making up more of the sample than text ever has, mean a binary file.
+    controls = len(_CONTROL.findall(text))
+    if "\x00" in text.partition("\n")[0] or controls > MAX_CONTROL_SHARE * len(text):
+        raise CsvFormatError("this is not a text (CSV) file; binary content found (control bytes "
+                             "such as NUL)")
     delimiter = delimiter or detect_delimiter(text)
     header = header_of(text, delimiter)
     if not any(h.strip() for h in header):
@@ -185,11 +192,26 @@ def exact_batches(stream, names: list[str], encoding: str, delimiter: str, bad_r
     a record with the wrong number of fields goes to bad_rows with its row number and column.
     Blank lines are not rows, as for pyarrow."""
     codec = "utf-8-sig" if encoding.replace("_", "-").lower() in ("utf-8", "utf8") else encoding
-    records = csv.reader(io.TextIOWrapper(stream, encoding=codec, errors="replace", newline=""),
-                         delimiter=delimiter)
-    next(records, None)   # the header
+    text = io.TextIOWrapper(stream, encoding=codec, errors="replace", newline="")
+    most = int(float(settings.get("ESCALATION_RADAR_INGEST_MAX_CELL_MB")) * (1 << 20))
+    since = [0]   # characters of the record being read
+
+    def lines() -> Iterator[str]:
+        """The text's lines; a record growing past the cap is refused before it is whole (a
+        quote never closed, or one huge field, had been read whole into memory)."""
+        while line := text.readline(most + 1):
+            since[0] += len(line)
+            if since[0] > most:
+                raise CsvFormatError(f"refused: row {row + 1} is a record longer than "
+                                     f"{most / 2**20:g} MB (a quote never closed, or a value over "
+                                     "ESCALATION_RADAR_INGEST_MAX_CELL_MB)")
+            yield line
+    records = csv.reader(lines(), delimiter=delimiter)
     good, rows, row = [], [], 0
+    next(records, None)   # the header
+    since[0] = 0
     for record in records:
+        since[0] = 0
         if not record:
             continue
         row += 1

@@ -11,6 +11,12 @@ from typing import Callable, Iterator
 import openpyxl
 import pandas as pd
 
+from analytics import settings
+
+
+def most_columns() -> int:
+    return int(settings.get("ESCALATION_RADAR_INGEST_MAX_COLUMNS"))
+
 
 def _header(first_row) -> list[str]:
     header = ["" if v is None else str(v).strip() for v in first_row]
@@ -27,15 +33,21 @@ def _header(first_row) -> list[str]:
 def open_excel(data, rows_per_batch: int) -> tuple[list[str], Iterator[pd.DataFrame], Callable,
                                                   list[str]]:
     """(header, batches, progress, sheet names) of the workbook's first sheet."""
+    from analytics.ingest.readers import check_rows, rows_per_batch as bounded
     book = openpyxl.load_workbook(data, read_only=True, data_only=True)
     sheet = book.worksheets[0]
-    rows = sheet.iter_rows(values_only=True)
-    header = _header(next(rows, ()))
     total = max((sheet.max_row or 1) - 1, 1)
+    # The declared dimension is not trusted: openpyxl pads every row to it (A1:XFD1048576 made
+    # each row 16,384 values), and to the declared last row after the data ends.
+    sheet.reset_dimensions()
+    header = _header(next(sheet.iter_rows(max_row=1, max_col=most_columns() + 1,
+                                          values_only=True), ()))
+    width = len(header)
+    rows = sheet.iter_rows(min_row=2, max_col=max(width, 1), values_only=True)
+    rows_per_batch = bounded(width, rows_per_batch)
     done = [0]
 
     def batches() -> Iterator[pd.DataFrame]:
-        width = len(header)
         while True:
             block = list(itertools.islice(rows, rows_per_batch))
             if not block:
@@ -45,5 +57,6 @@ def open_excel(data, rows_per_batch: int) -> tuple[list[str], Iterator[pd.DataFr
                                  columns=header, dtype=object)
             frame.index = pd.RangeIndex(done[0] + 1, done[0] + 1 + len(frame))
             done[0] += len(frame)
+            check_rows(done[0])
             yield frame[frame.notna().any(axis=1)]
     return header, batches(), lambda: min(done[0] / total, 1.0), book.sheetnames

@@ -21,7 +21,7 @@ import pandas as pd
 
 from analytics import db, settings
 from analytics.ingest import mapping as mapping_mod
-from analytics.ingest import native, quarantine, readers, store
+from analytics.ingest import csv_reader, native, quarantine, readers, store
 from analytics.ingest.plan import decide_kind, make_plan
 from analytics.ingest.report import IngestBusy, IngestError, IngestReport
 from analytics.ingest.validate import Plan, long_durations, validate_batch
@@ -62,11 +62,39 @@ def _guarded(batches: Iterator[pd.DataFrame], name: str) -> Iterator[pd.DataFram
             batch = next(batches)
         except StopIteration:
             return
-        except readers.ReadError as exc:
+        except (readers.ReadError, csv_reader.CsvFormatError) as exc:
             raise IngestError(f"{name}: {exc}") from None
         except READ_ERRORS as exc:
             raise IngestError(f"{name}: cannot read the file ({type(exc).__name__}: {exc})") from None
+        _check_cells(batch, name)
         yield batch
+
+
+def _check_rows(rows: int, name: str) -> None:
+    try:
+        readers.check_rows(rows)
+    except readers.ReadError as exc:
+        raise IngestError(f"{name}: {exc}") from None
+
+
+def _check_cells(batch: pd.DataFrame, name: str) -> None:
+    """Refuse a value over the cell cap (ESCALATION_RADAR_INGEST_MAX_CELL_MB), naming its row
+    and column: nothing in a case export needs it, and every page would carry it."""
+    most = readers.max_cell_bytes()
+    for column in batch.columns:
+        values = batch[column]
+        if str(values.dtype) in ("str", "string"):
+            lengths = values.str.len()
+        elif values.dtype == object:
+            lengths = values.map(lambda v: len(v) if isinstance(v, (str, bytes)) else 0,
+                                 na_action="ignore")
+        else:
+            continue
+        over = lengths[lengths > most]
+        if len(over):
+            raise IngestError(f"{name}: refused: row {over.index[0]}, column {column!r}: a value of "
+                              f"{over.iloc[0] / 2**20:,.1f} MB, more than the {most / 2**20:g} MB a "
+                              "cell may hold (ESCALATION_RADAR_INGEST_MAX_CELL_MB)")
 
 
 def sha256_of(path: Path) -> str:
@@ -86,6 +114,7 @@ def _load(con, table: readers.Table, plan: Plan, ingest_id: int, name: str,
         progress(0.02, f"{name}: loading with DuckDB")
         loaded = native.load(con, table, plan, ingest_id, name)
         if loaded is not None:
+            _check_rows(loaded[0], name)
             return loaded
         progress(0.02, f"{name}: reading batch by batch")
     return _load_batches(con, table, plan, ingest_id, name, progress)
@@ -97,6 +126,7 @@ def _load_batches(con, table: readers.Table, plan: Plan, ingest_id: int, name: s
     read = rejected = long = 0
     tallies: list[pd.DataFrame] = []
     for batch in _guarded(table.batches, name):
+        _check_rows(read + len(batch), name)
         valid, problems = validate_batch(batch, plan)
         store.stage_batch(con, plan.kind, valid)
         store.quarantine(con, ingest_id, name, quarantine.rejected_frame(batch, problems))

@@ -99,6 +99,8 @@ def test_spikes_page_opens_an_event_from_the_url_and_records_triage(spike_demo, 
     assert len(at.get("plotly_chart")) == 1
     tables = [d.value for d in at.dataframe]
     assert any({"dimension", "excess_share", "usual_share"} <= set(t.columns) for t in tables)
+    drivers = next(t for t in tables if "excess_share" in t.columns)
+    assert not {"abuse_category", "market", "source"} & set(drivers["dimension"])   # in words
     examples = [h.proto.body for h in at.get("html") if "case-examples" in h.proto.body]
     assert examples and "<tr><td>" in examples[0]   # example cases, summary second (#16 point 7)
     before = db.data_version(path)

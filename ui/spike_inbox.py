@@ -91,3 +91,29 @@ def open_spikes(filters, top: int = 3) -> None:
     st.caption((f"and {more:,} more; " if more > 0 else "") + "without a verdict, most severe "
                "first. Open the Spikes page to triage them.")
 
+
+
+# the open event's tables in words (#16 point 11): no `excess_share` or `abuse_category` on screen
+DIMENSION_WORDS = {"abuse_category": "Abuse category", "market": "Market", "region": "Region",
+                   "source": "Source", "language": "Language", "queue": "Queue",
+                   "surface": "Surface", "vendor": "Vendor", "priority": "Priority"}
+SHARE = st.column_config.NumberColumn
+DRIVER_COLUMNS = {
+    "dimension": "Split by", "value": "Value",
+    "event_cases": st.column_config.NumberColumn("Cases in the event", format="localized"),
+    "excess_share": SHARE("Share of the excess", format="percent"),
+    "usual_share": SHARE("Usual share", format="percent")}
+PART_COLUMNS = {"segment": "Segment", "observed": st.column_config.NumberColumn(
+    "Cases", format="localized"), "expected": st.column_config.NumberColumn(
+    "Expected", format="%.1f"), "excess": st.column_config.NumberColumn("Excess", format="%.1f"),
+    "share": SHARE("Share of the excess", format="percent")}
+
+
+def in_words(drivers: pd.DataFrame) -> pd.DataFrame:
+    """The drivers table with its dimensions named in words.
+
+    >>> in_words(pd.DataFrame({"dimension": ["abuse_category"], "value": ["scam"]}))["dimension"].tolist()
+    ['Abuse category']
+    """
+    return drivers.assign(dimension=drivers["dimension"].map(
+        lambda d: DIMENSION_WORDS.get(d, str(d).replace("_", " ").capitalize())))

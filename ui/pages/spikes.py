@@ -10,8 +10,6 @@ from ui import spike_inbox
 from ui import widgets as _ui
 
 GRAINS = {"day": "Daily", "hour": "Hourly"}
-SHARES = {c: st.column_config.NumberColumn(format="percent") for c in ("excess_share",
-                                                                        "usual_share")}
 
 filters = st.session_state["filters"]
 _filters.url_widget_value("spike_grain", "grain", list(GRAINS), "day")
@@ -49,13 +47,13 @@ parts = spike_views.components(event)
 if len(parts):
     st.markdown("**Its parts** (narrower segments anomalous on their own; share of the excess)")
     st.dataframe(parts, hide_index=True, width="stretch", key="spike_parts",
-                 column_config={"share": SHARES["excess_share"]})
+                 column_config=spike_inbox.PART_COLUMNS)
 drivers, examples = data.explain(event)
 left, right = st.columns(2)
 with left:
     st.markdown("**What drove it** (share of the excess vs usual share)")
-    st.dataframe(spike_views.top_drivers(drivers), hide_index=True, width="stretch",
-                 key="spike_drivers", column_config=SHARES)
+    st.dataframe(spike_inbox.in_words(spike_views.top_drivers(drivers)), hide_index=True,
+                 width="stretch", key="spike_drivers", column_config=spike_inbox.DRIVER_COLUMNS)
 with right:
     if _access.can_see_cases():  # triage notes are free text that may name cases
         _ui.triage_form(event, note)

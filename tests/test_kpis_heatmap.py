@@ -73,3 +73,13 @@ def test_trend_marks_only_spikes_of_its_own_scope_as_hover_points(app_db):
     assert not [t for t in everywhere["data"] if t.get("name") == "spike"]
     assert not any(str(a.get("text", "")).startswith("spike:")
                    for a in everywhere["layout"].get("annotations", []))
+
+
+def test_category_rows_are_named_in_words(app_db):
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.query_params.update({"kpi": "cases", "by": "abuse_category"})
+    at.run(timeout=90)
+    at.switch_page("ui/pages/kpis.py").run(timeout=90)
+    assert not at.exception, [e.value for e in at.exception]
+    rows = heatmap_of(at)["data"][0]["y"]
+    assert "Hate speech" in rows and not any("_" in str(r) for r in rows)

@@ -16,6 +16,7 @@ import plotly.graph_objects as go
 from ui import charts
 
 GREY = "#d9d9d9"
+WORDED = {"abuse_category", "source", "priority"}   # snake_case codes shown as words
 WEEK = dt.timedelta(days=6)
 
 
@@ -67,3 +68,18 @@ def figure(pivot: pd.DataFrame, *, complete: np.ndarray, title: str, value_title
         hovertemplate="%{y}<br>week of %{x|%Y-%m-%d} (incomplete: not coloured)<br>%{text}"
                       "<extra></extra>"))
     return fig
+
+
+def in_words(labels, dimension: str):
+    """Segment labels as a reader says them: 'hate_speech' -> 'Hate speech' for categories,
+    sources and priorities; markets, vendors and languages as they are.
+
+    >>> list(in_words(pd.Index(["hate_speech", "scam"]), "abuse_category"))
+    ['Hate speech', 'Scam']
+    >>> list(in_words(pd.Index(["KZ"]), "market"))
+    ['KZ']
+    """
+    if dimension not in WORDED:
+        return labels
+    return labels.map(lambda v: v if not isinstance(v, str) else
+                      v.replace("_", " ").strip().capitalize())

@@ -39,6 +39,7 @@ spike_markers.add_weekly(trend_chart, spike_markers.same_scope(  # this chart's 
     spike_markers.events_in_view(data.events("day"), filters), filters, name), overall)
 st.plotly_chart(trend_chart, key="kpi_trend", config=charts.CONFIG)
 pivot = views.heatmap_pivot(weekly, by, name)
+pivot.index = kpi_heatmap.in_words(pivot.index, by)   # 'Hate speech', not hate_speech
 if views.is_blank(pivot):
     st.info(f"No {across} values in the loaded data, so no heatmap across them.")
 else:
@@ -54,6 +55,7 @@ else:
 segment_rows = views.segment_values(data.mart("kpi_by_segment", **data.common(filters)), by,
                                    name, scale)
 if not segment_rows.empty:
+    segment_rows["segment"] = kpi_heatmap.in_words(segment_rows["segment"], by)
     st.plotly_chart(charts.bars(segment_rows, "segment", "value",
                                  text=views.formatted(segment_rows[name], name),
                                  value_title=value_title,

@@ -211,6 +211,10 @@ def main(argv: list[str] | None = None) -> int:
     except (lake.LakeError, ValueError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
+    except ImportError as error:   # the Spark engine without pyspark installed
+        print(f"error: --engine {args.engine} needs {error.name or error} "
+              "(pip install -r requirements.txt)", file=sys.stderr)
+        return 2
     stages = ", ".join(f"{k} {v:.1f} s" for k, v in report.seconds.items())
     print(f"built {args.db} on {report.engine} (build {report.build_id}): "
           f"{report.rows_to_store:,} aggregate rows into the store; {stages}")

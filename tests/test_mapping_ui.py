@@ -236,3 +236,15 @@ def test_suggestions_agree_with_the_hand_written_mappings_of_the_real_samples(ex
         named = {v: t for v, t in present.items() if t}
         hand = {v: t for v, t in by_hand.values.get(column, {}).items() if v in present and t}
         assert named == hand, column   # the same words, the same canonical values
+
+
+def test_a_value_s_choice_stays_with_it_when_other_values_go(tmp_path, monkeypatch):
+    at = upload_to_data_page(tmp_path / "radar.duckdb", monkeypatch, "zendesk_export.csv",
+                             EXPORT.encode()).run()
+    box = next(s for s in at.selectbox if s.label == "В работе")
+    box.set_value("pending").run()
+    at.text_input(key="map_nulls").set_value("**Закрыт**, Открыт").run()   # two values go
+    labels = [s.label for s in at.selectbox if str(s.key).startswith("map_value_status")]
+    assert r"\*\*Закрыт\*\*" not in labels and "Открыт" not in labels
+    assert next(s for s in at.selectbox if s.label == "В работе").value == "pending"
+    assert next(s for s in at.selectbox if s.label == "Решён").value == "resolved"

@@ -9,6 +9,7 @@ Names and values from the file reach the screen only as widget options, table ce
 """
 from __future__ import annotations
 
+import hashlib
 import shutil
 import tempfile
 import zoneinfo
@@ -129,17 +130,22 @@ def _time(found) -> tuple[str, str, tuple[str, ...]]:
     return zone, fmt, tuple(dict.fromkeys(v.strip() for v in nulls.split(",") if v.strip()))
 
 
+def _value_key(column: str, tag: int, value: str) -> str:
+    digest = hashlib.sha1(value.encode("utf-8", "replace")).hexdigest()[:12]
+    return f"map_value_{column}_{tag}_{digest}"
+
+
 def _value_map(column: str, values: list[str], found: dict, choices: list[str],
                tag: int) -> dict[str, str]:
-    """One select box per distinct value (keys carry the source column's position `tag`: a
-    different source column starts with fresh boxes)."""
+    """One select box per distinct value, keyed by the source column's position `tag` and the
+    value itself (a different column, or a value dropped as missing, leaves no box behind)."""
     table, cells = {}, st.columns(3)
     for i, value in enumerate(values[:MAX_VALUES]):
         options = [KEEP, *choices, MISSING]
         default = found.get(value)
         picked = cells[i % 3].selectbox(
             plain(value), options, index=options.index(default) if default in options else 0,
-            key=f"map_value_{column}_{tag}_{i}", accept_new_options=column == "abuse_category")
+            key=_value_key(column, tag, value), accept_new_options=column == "abuse_category")
         if picked == MISSING:
             table[value] = ""
         elif picked not in (KEEP, value):

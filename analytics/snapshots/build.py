@@ -4,7 +4,8 @@
 the database read-only, builds the page's sections (analytics/snapshots/pages.py: aggregated and
 small-cell protected, analytics/privacy.py), writes `out` (the HTML, Plotly's JS embedded) and
 `<out stem>_files/` (a CSV per table — formula-like text neutralised as in every export, see
-`views.csv_bytes` — and a PNG per chart), and records who made what, when, with
+`views.csv_bytes` — and a PNG per chart), keeps a copy of them beside the database
+(analytics/snapshots/store.py: `<db stem>.snapshots/<id>/`), and records who made what, when, with
 which filters and the file's SHA-256 in the dataset's app state (analytics/state.py: a small
 transaction beside the case database, which stays untouched).
 """
@@ -20,7 +21,7 @@ import pandas as pd
 
 from analytics import db, privacy, views
 from analytics import state as app_state
-from analytics.snapshots import detections, pages, weekly_review
+from analytics.snapshots import detections, pages, store, weekly_review
 from analytics.snapshots.html import render
 from analytics.snapshots.images import export_pngs
 from analytics.snapshots.model import (  # noqa: F401 (PAGES, Section: re-exported)
@@ -56,16 +57,24 @@ def write(snapshot: Snapshot, out: Path, *, browser="auto", made_at: dt.datetime
 
 
 def record(db_path: Path, snapshot: Snapshot, written: dict) -> str:
-    """Store the snapshot's record in the dataset's app state; returns its id."""
+    """Keep the snapshot's files in the dataset's store (analytics/snapshots/store.py: they
+    outlive the file written, e.g. the Share action's temporary folder) and record it in the
+    dataset's app state, `html_path` naming the kept HTML; returns its id."""
     snapshot_id = uuid.uuid4().hex[:12]
-    with app_state.writer(db_path) as con:
-        app_state.run_sql(
-            con, "snapshot_insert", snapshot_id=snapshot_id, page=snapshot.request.page,
-            title=snapshot.title, made_by=written["made_by"], made_at=written["made_at"],
-            filters=snapshot.request.filters_json(),
-            include_examples=snapshot.request.include_examples, data_as_of=snapshot.data_as_of,
-            html_path=str(Path(written["html"]).resolve()), html_sha256=written["sha256"],
-            files=json.dumps(written["files"]), png_note=written["png_note"])
+    kept = store.keep(db_path, snapshot_id, Path(written["html"]), list(written["paths"]))
+    try:
+        with app_state.writer(db_path) as con:
+            app_state.run_sql(
+                con, "snapshot_insert", snapshot_id=snapshot_id, page=snapshot.request.page,
+                title=snapshot.title, made_by=written["made_by"], made_at=written["made_at"],
+                filters=snapshot.request.filters_json(),
+                include_examples=snapshot.request.include_examples,
+                data_as_of=snapshot.data_as_of, html_path=str(kept.resolve()),
+                html_sha256=written["sha256"], files=json.dumps(written["files"]),
+                png_note=written["png_note"])
+    except BaseException:
+        store.discard(db_path, snapshot_id)   # no folder without its record
+        raise
     return snapshot_id
 
 

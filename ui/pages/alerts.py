@@ -16,6 +16,12 @@ SNOOZES = {"1 day": 1, "3 days": 3, "1 week": 7}
 
 _ui.page_header("Alerts", "Spikes and trends posted by `python -m analytics alert`. Acknowledge "
                 "an alert, or snooze its segment so no alert for it is sent for a while.")
+if data.is_demo():   # the alert command refuses the demo (analytics/demo/dataset.py)
+    st.info("**This is the generated demo dataset: alerts never go out about it** (the alert "
+            "command refuses it). To get alerts on your own data, open it: **Use my own data** in "
+            "the sidebar (or start the app with `ESCALATION_RADAR_DB=PATH`), load your export on "
+            "the Data page, then schedule `python -m analytics alert --db PATH --webhook URL`.",
+            icon=":material/notifications_off:")
 items = data.state_rows("alert_items")   # the dataset's app state (analytics/state.py)
 sends = data.state_rows("alert_sends")
 if items.empty:

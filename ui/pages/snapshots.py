@@ -1,12 +1,17 @@
-"""Snapshots: every frozen snapshot made (who, when, which page and filters, the file's hash).
+"""Snapshots: every frozen snapshot made (who, when, which page, its filters in words), with its
+kept files to download again and its HTML to open here (analytics/snapshots/store.py).
 
-File names only: the server's folders are nobody's business on a page partners may open, and a
-path says where the files live. An error note loses its folders too."""
+Internal roles see every snapshot; partners only the aggregate-only ones (a snapshot made with
+example cases carries case ids and text). File names only, never the server's folders; every
+user-written value is escaped before it is rendered."""
 import re
-from pathlib import PurePath
+from pathlib import Path
 
+import pandas as pd
 import streamlit as st
 
+from analytics.snapshots import store
+from ui import access as _access
 from ui import data
 from ui import widgets as _ui
 
@@ -19,21 +24,48 @@ def names_only(text) -> str:
     return text if not isinstance(text, str) else _PATH.sub(r"\1", text)
 
 
-_ui.page_header("Snapshots", "Frozen views shared with partners: who made which, when, with what "
-                "filters, and the SHA-256 of the HTML to check a copy against.")
+_ui.page_header("Snapshots", "Frozen views made with Share (or `python -m analytics snapshot`): "
+                "who made which, when, with what filters; download its files again or open it.")
 made = data.state_rows("snapshot_list")   # the dataset's app state (analytics/state.py)
+internal = _access.can_see_cases()
+if not internal:   # partners: aggregate-only snapshots, never one with case text
+    made = made[~made["include_examples"]]
 if made.empty:
     st.info("No snapshots yet. Use Share at the foot of a page, or "
             "`python -m analytics snapshot --page trends --market KZ --out kz.html`.")
     st.stop()
-shown = made.assign(html_file=made["html_path"].map(lambda p: PurePath(str(p)).name),
-                    png_note=made["png_note"].map(names_only))
-st.dataframe(shown[["made_at", "made_by", "page", "title", "filters", "include_examples",
-                    "data_as_of", "html_sha256", "html_file", "png_note"]],
-             hide_index=True, key="snapshot_list", column_config={
+made = made.reset_index(drop=True).assign(
+    in_words=[store.in_words(f, e) for f, e in zip(made["filters"], made["include_examples"])],
+    html_file=made["html_path"].map(lambda p: Path(str(p)).name),
+    kept=[bool(store.files(data.db_path(), row)) for row in made.to_dict("records")])
+st.dataframe(made[["made_at", "made_by", "title", "in_words", "html_file", "kept",
+                   "html_sha256"]], hide_index=True, key="snapshot_list", column_config={
                  "made_at": st.column_config.DatetimeColumn("Made (UTC)"),
-                 "include_examples": st.column_config.CheckboxColumn("Example cases"),
-                 "html_sha256": st.column_config.TextColumn("SHA-256 of the HTML"),
-                 "html_file": st.column_config.TextColumn("HTML file")})
-st.caption(f"{len(made)} snapshots. 'Example cases' marks internal-only snapshots that carry "
-           "case ids and text.")
+                 "made_by": "Made by", "title": "Title", "in_words": "Filters",
+                 "html_file": "HTML file", "kept": st.column_config.CheckboxColumn("Files kept"),
+                 "html_sha256": st.column_config.TextColumn("SHA-256 of the HTML")})
+st.caption(f"{len(made)} snapshots" + ("" if internal else " (aggregate-only: the ones a partner "
+           "may see)") + ". 'with case text' marks internal-only snapshots with example cases.")
+
+label = lambda i: (f"{made.at[i, 'made_at']:%Y-%m-%d %H:%M} · {made.at[i, 'title']} · "
+                   f"{made.at[i, 'made_by'] or 'unknown'}")
+picked = st.selectbox("Snapshot", made.index, format_func=label, key="snapshot_pick")
+row = made.loc[picked].to_dict()
+as_of = row["data_as_of"]
+st.markdown(f"**{_ui.plain(row['title'])}**, made by {_ui.plain(row['made_by'] or 'unknown')}  \n"
+            f"Filters: {_ui.plain(row['in_words'])}  \n"
+            f"Data as of: {'n/a' if pd.isna(as_of) else f'{as_of:%Y-%m-%d %H:%M}'}"
+            + (f"  \nNote: {_ui.plain(names_only(row['png_note']))}" if row["png_note"] else ""))
+kept = store.files(data.db_path(), row)
+if not kept:
+    st.warning("This snapshot's files are not kept: it was made before snapshots were kept "
+               "beside the database, or retention (purge) removed them.")
+    st.stop()
+columns = st.columns(min(len(kept), 4))
+for i, item in enumerate(kept):
+    with columns[i % len(columns)]:   # read on click only: an HTML is several MB
+        st.download_button(item["name"], data=lambda p=item["path"]: p.read_bytes(),
+                           file_name=item["name"], mime=item["mime"], key=f"snapshot_file_{i}",
+                           icon=":material/download:", on_click="ignore")
+if st.toggle("Open the HTML here", key="snapshot_open"):
+    st.iframe(kept[0]["path"], height=800, alt=f"Snapshot {row['title']}")

@@ -31,7 +31,7 @@ if events.empty:
 
 picked = spike_inbox.inbox(events, triage, grain)   # a click on a row opens its event
 st.caption(f"{len(events):,} event{'s' if len(events) != 1 else ''}, most severe first; click "
-           "a row to open it below. Severity: critical p ≤ 1e-9, high ≤ 1e-6, medium ≤ 1e-4 "
+           "a row to open it below. Severity: critical p ≤ 1e-9, high ≤ 1e-6, medium ≤ 5e-5 "
            "under the segment's baseline; an event is reported once, at the most specific "
            "segment explaining most of the excess, naming its parts. Daily metrics also watch the "
            "SLA breach rate (in breaches) and the median first response (in seconds).")

@@ -125,3 +125,5 @@ def test_spikes_page_opens_an_event_from_the_url_and_records_triage(spike_demo, 
     assert heading == f"Open spikes: {len(events) - 1:,}"   # all but the one just triaged
     links = [e for e in at.get("page_link")]
     assert links and target["event_id"] not in str(links[0].proto)
+    at.segmented_control(key="overview_split").set_value("source").run()   # kept in the URL
+    assert at.query_params["split"] in ("source", ["source"])

@@ -70,6 +70,18 @@ def test_vendors_page_scorecard_attention_and_drilldown_in_url(app_db):
     assert len(at.get("plotly_chart")) == 1
 
 
+def test_every_pick_of_the_vendors_page_comes_back_from_its_url(app_db):
+    """#16 point 5: vendor, KPI, period and the backlog's as-of day all reopen from a link."""
+    import datetime as dt
+    at = open_vendors({"vendor": "Delta Moderation", "vendor_kpi": "qa_accuracy_pct",
+                       "period": "month", "backlog_as_of": "2026-03-20", "markets": "KZ"})
+    assert at.selectbox(key="vendor_pick").value == "Delta Moderation"
+    assert at.selectbox(key="vendor_kpi").value == "qa_accuracy_pct"
+    assert at.segmented_control(key="vendor_period").value == "month"
+    assert at.date_input(key="vendor_as_of").value == dt.date(2026, 3, 20)
+    assert at.query_params["backlog_as_of"] in ("2026-03-20", ["2026-03-20"])
+
+
 def test_vendors_page_opens_on_the_worst_miss_and_ignores_an_unknown_vendor_in_the_url(app_db):
     at = open_vendors({"vendor": "No Such Vendor", "vendor_kpi": "nonsense"})
     focus = drilldown.focus(vendor_report_of(at))

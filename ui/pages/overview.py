@@ -2,8 +2,8 @@
 import streamlit as st
 
 from analytics import views
-from ui import charts, data
-from ui import spike_inbox
+from ui import charts, data, spike_inbox
+from ui import filters as _filters
 from ui import widgets as _ui
 
 TILES = ["cases", "sla_attainment_pct", "first_response_median_s", "resolution_median_s",
@@ -19,10 +19,12 @@ st.caption(_ui.comparison_note(previous, previous_start, previous_end) + " Open 
            "definition.")
 _ui.missing_note(current, TILES)
 
-by = st.segmented_control("Split volume by", ["region", "abuse_category", "source"],
-                          key="overview_split", default="region",
+SPLITS = ["region", "abuse_category", "source"]
+_filters.url_widget_value("overview_split", "split", SPLITS, "region")  # a shared link keeps it
+by = st.segmented_control("Split volume by", SPLITS, key="overview_split",
                           format_func=lambda v: v.replace("abuse_", "").replace("_", " "))
 by = by or "region"
+_filters.sync_url({"split": by})
 daily = data.mart("daily_volume_split", **data.common(filters), split=by)
 if daily.empty:
     st.info("No cases match these filters.")

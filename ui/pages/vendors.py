@@ -3,6 +3,8 @@
 A scorecard of the latest complete week or month against data/vendor_targets.toml, what needs
 attention, and a drill-down into one vendor (kept in the URL as ?vendor=...).
 """
+import datetime as dt
+
 import streamlit as st
 
 from analytics import kpis
@@ -62,7 +64,11 @@ tables.reviewers(data.mart("vendor_reviewers", vendors=[vendor], start_date=filt
 
 st.markdown(f"**Backlog of {_ui.plain(vendor)}** as of the end of a past day (UTC)")
 last_day = data.as_of(fresh).date()
-as_of_day = st.date_input("As of", value=last_day, max_value=last_day, key="vendor_as_of")
+if "vendor_as_of" not in st.session_state:   # a shared link reopens the same day
+    st.session_state["vendor_as_of"] = _filters.url_date("backlog_as_of", last_day,
+                                                         dt.date(2000, 1, 1), last_day)
+as_of_day = st.date_input("As of", max_value=last_day, key="vendor_as_of")
+_filters.sync_url({"backlog_as_of": None if as_of_day == last_day else as_of_day.isoformat()})
 tables.backlog(drilldown.vendor_backlog(data.mart(
     "vendor_backlog_as_of", as_of=data.as_of(fresh, as_of_day),
     at_risk_hours=targets.at_risk_hours, markets=markets), vendor))

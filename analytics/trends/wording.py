@@ -79,7 +79,8 @@ def examples(cases: pd.DataFrame, rows: np.ndarray, per_language: int,
     picked = pd.DataFrame({"created_at": cases["created_at"].iloc[rows].array, "row": rows,
                            "language": np.where(language[rows] >= 0, language[rows], np.nan)})
     picked = picked.sort_values("created_at", ascending=False)
-    chosen = picked.groupby("language", sort=False).head(per_language)["row"].to_numpy()
+    # dropna: an export without languages still has examples (one group of unknown language)
+    chosen = picked.groupby("language", sort=False, dropna=False).head(per_language)["row"].to_numpy()
     ids = _values_at(cases["case_id"], chosen)
     order = picked["row"].to_numpy()
     share = _shares(language[order], languages)

@@ -38,12 +38,12 @@ made = made.reset_index(drop=True).assign(
     in_words=[store.in_words(f, e) for f, e in zip(made["filters"], made["include_examples"])],
     html_file=made["html_path"].map(lambda p: Path(str(p)).name),
     kept=[bool(store.files(data.db_path(), row)) for row in made.to_dict("records")])
-st.dataframe(made[["made_at", "made_by", "title", "in_words", "html_file", "kept",
-                   "html_sha256"]], hide_index=True, key="snapshot_list", column_config={
-                 "made_at": st.column_config.DatetimeColumn("Made (UTC)"),
-                 "made_by": "Made by", "title": "Title", "in_words": "Filters",
-                 "html_file": "HTML file", "kept": st.column_config.CheckboxColumn("Files kept"),
-                 "html_sha256": st.column_config.TextColumn("SHA-256 of the HTML")})
+st.dataframe(made[["made_at", "made_by", "title", "kept", "html_file", "in_words"]],
+             hide_index=True, key="snapshot_list", column_config={
+                 "made_at": st.column_config.DatetimeColumn("Made (UTC)", format="YYYY-MM-DD HH:mm"),
+                 "made_by": "Made by", "title": "Title", "html_file": "HTML file",
+                 "kept": st.column_config.CheckboxColumn("Files kept", width="small"),
+                 "in_words": st.column_config.TextColumn("Filters", width="large")})
 st.caption(f"{len(made)} snapshots" + ("" if internal else " (aggregate-only: the ones a partner "
            "may see)") + ". 'with case text' marks internal-only snapshots with example cases.")
 
@@ -54,7 +54,8 @@ row = made.loc[picked].to_dict()
 as_of = row["data_as_of"]
 st.markdown(f"**{_ui.plain(row['title'])}**, made by {_ui.plain(row['made_by'] or 'unknown')}  \n"
             f"Filters: {_ui.plain(row['in_words'])}  \n"
-            f"Data as of: {'n/a' if pd.isna(as_of) else f'{as_of:%Y-%m-%d %H:%M}'}"
+            f"Data as of: {'n/a' if pd.isna(as_of) else f'{as_of:%Y-%m-%d %H:%M}'} · "
+            f"SHA-256 of the HTML: {_ui.plain(row['html_sha256'])}"
             + (f"  \nNote: {_ui.plain(names_only(row['png_note']))}" if row["png_note"] else ""))
 kept = store.files(data.db_path(), row)
 if not kept:

@@ -69,6 +69,17 @@ def test_the_recorded_html_outlives_the_folder_it_was_written_to(own_db):
     assert html.is_file() and html.read_bytes() == originals[html.name]
 
 
+def test_a_record_without_kept_files_lists_none(own_db):
+    """A record made before files were kept (its temporary HTML long gone), and a record whose
+    file list names a way out of its folder: no file is offered for either."""
+    snapshot_id, _ = _record_from_a_temporary_folder(own_db)
+    row = _row(own_db, snapshot_id)
+    assert len(store.files(own_db, row)) == 2
+    assert [f["name"] for f in store.files(own_db, row | {"files": '["../../radar.duckdb"]'})] \
+        == ["trends-20260101.html"]
+    assert store.files(own_db, row | {"html_path": "/tmp/tmpgone/trends.html"}) == []
+
+
 def test_the_copy_appears_whole_or_not_at_all(own_db, monkeypatch):
     with tempfile.TemporaryDirectory() as tmp:
         written = snapshot.write(_made(False), Path(tmp) / "t.html", browser=None,

@@ -81,7 +81,8 @@ def files(db_path, record) -> list[dict]:
     if not str(record["snapshot_id"]).isalnum() or not (folder / html.name).is_file():
         return []
     kept = [folder / html.name]
-    kept += [folder / f"{html.stem}_files" / name for name in json.loads(record["files"] or "[]")]
+    kept += [folder / f"{html.stem}_files" / name for name in json.loads(record["files"] or "[]")
+             if name == Path(name).name]   # a bare file name, never a way out of the folder
     return [{"name": p.name, "mime": MIME.get(p.suffix.lower(), "application/octet-stream"),
              "path": p} for p in kept if p.is_file()]
 

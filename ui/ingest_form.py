@@ -9,12 +9,19 @@ import pandas as pd
 import streamlit as st
 
 from analytics import ingest
+from analytics.ingest.report import printable
 from analytics.views.ingests import COUNTS
 from ui import data
 from ui import upload as _upload
 from ui.widgets import plain
 
 FILE_TYPES = list(_upload.ALLOWED)
+
+
+def _shown(text) -> str:
+    """Text from the file (names, headers, values) for st.error/warning/success: control
+    characters written as \\x1b etc. (as the CLI prints them), Markdown escaped."""
+    return plain(printable(str(text)))
 
 
 def refusal(upload, limit_mb: int) -> str | None:
@@ -40,7 +47,7 @@ def run_ingest(upload, kind: str, mapping: Path | None) -> None:
     bar = st.progress(0.0, text=f"Reading {plain(name)} ...")
 
     def progress(fraction: float, message: str = "") -> None:
-        bar.progress(min(max(float(fraction), 0.0), 1.0), text=plain(message or name))
+        bar.progress(min(max(float(fraction), 0.0), 1.0), text=_shown(message or name))
 
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / f"upload{_upload.allowed_suffix(name)}"
@@ -51,11 +58,11 @@ def run_ingest(upload, kind: str, mapping: Path | None) -> None:
                                         file_name=name)
         except ingest.IngestError as exc:
             bar.empty()
-            st.error(plain(exc))   # names, headers and values from the file: never Markdown
+            st.error(_shown(exc))   # names, headers and values from the file: never Markdown
             return
         except Exception as exc:  # never a traceback in the UI; the message still names it
             bar.empty()
-            st.error(plain(f"{name} could not be loaded: {type(exc).__name__}: {exc}"))
+            st.error(_shown(f"{name} could not be loaded: {type(exc).__name__}: {exc}"))
             return
     data.clear()
     # Rerun so freshness and history above show the new data; the report survives in state.
@@ -70,7 +77,7 @@ def show_result() -> None:
         return
     summary, counts, messages = st.session_state.pop("ingest_result")
     nothing_stored = counts["rows_read"] > 0 and counts["rows_rejected"] == counts["rows_read"]
-    (st.error if nothing_stored else st.success)(plain(summary))
+    (st.error if nothing_stored else st.success)(_shown(summary))
     st.dataframe(pd.DataFrame([counts]), hide_index=True, key="ingest_counts")
     for message in messages:   # a header such as ![h](http://x) would load an image
-        st.warning(plain(message))
+        st.warning(_shown(message))

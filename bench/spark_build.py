@@ -1,0 +1,165 @@
+"""Time `python -m analytics build` on DuckDB and on local Spark in the same run (issue 19 point 6).
+
+    nice -n 10 python bench/spark_build.py --db /tmp/scale/search_1000000.duckdb --work /tmp/sb1m
+
+1. `lake export` of the database's cases and reviews (the lake layout, analytics/engines/lake.py),
+   unless the lake is there already;
+2. the build on DuckDB, then on Spark in local mode (`local[2]`, the engine's defaults), each into
+   its own store; per table: seconds, rows; the aggregate rows moved into the serving store;
+3. from Spark's event log (spark.eventLog.enabled): per table, its stages' executor run time
+   (CPU-seconds of tasks), shuffle bytes written and read, and wall time;
+4. an extrapolation to --target cases on a stated cluster: every table's CPU time (tasks' CPU,
+   not their run time, which a loaded machine inflates with waiting) and shuffle
+   bytes scale with the cases (linear: each step is a scan, a hash aggregate or a sort of
+   rows per case; the fit uses the two sizes when --fit-with gives a second run's JSON),
+   divided among the cluster's cores at a stated efficiency, plus the shuffle over its network.
+Prints a table and writes <work>/spark_build.json. Load (uptime) is printed with the figures.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import sys
+import time
+from collections import defaultdict
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from analytics.engines import build, lake  # noqa: E402
+
+# the cluster of the extrapolation (docs/scale-out.md): 20 workers x 8 cores, 10 Gbit/s each
+CLUSTER = dict(workers=20, cores_per_worker=8, efficiency=0.6, network_gbit_per_worker=10)
+
+
+def _load() -> str:
+    return " ".join(os.getloadavg().__repr__().strip("()").split(", ")[:3])
+
+
+def event_metrics(log_dir: Path) -> dict[str, dict]:
+    """Per job group (table): executor run time (s), shuffle bytes written/read, stage wall (s)."""
+    groups: dict[int, str] = {}
+    out: dict[str, dict] = defaultdict(lambda: dict(task_s=0.0, cpu_s=0.0, shuffle_write=0,
+                                                    shuffle_read=0, stage_wall_s=0.0, stages=0))
+    for path in log_dir.iterdir():
+        for line in path.read_text(encoding="utf-8").splitlines():
+            event = json.loads(line)
+            kind = event.get("Event")
+            if kind == "SparkListenerJobStart":
+                group = (event.get("Properties") or {}).get("spark.jobGroup.id") or "(other)"
+                for stage in event.get("Stage IDs", []):
+                    groups[stage] = group
+            elif kind == "SparkListenerStageCompleted":
+                info = event["Stage Info"]
+                table = groups.get(info["Stage ID"], "(other)")
+                row = out[table]
+                row["stages"] += 1
+                if info.get("Submission Time") and info.get("Completion Time"):
+                    row["stage_wall_s"] += (info["Completion Time"] - info["Submission Time"]) / 1e3
+                for acc in info.get("Accumulables", []):
+                    name, value = acc.get("Name", ""), acc.get("Value")
+                    if not isinstance(value, (int, float)) and not str(value).isdigit():
+                        continue
+                    value = float(value)
+                    if name == "internal.metrics.executorRunTime":
+                        row["task_s"] += value / 1e3
+                    elif name == "internal.metrics.executorCpuTime":
+                        row["cpu_s"] += value / 1e9
+                    elif name == "internal.metrics.shuffle.write.bytesWritten":
+                        row["shuffle_write"] += int(value)
+                    elif name in ("internal.metrics.shuffle.read.remoteBytesRead",
+                                  "internal.metrics.shuffle.read.localBytesRead"):
+                        row["shuffle_read"] += int(value)
+    return dict(out)
+
+
+def report_metrics(metrics: dict[str, dict]) -> None:
+    print(f"  {'table':22s} {'task s':>9} {'cpu s':>8} {'shuffle MB':>11} {'stage wall s':>12}")
+    for table, m in sorted(metrics.items()):
+        print(f"  {table:22s} {m['task_s']:9.1f} {m['cpu_s']:8.1f} {m['shuffle_write'] / 1e6:11.1f} "
+              f"{m['stage_wall_s']:12.1f}")
+
+
+def extrapolate(cases: int, metrics: dict[str, dict], target: int, fit: dict | None) -> dict:
+    """Wall time on CLUSTER for `target` cases from task seconds and shuffle bytes measured here."""
+    cores = CLUSTER["workers"] * CLUSTER["cores_per_worker"]
+    net_bytes_s = CLUSTER["workers"] * CLUSTER["network_gbit_per_worker"] * 1e9 / 8
+    rows, total = [], 0.0
+    for table, m in sorted(metrics.items()):
+        if fit and table in fit["metrics"]:   # two sizes: slope per case, intercept dropped
+            other = fit["metrics"][table]
+            d = cases - fit["cases"]
+            per_case_task = (m["cpu_s"] - other["cpu_s"]) / d if d else m["cpu_s"] / cases
+            per_case_shuffle = (m["shuffle_write"] - other["shuffle_write"]) / d if d else 0
+        else:
+            per_case_task, per_case_shuffle = m["cpu_s"] / cases, m["shuffle_write"] / cases
+        per_case_task, per_case_shuffle = max(per_case_task, 0.0), max(per_case_shuffle, 0.0)
+        task = per_case_task * target
+        shuffle = per_case_shuffle * target
+        wall = task / (cores * CLUSTER["efficiency"]) + shuffle / net_bytes_s
+        rows.append(dict(table=table, cpu_s=task, shuffle_bytes=shuffle, wall_s=wall))
+        total += wall
+    return dict(cluster=CLUSTER, cores=cores, target=target, tables=rows, total_wall_s=total)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--db", type=Path, required=True, help="a database holding the cases")
+    parser.add_argument("--work", type=Path, required=True, help="folder for the lake and stores")
+    parser.add_argument("--engines", default="duckdb,spark")
+    parser.add_argument("--target", type=int, default=1_000_000_000)
+    parser.add_argument("--fit-with", type=Path, help="spark_build.json of another size")
+    args = parser.parse_args(argv)
+    work = args.work.resolve()
+    work.mkdir(parents=True, exist_ok=True)
+    lake_path = work / "lake"
+    result: dict = dict(db=str(args.db), load_before=_load())
+    if not (lake_path / "cases").is_dir():
+        started = time.perf_counter()
+        written = lake.export(args.db, lake_path)
+        result["lake_export_s"] = time.perf_counter() - started
+        print(f"lake export: {written} in {result['lake_export_s']:.1f} s")
+    result["cases"] = cases = sum(
+        __import__("pyarrow.parquet", fromlist=["x"]).ParquetFile(f).metadata.num_rows
+        for f in lake.files(lake_path, "cases"))
+    for name in args.engines.split(","):
+        engine = None
+        events = work / f"events-{name}"
+        if name == "spark":
+            from analytics.engines.spark import SparkEngine
+            shutil.rmtree(events, ignore_errors=True)
+            events.mkdir()
+            started = time.perf_counter()
+            engine = SparkEngine(conf={"spark.eventLog.enabled": "true",
+                                       "spark.eventLog.dir": f"file://{events}"})
+            start_s = time.perf_counter() - started
+        started = time.perf_counter()
+        report = build.build(name, lake_path, work / f"{name}.duckdb", engine=engine)
+        total = time.perf_counter() - started
+        if engine is not None:
+            engine.close()
+            report.seconds["start"] = start_s
+        result[name] = dict(total_s=total, seconds=report.seconds, rows=report.rows,
+                            rows_to_store=report.rows_to_store, load_after=_load())
+        print(f"{name}: {total:.1f} s (+ start {report.seconds.get('start', 0):.1f} s), "
+              f"{report.rows_to_store:,} aggregate rows to the store; load {_load()}")
+        for table, seconds in report.seconds.items():
+            print(f"  {table:22s} {seconds:8.1f} s  {report.rows.get(table, ''):>12}")
+        if name == "spark":
+            metrics = event_metrics(events)
+            result["spark"]["metrics"] = metrics
+            fit = json.loads(args.fit_with.read_text()) if args.fit_with else None
+            fit = dict(cases=fit["cases"], metrics=fit["spark"]["metrics"]) if fit else None
+            result["extrapolation"] = extrapolate(cases, metrics, args.target, fit)
+            report_metrics(metrics)
+            ex = result["extrapolation"]
+            print(f"extrapolated to {args.target:,} cases on {ex['cores']} cores "
+                  f"({CLUSTER}): {ex['total_wall_s'] / 60:.1f} min")
+    (work / "spark_build.json").write_text(json.dumps(result, indent=1, default=str))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -38,14 +38,34 @@ def _load() -> str:
     return " ".join(os.getloadavg().__repr__().strip("()").split(", ")[:3])
 
 
+def _text(path: Path) -> str:
+    """An event-log file's text; Spark 4 compresses them with zstd by default (a file still being
+    written is read up to where its frames end)."""
+    if not path.name.endswith(".zstd"):
+        return path.read_text(encoding="utf-8", errors="replace")
+    import zstandard
+    chunks = []
+    with path.open("rb") as raw, zstandard.ZstdDecompressor().stream_reader(raw) as reader:
+        try:
+            while chunk := reader.read(1 << 20):
+                chunks.append(chunk)
+        except zstandard.ZstdError:
+            pass
+    return b"".join(chunks).decode("utf-8", errors="replace")
+
+
 def event_metrics(log_dir: Path) -> dict[str, dict]:
     """Per job group (table): executor run time (s), shuffle bytes written/read, stage wall (s)."""
     groups: dict[int, str] = {}
     out: dict[str, dict] = defaultdict(lambda: dict(task_s=0.0, cpu_s=0.0, shuffle_write=0,
                                                     shuffle_read=0, stage_wall_s=0.0, stages=0))
-    for path in log_dir.iterdir():
-        for line in path.read_text(encoding="utf-8").splitlines():
-            event = json.loads(line)
+    # Spark 4 writes a rolling log: eventlog_v2_<app>/events_<n>_<app>[.inprogress]
+    for path in sorted(p for p in log_dir.rglob("*") if p.is_file() and p.name.startswith("events")):
+        for line in _text(path).splitlines():
+            try:
+                event = json.loads(line)
+            except json.JSONDecodeError:   # the line being written
+                continue
             kind = event.get("Event")
             if kind == "SparkListenerJobStart":
                 group = (event.get("Properties") or {}).get("spark.jobGroup.id") or "(other)"
@@ -133,6 +153,7 @@ def main(argv: list[str] | None = None) -> int:
             events.mkdir()
             started = time.perf_counter()
             engine = SparkEngine(conf={"spark.eventLog.enabled": "true",
+                                       "spark.eventLog.compress": "false",
                                        "spark.eventLog.dir": f"file://{events}"})
             start_s = time.perf_counter() - started
         started = time.perf_counter()

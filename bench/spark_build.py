@@ -28,7 +28,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from analytics.engines import build, lake  # noqa: E402
+from analytics.engines import build, lake
 
 # the cluster of the extrapolation (docs/scale-out.md): 20 workers x 8 cores, 10 Gbit/s each
 CLUSTER = dict(workers=20, cores_per_worker=8, efficiency=0.6, network_gbit_per_worker=10)

@@ -16,11 +16,10 @@ import numpy as np
 import pandas as pd
 import pyarrow.parquet as pq
 import pytest
+from test_marts import DEFAULT_PARAMS, generated_log, load_log
 
 from analytics import db
 from analytics.engines import build, lake
-
-from test_marts import DEFAULT_PARAMS, generated_log, load_log
 
 pytestmark = pytest.mark.slow
 

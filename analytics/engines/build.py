@@ -18,7 +18,6 @@ Old build folders are removed, except the one before (an open reader may still r
 from __future__ import annotations
 
 import argparse
-import os
 import shutil
 import sys
 import time

@@ -11,9 +11,8 @@ from __future__ import annotations
 
 import os
 import shutil
-from pathlib import Path
-
 import tempfile
+from pathlib import Path
 
 import pyarrow as pa
 import pyarrow.parquet as pq

@@ -30,10 +30,10 @@ def _header(first_row) -> list[str]:
     return header
 
 
-def open_excel(data, rows_per_batch: int) -> tuple[list[str], Iterator[pd.DataFrame], Callable,
-                                                  list[str]]:
-    """(header, batches, progress, sheet names) of the workbook's first sheet."""
-    from analytics.ingest.readers import check_rows, rows_per_batch as bounded
+def open_excel(data, rows_per_batch: Callable[[int], int], check_rows: Callable[[int], None]
+               ) -> tuple[list[str], Iterator[pd.DataFrame], Callable, list[str]]:
+    """(header, batches, progress, sheet names) of the workbook's first sheet; batches of
+    `rows_per_batch(width)` rows, `check_rows(rows so far)` raising past the row cap."""
     book = openpyxl.load_workbook(data, read_only=True, data_only=True)
     sheet = book.worksheets[0]
     total = max((sheet.max_row or 1) - 1, 1)
@@ -44,12 +44,12 @@ def open_excel(data, rows_per_batch: int) -> tuple[list[str], Iterator[pd.DataFr
                                           values_only=True), ()))
     width = len(header)
     rows = sheet.iter_rows(min_row=2, max_col=max(width, 1), values_only=True)
-    rows_per_batch = bounded(width, rows_per_batch)
+    batch_rows = rows_per_batch(width)
     done = [0]
 
     def batches() -> Iterator[pd.DataFrame]:
         while True:
-            block = list(itertools.islice(rows, rows_per_batch))
+            block = list(itertools.islice(rows, batch_rows))
             if not block:
                 book.close()
                 return

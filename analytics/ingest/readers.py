@@ -410,7 +410,7 @@ def _excel_table(open_stream: Callable) -> Table:
         data = io.BytesIO(stream.read())
     check_workbook(data)
     try:
-        headers, batches, progress, sheets = open_excel(data, ROWS_PER_BATCH)
+        headers, batches, progress, sheets = open_excel(data, rows_per_batch, check_rows)
     except Exception as exc:  # openpyxl raises many types for a file that is not .xlsx
         raise ReadError(f"not a readable .xlsx workbook ({type(exc).__name__}: {exc})") from None
     notes = () if len(sheets) == 1 else (

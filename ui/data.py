@@ -42,6 +42,25 @@ def showing_demo() -> bool:
         return False
 
 
+_SEEN: dict[str, tuple] = {}   # the newest data version this process has seen, per database
+_SEEN_LOCK = threading.Lock()
+
+
+def _version(path: Path) -> tuple:
+    """`db.data_version(path)`. The first sight of a newer version of a database drops every
+    result cached on a data version (`_VERSIONED`): until then each ingest added a full set of
+    marts, detections and trend results that nothing would read again, evicted only by count
+    (~100 MB per landed ingest while users browsed; issue 17 point 10, bench/memory_soak.py)."""
+    version = db.data_version(path)
+    with _SEEN_LOCK:
+        previous = _SEEN.get(version[0])
+        _SEEN[version[0]] = version
+    if previous is not None and previous != version:
+        for cached in _VERSIONED:
+            cached.clear()
+    return version
+
+
 def db_path() -> Path:
     """The database this session reads: your data's (ESCALATION_RADAR_DB), or the demo's own
     (ESCALATION_RADAR_DEMO_DB) while the session looks at the demo (ui/datasets.py)."""
@@ -62,7 +81,7 @@ def mart(name: str, **params) -> pd.DataFrame:
     The few heavy marts analytics/results/marts.py names are read from the results `python -m
     analytics precompute` stored beside the database (computed and stored on a miss)."""
     path = db_path()
-    return _mart(db.data_version(path), name, stored_marts.freeze(params))
+    return _mart(_version(path), name, stored_marts.freeze(params))
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
@@ -73,7 +92,7 @@ def _search_cases(version: tuple, frozen: tuple) -> pd.DataFrame:
 
 def search_cases(**params) -> pd.DataFrame:
     """The rows of sql/search/cases.sql: the Cases page's search (analytics/text/search.py)."""
-    return _search_cases(db.data_version(db_path()), stored_marts.freeze(params))
+    return _search_cases(_version(db_path()), stored_marts.freeze(params))
 
 
 @st.cache_data(max_entries=8, show_spinner=False)
@@ -89,7 +108,7 @@ def _filter_options(version: tuple) -> dict:
 
 def filter_options() -> dict:
     """Markets, categories and sources in the data, and its first and last created_date."""
-    return _filter_options(db.data_version(db_path()))
+    return _filter_options(_version(db_path()))
 
 
 def common(filters, start: dt.date | None = None, end: dt.date | None = None, **overrides) -> dict:
@@ -213,7 +232,7 @@ def _is_demo(version: tuple) -> bool:
 def is_demo(path: Path | None = None) -> bool:
     """Whether the database (this session's by default) holds the demo dataset."""
     path = path or db_path()
-    return path.exists() and _is_demo(db.data_version(path))
+    return path.exists() and _is_demo(_version(path))
 
 
 _READY: dict[tuple, bool] = {}   # data versions set up by this code: whether they hold cases
@@ -228,7 +247,7 @@ def open_dataset() -> bool:
     every rerun of every page, so a version already checked is not opened again.
     """
     path = db_path()
-    version = db.data_version(path)
+    version = _version(path)
     if version in _READY:
         return _READY[version]
     if path.exists() and db.refresh_if_stale(path):  # the checkout moved on: new views
@@ -239,7 +258,7 @@ def open_dataset() -> bool:
         path.parent.mkdir(parents=True, exist_ok=True)
         with db.writer(path, derived="keep"):   # an empty database set up by this code
             pass
-    _READY[db.data_version(path)] = ready = has_cases(path)
+    _READY[_version(path)] = ready = has_cases(path)
     return ready
 
 
@@ -285,7 +304,7 @@ def _detect(version: tuple, grain: str) -> tuple[pd.DataFrame, pd.DataFrame]:
 def detection(grain: str = "day") -> tuple[pd.DataFrame, pd.DataFrame]:
     """(scored segment counts, events) for the whole database. Shallow copies of the shared
     result: under pandas' copy-on-write a caller that changes one copies it first."""
-    scored, found = _detect(db.data_version(db_path()), grain)
+    scored, found = _detect(_version(db_path()), grain)
     return scored.copy(deep=False), found.copy(deep=False)
 
 
@@ -299,7 +318,7 @@ def events(grain: str = "day") -> pd.DataFrame:
     found = detection(grain)[1]
     if grain != "day":
         return found
-    kpi_events = _detect_kpis(db.data_version(db_path()))[1]
+    kpi_events = _detect_kpis(_version(db_path()))[1]
     return pd.concat([found, kpi_events], ignore_index=True) if len(kpi_events) else found
 
 
@@ -311,7 +330,7 @@ def _time_of_day(version: tuple) -> bool:
 
 def has_time_of_day() -> bool:
     """Whether some loaded export carries times of day (else there is no hourly series)."""
-    return _time_of_day(db.data_version(db_path()))
+    return _time_of_day(_version(db_path()))
 
 
 def events_within(filters, grain: str = "day") -> pd.DataFrame:
@@ -325,7 +344,7 @@ def series(event: dict, grain: str = "day") -> pd.DataFrame:
     """The scored buckets of the event's segment and metric (observed, expected, band); a
     rate/duration KPI's observed value is in its `value` column."""
     if event.get("metric", "cases") != "cases":
-        scored = _detect_kpis(db.data_version(db_path()))[0]
+        scored = _detect_kpis(_version(db_path()))[0]
         scored = scored[scored["metric"] == event["metric"]]
     else:
         scored = detection(grain)[0]
@@ -341,7 +360,7 @@ def _explain(version: tuple, event: dict) -> tuple[pd.DataFrame, pd.DataFrame]:
 def explain(event: dict) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(driver table, example cases) of one event."""
     plain = {k: event[k] for k in ("event_id", "segment", "start", "end", "expected", "excess")}
-    return _explain(db.data_version(db_path()), plain)
+    return _explain(_version(db_path()), plain)
 
 
 # App state (analytics/state.py): triage verdicts, alerts and snapshot records, kept beside the
@@ -389,7 +408,7 @@ def _app(version: tuple, as_of: dt.date) -> dict:
 
 
 def ranked(as_of: dt.date) -> pd.DataFrame:
-    return _app(db.data_version(db_path()), as_of)["ranked"]
+    return _app(_version(db_path()), as_of)["ranked"]
 
 
 def trends_within(as_of: dt.date, markets: list[str], languages: list[str]) -> pd.DataFrame:
@@ -404,7 +423,7 @@ def top_trends(n: int = 3) -> pd.DataFrame:
 
 
 def example_cases(as_of: dt.date, case_ids: list[str]) -> pd.DataFrame:
-    examples = _app(db.data_version(db_path()), as_of)["examples"]
+    examples = _app(_version(db_path()), as_of)["examples"]
     return examples[examples["case_id"].isin(case_ids)]
 
 
@@ -418,4 +437,9 @@ def _comparison(version: tuple, as_of: dt.date, markets: tuple, languages: tuple
 
 def comparison(as_of: dt.date, markets: list[str], languages: list[str]) -> pd.DataFrame:
     """Terms rising most (top) and falling most (bottom), last 7 days vs the 28 before."""
-    return _comparison(db.data_version(db_path()), as_of, tuple(markets), tuple(languages))
+    return _comparison(_version(db_path()), as_of, tuple(markets), tuple(languages))
+
+
+# Every cache keyed on a data version (see `_version`).
+_VERSIONED = (_mart, _search_cases, _filter_options, _is_demo, _detect, _detect_kpis,
+              _time_of_day, _explain, _app, _comparison)

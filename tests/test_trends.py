@@ -248,6 +248,6 @@ def test_series_and_examples_on_codes_equal_grouping_the_strings(storage):
             .sort_values("created_at", ascending=False)
         share = picked["language"].value_counts(normalize=True)
         markets = picked["market"].value_counts(normalize=True)
-        want = (picked.groupby("language", sort=False).head(3)["case_id"].tolist(),
+        want = (picked.groupby("language", sort=False, dropna=False).head(3)["case_id"].tolist(),
                 share[share >= 0.1].index.tolist(), markets[markets >= 0.1].index.tolist()[:3])
         assert examples(cases, rows, 3) == want

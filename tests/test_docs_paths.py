@@ -28,6 +28,7 @@ TOP = ("analytics", "ui", "sql", "bench", "tests", "data", "docs", "tools", ".ci
 SQL_FOLDERS = ("marts", "staging", "derived", "fragments", "state", "session", "ingest", "schema",
                "search", "lake")
 MADE_BY_THE_APP = (".duckdb", "secrets.toml", ".sqlite", ".results", ".log", ".json")
+MADE_FOLDERS = ("data/cache",)   # gitignored, made at run time: absent from a clean checkout
 CODE = re.compile(r"`([^`\n]+)`")
 LINK = re.compile(r"\]\(([^)\s#]+)")
 PATH = re.compile(r"^\.?[\w.\-]+(?:/[\w.\-]*)*$")
@@ -78,7 +79,7 @@ def named_paths(text: str) -> set[str]:
             continue   # a date, a ratio, a zone (Etc/GMT-5), a URL without scheme
         if "/" not in word and not re.search(r"\.(py|sql|md|toml|ini)$", word):
             continue
-        if word.endswith(MADE_BY_THE_APP) or re.search(r"(^|/)[A-Z]{2,}(\.|/|$)", word):
+        if word.endswith(MADE_BY_THE_APP) or word.rstrip("/") in MADE_FOLDERS or re.search(r"(^|/)[A-Z]{2,}(\.|/|$)", word):
             continue   # a file the app makes; a placeholder (NAME.toml)
         out.add(word)
     return out

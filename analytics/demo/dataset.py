@@ -25,9 +25,15 @@ class DemoDatasetError(Exception):
     """An action refused because it would mix the demo with other data."""
 
 
-def _rows(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None) -> list | None:
+def _rows(con: duckdb.DuckDBPyConnection, query: str, params: list | None = None) -> list | None:
+    """The rows of one of three literal queries, by name (no SQL text passed around as a value:
+    tests/test_injection.py); None when the file has no such table yet."""
     try:
-        return con.execute(sql, params or []).fetchall()
+        if query == "marker":
+            return con.execute("select value from schema_meta where key = ?", params).fetchall()
+        if query == "exports":
+            return con.execute("select distinct file_name from ingests").fetchall()
+        return con.execute("select exists (select 1 from cases)").fetchall()
     except duckdb.CatalogException:   # a file without our tables yet
         return None
 
@@ -35,15 +41,15 @@ def _rows(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None) 
 def is_demo_con(con: duckdb.DuckDBPyConnection) -> bool:
     """Whether the database behind `con` holds the demo (its marker, or only the demo loader's
     exports in a file from before the marker)."""
-    marker = _rows(con, "select value from schema_meta where key = ?", [KEY])
+    marker = _rows(con, "marker", [KEY])
     if marker:
         return marker[0][0] == DEMO
-    names = _rows(con, "select distinct file_name from ingests")
+    names = _rows(con, "exports")
     return bool(names) and {n for (n,) in names} <= LOADER_FILES
 
 
 def has_cases_con(con: duckdb.DuckDBPyConnection) -> bool:
-    rows = _rows(con, "select exists (select 1 from cases)")
+    rows = _rows(con, "has_cases")
     return bool(rows and rows[0][0])
 
 

@@ -32,16 +32,11 @@ CLOCK = "60_market_clock"
 REBUILD_SHARE = 0.5   # touching more than this share of the stored cases: rebuild instead
 
 
-def _scalar(con: duckdb.DuckDBPyConnection, name: str) -> int:
-    return int(db.run_sql(con, name).fetchall()[0][0])
-
-
 def plan_cases(con: duckdb.DuckDBPyConnection) -> bool:
     """Note the touched cases; True if the fact table and cubes are maintained incrementally
     (then call `retract` before the upsert and `extend` after), False to rebuild them."""
     db.run_sql(con, "ingest/fact_touched_cases").fetchall()
-    stored = _scalar(con, "ingest/fact_stored_cases")
-    touched = _scalar(con, "ingest/fact_touched_count")
+    stored, touched = db.run_sql(con, "ingest/fact_counts").fetchall()[0]
     return stored > 0 and touched <= REBUILD_SHARE * stored
 
 

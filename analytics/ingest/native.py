@@ -55,7 +55,7 @@ VOCABULARIES = {"statuses": "status", "sources": "source", "priorities": "priori
                 "appeal_outcomes": "appeal_outcome"}
 VARCHAR = duckdb.sqltype("VARCHAR")
 GLOB_CHARACTERS = set("*?[]{}")
-SMALL_MEMORY_MB = 512   # below this cap the file-order load runs on one thread (native_threads.sql)
+SMALL_MEMORY_MB = 512   # below this cap the file-order load runs on one thread (sql/ingest/threads.sql)
 
 
 def can_load(table: Table, plan: Plan) -> bool:
@@ -90,8 +90,7 @@ def load(con: duckdb.DuckDBPyConnection, table: Table, plan: Plan, ingest_id: in
                 if plan.kind == "cases" else 0)
         return read, rejected, [tally], long
     finally:
-        for statement in ("native_drop_valid_rows", "native_drop_staged", "native_drop_source"):
-            db.run_sql(con, f"ingest/{statement}").fetchall()
+        db.run_sql(con, "ingest/native_drop").fetchall()
         con.unregister("native_rules")
 
 
@@ -112,15 +111,15 @@ def _stage_from_view(con: duckdb.DuckDBPyConnection, headers: list[str], plan: P
     params = {k: v for k, v in _parameters(plan, headers).items() if k in wanted}
     threads, in_order = db.run_sql(con, "ingest/native_settings").fetchall()[0]
     if store.memory_mb() < SMALL_MEMORY_MB:
-        db.run_sql(con, "ingest/native_threads", threads=1).fetchall()
-    db.run_sql(con, "ingest/native_insertion_order", on=True).fetchall()   # rowid + 1 = row number
+        db.run_sql(con, "ingest/threads", threads=1).fetchall()
+    db.run_sql(con, "ingest/insertion_order", on=True).fetchall()   # rowid + 1 = row number
     try:
         db.run_sql(con, statement, **params).fetchall()
     except (duckdb.InvalidInputException, duckdb.ConversionException):
         return False   # strict CSV parsing failed: a malformed record, odd line endings, bad UTF-8
     finally:
-        db.run_sql(con, "ingest/native_threads", threads=int(threads)).fetchall()
-        db.run_sql(con, "ingest/native_insertion_order", on=bool(in_order)).fetchall()
+        db.run_sql(con, "ingest/threads", threads=int(threads)).fetchall()
+        db.run_sql(con, "ingest/insertion_order", on=bool(in_order)).fetchall()
     return True
 
 

@@ -44,15 +44,15 @@ def limit_memory(con: duckdb.DuckDBPyConnection, db_path: Path) -> None:
     for stale in db_path.parent.glob(f".{glob.escape(db_path.name)}.spill-*"):   # a name is no pattern
         shutil.rmtree(stale, ignore_errors=True)
     _execute(con, "ingest/limit_memory", memory_limit=f"{memory_mb()}MB")
-    _execute(con, "ingest/no_insertion_order")
+    _execute(con, "ingest/insertion_order", on=False)
     _execute(con, "ingest/spill_directory", temp_directory=str(spill_path(db_path)))
 
 
 def relax_memory_for_derived(con: duckdb.DuckDBPyConnection) -> None:
-    """Raise the cap before db.writer rebuilds the derived tables (sql/ingest/derived_memory_limit.sql)."""
-    _execute(con, "ingest/derived_memory_limit", memory_limit=f"{max(memory_mb(), DERIVED_MIN_MB)}MB")
+    """Raise the cap before db.writer rebuilds the derived tables (sql/ingest/limit_memory.sql)."""
+    _execute(con, "ingest/limit_memory", memory_limit=f"{max(memory_mb(), DERIVED_MIN_MB)}MB")
     if memory_mb() < 512:   # a small cap: one thread's buffers, not two
-        _execute(con, "ingest/derived_threads", threads=1)
+        _execute(con, "ingest/threads", threads=1)
 
 
 def begin(con: duckdb.DuckDBPyConnection, kind: str) -> int:

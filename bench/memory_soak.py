@@ -94,9 +94,11 @@ def main() -> int:
     args = parser.parse_args()
     folder = Path(tempfile.mkdtemp(prefix="memory_soak_"))
     db = folder / "soak.duckdb"
-    subprocess.run([sys.executable, "-m", "analytics", "demo", "--cases", str(args.cases),
-                    "--end", args.end, "--db", str(db)], cwd=args.checkout, check=True,
-                   capture_output=True)
+    made = subprocess.run([sys.executable, "-m", "analytics", "demo", "--cases", str(args.cases),
+                           "--end", args.end, "--db", str(db)], cwd=args.checkout,
+                          capture_output=True, text=True)
+    if made.returncode:
+        raise SystemExit(f"demo generation failed: {made.stdout[-1500:]}{made.stderr[-1500:]}")
     _not_the_demo(db)
     log = folder / "server.log"
     original_root = load_test.ROOT

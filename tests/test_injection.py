@@ -184,14 +184,36 @@ def _sql_argument_is_safe(node: ast.expr, file: str) -> bool:
     return False  # a variable, "..." % x, "...".format(x) or "a" + b: SQL built in Python
 
 
+# Functions reviewed to build SQL text from no user value, each with why (file, function).
+REVIEWED = {
+    # the Spark build (issue 19): identifiers of the build's fixed steps and of the engine's own
+    # tables (DESCRIBE), sql/ files as SQLGlot translated them; lake file names as quoted
+    # literals (build._literal) after lake.checked refused glob characters: a persistent view
+    # over Parquet cannot take a bound parameter
+    ("analytics/engines/build.py", "_reference"), ("analytics/engines/build.py", "_schemas"),
+    ("analytics/engines/build.py", "_view_over"), ("analytics/engines/build.py", "write_store"),
+    ("analytics/engines/duck.py", "register_arrow"), ("analytics/engines/duck.py", "materialise"),
+    ("analytics/engines/spark.py", "_sql"),
+}
+
+
+def _reviewed_calls(tree: ast.AST, file: str) -> set[int]:
+    return {id(node) for function in ast.walk(tree)
+            if isinstance(function, ast.FunctionDef) and (file, function.name) in REVIEWED
+            for node in ast.walk(function)}
+
+
 def test_no_sql_text_is_built_from_values_in_python():
     unsafe = []
     files = sorted([*settings.ROOT.glob("analytics/**/*.py"), *settings.ROOT.glob("ui/**/*.py")])
     for path in files:
         file = path.relative_to(settings.ROOT).as_posix()
-        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        reviewed = _reviewed_calls(tree, file)
+        for node in ast.walk(tree):
             if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
-                    and node.func.attr in EXECUTORS and node.args
+                    and node.func.attr in EXECUTORS and node.args and id(node) not in reviewed
                     and not _sql_argument_is_safe(node.args[0], file)):
                 unsafe.append(f"{file}:{node.lineno}")
     assert not unsafe, f"SQL text not from sql/ or a literal: {unsafe}"
+    assert {file for file, _ in REVIEWED} <= {p.relative_to(settings.ROOT).as_posix() for p in files}

@@ -83,6 +83,10 @@ for n in range(100):
     triage.save_triage(path, event, verdict="confirmed", owner=name, note=str(n))
     alerts.respond(path, {"segment_key": f"{name}|{n}", "alert_key": f"spike:{name}-{n}"},
                    "ack", by=name)
+    if n == 0:   # go on once both have written: under load one could finish before the other starts
+        (path.parent / f"first-{name}").touch()
+        while len(list(path.parent.glob("first-*"))) < 2:
+            time.sleep(0.001)
 print("done")
 """
 

@@ -12,8 +12,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import plotly.io as pio
 
-from analytics import filtering, startup
-from ui import data
+from analytics import startup
 
 LOCAL_DATES = "market-local dates"
 WEEKS = f"Week starting (Monday, {LOCAL_DATES})"
@@ -203,29 +202,3 @@ def band(window: pd.DataFrame, event: dict, verdict: dict | None) -> go.Figure:
                       yaxis_title=Y_TITLES.get(event.get("metric", "cases"), "Cases"),
                       xaxis_title=f"Bucket ({LOCAL_DATES})", **layout)
     return fig
-
-
-def add_markers(fig: go.Figure, filters, *, markets=None, grain: str = "day",
-                min_score: float = 0.0) -> None:
-    """Mark the spike events inside the sidebar filters (`markets` overrides its markets) on a
-    date chart."""
-    found = data.events(grain)
-    found = found[found["score"] >= min_score] if len(found) else found
-    found = filtering.events_within(
-        found, markets=filters.markets if markets is None else markets,
-        categories=filters.categories, sources=filters.sources)
-    if found.empty:
-        return
-    keep = pd.Series(True, index=found.index)
-    x_range = [t for trace in fig.data for t in (trace.x if trace.x is not None else [])]
-    if x_range:
-        low, high = pd.Timestamp(min(x_range)), pd.Timestamp(max(x_range))
-        keep &= (pd.to_datetime(found["start"]) >= low) & (pd.to_datetime(found["start"]) <= high)
-    for row in found[keep].head(20).itertuples():
-        label = " × ".join(str(v) for v in row.segment.values()) or "all"
-        label += "" if row.metric == "cases" else f" ({row.metric})"
-        fig.add_shape(type="line", x0=row.peak, x1=row.peak, y0=0, y1=1, yref="paper",
-                      line=dict(dash="dot", color="#c0392b", width=1), opacity=0.7)
-        fig.add_annotation(x=row.peak, y=1, yref="paper", text=f"spike: {html.escape(label)}",
-                           showarrow=False, textangle=-90, font=dict(size=10, color="#c0392b"),
-                           xanchor="right", yanchor="top")

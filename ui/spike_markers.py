@@ -67,6 +67,48 @@ def add_weekly(fig: go.Figure, events: pd.DataFrame, trend: pd.DataFrame, *, x: 
                     hovertext=text, hoverinfo="text", showlegend=True)
 
 
+def market_scope(events: pd.DataFrame, market: str) -> pd.DataFrame:
+    """Case-count events of one market's chart split by category: the market's own and its
+    categories' (a market × source or another market's event is not this chart's).
+
+    >>> events = pd.DataFrame({"metric": ["cases", "cases", "cases", "sla_breach_rate"],
+    ...     "segment": [{"market": "KZ"}, {"market": "KZ", "abuse_category": "scam"},
+    ...                 {"market": "KZ", "source": "app"}, {"market": "KZ"}]})
+    >>> market_scope(events, "KZ")["segment"].tolist()
+    [{'market': 'KZ'}, {'market': 'KZ', 'abuse_category': 'scam'}]
+    """
+    if events.empty:
+        return events
+    keep = events["metric"].eq("cases") & events["segment"].map(
+        lambda s: dict(s).get("market") == market and set(s) <= {"market", "abuse_category"})
+    return events[keep.astype(bool)]
+
+
+def add_daily(fig: go.Figure, events: pd.DataFrame, *, limit: int = 20) -> None:
+    """One hover marker per event on a daily stacked chart, at its peak day's total (the sum of
+    the chart's traces that day); events whose peak is off the chart are left out."""
+    totals: dict = {}
+    for trace in fig.data:
+        for x, y in zip(trace.x if trace.x is not None else [], trace.y if trace.y is not None else []):
+            if y is not None and pd.notna(y):
+                totals[pd.Timestamp(x).normalize()] = totals.get(pd.Timestamp(x).normalize(), 0) + y
+    if events.empty or not totals:
+        return
+    days = pd.to_datetime(events["peak"]).dt.normalize()
+    on_chart = days.isin(list(totals)).to_numpy()
+    shown, days = events[on_chart].head(limit), days[on_chart].head(limit)
+    if shown.empty:
+        return
+    text = [f"Spike: {html.escape(' × '.join(map(str, s.values())) or 'all cases')}<br>"
+            f"{sev}, {pd.Timestamp(p):%Y-%m-%d}: {obs:,.0f} vs {exp:,.1f} expected"
+            for s, sev, p, obs, exp in zip(shown["segment"], shown["severity"], shown["peak"],
+                                           shown["observed"], shown["expected"])]
+    fig.add_scatter(x=list(days), y=[totals[d] for d in days], mode="markers", name="spike",
+                    marker=dict(symbol="diamond", size=11, color="#c0392b",
+                                line=dict(color="#ffffff", width=1)),
+                    hovertext=text, hoverinfo="text", showlegend=True)
+
+
 def events_in_view(events: pd.DataFrame, filters) -> pd.DataFrame:
     return filtering.events_within(events, start=filters.start, end=filters.end,
                                    markets=filters.markets, categories=filters.categories,

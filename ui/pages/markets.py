@@ -2,7 +2,7 @@
 import streamlit as st
 
 from analytics import views
-from ui import charts, data
+from ui import charts, data, spike_markers
 from ui import filters as _filters
 from ui import widgets as _ui
 
@@ -40,7 +40,8 @@ volume_chart = charts.stacked(data.with_gaps(views.daily_series(daily, by="abuse
                                "created_date", "cases", "abuse_category",
                                title="Cases created per day, by abuse category",
                                y_title="Cases", last_complete=_ui.last_complete(fresh))
-charts.add_markers(volume_chart, filters, markets=[market])
+spike_markers.add_daily(volume_chart, spike_markers.market_scope(   # this chart's scope only
+    spike_markers.events_in_view(data.events("day"), filters), market))
 st.plotly_chart(volume_chart, key="market_volume", config=charts.CONFIG)
 _ui.define("cases")
 

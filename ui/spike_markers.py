@@ -45,6 +45,18 @@ def same_scope(events: pd.DataFrame, filters, kpi: str) -> pd.DataFrame:
     return events[keep.astype(bool)]
 
 
+def _points(fig: go.Figure, shown: pd.DataFrame, xs: list, ys: list) -> None:
+    """The events as one trace of hover markers (segment, severity and counts on hover)."""
+    text = [f"Spike: {html.escape(' × '.join(map(str, s.values())) or 'all cases')}<br>"
+            f"{sev}, {pd.Timestamp(p):%Y-%m-%d}: {obs:,.0f} vs {exp:,.1f} expected"
+            for s, sev, p, obs, exp in zip(shown["segment"], shown["severity"], shown["peak"],
+                                           shown["observed"], shown["expected"])]
+    fig.add_scatter(x=xs, y=ys, mode="markers", name="spike",
+                    marker=dict(symbol="diamond", size=11, color="#c0392b",
+                                line=dict(color="#ffffff", width=1)),
+                    hovertext=text, hoverinfo="text", showlegend=True)
+
+
 def add_weekly(fig: go.Figure, events: pd.DataFrame, trend: pd.DataFrame, *, x: str = "week_start",
                y: str = "value") -> None:
     """One hover marker per event on the weekly line `trend` (x, y), at its peak's week."""
@@ -57,14 +69,7 @@ def add_weekly(fig: go.Figure, events: pd.DataFrame, trend: pd.DataFrame, *, x: 
     if not on_line.any():
         return
     shown, weeks = events[on_line.to_numpy()], weeks[on_line]
-    text = [f"Spike: {html.escape(' × '.join(map(str, s.values())) or 'all cases')}<br>"
-            f"{sev}, {pd.Timestamp(p):%Y-%m-%d}: {obs:,.0f} vs {exp:,.1f} expected"
-            for s, sev, p, obs, exp in zip(shown["segment"], shown["severity"], shown["peak"],
-                                           shown["observed"], shown["expected"])]
-    fig.add_scatter(x=list(weeks), y=[line[w] for w in weeks], mode="markers", name="spike",
-                    marker=dict(symbol="diamond", size=11, color="#c0392b",
-                                line=dict(color="#ffffff", width=1)),
-                    hovertext=text, hoverinfo="text", showlegend=True)
+    _points(fig, shown, list(weeks), [line[w] for w in weeks])
 
 
 def market_scope(events: pd.DataFrame, market: str) -> pd.DataFrame:
@@ -99,14 +104,7 @@ def add_daily(fig: go.Figure, events: pd.DataFrame, *, limit: int = 20) -> None:
     shown, days = events[on_chart].head(limit), days[on_chart].head(limit)
     if shown.empty:
         return
-    text = [f"Spike: {html.escape(' × '.join(map(str, s.values())) or 'all cases')}<br>"
-            f"{sev}, {pd.Timestamp(p):%Y-%m-%d}: {obs:,.0f} vs {exp:,.1f} expected"
-            for s, sev, p, obs, exp in zip(shown["segment"], shown["severity"], shown["peak"],
-                                           shown["observed"], shown["expected"])]
-    fig.add_scatter(x=list(days), y=[totals[d] for d in days], mode="markers", name="spike",
-                    marker=dict(symbol="diamond", size=11, color="#c0392b",
-                                line=dict(color="#ffffff", width=1)),
-                    hovertext=text, hoverinfo="text", showlegend=True)
+    _points(fig, shown, list(days), [totals[d] for d in days])
 
 
 def events_in_view(events: pd.DataFrame, filters) -> pd.DataFrame:

@@ -185,6 +185,9 @@ def data_version(path: Path | None = None) -> tuple[str, int, int]:
     return (str(path), st.st_ino, st.st_mtime_ns)
 
 
+ATTACH_TRIES = 3   # an attach that met a file being swapped in is tried again (_attach)
+
+
 def _attach(path: Path) -> duckdb.DuckDBPyConnection:
     """A connection reading `path` as it is now, read-only.
 
@@ -193,14 +196,25 @@ def _attach(path: Path) -> duckdb.DuckDBPyConnection:
     reads the file a writer has since replaced (duckdb/duckdb#15912: stale data cached under the
     new version). A private in-memory database that ATTACHes the file opens whatever is at the
     path now; `USE` makes its tables and views resolve as in the file itself."""
-    con = duckdb.connect(":memory:")
-    try:
-        con.execute("attach ? as live (read_only)", [str(path)])
-        con.execute("use live")
-    except BaseException:
-        con.close()
-        raise
-    return con
+    for attempt in range(ATTACH_TRIES):
+        con = duckdb.connect(":memory:")
+        try:
+            con.execute("attach ? as live (read_only)", [str(path)])
+            con.execute("use live")
+            return con
+        except duckdb.IOException:
+            # A writer's rename landing while DuckDB reads the file's header and metadata (it
+            # opens the path more than once) fails the attach ("No more data remaining in
+            # MetadataReader", seen once in CI's crash test); whichever file is at the path is
+            # complete, so attaching again reads one whole version.
+            con.close()
+            if attempt == ATTACH_TRIES - 1:
+                raise
+            time.sleep(0.05 * (attempt + 1))
+        except BaseException:
+            con.close()
+            raise
+    raise AssertionError("unreachable")
 
 
 @contextlib.contextmanager

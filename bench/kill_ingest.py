@@ -7,7 +7,7 @@ between), that it opens and reads, and that the next ingest completes with the r
 
 It first runs readers in a loop during one complete ingest (errors, states seen).
 
-tests/test_crash_recovery.py runs the short version (5 kills).
+tests/ingest/test_crash_recovery.py runs the short version (5 kills).
 """
 from __future__ import annotations
 

@@ -204,7 +204,7 @@ def measure(db: Path | None, sessions: int, seconds: float, pages: list[str] = P
             "errors": warm_problems + stats["errors"]}
 
 
-# the speed and memory targets of a run (tests/test_load.py checks only that it is correct)
+# the speed and memory targets of a run (tests/ui/test_load.py checks only that it is correct)
 TARGETS = {"seconds_between_clicks_per_session": 4.0, "latency_p95_s": 10.0, "rss_growth_mb": 300.0}
 
 

@@ -1,5 +1,5 @@
 """Queries at scale, in this process on the loaded database: every mart (the parameters of
-tests/test_marts.py DEFAULT_PARAMS), spike and trend detection over all daily series, and the
+tests/sql/test_marts.py DEFAULT_PARAMS), spike and trend detection over all daily series, and the
 Overview page's numbers the straightforward way (pandas on the raw Parquet) against ours (its
 marts through the app's data seam, ui/data.py, cache cleared first).
 """
@@ -29,7 +29,7 @@ def _timed(fn, runs: int = 1) -> tuple[float, object]:
 
 def mart_params() -> dict[str, dict]:
     """Each mart's parameters: the test suite's defaults, all-null for a mart they lack."""
-    from test_marts import DEFAULT_PARAMS
+    from marts_fixture import DEFAULT_PARAMS
     names = sorted(p.stem for p in (db.SQL_DIR / "marts").glob("*.sql"))
     return {n: DEFAULT_PARAMS.get(n, dict.fromkeys(db.sql_parameters(f"marts/{n}"))) for n in names}
 

@@ -311,7 +311,7 @@ def grouped_events(scored: pd.DataFrame, cooldown: int = SpikeSettings.cooldown)
     `group_events`, then its `collapse_hierarchy` on each set of events chained by overlapping
     periods. Every relation the collapse uses (a broader event explained by, folded into or
     listing a narrower one; two kept events sharing parts) needs the two periods to overlap, so
-    the result is the same (tests/test_bench_sensitivity.py checks it), but the collapse's
+    the result is the same (tests/spikes/test_bench_sensitivity.py checks it), but the collapse's
     pairwise loop runs over a few events at a time instead of a year's worth (~12 s for 1,000)."""
     found = spike_events_mod.group_events(scored, keys=list(KEYS), grain="day", cooldown=cooldown)
     if len(found) < 2:

@@ -1,7 +1,7 @@
 """Vendor and SLA marts at scale: each mart's median time for the parameters the Vendors page
 sends on a market filter change (week period, one market, the backlog at the ends of the current
 and previous week and at the data's newest moment, the reviewers of one vendor over the sidebar's
-90 days), at all-time parameters (tests/test_marts.py DEFAULT_PARAMS) and over the pages' default
+90 days), at all-time parameters (tests/sql/test_marts.py DEFAULT_PARAMS) and over the pages' default
 90-day window (bench/scale_queries.py).
 
     python bench/vendor_marts_scale.py --db /tmp/scale/n10000000/loaded_10000000.duckdb --repeat 3

@@ -13,7 +13,8 @@ import tempfile
 
 import pytest
 
-from analytics import startup
+from analytics import db, startup
+from analytics.demo import dataset as demo_dataset
 
 
 _MADE_CACHE: list[str] = []
@@ -59,3 +60,15 @@ def clear_streamlit_cache():
     st.cache_data.clear()
     yield
     st.cache_data.clear()
+
+
+@pytest.fixture
+def writable_db(demo_db, tmp_path, monkeypatch):
+    """A private copy of the demo database that a test may ingest into: marked as someone's own
+    data (the demo itself takes no uploads: tests/ui/test_clean_start.py)."""
+    path = tmp_path / "copy.duckdb"
+    shutil.copyfile(demo_db, path)
+    with db.writer(path, derived="keep") as con:
+        demo_dataset.mark(con, demo_dataset.OWN)
+    monkeypatch.setenv("ESCALATION_RADAR_DB", str(path))
+    return path

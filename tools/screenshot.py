@@ -3,7 +3,7 @@
     python tools/screenshot.py                       # Overview -> docs/screenshot.png
     python tools/screenshot.py --page markets --out /tmp/markets.png --query market=KZ
 
-Uses the database in ESCALATION_RADAR_DB (or --db). tests/test_browser.py reuses `serve`,
+Uses the database in ESCALATION_RADAR_DB (or --db). tests/ui/test_browser.py reuses `serve`,
 `dump_dom` and `take_screenshot`. Offline: Chromium is started with every background-network feature switched off.
 """
 from __future__ import annotations

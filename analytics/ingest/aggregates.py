@@ -13,7 +13,7 @@ instead an ingest of cases
 
 So a case reclassified or closed by a later export moves out of its old cells. A first load
 (empty fact table) or a load that touches most cases builds from scratch instead, which is
-cheaper then; tests/test_aggregates.py checks that the incremental path equals a rebuild.
+cheaper then; tests/sql/test_aggregates.py checks that the incremental path equals a rebuild.
 The vendor tables (business clock per case, review case mix) and the market clock are still
 rebuilt in full by each ingest.
 """

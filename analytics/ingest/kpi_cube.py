@@ -10,7 +10,7 @@ An incremental ingest has just written the signed changes of the cases it touche
 `fact_changes` (analytics/ingest/aggregates.py); every week those changes fall in is computed
 again from the fact table, through the same views the from-scratch build uses, and the running
 sums from the earliest touched week on, so the tables always equal a rebuild
-(tests/test_kpi_cube.py). Cost: the fact rows of the touched weeks, typically the last few weeks
+(tests/sql/test_kpi_cube.py). Cost: the fact rows of the touched weeks, typically the last few weeks
 of an export.
 """
 from __future__ import annotations

@@ -33,7 +33,7 @@ from analytics.text.stem import ALL_STOP_WORDS, stem, stop_words
 MAX_PHRASE_WORDS = 3
 _URL = re.compile(r"(?:https?://|www\.)[^\s<>\"«»]+")
 # The lookbehinds start a match only where a run of its characters starts: without them a
-# 2 MB summary took hours (every position rescanned the run; found by tests/test_hostile_files.py).
+# 2 MB summary took hours (every position rescanned the run; found by tests/ingest/test_hostile_files.py).
 _EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 _DOMAIN = re.compile(r"(?<![\w@.-])[\w-]{2,}(?:\.[\w-]+)*\.(?:[a-z]{2,6}|рф|қаз)(?![\w-])")
 _NUMBER = re.compile(r"\+?\d[\d\s().-]{7,}\d")

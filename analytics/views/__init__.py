@@ -1,6 +1,6 @@
 """Pure pandas shaping for the Streamlit pages, by subject: the last step from a mart's or a
 detector's rows to what one widget shows, kept out of the pages so that it is unit-tested
-without Streamlit (tests/test_views.py). The marts in sql/marts/ do the heavy lifting.
+without Streamlit (tests/views/test_views.py). The marts in sql/marts/ do the heavy lifting.
 
 - `periods`: the default window, the period before, the last whole week.
 - `kpi`: filter choices, top-N with "Other", daily series, segments, heatmaps (Overview,

@@ -18,7 +18,7 @@ hit rate first; if its digits were all predicted, its score is 0. Otherwise
 and after a score >= `base_threshold` the detector rests (reports 0) for `rest` buckets.
 Causal by construction: a bucket's score uses itself and earlier buckets only.
 
-The scores equal numenta's published CAD OSE output (tests/test_spike_context.py). To get
+The scores equal numenta's published CAD OSE output (tests/spikes/test_spike_context.py). To get
 there, two quirks of the reference are kept: ties among equally active contexts are broken by
 Python 2's tuple hash (`tuple_hash`; the reference ran on Python 2), and context 0 is skipped
 whenever no new transition was seen (the reference compares a context id with `False`).

@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 import pyarrow.parquet as pq
 import pytest
-from test_marts import DEFAULT_PARAMS, generated_log, load_log
+from marts_fixture import DEFAULT_PARAMS, generated_log, load_log
 
 from analytics import db
 from analytics.engines import build, lake

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 from streamlit.testing.v1 import AppTest
-from test_app import APP, FIRST_RUN_S, PAGES, RUN_S, captions
+from app_fixture import APP, FIRST_RUN_S, PAGES, RUN_S, captions
 
 from analytics.engines import build, lake
 

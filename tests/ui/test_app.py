@@ -7,41 +7,8 @@ import shutil
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from analytics import db, settings
-from analytics.demo import dataset as demo_dataset
-
-APP = str(settings.ROOT / "app.py")
-PAGES = [f"ui/pages/{name}.py" for name in
-         ("overview", "markets", "kpis", "vendors", "cases", "data")]
-FIRST_RUN_S = 60   # a fresh process imports plotly and fills the cache
-RUN_S = 10
-
-
-def start(query: dict | None = None, page: str | None = None) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=RUN_S)
-    at.query_params.update(query or {})
-    at.run(timeout=FIRST_RUN_S)
-    if page:
-        at.switch_page(page).run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
-
-
-def metric(at: AppTest, label: str) -> str:
-    return next(m.value for m in at.metric if m.label == label)
-
-
-def number(text: str) -> float:
-    return float(text.replace(",", "").replace("%", "").split()[0])
-
-
-def table_with(at: AppTest, column: str):
-    """The first st.dataframe that has `column` (plain tables carry no key in AppTest)."""
-    return next(d.value for d in at.dataframe if column in d.value.columns)
-
-
-def captions(at: AppTest) -> str:
-    return "\n".join(c.value for c in at.caption)
+from analytics import db
+from app_fixture import APP, FIRST_RUN_S, PAGES, captions, metric, number, start, table_with
 
 
 def test_every_page_renders_with_freshness_and_charts(app_db):
@@ -188,18 +155,6 @@ def test_vendors_page_says_in_words_when_no_reviews_are_loaded(db_without_review
     at.switch_page("ui/pages/kpis.py").run()
     at.segmented_control(key="kpi_by").set_value("vendor").run()
     assert not at.exception
-
-
-@pytest.fixture
-def writable_db(demo_db, tmp_path, monkeypatch):
-    """A private copy of the demo database that a test may ingest into: marked as someone's own
-    data (the demo itself takes no uploads: tests/test_clean_start.py)."""
-    path = tmp_path / "copy.duckdb"
-    shutil.copyfile(demo_db, path)
-    with db.writer(path, derived="keep") as con:
-        demo_dataset.mark(con, demo_dataset.OWN)
-    monkeypatch.setenv("ESCALATION_RADAR_DB", str(path))
-    return path
 
 
 UPLOAD = ("case_id,created_at,market,abuse_category,source,priority,status,summary\n"

@@ -12,7 +12,7 @@ import pytest
 from analytics.spikes.kpi_series import score_first_response
 from analytics.spikes.model import SpikeSettings
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))
 import nab  # noqa: E402
 
 HAVE_NAB = (nab.NAB / "labels" / "combined_windows.json").exists()

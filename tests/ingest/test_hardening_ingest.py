@@ -1,4 +1,4 @@
-"""Bad exports from issue 8 that tests/test_ingest_formats.py does not already cover, each with
+"""Bad exports from issue 8 that tests/ingest/test_ingest_formats.py does not already cover, each with
 the message it must produce and nothing lost: every data row is stored or quarantined, and a
 file that cannot be read at all writes nothing. docs/reliability.md lists every case."""
 from __future__ import annotations

@@ -14,8 +14,8 @@ import pandas as pd
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from test_aggregates import HEADER, always_incremental, rebuilt, write_export  # noqa: F401
-from test_marts import ALL, generated_log, load_log
+from aggregates_fixture import HEADER, always_incremental, rebuilt, write_export  # noqa: F401
+from marts_fixture import ALL, generated_log, load_log
 
 from analytics import db
 from analytics.ingest import ingest_file, kpi_cube

@@ -8,11 +8,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))
 import nab_detectors  # noqa: E402
 from nab_detectors import context as ctx  # noqa: E402
 
-NAB = Path(__file__).resolve().parents[2] / "shared" / "benchmarks" / "nab"
+NAB = Path(__file__).resolve().parents[3] / "shared" / "benchmarks" / "nab"
 EXCHANGE = NAB / "data" / "realAdExchange" / "exchange-2_cpc_results.csv"
 # numenta/NAB's published CAD OSE scores of that file (results/contextOSE/realAdExchange/
 # contextOSE_exchange-2_cpc_results.csv): every non-zero score of rows 0-210

@@ -17,7 +17,7 @@ from vendor_fixture import case, load
 
 from analytics import db
 
-ASOF_VIEW = (Path(__file__).parent / "fixtures" / "business_clock"
+ASOF_VIEW = (Path(__file__).parents[1] / "fixtures" / "business_clock"
              / "stg_cases_business_time_asof.sql")
 MARKETS = ["GB", "US", "AU", "KZ", "IN", "SA", "US-NY", "Location 7", None]
 CALENDAR = {"GB": "GB", "US": "US", "AU": "AU", "KZ": "KZ", "IN": "IN", "SA": "SA", "US-NY": "US"}

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from test_marts import DEFAULT_PARAMS, generated_log, load_log
+from marts_fixture import DEFAULT_PARAMS, generated_log, load_log
 
 from analytics import db, settings
 from analytics.engines import build, lake

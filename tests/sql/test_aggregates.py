@@ -3,45 +3,13 @@ equal a from-scratch build (sql/derived/), whatever sequence of ingests and upda
 a case reclassified, moved to another market or closed by a later export leaves its old cells."""
 from __future__ import annotations
 
-import math
-
 import pandas as pd
-import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from analytics import db
-from analytics.ingest import aggregates, ingest_file
-
-TABLES = {"fact_case_activity": ["case_id", "activity"],
-          "cube_cases_daily": None, "cube_cases_hourly": None}
-HEADER = ["case_id", "created_at", "updated_at", "resolved_at", "status", "market",
-          "abuse_category", "source", "language", "priority"]
-
-
-@pytest.fixture
-def always_incremental(monkeypatch):
-    """Every ingest after the first takes the incremental path, however much it touches."""
-    monkeypatch.setattr(aggregates, "REBUILD_SHARE", math.inf)
-
-
-def snapshot(path) -> dict[str, pd.DataFrame]:
-    with db.reader(path) as con:
-        frames = {name: con.execute(f"select * from {name}").df() for name in TABLES}
-    return {name: frame.sort_values(list(frame.columns)).reset_index(drop=True)
-            for name, frame in frames.items()}
-
-
-def rebuilt(path) -> dict[str, pd.DataFrame]:
-    with db.writer(path):   # derived="rebuild": every sql/derived/ file from scratch
-        pass
-    return snapshot(path)
-
-
-def write_export(folder, name: str, rows: list[dict]):
-    path = folder / name
-    pd.DataFrame(rows, columns=HEADER).to_csv(path, index=False)
-    return path
+from analytics.ingest import ingest_file
+from aggregates_fixture import HEADER, always_incremental, rebuilt, snapshot, write_export  # noqa: F401
 
 
 def case_row(case_id, version, *, market="KZ", category="scam", source="user_report",

@@ -10,7 +10,7 @@ import sys
 import numpy as np
 import pyarrow.parquet as pq
 import pytest
-from test_marts import DEFAULT_PARAMS, generated_log, load_log
+from marts_fixture import DEFAULT_PARAMS, generated_log, load_log
 
 from analytics import db, settings
 from analytics.engines import build, lake

@@ -29,7 +29,6 @@ import pyarrow.parquet as pq
 import pytest
 
 from streamlit.testing.v1 import AppTest
-from test_app import writable_db  # noqa: F401 (a fixture: the demo copied, marked as own data)
 
 from analytics import settings
 from analytics.ingest import watch

@@ -14,7 +14,7 @@ import datetime as dt
 import numpy as np
 import pandas as pd
 import pytest
-from test_marts import ALL, generated_log, load_log
+from marts_fixture import ALL, generated_log, load_log
 
 from analytics import db
 

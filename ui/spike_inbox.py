@@ -17,8 +17,6 @@ from ui import filters as _filters
 from ui import widgets as _ui
 
 OPEN_ROW = "background-color: #dbe9ff; font-weight: 600"   # the event opened below
-METRICS = {"cases": "cases", "sla_breach_rate": "SLA breach rate",
-           "first_response_median_s": "median first response"}
 COLUMNS = {
     "severity": st.column_config.TextColumn("Severity", width="small"),
     "event": st.column_config.TextColumn("Event", width="medium"),
@@ -48,7 +46,7 @@ def highlighted(table: pd.DataFrame, ids: list[str], picked: str):
     marks = [OPEN_ROW if event_id == picked else "" for event_id in ids]
     table = table.reset_index(drop=True)
     if "metric" in table:
-        table["metric"] = table["metric"].map(lambda m: METRICS.get(m, m))
+        table["metric"] = table["metric"].map(lambda m: spike_views.METRIC_NAMES.get(m, m))
     return table.style.apply(
         lambda row: [marks[row.name]] * len(row), axis=1)
 

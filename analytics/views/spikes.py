@@ -12,6 +12,8 @@ PARTS = ["segment", "observed", "expected", "excess", "share"]
 STAMPS = {"day": "%Y-%m-%d", "hour": "%Y-%m-%d %H:%M"}
 PADDING = {"day": pd.Timedelta(days=42), "hour": pd.Timedelta(days=4)}   # before the event
 DRIVERS = ["dimension", "value", "event_cases", "excess_share", "usual_share"]
+METRIC_NAMES = {"cases": "cases", "sla_breach_rate": "SLA breach rate",
+                "first_response_median_s": "median first response"}   # as users say them
 
 
 def label(segment: dict) -> str:
@@ -55,9 +57,17 @@ def components(event: dict) -> pd.DataFrame:
 
 def names(events: pd.DataFrame) -> dict[str, str]:
     """event_id → 'KZ × scam · 2026-03-02' (with the hour for hourly events, and the metric
-    when it is not case volume), in the inbox's order."""
+    in words when it is not case volume), in the inbox's order.
+
+    >>> events = pd.DataFrame({"event_id": ["a", "b"], "segment": [{"market": "KZ"}, {}],
+    ...                        "start": ["2026-03-02", "2026-03-02 14:00"],
+    ...                        "metric": ["sla_breach_rate", "cases"]})
+    >>> list(names(events).values())
+    ['KZ · 2026-03-02 · SLA breach rate', 'all cases · 2026-03-02 14:00']
+    """
     return {event_id: f"{label(segment)} · {pd.Timestamp(start):%Y-%m-%d %H:%M}"
-            .removesuffix(" 00:00") + ("" if metric == "cases" else f" · {metric}")
+            .removesuffix(" 00:00") + ("" if metric == "cases"
+                                       else f" · {METRIC_NAMES.get(metric, metric)}")
             for event_id, segment, start, metric
             in zip(events["event_id"], events["segment"], events["start"], events["metric"])}
 

@@ -1,15 +1,15 @@
 """App state: what people and jobs record about a dataset, apart from its case data.
 
-Triage verdicts, alert items, sends, acknowledgements and snoozes, and snapshot records live in
-one SQLite file per dataset, beside the case database: `<db stem>.state.sqlite`
-(`path_for`). Why not the case file: a write there goes through `db.writer`'s copy-write-swap
-(the whole file copied, 3.2 GB at 10M cases), and the new file changes `db.data_version`, which
-every cached mart and stored detection result is keyed on. Why SQLite, not a second DuckDB file:
-DuckDB lets one process at a time open a file read-write and none read it meanwhile, so the app
-server, the alert job and the watcher would queue on a lock and readers would be refused; SQLite
-in WAL mode lets many processes read while one writes, and queues writers on its own lock
-(`busy_timeout`). A write is one transaction (`BEGIN IMMEDIATE` ... `COMMIT`, fsynced:
-`synchronous=FULL`), so a killed writer leaves the store as before or as after
+Triage verdicts, alert items, sends, acknowledgements and snoozes, snapshot records and the
+watcher's records of the files it handled live in one SQLite file per dataset, beside the case
+database: `<db stem>.state.sqlite` (`path_for`). Why not the case file: a write there goes through
+`db.writer`'s copy-write-swap (the whole file copied, 3.2 GB at 10M cases), and the new file
+changes `db.data_version`, which every cached mart and stored detection result is keyed on. Why
+SQLite, not a second DuckDB file: DuckDB lets one process at a time open a file read-write and none
+read it meanwhile, so the app server, the alert job and the watcher would queue on a lock and
+readers would be refused; SQLite in WAL mode lets many processes read while one writes, and queues
+writers on its own lock (`busy_timeout`). A write is one transaction (`BEGIN IMMEDIATE` ...
+`COMMIT`, fsynced: `synchronous=FULL`), so a killed writer leaves the store as before or as after
 (tests/test_state.py). bench/state_writes.py has the figures.
 
 Two versions, two kinds of cache key (docs/architecture.md, "App state"):
@@ -18,9 +18,10 @@ Two versions, two kinds of cache key (docs/architecture.md, "App state"):
   same transaction), never with the case file.
 
 Records written by older code into the case database (its tables spike_triage, alert_items,
-alert_sends, alert_responses, snapshots) are copied into the state store once, when the store is
-first opened for that dataset and has none (`_migrate`). Those tables stay in the case file,
-unread, until a later write drops them.
+alert_sends, alert_responses, snapshots, and watched_files, which moved later under its own mark)
+are copied into the state store once, when the store is first opened for that dataset by code
+that knows the table, into each state table that has none (`_migrate`). Those tables stay in the
+case file, unread.
 
 SQL lives in `sql/state/*.sql` (SQLite dialect), every value a bound `$param`.
 """
@@ -46,13 +47,17 @@ SUFFIX = ".state.sqlite"
 BUSY_TIMEOUT_S = 30.0
 _PARAM = re.compile(r"(?<![:$\w])\$([A-Za-z_]\w*)")
 
-# Tables copied from a case database written by older code, in this order.
-LEGACY_TABLES = ("spike_triage", "alert_items", "alert_sends", "alert_responses", "snapshots")
+# Tables copied from a case database written by older code, in this order, each group once
+# under its mark in state_meta: watched_files moved here after stores marked 'migrated' existed.
+LEGACY_TABLES = {"migrated": ("spike_triage", "alert_items", "alert_sends", "alert_responses",
+                              "snapshots"),
+                 "migrated watched_files": ("watched_files",)}
 # Columns read back as timestamps / booleans (SQLite keeps text and 0/1).
 TIMESTAMPS = frozenset({"start_at", "updated_at", "found_at", "sent_at", "acknowledged_at",
-                        "snoozed_until", "attempted_at", "responded_at", "made_at", "data_as_of"})
+                        "snoozed_until", "attempted_at", "responded_at", "made_at", "data_as_of",
+                        "processed_at"})
 BOOLEANS = frozenset({"ok", "include_examples"})
-INTEGERS = frozenset({"attempts", "attempt", "http_status"})
+INTEGERS = frozenset({"attempts", "attempt", "http_status", "ingest_id"})
 
 _READY: set[tuple] = set()   # (state path, inode) set up and migrated by this process
 _READY_LOCK = threading.Lock()
@@ -137,23 +142,22 @@ def _ready(db_path: Path) -> Path:
 
 
 def _migrate(con: sqlite3.Connection, db_path: Path) -> None:
-    """Copy the records older code kept in the case database, once: into each state table that
-    is empty. One transaction, marked done in state_meta ('migrated')."""
-    if con.execute("select 1 from state_meta where key = 'migrated'").fetchone():
-        return
-    if not db_path.exists():
-        return   # no case data yet: nothing to copy (looked at again on the next open)
+    """Copy the records older code kept in the case database, once per group of LEGACY_TABLES:
+    into each state table that is empty. One transaction, marked done in state_meta."""
+    marks = {key for (key,) in con.execute("select key from state_meta")}
+    if set(LEGACY_TABLES) <= marks or not db_path.exists():
+        return   # done; or no case data yet: nothing to copy (looked at again on the next open)
     con.execute("begin immediate")
     try:
-        if not con.execute("select 1 from state_meta where key = 'migrated'").fetchone():
-            held = dict(con.execute(sql_text("legacy/counts")).fetchall())
-            copied = 0
+        marks = {key for (key,) in con.execute("select key from state_meta")}
+        held = dict(con.execute(sql_text("legacy/counts")).fetchall())
+        todo = {mark: tables for mark, tables in LEGACY_TABLES.items() if mark not in marks}
+        if todo:   # (another process may have copied them while this one waited for the lock)
             with db.reader(db_path) as case:
-                for table in LEGACY_TABLES:
-                    if not held[table]:   # records of its own are never joined by old ones
-                        copied += _copy_table(case, con, table)
-            con.execute("insert into state_meta values ('migrated', ?)",
-                        [f"{copied} rows from {db_path.name}"])
+                for mark, tables in todo.items():   # a table with records of its own: no copy
+                    copied = sum(_copy_table(case, con, t) for t in tables if not held[t])
+                    con.execute("insert into state_meta values (?, ?)",
+                                [mark, f"{copied} rows from {db_path.name}"])
             _bump(con)
         con.execute("commit")
     except BaseException:

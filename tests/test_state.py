@@ -22,6 +22,7 @@ import pytest
 from analytics import db, settings
 from analytics import state as app_state
 from analytics.alerts import run as alerts
+from analytics.ingest import watch
 from analytics.snapshots import build as snapshot
 from analytics.spikes import triage
 
@@ -233,3 +234,44 @@ def test_a_store_with_records_of_its_own_is_not_joined_by_old_ones(case_db, tmp_
     with sqlite3.connect(app_state._ready(fresh)) as con:
         assert con.execute("select count(*) from spike_triage").fetchone() == (1,)
         assert con.execute("select value from state_meta where key = 'migrated'").fetchone()
+
+
+def test_watched_files_of_an_old_case_database_are_copied_once_into_a_migrated_store(case_db,
+                                                                                    tmp_path):
+    """The watcher's records moved later than the others: a store already marked 'migrated'
+    (made by code before the move) still gets them, once, so a watcher restarted on new code
+    does not load again the files it loaded before, nor retry one it set aside."""
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    header = "case_id,created_at,updated_at,status,market\n"
+    (inbox / "a.csv").write_text(header + "A1,2025-03-01 10:00,,open,KZ\n", encoding="utf-8")
+    (inbox / "empty.csv").write_bytes(b"")
+    for path in inbox.iterdir():
+        os.utime(path, (time.time() - 60, time.time() - 60))
+    triage.save_triage(case_db, EVENT, verdict="confirmed")   # the store exists, migrated
+    with sqlite3.connect(app_state.path_for(case_db)) as con:   # as code before the move left it
+        con.execute("drop table watched_files")
+        con.execute("delete from state_meta where key = 'migrated watched_files'")
+    sha = {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in inbox.iterdir()}
+    with db.writer(case_db, derived="keep") as con:   # the old table, as older code wrote it
+        con.execute("create table watched_files (path varchar, file_sha256 varchar, status varchar, "
+                    "ingest_id integer, message varchar, processed_at timestamp, "
+                    "primary key (path, file_sha256))")
+        con.execute("insert into watched_files values (?, ?, 'ok', 7, null, '2025-12-01 08:00:00'), "
+                    "(?, ?, 'failed', null, 'empty.csv: the file is empty', "
+                    "'2025-12-01 08:00:01')", [str((inbox / "a.csv").resolve()), sha["a.csv"],
+                                               str((inbox / "empty.csv").resolve()),
+                                               sha["empty.csv"]])
+    data_before = db.data_version(case_db)
+    app_state._READY.clear()   # a new process: new code's first open of the store
+    said = []
+    assert watch.watch(inbox, db_path=case_db, once=True, say=said.append) == 0
+    assert not said   # nothing loaded again, nothing set aside again
+    records = app_state.read(case_db, "watched_files")
+    assert records[["status", "message"]].fillna("").values.tolist() == [
+        ["ok", ""], ["failed", "empty.csv: the file is empty"]]
+    assert records["ingest_id"].iloc[0] == 7
+    assert records["processed_at"].tolist() == [dt.datetime(2025, 12, 1, 8),
+                                                dt.datetime(2025, 12, 1, 8, 0, 1)]
+    assert db.data_version(case_db) == data_before
+    assert triage.triage(case_db)["event_id"].tolist() == ["ev-1"]   # the others not copied again

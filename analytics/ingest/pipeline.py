@@ -146,8 +146,9 @@ def ingest_file(path, *, kind: str | None = None, mapping=None, db_path=None,
                 on_stored: Callable | None = None) -> IngestReport:
     """Load one export (see docs/data-contract.md for what every count means).
 
-    `on_stored(con, report)` runs inside the ingest's transaction, after it is recorded: what it
-    writes lands with the ingest or not at all (the watcher records the file this way)."""
+    `on_stored(con, report)` runs inside the ingest's transaction, after it is recorded and
+    before the commit: what it writes to `con` lands with the ingest or not at all (the watcher
+    notes there, in the app-state store, which ingest id is about to commit: watch.py)."""
     path = Path(path)
     name = file_name or path.name
     progress = progress or (lambda fraction, message: None)

@@ -4,8 +4,9 @@
 -- file, so it never changes `db.data_version` nor invalidates a cached mart or stored result.
 -- Timestamps are UTC text 'YYYY-MM-DD HH:MM:SS[.ffffff]'; booleans 0/1.
 
--- state_meta: 'version' (bumped by every write transaction: the app's caches key on it) and
--- 'migrated' (records copied once from the case database's old tables).
+-- state_meta: 'version' (bumped by every write transaction: the app's caches key on it),
+-- 'migrated' and 'migrated watched_files' (records copied once from the case database's old
+-- tables; watched_files moved here later than the others, so it has its own mark).
 create table if not exists state_meta (
     key   text primary key,
     value text not null
@@ -74,4 +75,24 @@ create table if not exists snapshots (
     html_sha256      text not null,
     files            text not null,   -- JSON list
     png_note         text
+);
+
+-- Files `python -m analytics ingest --watch DIR` has handled (analytics/ingest/watch.py), so each
+-- export is loaded once per content, even after a restart or a kill: one row per (path, sha256);
+-- a changed file (new sha256) is new. status:
+--   loading  ingest `ingest_id` of this file was in its writer transaction (written just before
+--            the case file's commit): the watcher settles it on its next look, by whether the
+--            case database's `ingests` holds that id with this sha256 (then ok) or not (loaded
+--            again). Never a final state.
+--   ok       loaded by ingest `ingest_id`.
+--   failed   set aside: could not be read at all, or met a bug (`message` says why); not
+--            retried until the file's content changes.
+create table if not exists watched_files (
+    path          text not null,      -- absolute
+    file_sha256   text not null,
+    status        text not null,      -- loading | ok | failed
+    ingest_id     integer,            -- the case database's ingest (null when failed)
+    message       text,               -- why it failed
+    processed_at  text not null,      -- UTC
+    primary key (path, file_sha256)
 );

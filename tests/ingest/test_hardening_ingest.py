@@ -14,7 +14,7 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from analytics import settings
+from analytics import settings, state
 from analytics.ingest import IngestError, ingest_file, readers, rejected_rows
 from hostile_bombs import zip_bytes as _zip
 
@@ -268,8 +268,9 @@ def test_poison_files_are_set_aside_and_the_watch_folder_goes_on(tmp_path, capsy
     assert "error: 2-blank.csv: the first line (the header) is empty" in out
     with duckdb.connect(str(db_path), read_only=True) as con:
         assert con.sql("select case_id from cases").fetchall() == [("G1",)]
-        seen = con.sql("select regexp_extract(path, '[^/]+$'), status, message from watched_files "
-                       "order by 1").fetchall()
+    records = state.read(db_path, "watched_files")   # the app-state store (#18 point 3)
+    seen = sorted(zip(records["path"].map(os.path.basename), records["status"],
+                      records["message"]))
     assert [s[:2] for s in seen] == [("1-nul.csv", "failed"), ("2-blank.csv", "failed"),
                                      ("3-spaces.csv", "failed"), ("4-good.csv", "ok")]
     assert seen[2][2] == "3-spaces.csv: the file is empty"

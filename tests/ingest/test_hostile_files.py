@@ -30,7 +30,7 @@ import pytest
 
 from streamlit.testing.v1 import AppTest
 
-from analytics import settings
+from analytics import settings, state
 from analytics.ingest import watch
 from hostile_bombs import write_all as write_bombs
 from hostile_bombs import zip_bytes as _zip
@@ -246,13 +246,12 @@ def test_the_catalogue_through_the_watch_folder(folder, tmp_path, monkeypatch):
     assert loaded == len(expected_loads())
     assert not [line for line in said if "Traceback" in line or "please report" in line]
     check_store(db_path, expected_loads())
-    with duckdb.connect(str(db_path), read_only=True) as con:
-        statuses = dict(con.execute("select regexp_extract(path, '[^/]+$'), status from watched_files")
-                        .fetchall())
+    records = state.read(db_path, "watched_files")   # the app-state store (#18 point 3)
+    names = records["path"].map(os.path.basename)
+    statuses = dict(zip(names, records["status"]))
     assert statuses == {n: "ok" if isinstance(e, int) else "failed" for n, e in EXPECTED.items()}
-    with duckdb.connect(str(db_path), read_only=True) as con:
-        reasons = dict(con.execute("select regexp_extract(path, '[^/]+$'), message "
-                                   "from watched_files where status = 'failed'").fetchall())
+    failed = records["status"] == "failed"
+    reasons = dict(zip(names[failed], records["message"][failed]))
     for name, expect in EXPECTED.items():
         if isinstance(expect, str):
             assert reasons[name].startswith(f"{name}: {expect}"), (name, reasons[name])

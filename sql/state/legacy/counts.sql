@@ -5,3 +5,4 @@ union all select 'alert_items', count(*) from alert_items
 union all select 'alert_sends', count(*) from alert_sends
 union all select 'alert_responses', count(*) from alert_responses
 union all select 'snapshots', count(*) from snapshots
+union all select 'watched_files', count(*) from watched_files

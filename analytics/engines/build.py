@@ -46,6 +46,7 @@ class Step:
 
 STEPS = (
     Step("derived/20_case_business_time", "case_business_time", True),
+    Step("derived/21_case_sla_cells", "case_sla_cells", False),
     Step("derived/30_review_case_mix", "review_case_mix", True),
     Step("derived/40_fact_case_activity", "fact_case_activity", True),
     Step("derived/50_cube_cases_daily", "cube_cases_daily", False),

@@ -6,32 +6,19 @@
 -- pushed into this one scan and, sorted newest first, the top-N stops reading old row groups
 -- early; nothing else is joined. Summaries repeat (templates), so keys are kept per text.
 -- Grain: one row per case (case_search); one row per distinct text x key (search_terms).
--- Two statements. case_search is rebuilt from the fact table and cases by every write that
--- rebuilds derived tables and right after every ingest of cases (analytics/ingest/aggregates.py).
+-- Two statements. case_search is built from the fact table and cases by every write that
+-- rebuilds derived tables (the rows: sql/fragments/case_search_rows.sql); an ingest of cases
+-- deletes and re-inserts the rows of the cases it touched (sql/ingest/case_search_*.sql; they
+-- are appended unsorted) or, when it rebuilds the fact table, rebuilds it too
+-- (analytics/ingest/aggregates.py).
 -- search_terms is only ever added to, in Python (analytics/text/search_index.py: the stemmers
 -- are Python), right after each ingest: a key belongs to a text, never to a case, so a stored
 -- row is never wrong, and a text no case holds any more matches nothing. Parameters: none.
 create or replace table case_search as
-with
-
-facts as (
-    select
-        case_id, created_at, created_date, market, language, abuse_category, source, priority,
-        status, queue, vendor, outcome, sla_due_effective_at, is_sla_met_effective, sla_basis,
-        first_response_s, resolution_s, is_appealed, appeal_outcome
-    from fact_case_activity
-    where activity = 'created'
-),
-
-summaries as (select case_id, summary from main.cases),
-
-final as (
-    select facts.*, summaries.summary, hash(summaries.summary, facts.language) as text_hash
-    from facts
-    join summaries using (case_id)
-    order by facts.created_at desc
-)
-
-select * from final;
+select *
+from (
+-- include: fragments/case_search_rows
+) as case_rows
+order by created_at desc;
 
 create table if not exists search_terms (text_hash ubigint, term varchar);

@@ -55,7 +55,7 @@ def run() -> None:
     _datasets.sidebar(has_data)
     if has_data:   # an empty database has no dates or markets to filter by yet
         try:
-            st.session_state["filters"] = _filters.sidebar_filters()
+            st.session_state["filters"] = _filters.sidebar_filters(page.title)
         except Exception as exc:  # noqa: BLE001
             _cannot_read(exc)
     page.run()

@@ -16,6 +16,11 @@ from analytics import views
 from ui import data
 
 LISTS = {"markets": "Markets", "categories": "Abuse categories", "sources": "Sources"}
+EVERY = ("dates", *LISTS)
+# The filters each page reads (a page not named reads them all); the others are not drawn there,
+# but keep their values (and the URL's) for the pages that read them.
+APPLIES = {"Trends": ("markets",), "Vendors": ("dates", "markets"),
+           "Data": (), "Alerts": (), "Snapshots": ()}
 
 
 @dataclass(frozen=True)
@@ -49,8 +54,40 @@ def _restore_from_url(options: dict, low: dt.date, high: dt.date) -> None:
     st.session_state["filters_restored"] = True
 
 
-def sidebar_filters() -> Filters:
-    """Draw the filters in the sidebar and return their values."""
+def applying(page: str) -> tuple[str, ...]:
+    """The filters that page reads.
+
+    >>> applying("Overview") == EVERY, applying("Vendors"), applying("Data")
+    (True, ('dates', 'markets'), ())
+    """
+    return APPLIES.get(page, EVERY)
+
+
+def _kept(names) -> None:
+    """Keep the values of filters not drawn on this run: Streamlit forgets a widget's state
+    when the widget is not drawn, unless the key is written back as plain session state."""
+    for name in names:
+        key = "filter_dates" if name == "dates" else f"filter_{name}"
+        st.session_state[key] = st.session_state[key]
+
+
+def _not_applied(drawn: tuple[str, ...]) -> str:
+    """The sidebar's word on filters a page does not read.
+
+    >>> _not_applied(())
+    'The filters do not apply to this page.'
+    >>> _not_applied(("markets",))
+    'Only the market filter applies to this page; the others are kept for the pages they apply to.'
+    """
+    if not drawn:
+        return "The filters do not apply to this page."
+    said = " and ".join("the dates" if n == "dates" else f"the {n[:-1]} filter" for n in drawn)
+    return f"Only {said} appl{'ies' if len(drawn) == 1 else 'y'} to this page; " \
+        "the others are kept for the pages they apply to."
+
+
+def sidebar_filters(page: str = "Overview") -> Filters:
+    """Draw the filters the page reads in the sidebar and return the values of all of them."""
     options = data.filter_options()
     low, high = options["first_date"], options["last_date"]
     if "filters_restored" not in st.session_state:
@@ -59,14 +96,21 @@ def sidebar_filters() -> Filters:
     # another ingest may have moved the data's first or last day: keep the range inside it
     st.session_state["filter_dates"] = tuple(
         min(max(d, low), high) for d in data.follow_new_data(st.session_state["filter_dates"]))
+    drawn = applying(page)
+    _kept(n for n in EVERY if n not in drawn)
     with st.sidebar:
         st.header("Filters")
-        dates = st.date_input("Created (market-local dates)", key="filter_dates",
-                              min_value=low, max_value=high, format="YYYY-MM-DD",
-                              help="Cases count on the day they were created, in each "
-                                   "market's own time zone.")
+        if drawn != EVERY:
+            st.caption(_not_applied(drawn))
+        if "dates" in drawn:
+            st.date_input("Created (market-local dates)", key="filter_dates",
+                          min_value=low, max_value=high, format="YYYY-MM-DD",
+                          help="Cases count on the day they were created, in each "
+                               "market's own time zone.")
         for name, label in LISTS.items():
-            st.multiselect(label, options[name], key=f"filter_{name}", placeholder="All")
+            if name in drawn:
+                st.multiselect(label, options[name], key=f"filter_{name}", placeholder="All")
+    dates = st.session_state["filter_dates"]
     start, end = (tuple(dates) + (None, None))[:2]
     end = end or start  # mid-selection, the range widget briefly holds one date
     filters = Filters(start, end, *(tuple(st.session_state[f"filter_{n}"]) for n in LISTS),

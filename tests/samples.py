@@ -16,6 +16,8 @@ MAPPINGS = settings.ROOT / "data" / "mappings"
 SERVICENOW = {"cut": CUTS / "incident_event_log_cut.zip",
               "full": FULL / "uci_incident_log" / "incident_event_log.zip"}
 NYC = {"cut": CUTS / "311_Animals_cut.csv", "full": FULL / "nyc311_animals" / "311_Animals_short.csv"}
+# The Trends page's top trends need the rows they are made of: a cut of its own (make_cuts.py).
+NYC_TRENDS = {"cut": CUTS / "311_Animals_trends_cut.csv", "full": NYC["full"]}
 MAPPING = {"servicenow": MAPPINGS / "servicenow_incident_log.toml", "nyc311": MAPPINGS / "nyc311.toml"}
 
 

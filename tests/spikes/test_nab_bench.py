@@ -16,6 +16,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))
 import nab  # noqa: E402
 
 HAVE_NAB = (nab.NAB / "labels" / "combined_windows.json").exists()
+CUT = Path(__file__).resolve().parents[1] / "fixtures" / "nab"   # make_cut.py there: one file
 
 
 def test_shipped_detector_is_the_kpi_series_median_first_response_path():
@@ -42,7 +43,38 @@ def test_event_starts_keep_the_first_row_of_each_event():
     assert nab.event_starts(hits, 3).tolist() == [3, 10, 30]      # steps of at most 3 join
 
 
-@pytest.mark.skipif(not HAVE_NAB, reason="NAB data not on this machine")
+def test_scorer_known_answers_on_a_cut_of_nab():
+    """NAB's scoring rules on a real NAB file and its labelled window (rows 244-406 of 452, the
+    first 67 the probationary period), each answer worked out by hand from the NAB paper's
+    scaled sigmoid: a detection at a window's first row earns A_TP = 1, at its last row
+    A_TP * sigmoid(-1/width) / sigmoid(-1); a missed window costs A_FN = 1; a false positive
+    before any window costs A_FP = 0.11; detections in the probationary period do not count."""
+    frames, files = nab.load(CUT)
+    (name, file), = files.items()
+    assert (file.n, file.probation, file.left.tolist(), file.right.tolist()) == (452, 67, [244],
+                                                                                 [406])
+    standard = nab.PROFILES["standard"]
+
+    def scored(*rows: int) -> tuple[float, float]:
+        scores = np.zeros(file.n)
+        scores[list(rows)] = 1.0
+        return nab.normalised(files, {name: scores}, 0.5, standard)
+
+    def sigmoid(y: float) -> float:   # NAB's scaled sigmoid, 2 / (1 + e^(5y)) - 1
+        return 2 / (1 + np.exp(5 * y)) - 1
+
+    width = 406 - 244 + 1
+    assert scored(244) == pytest.approx((1.0, 100.0))         # first row of the window
+    assert scored() == pytest.approx((-1.0, 0.0))             # the window missed
+    assert scored(30) == pytest.approx((-1.0, 0.0))           # in the probationary period
+    last = sigmoid(-1 / width) / sigmoid(-1.0)
+    assert scored(406) == pytest.approx((last, 100 * (last + 1) / 2))   # its last row
+    assert scored(100, 244) == pytest.approx((0.89, 94.5))    # a false positive before it
+    assert scored(244, 300) == pytest.approx((1.0, 100.0))    # later rows of one window: no extra
+
+
+@pytest.mark.skipif(not HAVE_NAB, reason="../shared/benchmarks/nab not present (the cut ran: "
+                    "test_scorer_known_answers_on_a_cut_of_nab)")
 def test_scorer_known_answers_and_a_published_reference_score():
     frames, files = nab.load(nab.NAB)
     standard = nab.PROFILES["standard"]

@@ -1,8 +1,9 @@
 """Summaries in sight (#16 point 7): example cases on the Cases, Spikes and Trends pages show the
 case id, then the summary (wrapped, the term marked), and segment trends open their cases.
 
-The Trends tests run on the NYC 311 sample (../shared/samples), loaded by the real ingest: its
-export has no language column, which is where segment trends opened an empty examples table."""
+The Trends tests run on the NYC 311 sample (its trends cut in tests/fixtures/samples, and the full
+file in ../shared/samples when present), loaded by the real ingest: its export has no language column,
+which is where segment trends opened an empty examples table."""
 from __future__ import annotations
 
 import re
@@ -13,19 +14,17 @@ from streamlit.testing.v1 import AppTest
 from analytics import settings
 from analytics.ingest import ingest_file
 from browser_page import HAS_CHROMIUM, app_page
+from samples import MAPPING, NYC_TRENDS, both
 
 APP = str(settings.ROOT / "app.py")
-NYC = settings.ROOT.parent / "shared" / "samples" / "nyc311_animals" / "311_Animals_short.csv"
 HEAD = re.compile(r"<thead><tr>(.*?)</tr></thead>")
 ROW = re.compile(r"<tr><td>")
 
 
-@pytest.fixture(scope="module")
-def nyc_db(tmp_path_factory):
-    if not NYC.is_file():
-        pytest.skip(f"needs the NYC 311 sample at {NYC}")
+@pytest.fixture(scope="module", params=both(NYC_TRENDS))
+def nyc_db(request, tmp_path_factory):
     path = tmp_path_factory.mktemp("nyc") / "nyc.duckdb"
-    ingest_file(NYC, mapping=settings.ROOT / "data" / "mappings" / "nyc311.toml", db_path=path)
+    ingest_file(request.param, mapping=MAPPING["nyc311"], db_path=path)
     return path
 
 

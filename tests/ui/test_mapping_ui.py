@@ -17,6 +17,7 @@ from analytics import settings
 from analytics.ingest import ingest_file, load_mapping, suggest
 from analytics.ingest import mapping_draft, mapping_suggest, mapping_words
 from browser_page import HAS_CHROMIUM, app_page
+from samples import MAPPING, NYC, SERVICENOW, both
 
 APP = str(settings.ROOT / "app.py")
 # A Zendesk-style export: headers no shipped mapping or canonical name has, day-first times in
@@ -178,10 +179,8 @@ def test_an_unseen_export_is_not_ingested_before_its_matches_are_shown(tmp_path,
         assert con.execute("select count(*) from cases").fetchone() == (1,)
 
 
-def test_a_file_a_shipped_mapping_fits_preselects_it(tmp_path, monkeypatch):
-    nyc = settings.ROOT.parent / "shared" / "samples" / "nyc311_animals" / "311_Animals_short.csv"
-    if not nyc.is_file():
-        pytest.skip(f"needs the NYC 311 sample at {nyc}")
+@pytest.mark.parametrize("nyc", both(NYC))
+def test_a_file_a_shipped_mapping_fits_preselects_it(tmp_path, monkeypatch, nyc):
     at = upload_to_data_page(tmp_path / "radar.duckdb", monkeypatch, nyc.name, nyc.read_bytes()).run()
     assert at.selectbox(key="upload_mapping").value == "nyc311.toml"
 
@@ -211,17 +210,14 @@ def test_map_and_load_the_unseen_export_in_chromium(tmp_path):
         assert con.execute("select count(*) from cases where case_id like 'ZD-%'").fetchone() == (5,)
 
 
-SAMPLES = settings.ROOT.parent / "shared" / "samples"
-
-
-@pytest.mark.parametrize("export, shipped", [
-    ("nyc311_animals/311_Animals_short.csv", "nyc311.toml"),
-    ("uci_incident_log/incident_event_log.zip", "servicenow_incident_log.toml")])
-def test_suggestions_agree_with_the_hand_written_mappings_of_the_real_samples(export, shipped):
-    if not (SAMPLES / export).is_file():
-        pytest.skip(f"needs {SAMPLES / export}")
-    found = mapping_suggest.suggest(*suggest.read_sample(SAMPLES / export))
-    by_hand = load_mapping(settings.ROOT / "data" / "mappings" / shipped)
+@pytest.mark.parametrize("shipped", ["nyc311", "servicenow"])
+@pytest.mark.parametrize("size", ["cut", "full"])
+def test_suggestions_agree_with_the_hand_written_mappings_of_the_real_samples(shipped, size):
+    export = {"nyc311": NYC, "servicenow": SERVICENOW}[shipped][size]
+    if not export.is_file():
+        pytest.skip(f"../shared/samples not present (the cut ran): {export}")
+    found = mapping_suggest.suggest(*suggest.read_sample(export))
+    by_hand = load_mapping(MAPPING[shipped])
     written = {c: sources[0] for c, sources in by_hand.columns.items()}
     assert {c: h for c, h in found.columns.items() if c in written} == written
     assert set(written) - set(found.columns) <= {"source"} - set(by_hand.columns)
@@ -230,7 +226,7 @@ def test_suggestions_agree_with_the_hand_written_mappings_of_the_real_samples(ex
     for column in ("status", "priority", "source"):   # every value of the file, as the page
         if column not in found.columns:
             continue
-        values = suggest.value_counts(SAMPLES / export, [found.columns[column]])
+        values = suggest.value_counts(export, [found.columns[column]])
         present = {v.lower(): mapping_suggest.canonical_value(v, column)
                    for v in values[found.columns[column]].index}
         named = {v: t for v, t in present.items() if t}

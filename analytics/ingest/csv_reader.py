@@ -12,10 +12,22 @@ Row numbers are exact (docs/data-contract.md): pyarrow's parser skips a malforme
 saying where it was, so at the first batch with one the rest of the file, from the first row of
 that batch, is read with Python's csv module (`exact_batches`), which numbers every record and
 names the column where a short record ends. Only files with malformed records pay for it.
+
+A quote never closed (issue 17): every reader, pyarrow's, Python's and DuckDB's, takes the rest
+of the file (or everything up to the next quote) as one field. The exact reader keeps the
+physical lines of each record; a record that spans several lines and still does not come out
+right (the wrong number of fields, or not valid CSV read strictly: ended inside its quote at the
+end of the file, text after a closing quote) is taken apart: its first line is quarantined with
+its row number and the column where the quote opened, and the lines after it are read again as
+rows of their own. pyarrow's pass hands its last batches to the exact reader when one of their
+values holds a line break (a swallowed end of file has one); native.py hands a file with an odd
+number of quote characters to this path. A record that grows past the cell cap while spanning
+several lines refuses the file, naming the row where its quote opened.
 """
 from __future__ import annotations
 
 import codecs
+import collections
 import csv
 import io
 import itertools
@@ -125,26 +137,32 @@ def sniff(sample: bytes, encoding: str | None, delimiter: str | None) -> tuple[s
 
 
 def _arrow_batches(stream, names: list[str], encoding: str, delimiter: str,
-                   skipped: list) -> Iterator[pd.DataFrame]:
-    """pyarrow's batches of strings; each malformed record it skips is appended to `skipped`."""
+                   skipped: list) -> Iterator[tuple[pd.DataFrame, bool]]:
+    """pyarrow's batches of strings, each with whether the whole file had been handed to pyarrow
+    when it came (the last batches); each malformed record it skips is appended to `skipped`."""
     def on_invalid(row) -> str:
         skipped.append(row)
         return "skip"
 
     feed = Utf8Feed(stream, encoding, ahead_bytes=3 * BLOCK_BYTES)
-    reader = pacsv.open_csv(
-        io.BufferedReader(feed, 1 << 20),
-        read_options=pacsv.ReadOptions(encoding="utf8", block_size=BLOCK_BYTES,
-                                       column_names=names, skip_rows=1),
-        parse_options=pacsv.ParseOptions(delimiter=delimiter, newlines_in_values=True,
-                                         invalid_row_handler=on_invalid),
-        convert_options=pacsv.ConvertOptions(column_types={h: pa.string() for h in names},
-                                             strings_can_be_null=False))
-    for batch in reader:
-        frame = batch.to_pandas()
-        frame.columns = names
-        yield frame
-        feed.release(BLOCK_BYTES)
+    try:
+        reader = pacsv.open_csv(
+            io.BufferedReader(feed, 1 << 20),
+            read_options=pacsv.ReadOptions(encoding="utf8", block_size=BLOCK_BYTES,
+                                           column_names=names, skip_rows=1),
+            parse_options=pacsv.ParseOptions(delimiter=delimiter, newlines_in_values=True,
+                                             invalid_row_handler=on_invalid),
+            convert_options=pacsv.ConvertOptions(column_types={h: pa.string() for h in names},
+                                                 strings_can_be_null=False))
+        for batch in reader:
+            frame = batch.to_pandas()
+            frame.columns = names
+            yield frame, feed.finished
+            feed.release(BLOCK_BYTES)
+    finally:
+        # pyarrow's read-ahead thread outlives a failed open_csv or an abandoned reader and
+        # calls back into Python: stop it before the stream closes (and before an exit).
+        feed.abandon()
 
 
 def read_batches(open_stream: Callable, header: list[str], encoding: str, delimiter: str,
@@ -152,19 +170,22 @@ def read_batches(open_stream: Callable, header: list[str], encoding: str, delimi
     """DataFrames of strings, indexed by 1-based data row number; malformed rows go to bad_rows.
 
     pyarrow reads until its first malformed record (the batches before it are numbered exactly:
-    nothing was skipped), then `exact_batches` reads on from that batch's first row."""
+    nothing was skipped), or a last batch with a line break in a value (a quote never closed may
+    have swallowed the end of the file: see the module docstring), then `exact_batches` reads on
+    from that batch's first row."""
     names = unique_names(header)
-    row, skipped = 0, []
+    row, skipped, exact = 0, [], False
     with open_stream() as stream:
         batches = _arrow_batches(stream, names, encoding, delimiter, skipped)
         try:
-            for frame in batches:
-                if skipped:
+            for frame, at_end in batches:
+                exact = bool(skipped) or (at_end and _holds_line_break(frame))
+                if exact:
                     break
                 frame.index = pd.RangeIndex(row + 1, row + 1 + len(frame))
                 row += len(frame)
                 yield frame
-            if not skipped:   # (a last malformed record may come with no batch after it)
+            if not (exact or skipped):   # (a last malformed record may come with no batch after it)
                 return
         except pa.ArrowInvalid:   # e.g. a quote never closed: Python's reader says where
             pass
@@ -172,6 +193,10 @@ def read_batches(open_stream: Callable, header: list[str], encoding: str, delimi
             batches.close()
     with open_stream() as stream:
         yield from exact_batches(stream, names, encoding, delimiter, bad_rows, skip=row)
+
+
+def _holds_line_break(frame: pd.DataFrame) -> bool:
+    return any(frame[c].str.contains("[\r\n]", regex=True).any() for c in frame.columns)
 
 
 def _malformed(row: int, record: list[str], names: list[str], delimiter: str) -> dict:
@@ -186,35 +211,103 @@ def _malformed(row: int, record: list[str], names: list[str], delimiter: str) ->
             "reason": f"malformed CSV record, expected {len(names)} fields, found {len(record)}{where}"}
 
 
+class _Lines:
+    """The text's physical lines for csv.reader: lines put back (`back`) are read first, and the
+    lines of the record being read are kept (`taken`). Past the cell cap it stops giving lines
+    (`over`): a quote never closed, or one huge field, is never read whole into memory."""
+
+    def __init__(self, text, most: int):
+        self.text, self.most = text, most
+        self.back: collections.deque[str] = collections.deque()
+        self.start()
+
+    def start(self) -> None:
+        self.taken: list[str] = []
+        self.size, self.over, self.at_end = 0, False, False
+
+    def __iter__(self):
+        return self
+
+    def __next__(self) -> str:
+        if self.over:
+            raise StopIteration
+        line = self.back.popleft() if self.back else self.text.readline(self.most + 1)
+        if not line:
+            self.at_end = True
+            raise StopIteration
+        self.taken.append(line)
+        self.size += len(line)
+        self.over = self.size > self.most
+        return line
+
+
+def _runs_on(lines: _Lines, record: list[str], names: list[str], delimiter: str) -> bool:
+    """Whether a record read over several lines is a quote never closed: the wrong number of
+    fields, or not valid CSV when read strictly (the end of the file inside its quote, text
+    after a closing quote). A quoted value with line breaks in it is none of these."""
+    if len(lines.taken) < 2:
+        return False
+    if len(record) != len(names):
+        return True
+    try:
+        list(csv.reader(lines.taken, delimiter=delimiter, strict=True))
+    except csv.Error:
+        return True
+    return False
+
+
+def _unclosed(row: int, lines: _Lines, record: list[str], names: list[str],
+              delimiter: str) -> dict:
+    """A bad_rows entry for the first line of a record whose quote never closed."""
+    first = lines.taken[0]
+    opened = len(next(csv.reader([first], delimiter=delimiter), [""]))
+    column = names[min(opened, len(names)) - 1]
+    ran = ("to the end of the file" if lines.at_end else
+           f"and came out with {len(record)} fields instead of {len(names)}")
+    return {"row": row, "column": column, "text": first.rstrip("\r\n"),
+            "rule": "quote never closed",
+            "reason": f"a quote opened in this field is not closed on its line: the record ran "
+                      f"over {len(lines.taken)} lines {ran}; this line is quarantined and the "
+                      "lines after it are read as rows"}
+
+
 def exact_batches(stream, names: list[str], encoding: str, delimiter: str, bad_rows: list[dict],
                   *, skip: int = 0) -> Iterator[pd.DataFrame]:
     """Data rows after the first `skip`, read with Python's csv module (slower, numbered exactly);
-    a record with the wrong number of fields goes to bad_rows with its row number and column.
+    a record with the wrong number of fields goes to bad_rows with its row number and column,
+    and so does the first line of a quote never closed (the lines after it are read again).
     Blank lines are not rows, as for pyarrow."""
     codec = "utf-8-sig" if encoding.replace("_", "-").lower() in ("utf-8", "utf8") else encoding
     text = io.TextIOWrapper(stream, encoding=codec, errors="replace", newline="")
     most = int(float(settings.get("ESCALATION_RADAR_INGEST_MAX_CELL_MB")) * (1 << 20))
-    since = [0]   # characters of the record being read
-
-    def lines() -> Iterator[str]:
-        """The text's lines; a record growing past the cap is refused before it is whole (a
-        quote never closed, or one huge field, had been read whole into memory)."""
-        while line := text.readline(most + 1):
-            since[0] += len(line)
-            if since[0] > most:
-                raise CsvFormatError(f"refused: row {row + 1} is a record longer than "
-                                     f"{most / 2**20:g} MB (a quote never closed, or a value over "
-                                     "ESCALATION_RADAR_INGEST_MAX_CELL_MB)")
-            yield line
-    records = csv.reader(lines(), delimiter=delimiter)
+    lines = _Lines(text, most)
+    records = csv.reader(lines, delimiter=delimiter)
     good, rows, row = [], [], 0
     next(records, None)   # the header
-    since[0] = 0
-    for record in records:
-        since[0] = 0
+    while True:
+        lines.start()
+        record = next(records, None)
+        if record is None and not lines.taken:
+            break
+        record = record or []
+        if lines.over and len(lines.taken) > 1:
+            raise CsvFormatError(f"refused: row {row + 1}: a quote opened there runs on over "
+                                 f"{len(lines.taken):,} lines and more than {most / 2**20:g} MB "
+                                 "(a quote never closed, or a value over "
+                                 "ESCALATION_RADAR_INGEST_MAX_CELL_MB)")
+        if lines.over:
+            raise CsvFormatError(f"refused: row {row + 1} is a record longer than "
+                                 f"{most / 2**20:g} MB (a quote never closed, or a value over "
+                                 "ESCALATION_RADAR_INGEST_MAX_CELL_MB)")
         if not record:
             continue
         row += 1
+        # (rows pyarrow has numbered already keep their numbers: no taking apart there)
+        if row > skip and _runs_on(lines, record, names, delimiter):
+            bad_rows.append(_unclosed(row, lines, record, names, delimiter))
+            lines.back.extendleft(reversed(lines.taken[1:]))
+            records = csv.reader(lines, delimiter=delimiter)
+            continue
         if row <= skip:
             continue
         if len(record) != len(names):

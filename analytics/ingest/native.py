@@ -124,9 +124,12 @@ def _stage_from_view(con: duckdb.DuckDBPyConnection, headers: list[str], plan: P
 
 
 def _holds_replacement_character(path, block: int = 8 << 20) -> bool:
-    """U+FFFD or a NUL byte in the file: the pandas path says which rows (validate._invalid_bytes). Read in
-    blocks (a 2 GB file never sits in memory), each searched with the previous block's last two
-    bytes, so a character split across blocks is still found.
+    """U+FFFD or a NUL byte in the file: the pandas path says which rows (validate._invalid_bytes);
+    or an odd number of quote characters: a quote never closed, which DuckDB (like every CSV
+    reader) reads as one field running to the end of the file, and the pandas path takes apart
+    (csv_reader's module docstring). Read in blocks (a 2 GB file never sits in memory), each
+    searched with the previous block's last two bytes, so a character split across blocks is
+    still found.
 
     >>> import tempfile, pathlib
     >>> f = pathlib.Path(tempfile.mkdtemp()) / "x.csv"
@@ -134,13 +137,14 @@ def _holds_replacement_character(path, block: int = 8 << 20) -> bool:
     >>> _holds_replacement_character(f, block=6), _holds_replacement_character(f, block=64)
     (True, True)
     """
-    needle, carry = "\ufffd".encode(), b""
+    needle, carry, quotes = "\ufffd".encode(), b"", 0
     with open(path, "rb") as fh:
         for chunk in iter(lambda: fh.read(block), b""):
             if needle in carry + chunk or b"\x00" in chunk:   # a NUL: the pandas path too
                 return True
             carry = chunk[-(len(needle) - 1):]
-    return False
+            quotes += chunk.count(b'"')
+    return quotes % 2 == 1
 
 
 @contextlib.contextmanager

@@ -1,15 +1,20 @@
 """Purge forgets (issue 17 point 8): after `python -m analytics purge`, no file the product keeps
-in the data folder holds a purged summary, byte for byte (before: `strings` on the database file
-recovered all 50).
+holds a purged summary, byte for byte, as written, HTML-escaped or JSON-escaped (before:
+`strings` on the database file recovered all 50; then a lake export and HTML-escaped summaries
+in a snapshot still held them).
 
-Real parts: the CLI ingest, the detection precompute (results store), a real overview snapshot
-(aggregate-only: kept and marked), and one snapshot record whose HTML and CSV quote purged cases
+Real parts: the CLI ingest, the detection precompute (results store), the empty-store template
+cache (ESCALATION_RADAR_CACHE_DIR, inside the data folder here), a real overview snapshot
+(aggregate-only: kept and marked), one snapshot record whose HTML and CSV quote purged cases
 (written through snapshots.build.write/record with a hand-made examples section: which page
-would pick which purged case as an example is not what is tested here), then the purge CLI in
-its own process and a byte search of every file under the data folder."""
+would pick which purged case as an example is not what is tested here; one summary has HTML
+characters, so the HTML holds it escaped), and `python -m analytics lake export`; then the purge
+CLI in its own process and a byte search of every file under the data folder and the lake."""
 from __future__ import annotations
 
 import datetime as dt
+import html
+import json
 import subprocess
 import sys
 import uuid
@@ -33,6 +38,7 @@ def _summary(kind: str) -> str:
 
 def _cases(tmp_path):
     purged = [(f"OLD-{i}", f"2024-0{1 + i % 9}-1{i % 10} 10:00", _summary("old")) for i in range(50)]
+    purged[1] = (*purged[1][:2], f'old <b>&</b> "wallet" {uuid.uuid4().hex}')   # escaped in HTML
     kept = [(f"NEW-{i}", f"2025-0{1 + i % 9}-1{i % 10} 10:00", _summary("new")) for i in range(50)]
     frame = pd.DataFrame(purged + kept, columns=["case_id", "created_at", "summary"])
     frame = frame.assign(market="KZ", abuse_category="scam", source="user_report",
@@ -53,30 +59,48 @@ def _snapshot_with_examples(db_path, out, purged: list[str]) -> str:
     return snapshot.record(db_path, made, written)
 
 
-def hits(folder, texts: list[str]) -> dict[str, int]:
-    """Files under `folder` holding any of `texts` (UTF-8 bytes), with how many they hold."""
+def forms(text: str) -> set[bytes]:
+    """The bytes a file may hold `text` as: UTF-8 as is, HTML-escaped, JSON-escaped."""
+    return {t.encode() for t in (text, html.escape(text), html.escape(text, quote=False),
+                                 json.dumps(text)[1:-1])}
+
+
+def hits(folders, texts: list[str]) -> dict[str, int]:
+    """Files under `folders` holding any of `texts` in any form, with how many they hold."""
     found = {}
-    for path in folder.rglob("*"):
-        if path.is_file():
-            data = path.read_bytes()
-            count = sum(data.count(t.encode()) for t in texts)
-            if count:
-                found[str(path.relative_to(folder))] = count
+    for folder in folders:
+        for path in folder.rglob("*"):
+            if path.is_file():
+                data = path.read_bytes()
+                count = sum(data.count(form) for t in texts for form in forms(t))
+                if count:
+                    found[str(path.relative_to(folder.parent))] = count
     return found
 
 
-def test_purged_summaries_are_in_no_file_the_product_keeps(tmp_path):
+def test_purged_summaries_are_in_no_file_the_product_keeps(tmp_path, monkeypatch):
     data, out = tmp_path / "data", tmp_path / "out"   # out: where snapshots were asked for
     data.mkdir()
     out.mkdir()
-    db_path = data / "radar.duckdb"
+    monkeypatch.setenv("ESCALATION_RADAR_CACHE_DIR", str(data / "cache"))
+    db_path, lake = data / "radar.duckdb", tmp_path / "lake"
     export, purged, kept = _cases(tmp_path)
     ingest_file(export, db_path=db_path)
     precompute.warm(db_path)
     overview = snapshot.make(db_path, Request(page="overview"), out / "overview.html",
                              browser=None)["snapshot_id"]
     examples = _snapshot_with_examples(db_path, out, purged)
-    assert hits(data, purged)   # the text is there before: the search can find it
+    exported = subprocess.run([sys.executable, "-m", "analytics", "lake", "export", "--db",
+                               str(db_path), "--lake", str(lake)], capture_output=True, text=True,
+                              cwd=settings.ROOT, timeout=600)
+    assert exported.returncode == 0, exported.stderr
+    # the text is there before, in every kind of file: the search can find it
+    before = hits([data, lake], purged)
+    assert any(name.startswith("lake/cases/") for name in before), before
+    assert any(name.startswith("data/radar.snapshots/") and name.endswith(".html")
+               for name in before), before
+    assert hits([data], [purged[1]])   # the summary with HTML characters, escaped
+    assert (data / "cache").is_dir()
 
     done = subprocess.run([sys.executable, "-m", "analytics", "purge", "--before", BEFORE,
                            "--db", str(db_path)], capture_output=True, text=True,
@@ -84,8 +108,9 @@ def test_purged_summaries_are_in_no_file_the_product_keeps(tmp_path):
     assert done.returncode == 0, done.stderr
     assert "50 cases" in done.stdout
 
-    assert hits(data, purged) == {}
-    assert len(hits(data, kept)) >= 1   # the kept cases are still there
+    assert hits([data, lake], purged) == {}
+    kept_in = hits([data, lake], kept)   # the kept cases are still there, the lake's too
+    assert "data/radar.duckdb" in kept_in and any(n.startswith("lake/cases/") for n in kept_in)
     records = state.read(db_path, "snapshot_list").set_index("snapshot_id")
     assert "aggregates only" in records.loc[overview, "png_note"]
     assert "deleted by purge" in records.loc[examples, "png_note"]

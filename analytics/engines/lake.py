@@ -14,7 +14,9 @@ a drill-down's market and date filters skip row groups. Rows without a date go t
 
 `python -m analytics lake export --db FILE --lake PATH` writes it from an existing database
 (a test's, or an org's first migration); an org whose cases already sit in Parquet writes the same
-layout from its own jobs.
+layout from its own jobs. Each export notes its lake in `.<db name>.lakes` beside the database
+(one absolute path a line), so that `purge` can write those lakes again without the purged rows
+(analytics/ingest/purge.py).
 """
 from __future__ import annotations
 
@@ -61,6 +63,27 @@ def files(lake: Path | str, table: str) -> list[Path]:
     return found
 
 
+def manifest_for(db_path: Path | str) -> Path:
+    """The list of lakes exported from the database at `db_path`."""
+    db_path = Path(db_path)
+    return db_path.with_name(f".{db_path.name}.lakes")
+
+
+def exported_to(db_path: Path | str) -> list[Path]:
+    """The lakes `export` has written from the database at `db_path`, as noted."""
+    manifest = manifest_for(db_path)
+    lines = manifest.read_text(encoding="utf-8").splitlines() if manifest.is_file() else []
+    return [Path(line) for line in dict.fromkeys(lines) if line.strip()]
+
+
+def _note(db_path: Path, lake: Path) -> None:
+    manifest = manifest_for(db_path)
+    lakes = [str(p) for p in exported_to(db_path) if p != lake] + [str(lake)]
+    scratch = manifest.with_name(f"{manifest.name}.writing-{os.getpid()}")
+    scratch.write_text("".join(f"{line}\n" for line in lakes), encoding="utf-8")
+    os.replace(scratch, manifest)
+
+
 def export(db_path: Path | str, lake: Path | str) -> dict[str, int]:
     """Write the database's cases and reviews as the lake layout (replacing those two folders,
     each through a scratch folder renamed into place). Returns the rows written per table."""
@@ -86,6 +109,7 @@ def export(db_path: Path | str, lake: Path | str) -> dict[str, int]:
             os.replace(scratch, lake / table)
             shutil.rmtree(old, ignore_errors=True)
             written[table] = rows
+    _note(Path(db_path), lake)
     return written
 
 

@@ -16,14 +16,22 @@ free blocks (`strings` recovered all 50 purged summaries), so
 - the app-state store (`<db stem>.state.sqlite`): a snapshot whose files hold a purged case id or
   summary has its files deleted and its record marked "deleted by purge"; the others are kept
   and marked as made from data since purged; then SQLite rewrites the store with secure_delete,
-  VACUUM and a truncating WAL checkpoint, so freed pages keep nothing.
-tests/test_purge_bytes.py searches every file in the data folder for the purged text.
+  VACUUM and a truncating WAL checkpoint, so freed pages keep nothing. A snapshot file holds the
+  text as written, HTML-escaped or JSON-escaped: each form is searched for;
+- every lake `python -m analytics lake export` wrote from this database (noted beside it:
+  analytics/engines/lake.py) is written again from the purged database (its cases and reviews
+  folders replaced whole).
+The empty-store templates in ESCALATION_RADAR_CACHE_DIR hold no case data, and the product writes
+no log files (progress and errors go to the terminal). tests/test_purge_bytes.py searches every
+file in the data folder, the cache folder and an exported lake for the purged text.
 """
 from __future__ import annotations
 
 import argparse
+import contextlib
 import csv
 import datetime as dt
+import html as html_text
 import json
 import os
 import shutil
@@ -35,7 +43,9 @@ from pathlib import Path
 import duckdb
 
 from analytics import db, settings, state
+from analytics.engines import lake
 from analytics.results import cache as results_cache
+from analytics.snapshots import store as snapshot_store
 
 # Order matters: events and reviews find their cases before the cases go.
 STEPS = (("case_events", "purge_case_events"), ("reviews", "purge_reviews"),
@@ -66,6 +76,9 @@ def forget(db_path: Path, texts: set[str], before: dt.date) -> None:
     shutil.rmtree(results_cache.folder_for(db_path), ignore_errors=True)
     if state.path_for(db_path).exists():
         _forget_in_snapshots(db_path, texts, before)
+    for exported in lake.exported_to(db_path):
+        if (exported / "cases").is_dir():
+            lake.export(db_path, exported)
 
 
 def rewrite(db_path: Path) -> None:
@@ -93,16 +106,25 @@ def rewrite(db_path: Path) -> None:
                     leftover.unlink(missing_ok=True)
 
 
+def written_forms(text: str) -> set[str]:
+    """`text` as a file may hold it: as is, HTML-escaped (with and without quotes) and
+    JSON-escaped (a chart's or table's data in a page)."""
+    return {text, html_text.escape(text), html_text.escape(text, quote=False),
+            json.dumps(text)[1:-1], json.dumps(text, ensure_ascii=False)[1:-1]}
+
+
 def _holds(path: Path, texts: set[str]) -> bool:
-    """Whether the snapshot file at `path` holds one of `texts` (a CSV: any cell; else the
-    text of the file, searched for each)."""
+    """Whether the snapshot file at `path` holds one of `texts` (a CSV: any cell, possibly
+    formula-neutralised with a leading apostrophe; else the text of the file, searched for each
+    in every written form)."""
     if not path.is_file():
         return False
     if path.suffix.lower() == ".csv":
         with open(path, encoding="utf-8-sig", errors="replace", newline="") as fh:
-            return any(cell.strip() in texts for row in csv.reader(fh) for cell in row)
+            if any(cell.strip().removeprefix("'") in texts for row in csv.reader(fh) for cell in row):
+                return True
     content = path.read_text(encoding="utf-8", errors="replace")
-    return any(text in content for text in texts if len(text) >= 4)
+    return any(form in content for text in texts if len(text) >= 4 for form in written_forms(text))
 
 
 def _forget_in_snapshots(db_path: Path, texts: set[str], before: dt.date) -> None:
@@ -121,6 +143,9 @@ def _forget_in_snapshots(db_path: Path, texts: set[str], before: dt.date) -> Non
                 for p in paths:
                     p.unlink(missing_ok=True)
                 shutil.rmtree(folder, ignore_errors=True)
+                if html.parent.parent == snapshot_store.folder_for(db_path):
+                    with contextlib.suppress(OSError):   # the kept snapshot's folder, now empty
+                        html.parent.rmdir()
                 note = f"deleted by purge before {before.isoformat()}: it held purged cases"
             else:
                 note = f"made from data since purged before {before.isoformat()}; aggregates only"

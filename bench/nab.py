@@ -42,6 +42,7 @@ import numpy as np
 import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from analytics.spikes.continuous import ContinuousSettings, decide, seasonal_z  # noqa: E402
 from analytics.spikes.model import SpikeSettings, score_matrix  # noqa: E402
 from nab_detectors import NabSettings  # noqa: E402
 from nab_detectors import scores as nab_scores  # noqa: E402
@@ -49,7 +50,7 @@ from nab_detectors import scores as nab_scores  # noqa: E402
 NAB = Path(__file__).resolve().parents[2] / "shared" / "benchmarks" / "nab"
 PROFILES = {"standard": (1.0, 0.11, 1.0), "reward_low_FP": (1.0, 0.22, 1.0),
             "reward_low_FN": (1.0, 0.11, 2.0)}   # A_TP, A_FP, A_FN
-DETECTORS = ("shipped", "counts", "likelihood", "context", "blend", "max")
+DETECTORS = ("shipped", "gaussian", "counts", "likelihood", "context", "blend", "max")
 P_SCALE = 300.0          # shipped: score = -log10(p) / P_SCALE, so threshold th is alpha 10^(-300 th)
 # NAB-only detectors (bench/nab_detectors): continuous values, both directions, one alert per
 # incident: a likelihood score counts only if its z beats the previous alert_gap rows', with
@@ -199,33 +200,60 @@ def padded(frames: dict) -> tuple[list[str], np.ndarray, list[int]]:
 
 def season(frames: dict, kind: str) -> np.ndarray:
     """Season phase of every row, NaN-padded like `padded`: the weekday (the product's daily
-    KPI season), none, or weekday × hour (the product's hourly phases)."""
+    KPI season), none, weekday × hour (the product's hourly phases) or the hour of day (the
+    continuous detector's phase for buckets minutes apart)."""
     names, _, rows = padded(frames)
     out = np.zeros((len(names), max(rows)), dtype=np.int64)
     for i, name in enumerate(names):
         stamps = pd.DatetimeIndex(pd.to_datetime(frames[name]["timestamp"]))
         out[i, :rows[i]] = {"weekday": stamps.day_of_week, "none": np.zeros(rows[i], np.int64),
-                            "weekhour": stamps.day_of_week * 24 + stamps.hour}[kind]
+                            "weekhour": stamps.day_of_week * 24 + stamps.hour,
+                            "hour": stamps.hour}[kind]
     return out
 
 
-def shipped_settings(**knobs) -> SpikeSettings:
-    """The settings score_first_response (analytics/spikes/kpi_series.py) scores with."""
+def gaussian_settings(**knobs) -> SpikeSettings:
+    """The settings the product's KPI path scored with before the continuous detector (rounds
+    3-5: the gaussian family of score_matrix on log1p seconds)."""
     return replace(SpikeSettings(**knobs), family="gaussian", min_count=-np.inf, min_ratio=1.0,
                    big_alpha=0.0)
 
 
-def shipped_scores(frames: dict, knobs: dict, kind: str = "weekday") -> tuple[dict, float]:
-    """The continuous KPI detector over every file at once: score -log10(p) / P_SCALE where
+def shipped_scores(frames: dict, knobs: dict, kind: str = "hour") -> tuple[dict, float]:
+    """The shipped continuous detector (analytics/spikes/continuous.py, what kpi_series scores
+    the median first response with) over every file: its settings, except direction both (a
+    NAB anomaly has no worse side) and the warm-up, which is each file's probationary period
+    (what NAB hands every detector; the product's daily warm-up is 28 buckets); season phase
+    the hour of day (the buckets are minutes apart), a cycle of one day. Score -log10(p) /
+    P_SCALE of the buckets that alert (the threshold is the alpha), else 0."""
+    names, values, rows = padded(frames)
+    phases = season(frames, kind)
+    cycles = [86400 / pd.to_datetime(frames[n]["timestamp"]).diff().dt.total_seconds().median()
+              for n in names]
+    cfg = ContinuousSettings(**({"direction": "both"} | knobs))
+    started = time.perf_counter()
+    found = seasonal_z(values, phases=phases, cycle=cycles, settings=cfg)
+    score = np.zeros(values.shape)
+    for i, n in enumerate(names):
+        part = {k: v[:, i:i + 1, :rows[i]] for k, v in found.items()}
+        result = decide(values[i:i + 1, :rows[i]], part, replace(cfg, warmup=probation(rows[i])))
+        with np.errstate(divide="ignore"):
+            score[i, :rows[i]] = np.clip(-np.log10(np.fmax(result["alert_p"][0], 1e-300)) / P_SCALE, 0, 1)
+    seconds = time.perf_counter() - started
+    return {n: score[i, :rows[i]] for i, n in enumerate(names)}, seconds
+
+
+def gaussian_scores(frames: dict, knobs: dict, kind: str = "weekday") -> tuple[dict, float]:
+    """The KPI detector of rounds 3-5 over every file at once: score -log10(p) / P_SCALE where
     the product's ratio floor holds (value >= min_ratio × expected on the log scale), else 0."""
     names, values, rows = padded(frames)
     phases = season(frames, kind)
     started = time.perf_counter()
     logs = np.log1p(np.maximum(values, 0.0))
-    result = score_matrix(logs, phases=phases, settings=shipped_settings(**knobs))
+    result = score_matrix(logs, phases=phases, settings=gaussian_settings(**knobs))
     # kpi_series' ratio floor (a median >= min_ratio × expected); both directions: either side
     floor, rise = np.log(SpikeSettings(**knobs).min_ratio), logs - result["expected"]
-    ratio_ok = rise >= floor if shipped_settings(**knobs).direction == "up" else np.abs(rise) >= floor
+    ratio_ok = rise >= floor if gaussian_settings(**knobs).direction == "up" else np.abs(rise) >= floor
     with np.errstate(divide="ignore"):
         p = np.fmax(np.nan_to_num(result["p_value"], nan=1.0), 1e-300)
         score = np.where(ratio_ok, np.clip(-np.log10(p) / P_SCALE, 0.0, 1.0), 0.0)
@@ -278,9 +306,15 @@ def nab_detector_scores(frames: dict, detector: str, knobs: dict, jobs: int) -> 
 def scored(frames: dict, detector: str, knobs: dict, kind: str, jobs: int) -> tuple[dict, float, str, int]:
     """(scores per file, seconds, the settings to list beside the score, the event gap)."""
     if detector == "shipped":
-        scores, seconds = shipped_scores(frames, knobs, kind)
-        cfg = shipped_settings(**knobs)
-        return scores, seconds, (f"shipped continuous KPI detector, season {kind}, "
+        scores, seconds = shipped_scores(frames, knobs, "hour" if kind == "weekday" else kind)
+        cfg = ContinuousSettings(**({"direction": "both"} | knobs))
+        return scores, seconds, (f"shipped continuous KPI detector (analytics/spikes/continuous.py), "
+                                 f"season hour of day, settings {cfg} with warmup = each file's "
+                                 f"probationary period"), SpikeSettings().cooldown + 1
+    if detector == "gaussian":
+        scores, seconds = gaussian_scores(frames, knobs, kind)
+        cfg = gaussian_settings(**knobs)
+        return scores, seconds, (f"rounds 3-5 KPI detector (gaussian family), season {kind}, "
                                  f"SpikeSettings overrides {knobs or 'none'} (halflife "
                                  f"{cfg.halflife}, warmup {cfg.warmup}, cooldown {cfg.cooldown}, "
                                  f"min_ratio {SpikeSettings(**knobs).min_ratio}, direction "
@@ -306,10 +340,11 @@ def main(argv=None) -> int:
     parser.add_argument("--nab", type=Path, default=NAB)
     parser.add_argument("--out", type=Path, default=None)
     parser.add_argument("--detector", choices=DETECTORS, default="shipped")
-    parser.add_argument("--set", default="{}", help='JSON overrides: SpikeSettings fields (shipped) '
-                        'or NabSettings fields (the NAB-only detectors), e.g. {"cooldown": 12}')
-    parser.add_argument("--season", choices=("weekday", "none", "weekhour"), default="weekday",
-                        help="shipped: the season phase of a row (weekday: the daily KPI series')")
+    parser.add_argument("--set", default="{}", help='JSON overrides: ContinuousSettings fields '
+                        '(shipped), SpikeSettings fields (gaussian, counts) or NabSettings fields (the NAB-only detectors), e.g. {"cooldown": 12}')
+    parser.add_argument("--season", choices=("weekday", "none", "weekhour", "hour"), default="weekday",
+                        help="gaussian, counts: the season phase of a row (weekday: the daily KPI "
+                        "series'); shipped: hour of day unless given")
     parser.add_argument("--corpus", action="append", default=None,
                         help="only these corpora (repeatable; a quick subset while developing)")
     parser.add_argument("--jobs", type=int, default=2, help="NAB-only detectors: processes the files are split over")
@@ -331,15 +366,17 @@ def main(argv=None) -> int:
               f"the threshold is the alpha")
     for name, profile in PROFILES.items():
         th, raw, score = best_threshold(files, scores, profile, gap)
-        where = alpha_of(th) if args.detector in ("shipped", "counts") else f"threshold {th:.4f}"
+        where = (alpha_of(th) if args.detector in ("shipped", "gaussian", "counts")
+                 else f"threshold {th:.4f}")
         hits, rows = detections(files, scores, th, gap)
         print(f"  {name:14s} {score:6.2f} (raw {raw:7.2f} at {where}; {hits} of "
               f"{sum(len(f.left) for f in files.values())} windows detected, {rows} detections)")
         if name == "standard":
             for corpus in sorted({f.corpus for f in files.values()}):
                 print(f"      {corpus:22s} {normalised(files, scores, th, profile, corpus, gap)[1]:7.2f}")
-    if args.detector in ("shipped", "counts") and "alpha" not in knobs:
-        th = -np.log10(SpikeSettings().alpha) / P_SCALE
+    if args.detector in ("shipped", "gaussian", "counts") and "alpha" not in knobs:
+        alpha = ContinuousSettings().alpha if args.detector == "shipped" else SpikeSettings().alpha
+        th = -np.log10(alpha) / P_SCALE
         hits, rows = detections(files, scores, th, gap)
         print(f"  at the product's own {alpha_of(th)}: " + ", ".join(
             f"{name} {normalised(files, scores, th, profile, None, gap)[1]:.2f}"

@@ -10,4 +10,5 @@ __getattr__, __dir__, __all__ = exports(__name__, {
     "detect_spikes": "detect", "spike_events": "detect", "find_spikes": "detect",
     "SpikeSettings": "model", "detect": "triage", "detect_kpis": "triage",
     "drivers": "explain", "examples": "explain", "detect_kpi_spikes": "kpi_series",
+    "score_continuous": "continuous", "ContinuousSettings": "continuous",
 })

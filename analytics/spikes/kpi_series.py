@@ -11,9 +11,10 @@ the series axis, like the case counts (analytics/spikes/model.py):
   the binomial variance; the p-value is the upper tail of a negative binomial with that mean
   and variance max(φ·μ·(1 − p), μ) — never narrower than Poisson, which at a low rate is the
   binomial's own shape. Flag: p ≤ alpha, ≥ min_count breaches and ≥ min_ratio × expected.
-- `first_response_median_s` — the day's median first response, scored as log seconds with the
-  detector's Gaussian family (weekday-seasonal, robust, flagged days not learnt). Flag: p ≤
-  alpha, ≥ min_count cases behind the median and a median ≥ min_ratio × expected.
+- `first_response_median_s` — the day's median first response in seconds, scored by the
+  continuous detector (analytics/spikes/continuous.py: seasonal z by weekday at 1, 3 and 10
+  days, one alert per incident, records; the detector bench/nab.py scores on NAB). Flag: the
+  detector's alert and ≥ min_count cases behind the median.
 
 Both are direction "up" (worse): a surge of breaches or slow answers. Events group as for case
 counts (analytics/spikes/events.py): for the breach rate observed/expected/excess are breaches;
@@ -28,7 +29,8 @@ import pandas as pd
 
 from analytics.spikes import events as spike_events
 from analytics.spikes.detect import settings_from
-from analytics.spikes.model import SpikeSettings, _weight, score_matrix, tail_p
+from analytics.spikes.continuous import ContinuousSettings, score_continuous
+from analytics.spikes.model import SpikeSettings, _weight, tail_p
 
 METRICS = ("sla_breach_rate", "first_response_median_s")
 KEYS = ["market", "abuse_category", "source"]
@@ -81,18 +83,25 @@ def score_breach_rate(breaches: np.ndarray, cases: np.ndarray, *,
     return out | {"is_anomaly": flags}
 
 
+def continuous_settings(settings: SpikeSettings = SpikeSettings()) -> ContinuousSettings:
+    """The continuous detector's settings for a daily KPI series under the spike settings: the
+    same warm-up and direction, and its alpha moved by the sensitivity level as the counts'
+    (standard: ContinuousSettings.alpha; low / high: the same factor as 1e-6 / 1e-3 to 5e-5)."""
+    shift = settings.alpha / SpikeSettings().alpha
+    return ContinuousSettings(direction=settings.direction, warmup=int(settings.warmup),
+                              alpha=min(ContinuousSettings().alpha * shift, 0.5))
+
+
 def score_first_response(median_s: np.ndarray, cases: np.ndarray, days: pd.DatetimeIndex, *,
                          settings: SpikeSettings = SpikeSettings()) -> dict[str, np.ndarray]:
-    """Score daily median first responses (seconds) on the log scale; NaN = no response."""
-    logs = np.log1p(np.maximum(median_s, 0.0))
-    cfg = replace(settings, family="gaussian", min_count=-np.inf, min_ratio=1.0, big_alpha=0.0)
-    result = score_matrix(logs, phases=days.day_of_week.to_numpy(), settings=cfg)
-    sd = np.sqrt(result["variance"])
-    ratio_ok = logs - result["expected"] >= np.log(settings.min_ratio)
-    flags = result["is_anomaly"] & ratio_ok & (np.nan_to_num(cases) >= settings.min_count)
-    return {"expected": np.expm1(result["expected"]), "p_value": result["p_value"],
-            "band_low": np.expm1(result["expected"] - 2.33 * sd),
-            "band_high": np.expm1(result["expected"] + 2.33 * sd), "is_anomaly": flags}
+    """Score daily median first responses (seconds; NaN = no response) with the continuous
+    detector (analytics/spikes/continuous.py: weekday season, what bench/nab.py scores on NAB);
+    a flag also needs >= min_count cases behind the median."""
+    result = score_continuous(np.asarray(median_s, dtype=float), phases=days.day_of_week.to_numpy(),
+                              settings=continuous_settings(settings))
+    flags = result["is_anomaly"] & (np.nan_to_num(cases) >= settings.min_count)
+    return {"expected": result["expected"], "p_value": result["p_value"],
+            "band_low": result["band_low"], "band_high": result["band_high"], "is_anomaly": flags}
 
 
 def detect_kpi_spikes(frame: pd.DataFrame, **knobs) -> pd.DataFrame:

@@ -23,9 +23,9 @@ when it and the bucket before, both above expected and the first unflagged, are 
 p <= alpha: a surge whose days are each short of alpha is reported by its second bucket. The
 old "big spike" rule (a doubling by `big_excess` at the looser `big_alpha`) is off by default:
 on noisy data it raised most false events.
-`family="gaussian"` swaps in a normal model for continuous values (the KPI series' median first
-response, analytics/spikes/kpi_series.py), with a relative scale floor. bench/nab.py scores this
-model on NAB; its NAB-only modes live in bench/nab_detectors/.
+`family="gaussian"` swaps in a normal model for continuous values, with a relative scale floor
+(the KPI median first response used it until #15 point 7; it now has a detector of its own,
+analytics/spikes/continuous.py; `bench/nab.py --detector gaussian` still scores this one).
 """
 from __future__ import annotations
 

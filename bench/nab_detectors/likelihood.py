@@ -20,6 +20,8 @@ from __future__ import annotations
 import numpy as np
 from scipy import ndimage, special
 
+from analytics.spikes.continuous import rolling_sums
+
 MIN_HISTORY = 100        # buckets of short means needed before a tail probability means anything
 REL_VAR_FLOOR = 1e-4     # variance floor relative to the squared mean: flat lines stay quiet
 
@@ -27,15 +29,9 @@ REL_VAR_FLOOR = 1e-4     # variance floor relative to the squared mean: flat lin
 def rolling_mean(x: np.ndarray, window: int) -> tuple[np.ndarray, np.ndarray]:
     """Causal NaN-aware mean of the last `window` buckets up to and including each one, and
     how many valid buckets it averaged."""
-    ok = ~np.isnan(x)
-    zero = np.zeros((x.shape[0], 1))
-    total = np.concatenate([zero, np.cumsum(np.where(ok, x, 0.0), axis=1)], axis=1)
-    count = np.concatenate([zero, np.cumsum(ok, axis=1)], axis=1)
-    end = np.arange(1, x.shape[1] + 1)
-    start = np.maximum(end - window, 0)
-    n = count[:, end] - count[:, start]
+    total, n = rolling_sums(x, window)
     with np.errstate(invalid="ignore", divide="ignore"):
-        return (total[:, end] - total[:, start]) / n, n
+        return total / n, n
 
 
 def _lag(x: np.ndarray, fill: float) -> np.ndarray:

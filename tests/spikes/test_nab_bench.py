@@ -9,8 +9,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analytics.spikes.kpi_series import score_first_response
-from analytics.spikes.model import SpikeSettings
+from analytics.spikes import kpi_series
+from analytics.spikes.continuous import ContinuousSettings, score_continuous
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))
 import nab  # noqa: E402
@@ -19,22 +19,43 @@ HAVE_NAB = (nab.NAB / "labels" / "combined_windows.json").exists()
 CUT = Path(__file__).resolve().parents[1] / "fixtures" / "nab"   # make_cut.py there: one file
 
 
-def test_shipped_detector_is_the_kpi_series_median_first_response_path():
+def test_shipped_detector_is_the_continuous_kpi_detector():
+    """bench/nab.py's `shipped` runs analytics/spikes/continuous.py, the detector kpi_series
+    scores the median first response with: its settings but direction both and the file's
+    probationary period as the warm-up, hour-of-day phases, a cycle of one day."""
     rng = np.random.default_rng(5)
-    days = pd.date_range("2026-01-01", periods=160, freq="D")
-    seconds = np.exp(rng.normal(7, 0.2, len(days)))
-    seconds[120] *= 4                                   # one slow day
-    frames = {"x/a.csv": pd.DataFrame({"timestamp": days.astype(str), "value": seconds})}
+    stamps = pd.date_range("2026-01-01", periods=3000, freq="5min")
+    values = 50 + 10 * np.sin(np.arange(3000) * 2 * np.pi / 288) + rng.normal(0, 2, 3000)
+    values[2500] = 5.0                                  # a drop: NAB anomalies have no worse side
+    frames = {"x/a.csv": pd.DataFrame({"timestamp": stamps.astype(str), "value": values})}
     score, _ = nab.shipped_scores(frames, {})
-    product = score_first_response(seconds[None, :], np.full((1, len(days)), 100.0), days)
-    alpha_score = -np.log10(SpikeSettings().alpha) / nab.P_SCALE
-    # NAB's detections at the product's alpha are exactly the product's flags ...
-    np.testing.assert_array_equal(score["x/a.csv"] >= alpha_score, product["is_anomaly"][0])
-    assert product["is_anomaly"][0, 120]
-    # ... and every score is the product's p-value where the ratio floor holds
-    nonzero = score["x/a.csv"] > 0
-    np.testing.assert_allclose(10 ** (-nab.P_SCALE * score["x/a.csv"][nonzero]),
-                               product["p_value"][0][nonzero], rtol=1e-9)
+    cfg = ContinuousSettings(direction="both", warmup=nab.probation(3000))
+    product = score_continuous(values[None, :], phases=stamps.hour.to_numpy(), cycle=288,
+                               settings=cfg)
+    threshold = -np.log10(ContinuousSettings().alpha) / nab.P_SCALE
+    np.testing.assert_array_equal(score["x/a.csv"] >= threshold, product["is_anomaly"][0])
+    assert product["is_anomaly"][0, 2500]
+    # the KPI path's settings are the same detector's, up only, the daily warm-up
+    assert kpi_series.continuous_settings() == ContinuousSettings(direction="up", warmup=28)
+
+
+def test_nab_rules_on_a_hand_scored_file():
+    """One file of 1,000 rows (probation 150), one window rows 400-499: a detection in the
+    probation is ignored, one before the window costs A_FP, the first in the window scores
+    f(-0.5) / f(-1), a later one in it nothing, one 201 rows after it A_FP·f(201 / 99)."""
+    file = nab.File("x/a.csv", pd.Series(pd.date_range("2026-01-01", periods=1000, freq="5min")),
+                    [["2026-01-02 09:20:00", "2026-01-02 17:35:00"]])
+    assert (file.probation, file.left.tolist(), file.right.tolist()) == (150, [400], [499])
+    scores = np.zeros(1000)
+    scores[[100, 200, 450, 460, 700]] = 1.0
+    f = lambda y: 2 / (1 + np.exp(5 * y)) - 1           # noqa: E731 (NAB's scaled sigmoid)
+    expected = {"standard": (1.0, 0.11), "reward_low_FP": (1.0, 0.22)}
+    for name, (a_tp, a_fp) in expected.items():
+        want = -a_fp + a_tp * f(-0.5) / f(-1.0) + a_fp * f(201 / 99)
+        assert file.raw(scores, 0.5, nab.PROFILES[name]) == pytest.approx(want, abs=1e-12)
+    assert file.raw(np.zeros(1000), 0.5, nab.PROFILES["reward_low_FN"]) == -2.0
+    # the product's event grouping: 450 and 460 are one event only with a gap >= 10
+    assert file.hits(scores, 0.5, gap=10).tolist() == [200, 450, 700]
 
 
 def test_event_starts_keep_the_first_row_of_each_event():

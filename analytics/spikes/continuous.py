@@ -1,0 +1,248 @@
+"""The detector the product ships for continuous KPI series (issue #15 point 7): median first
+response per segment and day (analytics/spikes/kpi_series.py), and any other continuous value
+(a handle time, a latency, a CPU load: bench/nab.py scores it on NAB with these same settings).
+
+Case counts have a count model (analytics/spikes/model.py); a continuous value has no such
+model, so each bucket is compared with the same season phase's own history:
+
+- **Seasonal z, at three time scales.** The mean of the last `windows` buckets (1, 3 and 10: a
+  one-bucket jump, a short rise, a sustained shift) is compared with the exponentially weighted
+  mean and variance of that same mean at the same season phase (weekday for daily series, hour of
+  day below a day), learnt from earlier buckets only; halflife `season_halflife` cycles of the
+  season. The variance has a floor of (`min_rel_sd` × |mean|)²: a flat line stays quiet. The
+  tail is read on a Student t whose degrees of freedom are the phase's effective number of
+  observations: a spread learnt from a few weeks is uncertain and the tail says so.
+- **One alert per incident.** A bucket alerts only where its largest z beats every z of the
+  previous `alert_gap` buckets (default: 1.5 warm-ups): an incident that lasts hours or days, or
+  drifts on, is one alert, and a second, stronger one still alerts.
+- **Records.** A bucket beyond the range of the previous `record_window` buckets (12 warm-ups)
+  by at least `record_margin` of that range, whose t tail is at most `record_alpha` (1e-2),
+  alerts too (p = min(RECORD_P, alpha)): a value never seen in a long span is news however wide
+  the usual spread is. A record among n exchangeable earlier buckets has chance 1 / (n + 1), so
+  it counts only over a span of at least 1 / `record_chance` − 1 = 499 buckets. On the daily KPI
+  series (warm-up 28 days, so a record window of 336 days) the record test therefore never
+  fires: there the detector is the seasonal z alone. It fires on series of buckets minutes or
+  hours apart (NAB: warm-up = the probationary period). Measured on the sensitivity bench's
+  simulated daily KPI series with records allowed after 199 days: 152 first-response events a
+  year instead of 5, hence the rule.
+
+Streaming-causal: a bucket's expected value, p-value and flag use only that bucket and earlier
+ones; nothing reads a series' future or its overall range. One pass over time, numpy over the
+series × window axis. `score_continuous` scores a (series × time) matrix; kpi_series.py adds
+the product's floors (≥ `min_count` cases behind a median) and the events.
+
+The constants were chosen on NAB as global numbers (never per file): bench/nab.py and
+docs/spikes.md "NAB" list what each choice scores there and what its neighbours score.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+
+import numpy as np
+from scipy import ndimage, special
+
+DIRECTIONS = ("up", "down", "both")
+RECORD_P = 1e-8          # the p-value a record beyond the recent range by record_margin counts as
+MIN_PHASE_SEEN = 4       # observations of a phase before its z is read (and the t tail's dof floor)
+
+
+@dataclass(frozen=True, kw_only=True)
+class ContinuousSettings:
+    """Knobs of the continuous detector; docs/spikes.md ("Continuous KPI series") explains each."""
+    direction: str = "up"           # up | down | both (which way is worse for the KPI)
+    alpha: float = 1e-8             # alert when the t tail is at most this (NAB's optimum)
+    windows: tuple = (1, 3, 10)     # buckets averaged into the recent level, each tested
+    season_halflife: float = 7.0    # cycles of the season: how fast a phase's mean and spread move
+    warmup: int = 28                # buckets of a series scored 0 at its start (learning)
+    alert_gap: int = 0              # an alert's z must beat the previous this many buckets'
+    record_window: int = 0          # buckets a record is measured against (0: 12 × warmup)
+    record_margin: float = 0.006    # of the recent range: how far beyond it a record must lie
+    record_alpha: float = 1e-2      # ... its tail at most this ...
+    record_chance: float = 2e-3     # ... and 1 / (buckets in the span + 1) at most this
+    gap_of_warmup: float = 1.5      # the alert gap, when alert_gap is 0, in warm-ups
+    min_rel_sd: float = 0.01        # sd floor relative to |mean|
+    score_scale: float = 10.0       # score = min(1, -log10(p) / score_scale)
+
+    def __post_init__(self):
+        if self.direction not in DIRECTIONS:
+            raise ValueError(f"direction must be one of {DIRECTIONS}, not {self.direction!r}")
+        if not 0 < self.alpha < 1:
+            raise ValueError(f"alpha must be in (0, 1), not {self.alpha!r}")
+        if not self.windows or any(int(w) != w or w < 1 for w in self.windows):
+            raise ValueError(f"windows must be whole numbers of buckets >= 1, not {self.windows!r}")
+        for name in ("season_halflife", "score_scale"):
+            if not getattr(self, name) > 0:
+                raise ValueError(f"{name} must be > 0, not {getattr(self, name)!r}")
+        for name in ("warmup", "alert_gap", "record_window", "record_margin", "min_rel_sd"):
+            if not getattr(self, name) >= 0:
+                raise ValueError(f"{name} must be >= 0, not {getattr(self, name)!r}")
+
+    @classmethod
+    def names(cls) -> list[str]:
+        return [f.name for f in fields(cls)]
+
+    @property
+    def gap(self) -> int:
+        return int(self.alert_gap or round(self.gap_of_warmup * self.warmup))
+
+    @property
+    def record_span(self) -> int:
+        return int(self.record_window or 12 * self.warmup)
+
+
+def rolling_sums(x: np.ndarray, window: int) -> tuple[np.ndarray, np.ndarray]:
+    """Causal NaN-aware (sum, count of valid buckets) of the last `window` buckets up to and
+    including each one, along the last axis of a (series × time) matrix."""
+    ok = ~np.isnan(x)
+    zero = np.zeros((x.shape[0], 1))
+    total = np.concatenate([zero, np.cumsum(np.where(ok, x, 0.0), axis=1)], axis=1)
+    count = np.concatenate([zero, np.cumsum(ok, axis=1)], axis=1)
+    end = np.arange(1, x.shape[1] + 1)
+    start = np.maximum(end - window, 0)
+    return total[:, end] - total[:, start], count[:, end] - count[:, start]
+
+
+def rolling_mean(x: np.ndarray, window: int) -> np.ndarray:
+    """Causal NaN-aware mean of the last `window` buckets up to and including each one (NaN
+    where the bucket itself is missing)."""
+    total, count = rolling_sums(x, window)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(np.isnan(x), np.nan, total / count)
+
+
+def _recent_extreme(x: np.ndarray, span: int, upper: bool) -> np.ndarray:
+    """Max (upper) or min of the previous `span` buckets, the current one excluded."""
+    fill = -np.inf if upper else np.inf
+    padded = np.concatenate([np.full((x.shape[0], span), fill), np.where(np.isnan(x), fill, x)],
+                            axis=1)
+    extreme = ndimage.maximum_filter1d if upper else ndimage.minimum_filter1d
+    return extreme(padded, size=span, axis=1, origin=(span - 1) // 2)[:, span - 1:-1]
+
+
+def records(values: np.ndarray, cfg: ContinuousSettings) -> np.ndarray:
+    """Buckets beyond the previous record_span buckets' range by record_margin of that range,
+    on the direction's side(s), after the warm-up."""
+    high = _recent_extreme(values, cfg.record_span, True)
+    low = _recent_extreme(values, cfg.record_span, False)
+    with np.errstate(invalid="ignore"):
+        width = high - low
+        margin = cfg.record_margin * np.where(np.isfinite(width) & (width > 0), width, np.inf)
+        up = values - high > margin
+        down = low - values > margin
+    found = {"up": up, "down": down, "both": up | down}[cfg.direction]
+    seen = np.cumsum(~np.isnan(values), axis=1) - 1     # covered buckets before this one
+    return found & (seen >= cfg.warmup)
+
+
+def _seasonal_z(streams: np.ndarray, phases: np.ndarray, weight: float, min_rel_sd: float):
+    """(z, expected, sd, effective observations) of each stream bucket against the exponentially
+    weighted mean and variance of its phase's earlier buckets; streams (K × S × T)."""
+    k, s, t_len = streams.shape
+    n_phases = int(phases.max(initial=0)) + 1
+    mean = np.full((k, s, n_phases), np.nan)
+    var = np.zeros((k, s, n_phases))
+    seen = np.zeros((k, s, n_phases))
+    sq = np.zeros((k, s, n_phases))     # Σ weights² of the normalised weights: n_eff = 1 / sq
+    out = {name: np.full(streams.shape, np.nan) for name in ("z", "expected", "sd", "n_eff")}
+    ks, ss = np.ogrid[:k, :s]
+    for t in range(t_len):
+        p = phases[:, t][None, :]
+        y = streams[:, :, t]
+        ok = ~np.isnan(y)
+        m, v, n, q = mean[ks, ss, p], var[ks, ss, p], seen[ks, ss, p], sq[ks, ss, p]
+        sd = np.sqrt(np.maximum(v, np.maximum(min_rel_sd * np.abs(np.nan_to_num(m)), 1e-9) ** 2))
+        with np.errstate(invalid="ignore", divide="ignore"):
+            z = (y - m) / sd
+        n_eff = np.where(q > 0, 1.0 / np.maximum(q, 1e-12), 0.0)
+        ready = ok & (n >= MIN_PHASE_SEEN)
+        out["z"][:, :, t] = np.where(ready, z, np.nan)
+        out["expected"][:, :, t], out["sd"][:, :, t], out["n_eff"][:, :, t] = m, sd, n_eff
+        w = np.maximum(1.0 / (n + 1.0), weight)
+        d = y - np.nan_to_num(m)
+        first = np.isnan(m)
+        mean[ks, ss, p] = np.where(ok, np.where(first, y, m + w * d), m)
+        var[ks, ss, p] = np.where(ok, np.where(first, 0.0, (1 - w) * (v + w * d * d)), v)
+        sq[ks, ss, p] = np.where(ok, np.where(first, 1.0, (1 - w) ** 2 * q + w * w), q)
+        seen[ks, ss, p] = n + ok
+    return out
+
+
+def first_alerts(key: np.ndarray, gap: int) -> np.ndarray:
+    """Booleans: `key` beats the largest key of the previous `gap` buckets (always, at gap 0)."""
+    key = np.nan_to_num(key, nan=-np.inf)
+    if gap <= 0:
+        return np.isfinite(key)
+    padded = np.concatenate([np.full((key.shape[0], gap), -np.inf), key], axis=1)
+    before = ndimage.maximum_filter1d(padded, size=gap, axis=1, origin=(gap - 1) // 2)[:, gap - 1:-1]
+    return np.isfinite(key) & (key > before)
+
+
+def seasonal_z(values: np.ndarray, *, phases: np.ndarray | None = None, cycle=None,
+               settings: ContinuousSettings = ContinuousSettings()) -> dict[str, np.ndarray]:
+    """The seasonal z of every window's mean (K × S × T arrays: z, expected, sd, n_eff).
+    `cycle`: one number, or one per series."""
+    cfg = settings
+    values = np.asarray(values, dtype=float)
+    if values.ndim != 2:
+        raise ValueError(f"values must be a (series × time) matrix, got shape {values.shape}")
+    n_series, n_time = values.shape
+    phases = np.zeros(n_time, np.int64) if phases is None else np.asarray(phases, np.int64)
+    phases = np.broadcast_to(phases, values.shape)
+    n_phases = int(phases.max(initial=0)) + 1
+    cycle = np.broadcast_to(np.asarray(n_phases if cycle is None else cycle, float), (n_series,))
+    # one observation of a phase per n_phases buckets: its weight for season_halflife cycles
+    weight = 1.0 - 0.5 ** (n_phases / (cfg.season_halflife * np.maximum(cycle, 1.0)))
+    streams = np.stack([rolling_mean(values, int(w)) for w in cfg.windows])
+    return _seasonal_z(streams, phases, weight[None, :], cfg.min_rel_sd)
+
+
+def decide(values: np.ndarray, found: dict, settings: ContinuousSettings) -> dict[str, np.ndarray]:
+    """p-values, scores and flags of `values` (S × T) from their `seasonal_z`."""
+    cfg = settings
+    values = np.asarray(values, dtype=float)
+    z = found["z"]
+    signed = {"up": z, "down": -z, "both": np.abs(z)}[cfg.direction]
+    dof = np.maximum(found["n_eff"] - 1.0, MIN_PHASE_SEEN - 1.0)
+    with np.errstate(invalid="ignore"):
+        p_streams = special.stdtr(dof, -signed)
+    p_streams = np.where(np.isnan(signed), 1.0, p_streams)
+    seen = np.cumsum(~np.isnan(values), axis=1) - 1
+    warm = seen >= cfg.warmup
+    p_tail = np.where(warm, p_streams.min(axis=0), 1.0)
+    key = np.where(warm, np.max(np.where(np.isnan(signed), -np.inf, signed), axis=0), -np.inf)
+    alerting = first_alerts(key, cfg.gap)
+    # a record among n exchangeable earlier buckets has probability 1 / (n + 1): a young series
+    # sets records often, so a record counts only once that chance is at most record_chance,
+    # and where its tail is at most record_alpha
+    span = np.clip(seen, 0, cfg.record_span)
+    record = (records(values, cfg) & (1.0 / (span + 1.0) <= cfg.record_chance)
+              & (p_tail <= cfg.record_alpha))
+    p_value = np.where(record, np.minimum(p_tail, min(RECORD_P, cfg.alpha)), p_tail)
+    flags = (alerting & (p_tail <= cfg.alpha)) | record
+    p_alert = np.where(alerting | record, p_value, 1.0)
+    with np.errstate(divide="ignore"):
+        score = np.clip(-np.log10(np.fmax(p_alert, 1e-300)) / cfg.score_scale, 0.0, 1.0)
+    expected, sd = found["expected"][0], found["sd"][0]
+    half = special.ndtri(1 - cfg.alpha) * sd
+    missing = np.isnan(values)
+    return {"expected": expected, "band_low": expected - half, "band_high": expected + half,
+            "p_value": np.where(missing, np.nan, p_value),
+            "score": np.where(missing, 0.0, score), "is_anomaly": flags & ~missing,
+            "alert_p": np.where(missing, 1.0, p_alert)}
+
+
+def score_continuous(values: np.ndarray, *, phases: np.ndarray | None = None,
+                     cycle: int | None = None,
+                     settings: ContinuousSettings = ContinuousSettings()) -> dict[str, np.ndarray]:
+    """Score a (series × time) matrix of continuous values (NaN: no value that bucket).
+
+    `phases`: integer season phase per bucket, shape (T,) or (S, T) (weekday for days, hour of
+    day below a day); `cycle`: buckets in one season cycle (default: the phase count, e.g. 7 for
+    daily weekday phases; 288 for 5-minute buckets by hour of day).
+    Returns arrays of the input's shape: expected, band_low, band_high, p_value (the bucket's
+    smallest tail over the windows and the record test), score (-log10 of the p-value of an
+    alerting bucket / score_scale, else 0), is_anomaly (p_value <= alpha on an alerting
+    bucket, or a record) and alert_p (the p-value where the bucket alerts, else 1).
+    """
+    found = seasonal_z(values, phases=phases, cycle=cycle, settings=settings)
+    return decide(values, found, settings)

@@ -8,8 +8,11 @@ Data flows one way through these modules:
 - `analytics.db` — the one-writer process model: `writer(path)` (atomic copy-write-swap),
   `reader(path)` (read-only), `query_df(con, "marts/<name>", **params)`, `data_version(path)`.
 - `analytics.state` — app state beside the case data (`<db stem>.state.sqlite`: triage verdicts,
-  alerts, snapshot records): `writer(path)` (one SQLite transaction, several processes),
-  `read(path, name)`, `version(path)` (what caches of app state key on).
+  alerts, snapshot records, the watcher's records of files): `writer(path)` (one SQLite
+  transaction, several processes), `read(path, name)`, `version(path)` (what caches of app state
+  key on).
+- `analytics.dataset` — which dataset a database holds (the demo, or your own data):
+  `is_demo(path)`, `mark(con)`, `refusal(path, action)`; ingest, alerts and the app never mix them.
 - `analytics.contract` — canonical columns of `cases` and `reviews`.
 - `analytics.calendars` — market zones and holidays (`data/calendars.toml`), `local_dates`.
 - `analytics.reference` — reference tables (markets, holidays, SLA policies) synced by writers.

@@ -74,10 +74,10 @@ async def browse(base: str, sessions: int, stop: threading.Event, stats: dict) -
 
 def _not_the_demo(db: Path) -> None:
     """Mark the generated dataset as ordinary data, so that exports may be loaded into it (the
-    demo refuses them: analytics/demo/dataset.py)."""
+    demo refuses them: analytics/dataset.py)."""
     sys.path.insert(0, str(ROOT))
     from analytics import db as database
-    from analytics.demo import dataset
+    from analytics import dataset
     with database.writer(db, derived="keep") as con:
         con.execute("update schema_meta set value = 'memory soak' where key = ?", [dataset.KEY])
 

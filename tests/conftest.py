@@ -13,9 +13,8 @@ import tempfile
 
 import pytest
 
+from analytics import dataset as demo_dataset
 from analytics import db, startup
-from analytics.demo import dataset as demo_dataset
-
 
 _MADE_CACHE: list[str] = []
 

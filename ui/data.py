@@ -18,11 +18,11 @@ import pandas as pd
 import streamlit as st
 
 from analytics import coverage, db, filtering, settings, views
+from analytics import dataset as demo_dataset
 from analytics import freshness as data_freshness
 from analytics import state as app_state
 from analytics.results import marts as stored_marts
 from analytics.results import precompute
-from analytics.demo import dataset as demo_dataset
 from analytics.spikes import explain as spike_explain
 from analytics.spikes import triage as spike_db
 from analytics.trends import detect as trends

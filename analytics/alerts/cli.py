@@ -18,11 +18,11 @@ import json
 import sys
 from pathlib import Path
 
+from analytics import dataset as demo_dataset
 from analytics import settings
 from analytics.alerts import payloads as alert_payloads
 from analytics.alerts import run as alerts
 from analytics.alerts import send as alert_send
-from analytics.demo import dataset as demo_dataset
 
 
 def parse(argv: list[str]) -> argparse.Namespace:

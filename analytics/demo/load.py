@@ -22,8 +22,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from analytics import contract, settings
-from analytics.demo import dataset
+from analytics import contract, dataset, settings
 from analytics.demo.cases import case_attributes
 from analytics.demo.lifecycle import case_timeline, complexity
 from analytics.demo.reviews import build_reviews
@@ -90,7 +89,7 @@ def load_demo(db_path=None, *, n_cases: int = DEFAULT_CASES, seed: int = DEFAULT
     """Generate the demo, load it through `analytics.ingest.ingest_file`, write the ground truth.
 
     `db_path` defaults to the demo's own database (ESCALATION_RADAR_DEMO_DB); a database holding
-    other data is refused (analytics/demo/dataset.py), and the one loaded is marked as the demo
+    other data is refused (analytics/dataset.py), and the one loaded is marked as the demo
     in the same transaction as its first ingest.
     Returns counts and timings: cases, reviews, generate_s, load_s, rows_rejected, ground_truth."""
     from analytics.ingest import (

@@ -16,8 +16,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from analytics import dataset as demo_dataset
 from analytics import settings
-from analytics.demo import dataset as demo_dataset
 from analytics.ingest import mapping as mapping_mod
 from analytics.ingest.pipeline import ingest_file
 from analytics.ingest.report import IngestError, IngestReport, printable
@@ -75,7 +75,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
     target = Path(args.db) if args.db else settings.db_path()
-    if demo_dataset.is_demo(target):   # the demo is kept apart (analytics/demo/dataset.py)
+    if demo_dataset.is_demo(target):   # the demo is kept apart (analytics/dataset.py)
         print(f"error: {printable(demo_dataset.refusal(target, 'loading exports into it'))}",
               file=sys.stderr)
         return 2

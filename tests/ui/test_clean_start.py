@@ -11,9 +11,8 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from analytics import db, settings, state
+from analytics import dataset, db, settings, state
 from analytics.alerts import cli as alert_cli
-from analytics.demo import dataset
 from analytics.demo import load as demo
 from analytics.ingest import cli as ingest_cli
 

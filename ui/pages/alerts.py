@@ -16,7 +16,7 @@ SNOOZES = {"1 day": 1, "3 days": 3, "1 week": 7}
 
 _ui.page_header("Alerts", "Spikes and trends posted by `python -m analytics alert`. Acknowledge "
                 "an alert, or snooze its segment so no alert for it is sent for a while.")
-if data.is_demo():   # the alert command refuses the demo (analytics/demo/dataset.py)
+if data.is_demo():   # the alert command refuses the demo (analytics/dataset.py)
     st.info("**This is the generated demo dataset: alerts never go out about it** (the alert "
             "command refuses it). To get alerts on your own data, open it: **Use my own data** in "
             "the sidebar (or start the app with `ESCALATION_RADAR_DB=PATH`), load your export on "

@@ -48,14 +48,16 @@ def plan_cases(con: duckdb.DuckDBPyConnection) -> bool:
 
 _RETRACT = ("fact_changes_old", "fact_delete_touched", "clock_changes_old", "clock_delete_touched",
             "case_search_delete_touched")
-# in order: the cubes' changes come from fact_changes, the cells' from clock_changes
-_EXTEND = ("fact_insert_touched", "fact_changes_new",
+# in order: the inserts read the staging views over the touched cases' rows alone (the shadow),
+# the cubes' changes come from fact_changes, the cells' from clock_changes
+_EXTEND = ("touched_cases_shadow", "fact_insert_touched", "clock_insert_touched",
+           "case_search_insert_touched", "touched_cases_unshadow",
+           "fact_changes_new",
            "cube_daily_changes", "cube_daily_merged", "cube_daily_delete_touched",
            "cube_daily_insert_touched",
            "cube_hourly_changes", "cube_hourly_merged", "cube_hourly_delete_touched",
            "cube_hourly_insert_touched",
-           "clock_insert_touched", "clock_changes_new", "sla_cells_merge",
-           "case_search_insert_touched")
+           "clock_changes_new", "sla_cells_merge")
 
 
 def retract(con: duckdb.DuckDBPyConnection) -> None:
@@ -94,6 +96,6 @@ def rebuild_per_ingest_tables(con: duckdb.DuckDBPyConnection, kind: str) -> None
     db.build_derived(con, rebuilt)
     if kind == "cases":   # the case search's keys (analytics/text/search_index.py)
         if incremental:
-            search_index.index_new_texts(con)
+            search_index.index_new_texts(con, "ingest/search_new_texts_touched")
         else:
             search_index.refresh(con)

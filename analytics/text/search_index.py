@@ -31,11 +31,13 @@ def _row_count(con: duckdb.DuckDBPyConnection) -> int:
     return int(con.execute("select count(*) from search_terms").fetchall()[0][0])
 
 
-def index_new_texts(con: duckdb.DuckDBPyConnection) -> int:
-    """Add the keys of every text no key is stored for yet; the number of texts read."""
+def index_new_texts(con: duckdb.DuckDBPyConnection, query: str = "search/new_texts") -> int:
+    """Add the keys of every text no key is stored for yet; the number of texts read. `query`
+    finds those texts (an ingest that touched few cases reads only theirs: analytics/ingest/
+    aggregates.py)."""
     before = _row_count(con)
     # fetched whole: the connection's next statement (an insert) would end a streamed result
-    new = db.query_arrow(con, "search/new_texts")
+    new = db.query_arrow(con, query)
     for batch in new.to_batches(BATCH_ROWS):
         keys = _keys_of(batch)
         con.register("search_batch", keys)

@@ -8,9 +8,11 @@ with
 
 incoming as (select row_number, case_id, updated_at, row_hash from incoming_cases),
 
+-- the stored rows of the ids in the file only: the window then sorts those, not every row
 stored as (
     select case_id, updated_at, row_hash
     from main.cases
+    where case_id in (select case_id from incoming_cases)
     qualify row_number() over (partition by case_id order by updated_at desc nulls last) = 1
 ),
 

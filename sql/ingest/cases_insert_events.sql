@@ -13,10 +13,17 @@ first_copy as (
     ) = 1
 ),
 
+-- the stored events of the cases in the file only (not every case's history)
+stored as (
+    select case_id, row_hash, updated_at
+    from main.case_events
+    where case_id in (select case_id from incoming)
+),
+
 new_events as (
     select f.*
     from first_copy as f
-    anti join main.case_events as e
+    anti join stored as e
       on e.case_id = f.case_id
      and e.row_hash = f.row_hash
      and e.updated_at is not distinct from f.updated_at

@@ -5,9 +5,11 @@ with
 
 incoming as (select row_number, review_id, decided_at, row_hash from incoming_reviews),
 
+-- the stored rows of the ids in the file only: the window then sorts those, not every row
 stored as (
     select review_id, decided_at, row_hash
     from main.reviews
+    where review_id in (select review_id from incoming_reviews)
     qualify row_number() over (partition by review_id order by decided_at desc nulls last) = 1
 ),
 

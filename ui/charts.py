@@ -13,6 +13,7 @@ import plotly.graph_objects as go
 import plotly.io as pio
 
 from analytics import startup
+from analytics.views.words import human
 
 LOCAL_DATES = "market-local dates"
 WEEKS = f"Week starting (Monday, {LOCAL_DATES})"
@@ -27,8 +28,8 @@ _LAYOUT = dict(margin=dict(l=10, r=10, t=40, b=10), height=360, legend_title_tex
 
 
 def safe_labels(values: pd.Series) -> pd.Series:
-    """Data labels made safe for Plotly text (escape <, >, &)."""
-    return values.astype("str").fillna("(unknown)").map(html.escape)
+    """Data labels in words (analytics/views/words.py) made safe for Plotly text (escape <, >, &)."""
+    return values.astype("str").fillna("(unknown)").map(human).map(html.escape)
 
 
 def mark_incomplete(fig: go.Figure, last_complete: dt.date | None, last_shown) -> None:

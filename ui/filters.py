@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import streamlit as st
 
 from analytics import views
+from analytics.views.words import human
 from ui import data
 
 LISTS = {"markets": "Markets", "categories": "Abuse categories", "sources": "Sources"}
@@ -109,7 +110,8 @@ def sidebar_filters(page: str = "Overview") -> Filters:
                                "market's own time zone.")
         for name, label in LISTS.items():
             if name in drawn:
-                st.multiselect(label, options[name], key=f"filter_{name}", placeholder="All")
+                st.multiselect(label, options[name], key=f"filter_{name}", placeholder="All",
+                               format_func=human)
     dates = st.session_state["filter_dates"]
     start, end = (tuple(dates) + (None, None))[:2]
     end = end or start  # mid-selection, the range widget briefly holds one date

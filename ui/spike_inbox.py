@@ -12,6 +12,7 @@ import pandas as pd
 import streamlit as st
 
 from analytics.views import spikes as spike_views
+from analytics.views.words import human
 from ui import data
 from ui import filters as _filters
 from ui import widgets as _ui
@@ -21,7 +22,8 @@ COLUMNS = {
     "severity": st.column_config.TextColumn("Severity", width="small"),
     "event": st.column_config.TextColumn("Event", width="medium"),
     "score": st.column_config.ProgressColumn("Score", min_value=0, max_value=1, format="%.2f"),
-    "observed": st.column_config.NumberColumn("Cases", format="localized"),
+    "observed": st.column_config.NumberColumn(
+        "Observed", format="localized", help="Cases; for a KPI event, its breaches or seconds"),
     "expected": st.column_config.NumberColumn("Expected", format="%.1f"),
     "excess": st.column_config.NumberColumn("Excess", format="%.1f"),
     "metric": "Metric", "start": "Start", "end": "End", "verdict": "Verdict"}
@@ -108,10 +110,12 @@ PART_COLUMNS = {"segment": "Segment", "observed": st.column_config.NumberColumn(
 
 
 def in_words(drivers: pd.DataFrame) -> pd.DataFrame:
-    """The drivers table with its dimensions named in words.
+    """The drivers table with its dimensions and values in words.
 
-    >>> in_words(pd.DataFrame({"dimension": ["abuse_category"], "value": ["scam"]}))["dimension"].tolist()
-    ['Abuse category']
+    >>> said = in_words(pd.DataFrame({"dimension": ["abuse_category"], "value": ["hate_speech"]}))
+    >>> said.values.tolist()
+    [['Abuse category', 'hate speech']]
     """
     return drivers.assign(dimension=drivers["dimension"].map(
-        lambda d: DIMENSION_WORDS.get(d, str(d).replace("_", " ").capitalize())))
+        lambda d: DIMENSION_WORDS.get(d, str(d).replace("_", " ").capitalize())),
+        value=drivers["value"].map(human))

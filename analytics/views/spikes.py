@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from analytics.spikes.severity import severities
+from analytics.views.words import human
 
 INBOX = ["severity", "event", "metric", "start", "end", "observed", "expected", "excess",
          "score", "verdict"]
@@ -17,12 +18,14 @@ METRIC_NAMES = {"cases": "cases", "sla_breach_rate": "SLA breach rate",
 
 
 def label(segment: dict) -> str:
-    """'KZ × scam', or 'all cases' for the whole data.
+    """'KZ × scam', or 'all cases' for the whole data; values in words (analytics/views/words.py).
 
     >>> label({"market": "KZ", "abuse_category": "scam"}), label({})
     ('KZ × scam', 'all cases')
+    >>> label({"market": "KZ", "abuse_category": "hate_speech", "source": "user_report"})
+    'KZ × hate speech × user report'
     """
-    return " × ".join(f"{v}" for v in segment.values()) or "all cases"
+    return " × ".join(human(v) for v in segment.values()) or "all cases"
 
 
 def inbox(events: pd.DataFrame, triage: pd.DataFrame, grain: str) -> pd.DataFrame:

@@ -5,14 +5,29 @@ import datetime as dt
 
 import pandas as pd
 
+from analytics.views.words import human
+
 KINDS = {"segment": "Segment", "term": "Wording"}
 COLUMNS = ["rank", "what", "label", "sparkline", "since", "growth", "excess", "observed",
            "expected", "language", "pattern"]
 
 
+def in_words(found: pd.DataFrame) -> pd.DataFrame:
+    """Segment trends' labels with their values in words ('KZ · hate speech'); wording as found.
+
+    >>> in_words(pd.DataFrame({"kind": ["segment", "term"],
+    ...                        "label": ["KZ · hate_speech", "qazpay_bonus"]}))["label"].tolist()
+    ['KZ · hate speech', 'qazpay_bonus']
+    """
+    segments = found["kind"].eq("segment") if "kind" in found else found["label"].isna()
+    said = found.loc[segments, "label"].map(lambda t: " · ".join(map(human, t.split(" · "))))
+    return found.assign(label=said.reindex(found.index).fillna(found["label"]))
+
+
 def table(found: pd.DataFrame, *, with_examples: bool) -> pd.DataFrame:
-    """The ranked trends as the page's table: kind and languages in words, growth to a tenth,
-    and (for those who may see cases) the first four example case ids."""
+    """The ranked trends as the page's table: kind, values and languages in words, growth to a
+    tenth, and (for those who may see cases) the first four example case ids."""
+    found = in_words(found)
     shown = found.assign(
         what=found["kind"].map(KINDS), language=found["languages"].map(", ".join),
         growth=found["growth"].round(1), examples=found["examples"].map(lambda v: " ".join(v[:4])))
@@ -22,7 +37,7 @@ def table(found: pd.DataFrame, *, with_examples: bool) -> pd.DataFrame:
 def openable(found: pd.DataFrame, n: int = 6) -> list:
     """The top `n` trends whose examples the page can open, as rows (rank, label, examples,
     related_terms, ...)."""
-    return list(found.head(n).itertuples())
+    return list(in_words(found.head(n)).itertuples())
 
 
 def window(row, as_of) -> tuple[dt.date, dt.date]:

@@ -159,7 +159,7 @@ def test_spike_inbox_words_stamps_and_verdicts():
 def test_spike_names_records_and_verdicts():
     events = _events()
     assert spike_views.names(events) == {
-        "e1": "KZ × scam · 2026-03-02", "e2": "all cases · 2026-03-05 13:00 · sla_breach_rate"}
+        "e1": "KZ × scam · 2026-03-02", "e2": "all cases · 2026-03-05 13:00 · SLA breach rate"}
     event = spike_views.record(events, "e2")
     assert event["event_id"] == "e2" and event["segment"] == {} and event["observed"] == 9
     assert spike_views.verdict(_triage(), "e2")["owner"] == "aigerim"

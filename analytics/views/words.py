@@ -1,0 +1,19 @@
+"""Data values as people say them: a code-like value written in snake_case (`hate_speech`,
+`user_report`) is shown in words; every other value (market codes, words, names, any script) is
+shown as it was exported. The stored value never changes: filters, URLs and exports keep it."""
+from __future__ import annotations
+
+import re
+
+SNAKE = re.compile(r"[a-z0-9]+(?:_[a-z0-9]+)+")
+
+
+def human(value) -> str:
+    """The value in words.
+
+    >>> [human(v) for v in ("hate_speech", "user_report", "KZ", "scam", "Animal in a Park",
+    ...                     "STATEN ISLAND", "rule_34b", "_private", None)]
+    ['hate speech', 'user report', 'KZ', 'scam', 'Animal in a Park', 'STATEN ISLAND', 'rule 34b', '_private', 'None']
+    """
+    text = str(value)
+    return text.replace("_", " ") if SNAKE.fullmatch(text) else text

@@ -20,7 +20,7 @@ from ui import widgets as _ui
 OPEN_ROW = "background-color: #dbe9ff; font-weight: 600"   # the event opened below
 COLUMNS = {
     "severity": st.column_config.TextColumn("Severity", width="small"),
-    "event": st.column_config.TextColumn("Event", width="medium"),
+    "event": st.column_config.TextColumn("Event", width="medium", pinned=True),
     "score": st.column_config.ProgressColumn("Score", min_value=0, max_value=1, format="%.2f"),
     "observed": st.column_config.NumberColumn(
         "Observed", format="localized", help="Cases; for a KPI event, its breaches or seconds"),

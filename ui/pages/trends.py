@@ -38,7 +38,7 @@ if found.empty:
 else:
     st.dataframe(trend_views.table(found, with_examples=cases_shown),
                  hide_index=True, key="trends_table", column_config={
-                     "label": st.column_config.TextColumn("Trend", width="medium"),
+                     "label": st.column_config.TextColumn("Trend", width="medium", pinned=True),
                      "sparkline": st.column_config.LineChartColumn("Last 28 days"),
                      "growth": st.column_config.NumberColumn("Growth ×", format="%.1f"),
                      "excess": st.column_config.NumberColumn("Excess cases", format="%.0f"),

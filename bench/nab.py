@@ -1,23 +1,27 @@
 """NAB v1.1 benchmark of the detector we ship for continuous KPI series, under NAB's rules.
 
-    python bench/nab.py [--nab DIR] [--detector shipped|counts|likelihood|context|blend|max]
-                        [--set JSON] [--season weekday|none|weekhour] [--corpus NAME] [--out DIR]
+    python bench/nab.py [--nab DIR] [--detector shipped|gaussian|counts|likelihood|context|blend|max]
+                        [--set JSON] [--season weekday|none|weekhour|hour] [--corpus NAME] [--out DIR]
 
 First the scorer is checked against the published scores of three reference detectors
 (../shared/benchmarks/nab/reference). Then a detector runs causally over all 58 files:
 
-- `shipped` (default): what the pages, CLI and alerts run on the median first response, the
-  product's continuous KPI series (analytics/spikes/kpi_series.py `score_first_response`): the
-  gaussian family of `spike_model.score_matrix` over log1p(max(value, 0)), weekday season,
-  direction up, flag = p <= alpha and value >= min_ratio × expected on the log scale, every other
-  setting the SpikeSettings default; an alert is the first bucket of an event (flags at most
-  `cooldown` buckets apart, analytics/spikes/events.py). The NAB threshold is the product's alpha:
-  a row's score is -log10(p) / 300 (monotone in p, unsaturated down to 1e-300), and at each
-  candidate alpha the detections are the first buckets of that alpha's events. `--set` overrides
-  SpikeSettings fields (the product's settings for KPI series, e.g. {"cooldown": 12}).
+- `shipped` (default): the detector the pages, CLI and alerts run on the product's continuous
+  KPI series, the median first response (analytics/spikes/continuous.py via kpi_series.py
+  `score_first_response`): its ContinuousSettings defaults except direction both (a NAB anomaly
+  has no worse side; the KPI's is up) and the warm-up, which is each file's probationary period
+  (NAB hands every detector that period; the daily KPI series' is 28 days); season phase the
+  hour of day, a cycle of one day. A row's score is -log10(p) / 300 where it alerts, else 0, so
+  the NAB threshold is the detector's alpha; detections are the first buckets of events (flags
+  at most `cooldown` = 2 buckets apart, analytics/spikes/events.py). `--set` overrides
+  ContinuousSettings fields (e.g. {"windows": [1, 3]}).
+- `gaussian`: the KPI path of rounds 3-5 (the gaussian family of `spike_model.score_matrix` over
+  log1p(max(value, 0)), weekday season, direction up, flag = p <= alpha and value >= min_ratio ×
+  expected on the log scale); an alert is the first bucket of an event; threshold = alpha, a
+  row's score -log10(p) / 300. `--set` overrides SpikeSettings fields (e.g. {"cooldown": 12}).
 - `counts`: the product's case-count detector (negative binomial, every SpikeSettings default,
   weekday season) on the values as counts; realTweets (tweets per 5 minutes) is the corpus it
-  fits. Scored like `shipped` (its big-spike rule flags count at the product's alpha).
+  fits. Scored like `gaussian` (its big-spike rule flags count at the product's alpha).
 - `likelihood`, `context`, `blend` (round 4's NAB default), `max`: the NAB-only detectors of
   bench/nab_detectors/ (not shipped), with their NAB settings; `--set` overrides NabSettings.
 

@@ -43,6 +43,7 @@ from scipy import ndimage, special
 
 DIRECTIONS = ("up", "down", "both")
 RECORD_P = 1e-8          # the p-value a record beyond the recent range by record_margin counts as
+BAND_Q = 0.99            # band_low / band_high: expected ± this normal quantile × sd
 MIN_PHASE_SEEN = 4       # observations of a phase before its z is read (and the t tail's dof floor)
 
 
@@ -51,7 +52,7 @@ class ContinuousSettings:
     """Knobs of the continuous detector; docs/spikes.md ("Continuous KPI series") explains each."""
     direction: str = "up"           # up | down | both (which way is worse for the KPI)
     alpha: float = 1e-8             # alert when the t tail is at most this (NAB's optimum)
-    windows: tuple = (1, 3, 10)     # buckets averaged into the recent level, each tested
+    windows: tuple = (1, 3, 10)     # buckets averaged into the recent level, each tested (a tuple or list)
     season_halflife: float = 7.0    # cycles of the season: how fast a phase's mean and spread move
     warmup: int = 28                # buckets of a series scored 0 at its start (learning)
     alert_gap: int = 0              # an alert's z must beat the previous this many buckets'
@@ -223,7 +224,7 @@ def decide(values: np.ndarray, found: dict, settings: ContinuousSettings) -> dic
     with np.errstate(divide="ignore"):
         score = np.clip(-np.log10(np.fmax(p_alert, 1e-300)) / cfg.score_scale, 0.0, 1.0)
     expected, sd = found["expected"][0], found["sd"][0]
-    half = special.ndtri(1 - cfg.alpha) * sd
+    half = special.ndtri(BAND_Q) * sd      # the charts' band, as the count model's (model.band)
     missing = np.isnan(values)
     return {"expected": expected, "band_low": expected - half, "band_high": expected + half,
             "p_value": np.where(missing, np.nan, p_value),

@@ -1,8 +1,8 @@
 """NAB-only detectors: what bench/nab.py compares with the shipped p-value model.
 
 Moved out of analytics/ (issue #15 point 7): the product never used them. The pages, CLI and
-alerts score every series with analytics/spikes/model.py's p-value (negative binomial for counts,
-gaussian for continuous KPI values); these modes scored only NAB.
+alerts score case counts with analytics/spikes/model.py's p-value and continuous KPI values with
+analytics/spikes/continuous.py; these modes score only NAB.
 
 - `likelihood` (likelihood.py): Numenta's anomaly likelihood over a change and a level stream,
   with `first_alerts` keeping one alert per incident.

@@ -1,5 +1,5 @@
 """Anomaly likelihood: a NAB-only detector (not shipped: the product scores continuous KPI
-series with the p-value model of analytics/spikes/model.py; bench/nab.py compares both).
+series with analytics/spikes/continuous.py; bench/nab.py compares both).
 
 Counts have a count model and a p-value (spike_model). Continuous series (CPU load, latency,
 tweets per 5 minutes) have no such model, and a threshold on raw errors means something

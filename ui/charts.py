@@ -27,6 +27,21 @@ _LAYOUT = dict(margin=dict(l=10, r=10, t=40, b=10), height=360, legend_title_tex
                legend=dict(orientation="h", yanchor="top", y=-0.3, x=0))
 
 
+DAY_MS = 86_400_000
+
+
+def date_axis(*, hours: bool = False) -> dict:
+    """A time axis in the one date format of the app (2026-03-02, with 14:00 for hours): ticks
+    that show the hour only when zoomed below a day, and the hover header to match.
+
+    >>> date_axis()["hoverformat"], date_axis(hours=True)["hoverformat"]
+    ('%Y-%m-%d', '%Y-%m-%d %H:%M')
+    """
+    return dict(hoverformat="%Y-%m-%d %H:%M" if hours else "%Y-%m-%d",
+                tickformatstops=[dict(dtickrange=[None, DAY_MS], value="%Y-%m-%d %H:%M"),
+                                 dict(dtickrange=[DAY_MS, None], value="%Y-%m-%d")])
+
+
 def safe_labels(values: pd.Series) -> pd.Series:
     """Data labels in words (analytics/views/words.py) made safe for Plotly text (escape <, >, &)."""
     return values.astype("str").fillna("(unknown)").map(human).map(html.escape)
@@ -97,6 +112,7 @@ def stacked(frame: pd.DataFrame, x: str, y: str, color: str, *, title: str, y_ti
     mark_uncovered(fig, runs)
     mark_incomplete(fig, last_complete, frame[x].max() if len(frame) else None)
     fig.update_layout(title=title, xaxis_title=x_title, yaxis_title=y_title, **_LAYOUT)
+    fig.update_xaxes(**date_axis())
     return fig
 
 
@@ -120,6 +136,7 @@ def trend(frame: pd.DataFrame, x: str, y: str, *, title: str, y_title: str,
                             name=f"{name or y_title} (incomplete)")
     mark_incomplete(fig, last_complete, frame[x].max() if len(frame) else None)
     fig.update_layout(title=title, xaxis_title=x_title, yaxis_title=y_title, **_LAYOUT)
+    fig.update_xaxes(**date_axis())
     return fig
 
 
@@ -202,4 +219,5 @@ def band(window: pd.DataFrame, event: dict, verdict: dict | None) -> go.Figure:
     fig.update_layout(title="Observed vs expected",
                       yaxis_title=Y_TITLES.get(event.get("metric", "cases"), "Cases"),
                       xaxis_title=f"Bucket ({LOCAL_DATES})", **layout)
+    fig.update_xaxes(**date_axis(hours=event.get("grain", "day") != "day"))
     return fig

@@ -26,7 +26,8 @@ if "trends_languages" not in st.session_state:
     st.session_state["trends_languages"] = [v for v in st.query_params.get_all("lang")
                                             if v in LANGUAGES]
 left, right = st.columns([1, 2])
-as_of = left.date_input("As of (end of day, market-local)", max_value=last, key="trends_as_of")
+as_of = left.date_input("As of (end of day, market-local)", max_value=last, key="trends_as_of",
+                       format="YYYY-MM-DD")
 languages = right.multiselect("Languages", LANGUAGES, key="trends_languages",
                               help="Show trends whose cases are written in these languages.")
 _filters.sync_url({"as_of": None if as_of == last else as_of.isoformat(), "lang": languages})

@@ -67,7 +67,7 @@ last_day = data.as_of(fresh).date()
 if "vendor_as_of" not in st.session_state:   # a shared link reopens the same day
     st.session_state["vendor_as_of"] = _filters.url_date("backlog_as_of", last_day,
                                                          dt.date(2000, 1, 1), last_day)
-as_of_day = st.date_input("As of", max_value=last_day, key="vendor_as_of")
+as_of_day = st.date_input("As of", max_value=last_day, key="vendor_as_of", format="YYYY-MM-DD")
 _filters.sync_url({"backlog_as_of": None if as_of_day == last_day else as_of_day.isoformat()})
 tables.backlog(drilldown.vendor_backlog(data.mart(
     "vendor_backlog_as_of", as_of=data.as_of(fresh, as_of_day),

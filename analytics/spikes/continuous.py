@@ -135,37 +135,46 @@ def records(values: np.ndarray, cfg: ContinuousSettings) -> np.ndarray:
     return found & (seen >= cfg.warmup)
 
 
-def _seasonal_z(streams: np.ndarray, phases: np.ndarray, weight: float, min_rel_sd: float):
+def _seasonal_z(streams: np.ndarray, phases: np.ndarray, weight, min_rel_sd: float):
     """(z, expected, sd, effective observations) of each stream bucket against the exponentially
     weighted mean and variance of its phase's earlier buckets; streams (K × S × T)."""
     k, s, t_len = streams.shape
     n_phases = int(phases.max(initial=0)) + 1
-    mean = np.full((k, s, n_phases), np.nan)
-    var = np.zeros((k, s, n_phases))
-    seen = np.zeros((k, s, n_phases))
-    sq = np.zeros((k, s, n_phases))     # Σ weights² of the normalised weights: n_eff = 1 / sq
-    out = {name: np.full(streams.shape, np.nan) for name in ("z", "expected", "sd", "n_eff")}
+    # per phase: mean, variance, observations seen, Σ weights² of the normalised weights (1 / n_eff)
+    state = np.zeros((n_phases, 4, k, s))
+    state[:, 0] = np.nan
+    shared = bool((phases == phases[:1]).all())        # one phase for every series (daily data)
     ks, ss = np.ogrid[:k, :s]
+    out = np.full((t_len, 4, k, s), np.nan)            # time-major: each step writes one block
+    by_time = np.moveaxis(streams, 2, 0)
     for t in range(t_len):
-        p = phases[:, t][None, :]
-        y = streams[:, :, t]
+        if shared:
+            cell = state[phases[0, t]]
+        else:
+            p = phases[:, t][None, :]
+            cell = np.moveaxis(state[p, :, ks, ss], 2, 0)
+        m, v, n, q = cell
+        y = by_time[t]
         ok = ~np.isnan(y)
-        m, v, n, q = mean[ks, ss, p], var[ks, ss, p], seen[ks, ss, p], sq[ks, ss, p]
         sd = np.sqrt(np.maximum(v, np.maximum(min_rel_sd * np.abs(np.nan_to_num(m)), 1e-9) ** 2))
         with np.errstate(invalid="ignore", divide="ignore"):
             z = (y - m) / sd
-        n_eff = np.where(q > 0, 1.0 / np.maximum(q, 1e-12), 0.0)
-        ready = ok & (n >= MIN_PHASE_SEEN)
-        out["z"][:, :, t] = np.where(ready, z, np.nan)
-        out["expected"][:, :, t], out["sd"][:, :, t], out["n_eff"][:, :, t] = m, sd, n_eff
+            n_eff = np.where(q > 0, 1.0 / q, 0.0)
+        out[t, 0] = np.where(ok & (n >= MIN_PHASE_SEEN), z, np.nan)
+        out[t, 1], out[t, 2], out[t, 3] = m, sd, n_eff
         w = np.maximum(1.0 / (n + 1.0), weight)
         d = y - np.nan_to_num(m)
         first = np.isnan(m)
-        mean[ks, ss, p] = np.where(ok, np.where(first, y, m + w * d), m)
-        var[ks, ss, p] = np.where(ok, np.where(first, 0.0, (1 - w) * (v + w * d * d)), v)
-        sq[ks, ss, p] = np.where(ok, np.where(first, 1.0, (1 - w) ** 2 * q + w * w), q)
-        seen[ks, ss, p] = n + ok
-    return out
+        new = np.stack([np.where(ok, np.where(first, y, m + w * d), m),
+                        np.where(ok, np.where(first, 0.0, (1 - w) * (v + w * d * d)), v),
+                        n + ok,
+                        np.where(ok, np.where(first, 1.0, (1 - w) ** 2 * q + w * w), q)])
+        if shared:
+            state[phases[0, t]] = new
+        else:
+            state[p, :, ks, ss] = np.moveaxis(new, 0, 2)
+    out = np.moveaxis(out, 0, 3)                        # (4, K, S, T)
+    return {"z": out[0], "expected": out[1], "sd": out[2], "n_eff": out[3]}
 
 
 def first_alerts(key: np.ndarray, gap: int) -> np.ndarray:
@@ -204,9 +213,11 @@ def decide(values: np.ndarray, found: dict, settings: ContinuousSettings) -> dic
     z = found["z"]
     signed = {"up": z, "down": -z, "both": np.abs(z)}[cfg.direction]
     dof = np.maximum(found["n_eff"] - 1.0, MIN_PHASE_SEEN - 1.0)
-    with np.errstate(invalid="ignore"):
-        p_streams = special.stdtr(dof, -signed)
-    p_streams = np.where(np.isnan(signed), 1.0, p_streams)
+    # the t tail where it can matter (normal tail < 1 %); elsewhere the normal tail, which the t
+    # tail only widens (the t's incomplete beta is most of a pass over every bucket)
+    p_streams = np.where(np.isnan(signed), 1.0, special.ndtr(-np.nan_to_num(signed)))
+    small = p_streams < 0.01
+    p_streams[small] = special.stdtr(dof[small], -signed[small])
     seen = np.cumsum(~np.isnan(values), axis=1) - 1
     warm = seen >= cfg.warmup
     p_tail = np.where(warm, p_streams.min(axis=0), 1.0)

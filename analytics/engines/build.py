@@ -46,8 +46,8 @@ class Step:
 
 STEPS = (
     Step("derived/20_case_business_time", "case_business_time", True),
-    Step("derived/21_case_sla_cells", "case_sla_cells", False),
     Step("derived/30_review_case_mix", "review_case_mix", True),
+    Step("derived/35_case_mix_cells", "case_mix_cells", False),
     Step("derived/40_fact_case_activity", "fact_case_activity", True),
     Step("derived/50_cube_cases_daily", "cube_cases_daily", False),
     Step("derived/51_cube_cases_hourly", "cube_cases_hourly", False),

@@ -1,26 +1,28 @@
 """Keep the derived tables current inside an ingest, at the cost of what the ingest touched.
 
 The fact table (`fact_case_activity`), the cubes (`cube_cases_daily`, `cube_cases_hourly`), the
-business clock per case (`case_business_time`) with its case-mix cells (`case_sla_cells`) and
-the case search (`case_search`) are what pages and detectors read instead of raw cases
+business clock per case (`case_business_time`), the review case mix (`review_case_mix`), their
+case-mix cells (`case_mix_cells`) and the case search (`case_search`) are
+what pages and detectors read instead of raw cases
 (sql/derived/ has their from-scratch builds and says why). Rebuilding them on every ingest
 would cost a full pass over every case (38.9 s of a 71 s 11k-row update at 10M cases for the
 business clock alone); instead an ingest of cases
 
 1. `retract`: before the stored rows change, notes the touched cases' current activity rows
-   with sign -1 (`fact_changes`) and their SLA verdicts (`clock_changes`), and deletes their
-   rows from the fact table and the business clock;
+   with sign -1 (`fact_changes`), their SLA verdicts (`clock_changes`) and their reviews' handle
+   times (`review_mix_changes`), and deletes their rows from those tables;
 2. `extend`: after the upsert, inserts the touched cases' new rows (the same queries as the
    from-scratch builds, sql/fragments/), appends them to the change tables with sign +1, and
-   merges the signed counts into the touched cells of each cube and of `case_sla_cells` (cells
-   that reach 0 are dropped; the other cells are not rewritten), and re-inserts the touched
-   cases' search rows.
+   merges the signed counts into the touched cells of each cube and into `case_mix_cells` (cells
+   that reach 0 are dropped; the other cube cells are not rewritten),
+   and re-inserts the touched cases' search rows.
 
 So a case reclassified, moved or closed by a later export moves out of its old cells. A first
 load (empty fact table) or a load that touches most cases builds from scratch instead, which is
 cheaper then; tests/sql/test_aggregates.py and tests/sql/test_incremental_derived.py check
-that the incremental path equals a rebuild. The review case mix and the market clock are still
-rebuilt in full by each ingest.
+that the incremental path equals a rebuild. The market clock (a few dozen rows) is rebuilt by
+each ingest, the review tables by each ingest of reviews; the KPI tables recompute the weeks
+the ingest touched (kpi_cube.py).
 """
 from __future__ import annotations
 
@@ -32,8 +34,9 @@ from analytics.text import search_index
 
 FACT_AND_CUBES = {"40_fact_case_activity", "50_cube_cases_daily", "51_cube_cases_hourly",
                   *kpi_cube.DERIVED}   # the KPI marts' tables: analytics/ingest/kpi_cube.py
-CASE_CLOCK = {"20_case_business_time", "21_case_sla_cells"}   # maintained with the fact table
-REVIEW_MIX = "30_review_case_mix"
+# maintained with the fact table by an incremental ingest of cases, else rebuilt
+CASE_CLOCK = {"20_case_business_time"}
+REVIEW_MIX = {"30_review_case_mix", "35_case_mix_cells"}   # also rebuilt by a review ingest
 CLOCK = "60_market_clock"
 REBUILD_SHARE = 0.5   # touching more than this share of the stored cases: rebuild instead
 
@@ -47,17 +50,17 @@ def plan_cases(con: duckdb.DuckDBPyConnection) -> bool:
 
 
 _RETRACT = ("fact_changes_old", "fact_delete_touched", "clock_changes_old", "clock_delete_touched",
-            "case_search_delete_touched")
+            "case_search_delete_touched", "review_mix_changes_old", "review_mix_delete_touched")
 # in order: the inserts read the staging views over the touched cases' rows alone (the shadow),
 # the cubes' changes come from fact_changes, the cells' from clock_changes
 _EXTEND = ("touched_cases_shadow", "fact_insert_touched", "clock_insert_touched",
-           "case_search_insert_touched", "touched_cases_unshadow",
+           "case_search_insert_touched", "review_mix_insert_touched", "touched_cases_unshadow",
            "fact_changes_new",
            "cube_daily_changes", "cube_daily_merged", "cube_daily_delete_touched",
            "cube_daily_insert_touched",
            "cube_hourly_changes", "cube_hourly_merged", "cube_hourly_delete_touched",
            "cube_hourly_insert_touched",
-           "clock_changes_new", "sla_cells_merge")
+           "clock_changes_new", "review_mix_changes_new", "case_mix_cells_merge")
 
 
 def retract(con: duckdb.DuckDBPyConnection) -> None:
@@ -86,13 +89,15 @@ def maintained(con: duckdb.DuckDBPyConnection) -> bool:
 
 
 def rebuild_per_ingest_tables(con: duckdb.DuckDBPyConnection, kind: str) -> None:
-    """The tables an ingest of `kind` still rebuilds in full: the review case mix (both kinds)
-    and the market clock (both, a few dozen rows); for cases, unless `extend` maintained them,
-    the business clock per case, its cells and the case search."""
+    """The tables an ingest of `kind` still rebuilds in full: the market clock (a few dozen rows);
+    the review case mix and the case-mix cells, unless `extend` maintained them (an incremental
+    ingest of cases); for cases, unless `extend` maintained them, the business clock per case
+    and the case search."""
     incremental = kind == "cases" and maintained(con)
-    rebuilt = {REVIEW_MIX, CLOCK}
-    if kind == "cases" and not incremental:
-        rebuilt |= CASE_CLOCK
+    if incremental:
+        rebuilt = {CLOCK}
+    else:
+        rebuilt = {CLOCK, *REVIEW_MIX, *(CASE_CLOCK if kind == "cases" else ())}
     db.build_derived(con, rebuilt)
     if kind == "cases":   # the case search's keys (analytics/text/search_index.py)
         if incremental:

@@ -11,7 +11,7 @@
 -- created_clock_s, sla_due_business_at, sla_due_clock_s, first_response_business_s,
 -- resolution_business_s, is_sla_met_business.
 -- closed_date: the market-local date the case's clock stopped (as stg_cases_activity).
--- The case-mix cells' SLA attainment is a table of its own (21_case_sla_cells.sql): stored per
+-- The case-mix cells' SLA attainment is a table of its own (35_case_mix_cells.sql): stored per
 -- case, one case's new verdict changed the row of every case of its cell.
 -- Parameters: none.
 create or replace table case_business_time as

@@ -1,33 +1,16 @@
--- review_case_mix: every vendor review with its case's mix cell and the cell's mean handle time
--- over every vendor's whole history, materialised once per write for vendor_mix_adjusted.
+-- review_case_mix: every vendor review with its case's mix cell, materialised once per write for
+-- vendor_mix_adjusted, which joins each review's cell to its mean handle time
+-- (35_case_mix_cells.sql).
 -- Grain: one row per review that has a vendor, a handle time and a case in main.cases.
 -- A cell is priority x abuse_category x source x market x language of the case (a missing value
--- is a value of its own); cell_handle_time_s = mean handle time (calendar seconds) of the cell.
--- market is the case's market (what the Vendors page's market filter applies to).
+-- is a value of its own). market is the case's market (what the Vendors page's market filter
+-- applies to). This file is the from-scratch build; an ingest of cases deletes and re-inserts the
+-- rows of the reviews of the cases it touched through the same query
+-- (sql/fragments/review_case_mix_rows.sql, sql/ingest/review_mix_*.sql); an ingest of reviews
+-- rebuilds it. tests/sql/test_incremental_derived.py checks that both agree.
 -- Parameters: none.
 create or replace table review_case_mix as
-with
-
-reviews as (
-    select
-        r.vendor,
-        r.decided_date,
-        r.handle_time_s,
-        c.priority, c.abuse_category, c.source, c.market, c.language
-    from stg_reviews as r
-    join main.cases as c using (case_id)
-    where r.vendor is not null and r.handle_time_s is not null
-),
-
-final as (
-    select
-        vendor,
-        decided_date,
-        market,
-        handle_time_s,
-        avg(handle_time_s) over (partition by priority, abuse_category, source, market, language)
-            as cell_handle_time_s
-    from reviews
-)
-
-select * from final
+select *
+from (
+-- include: fragments/review_case_mix_rows
+) as mix

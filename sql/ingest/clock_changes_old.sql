@@ -1,5 +1,5 @@
 -- clock_changes: the SLA verdicts of touched cases as case_business_time holds them before this
--- ingest, with sign -1 (they leave their case-mix cells in case_sla_cells);
+-- ingest, with sign -1 (they leave their case-mix cells in case_mix_cells);
 -- clock_changes_new.sql appends the new verdicts with sign +1.
 -- Grain: one row per touched case with a verdict x version. Parameters: none.
 create or replace temp table clock_changes as

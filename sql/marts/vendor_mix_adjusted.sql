@@ -5,8 +5,8 @@
 -- regulator and legal requests are stricter and take several times the work; a missing value
 -- is a value of its own). A cell's expected value is the mean over every vendor's whole history
 -- in the data, computed once per write (sql/derived/): mean handle time, calendar seconds
--- (review_case_mix.cell_handle_time_s), and SLA attainment of the business-time verdicts of
--- cases whose clock stopped (case_sla_cells.cell_sla_met_rate). A vendor's expected value in
+-- (case_mix_cells.cell_handle_time_s), and SLA attainment of the business-time verdicts of
+-- cases whose clock stopped (case_mix_cells.cell_sla_met_rate). A vendor's expected value in
 -- a period is the mean of its cases' cell values, so it is what a typical vendor would have
 -- scored on exactly those cases.
 -- handle_time_vs_expected_pct = 100 * observed mean / expected mean (above 100: slower than the
@@ -18,12 +18,14 @@ with
 
 reviews as (
     select
-        vendor,
-        cast(date_trunc($period, decided_date) as date) as period_start,
-        handle_time_s,
-        cell_handle_time_s
-    from main.review_case_mix
-    where ($markets::varchar[] is null or list_contains($markets::varchar[], market))
+        c.vendor,
+        cast(date_trunc($period, c.decided_date) as date) as period_start,
+        c.handle_time_s,
+        cells.cell_handle_time_s
+    from main.review_case_mix as c
+    join main.case_mix_cells as cells on
+-- include: fragments/case_mix_cell_match
+    where ($markets::varchar[] is null or list_contains($markets::varchar[], c.market))
 ),
 
 verdicts as (
@@ -33,12 +35,8 @@ verdicts as (
         c.is_sla_met_business::int as is_met,
         cells.cell_sla_met_rate
     from main.case_business_time as c
-    join main.case_sla_cells as cells
-      on cells.priority is not distinct from c.priority
-     and cells.abuse_category is not distinct from c.abuse_category
-     and cells.source is not distinct from c.source
-     and cells.market is not distinct from c.market
-     and cells.language is not distinct from c.language
+    join main.case_mix_cells as cells on
+-- include: fragments/case_mix_cell_match
     where c.vendor is not null and c.is_resolved and c.is_sla_met_business is not null
       and ($markets::varchar[] is null or list_contains($markets::varchar[], c.market))
 ),

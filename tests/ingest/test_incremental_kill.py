@@ -39,7 +39,7 @@ ingest_file(export, db_path=live)
 STEPS = ("clock_delete_touched", "cube_daily_delete_touched", "clock_insert_touched",
          "case_search_insert_touched")
 TABLES = ("fact_case_activity", "cube_cases_daily", "cube_cases_hourly", "case_business_time",
-          "case_sla_cells", "case_search")
+          "case_mix_cells", "case_search", "review_case_mix")
 
 
 def sha256(path) -> str:

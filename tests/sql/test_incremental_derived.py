@@ -1,6 +1,6 @@
 """An update export maintains every per-case derived table incrementally (analytics/ingest/
 aggregates.py: the fact table, both cubes, the business clock per case, the case-mix SLA cells,
-the case search), and each equals a from-scratch build (sql/derived/) afterwards: an update that
+the case search, the review case mix and its cells), and each equals a from-scratch build (sql/derived/) afterwards: an update that
 re-states old cases (closes them, gives them a vendor verdict, another category), moves a case to
 another market and another day, and adds new cases."""
 from __future__ import annotations
@@ -12,7 +12,7 @@ from analytics import db
 from analytics.ingest import ingest_file
 
 TABLES = ("fact_case_activity", "cube_cases_daily", "cube_cases_hourly", "case_business_time",
-          "case_sla_cells", "case_search")
+          "case_mix_cells", "case_search", "review_case_mix")
 HEADER = ["case_id", "created_at", "updated_at", "first_response_at", "resolved_at", "status",
           "market", "abuse_category", "source", "language", "priority", "vendor", "summary"]
 
@@ -31,6 +31,16 @@ def case(case_id, version, *, day=3, hour=9, market="KZ", category="scam", statu
 def write(folder, name, rows):
     path = folder / name
     pd.DataFrame(rows, columns=HEADER).to_csv(path, index=False)
+    return path
+
+
+def reviews(folder, case_ids):
+    """Two reviews of each case, one of them to a case not stored yet (n1 of the update)."""
+    rows = [{"review_id": f"r{n}-{case_id}", "case_id": case_id, "vendor": "acme",
+             "claimed_at": "2025-03-06 08:00", "decided_at": f"2025-03-06 {9 + n}:{n * 7:02d}",
+             "decision": "remove"} for case_id in case_ids for n in (1, 2)]
+    path = folder / "reviews.csv"
+    pd.DataFrame(rows).to_csv(path, index=False)
     return path
 
 
@@ -65,6 +75,9 @@ def test_an_update_export_maintains_the_derived_tables_as_a_rebuild_would(tmp_pa
                   priority=("P1", "P2")[i % 2], hours_to_resolve=5 + 11 * i,
                   summary=f"text {i % 4} лотерея") for i in range(40)]
     ingest_file(write(tmp_path, "first.csv", first), db_path=path)
+    # reviews of re-stated, moved and untouched cases, and of a case only the update brings
+    ingest_file(reviews(tmp_path, ["c0", "c1", "c3", "c4", "c5", "c33", "n1"]), kind="reviews",
+                db_path=path)
     update = [
         # re-stated old cases: closed (a new verdict in their cell), one to another category
         case("c0", 2, day=1, hour=0, market="KZ", category="scam", status="resolved",
@@ -89,8 +102,9 @@ def test_an_update_export_maintains_the_derived_tables_as_a_rebuild_would(tmp_pa
     report = ingest_file(write(tmp_path, "update.csv", update), db_path=path)
     assert (report.rows_inserted, report.rows_updated) == (2, 6)
     # the incremental path ran: no per-case table was rebuilt from scratch
-    assert not {"20_case_business_time", "21_case_sla_cells", "40_fact_case_activity",
-                "50_cube_cases_daily", "80_case_search"} & set(rebuilt_names), rebuilt_names
+    assert not {"20_case_business_time", "30_review_case_mix", "35_case_mix_cells",
+                "40_fact_case_activity", "50_cube_cases_daily", "80_case_search"
+                } & set(rebuilt_names), rebuilt_names
     incremental = snapshot(path)
     with db.reader(path) as con:
         moved = con.execute("select market, created_date from case_business_time "
@@ -111,4 +125,4 @@ def test_a_large_update_rebuilds_instead(tmp_path, rebuilt_names):
     rebuilt_names.clear()
     ingest_file(write(tmp_path, "update.csv", [case("c1", 2, status="resolved"), case("n1", 2)]),
                 db_path=path)
-    assert {"20_case_business_time", "21_case_sla_cells", "80_case_search"} <= set(rebuilt_names)
+    assert {"20_case_business_time", "35_case_mix_cells", "80_case_search"} <= set(rebuilt_names)

@@ -7,7 +7,9 @@ never changes the process (tests/test_hidden_state.py checks that). It sets:
 - `csv.field_size_limit`: no limit. The ingest's CSV reader (analytics/ingest/csv_reader.py)
   reads summaries of any length: a 1 MB summary is data, not an attack on the sniffer. Without
   it, Python stops at 128 KB and the file is refused.
-- Plotly's default template: `plotly_white`, process-wide rather than `template=` per figure:
+- Plotly's default template: `radar` (`plotly_white` with Tableau's ten-colour qualitative
+  palette, grey left out for "Other": neighbouring series differ in hue and lightness, where
+  Plotly's default pastels put two pinks side by side), process-wide rather than `template=` per figure:
   naming the template in a layout rebuilds it (a deep copy of its ~1,000 properties), ~25 ms per
   figure, several per page run. Snapshot figures name theirs (they are built once).
 - glibc's malloc arenas: capped at two (what `MALLOC_ARENA_MAX=2` does when exported before
@@ -28,16 +30,23 @@ import ctypes.util
 import sys
 from functools import lru_cache
 
-PLOTLY_TEMPLATE = "plotly_white"
+PLOTLY_TEMPLATE = "radar"
+PALETTE = ("#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f", "#edc948", "#b07aa1",
+           "#ff9da7", "#9c755f")   # Tableau 10 without its grey (grey is "Other")
 MALLOC_ARENAS = 2
 _M_ARENA_MAX = -8   # glibc's mallopt parameter number (malloc.h)
 
 
 def configure() -> dict:
     """Make the process-wide settings above; what each one became (idempotent)."""
+    import plotly.graph_objects as go
     import plotly.io as pio
 
     csv.field_size_limit(sys.maxsize)
+    if PLOTLY_TEMPLATE not in pio.templates:
+        radar = go.layout.Template(pio.templates["plotly_white"])   # a copy
+        radar.layout.colorway = PALETTE
+        pio.templates[PLOTLY_TEMPLATE] = radar
     pio.templates.default = PLOTLY_TEMPLATE
     return {"csv_field_size_limit": csv.field_size_limit(), "plotly_template": PLOTLY_TEMPLATE,
             "malloc_arenas_capped": limit_arenas(MALLOC_ARENAS)}

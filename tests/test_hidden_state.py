@@ -56,7 +56,7 @@ def test_configure_makes_the_settings_and_every_entry_point_calls_it():
             pass
         print(csv.field_size_limit() == sys.maxsize, pio.templates.default)
     """)
-    assert out.splitlines()[-1] == "True plotly_white", out
+    assert out.splitlines()[-1] == "True radar", out
     assert "_startup.configure()" in (ROOT / "app.py").read_text(encoding="utf-8")
     assert csv.field_size_limit() == sys.maxsize   # tests/conftest.py made them too
 

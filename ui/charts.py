@@ -108,7 +108,7 @@ def stacked(frame: pd.DataFrame, x: str, y: str, color: str, *, title: str, y_ti
             part = rows[(rows[x] >= first) & (rows[x] <= last)]
             fig.add_scatter(x=part[x], y=part[y].fillna(0), name=name, mode="lines",
                             stackgroup=f"run{run}", legendgroup=name, showlegend=run == 0,
-                            line=dict(width=0.5, color=colour))
+                            line=dict(width=0.5, color="white"), fillcolor=colour)
     mark_uncovered(fig, runs)
     mark_incomplete(fig, last_complete, frame[x].max() if len(frame) else None)
     fig.update_layout(title=title, xaxis_title=x_title, yaxis_title=y_title, **_LAYOUT)

@@ -40,6 +40,7 @@ class Utf8Feed(io.RawIOBase):
         self.fed = self.released = 0
         self._moved = threading.Condition()
         self._abandoned = self._ended = False
+        self.quotes = 0    # quote characters handed on (odd at the end: a quote never closed?)
         self._inside = 0   # readinto calls under way (pyarrow's thread)
 
     def readable(self) -> bool:
@@ -67,6 +68,7 @@ class Utf8Feed(io.RawIOBase):
             raw = self.inner.read(CHUNK_BYTES)
             self._done = not raw
             self._pending = self._decoder.decode(raw, final=self._done).encode("utf-8")
+            self.quotes += self._pending.count(b'"')
         size = min(len(buffer), len(self._pending))
         buffer[:size], self._pending = self._pending[:size], self._pending[size:]
         self.fed += size

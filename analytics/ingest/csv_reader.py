@@ -19,9 +19,11 @@ physical lines of each record; a record that spans several lines and still does 
 right (the wrong number of fields, or not valid CSV read strictly: ended inside its quote at the
 end of the file, text after a closing quote) is taken apart: its first line is quarantined with
 its row number and the column where the quote opened, and the lines after it are read again as
-rows of their own. pyarrow's pass hands its last batches to the exact reader when one of their
-values holds a line break (a swallowed end of file has one); native.py hands a file with an odd
-number of quote characters to this path. A record that grows past the cell cap while spanning
+rows of their own. pyarrow's pass hands its last batches to the exact reader when the file had
+an odd number of quote characters and one of their values holds a line break (a swallowed end of
+file has both; only the second, and a file of legitimate multi-line values would re-read the
+whole file through Python's csv module); native.py hands a file with an odd number of quote
+characters to this path. A record that grows past the cell cap while spanning
 several lines refuses the file, naming the row where its quote opened.
 """
 from __future__ import annotations
@@ -138,8 +140,9 @@ def sniff(sample: bytes, encoding: str | None, delimiter: str | None) -> tuple[s
 
 def _arrow_batches(stream, names: list[str], encoding: str, delimiter: str,
                    skipped: list) -> Iterator[tuple[pd.DataFrame, bool]]:
-    """pyarrow's batches of strings, each with whether the whole file had been handed to pyarrow
-    when it came (the last batches); each malformed record it skips is appended to `skipped`."""
+    """pyarrow's batches of strings, each with whether it may end in a quote never closed (the
+    whole file had been handed to pyarrow when it came, with an odd number of quote characters);
+    each malformed record it skips is appended to `skipped`."""
     def on_invalid(row) -> str:
         skipped.append(row)
         return "skip"
@@ -157,7 +160,7 @@ def _arrow_batches(stream, names: list[str], encoding: str, delimiter: str,
         for batch in reader:
             frame = batch.to_pandas()
             frame.columns = names
-            yield frame, feed.finished
+            yield frame, feed.finished and feed.quotes % 2 == 1
             feed.release(BLOCK_BYTES)
     finally:
         # pyarrow's read-ahead thread outlives a failed open_csv or an abandoned reader and
@@ -170,16 +173,16 @@ def read_batches(open_stream: Callable, header: list[str], encoding: str, delimi
     """DataFrames of strings, indexed by 1-based data row number; malformed rows go to bad_rows.
 
     pyarrow reads until its first malformed record (the batches before it are numbered exactly:
-    nothing was skipped), or a last batch with a line break in a value (a quote never closed may
-    have swallowed the end of the file: see the module docstring), then `exact_batches` reads on
-    from that batch's first row."""
+    nothing was skipped), or a last batch of a file with an odd number of quotes that has a line
+    break in a value (a quote never closed may have swallowed the end of the file: see the module
+    docstring), then `exact_batches` reads on from that batch's first row."""
     names = unique_names(header)
     row, skipped, exact = 0, [], False
     with open_stream() as stream:
         batches = _arrow_batches(stream, names, encoding, delimiter, skipped)
         try:
-            for frame, at_end in batches:
-                exact = bool(skipped) or (at_end and _holds_line_break(frame))
+            for frame, unclosed in batches:
+                exact = bool(skipped) or (unclosed and _holds_line_break(frame))
                 if exact:
                     break
                 frame.index = pd.RangeIndex(row + 1, row + 1 + len(frame))

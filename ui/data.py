@@ -30,6 +30,7 @@ from analytics.trends.compare import compare_cells
 from analytics.vendors import report as vendor_reports
 from analytics.vendors import targets as vendor_targets
 from analytics.views import defaults
+from analytics.views import trends as trend_views
 
 _DEMO_LOCK = threading.Lock()
 
@@ -416,10 +417,13 @@ def trends_within(as_of: dt.date, markets: list[str], languages: list[str]) -> p
     return trends.select_trends(ranked(as_of), markets, languages)
 
 
-def top_trends(n: int = 3) -> pd.DataFrame:
-    """The `n` highest-ranked trends as of the last complete day (empty without data)."""
-    day = default_as_of()
-    return ranked(day).head(n) if day else pd.DataFrame()
+def top_trends(filters, n: int = 3) -> tuple[dt.date | None, pd.DataFrame]:
+    """The day judged and the `n` highest-ranked trends of the filters' markets as of the end
+    of the sidebar's dates, or the last complete day if that is earlier (empty without data)."""
+    last = default_as_of()
+    day = min(filters.end, last) if last else None
+    found = trends_within(day, list(filters.markets), []).head(n) if day else pd.DataFrame()
+    return day, trend_views.in_words(found) if len(found) else found
 
 
 def example_cases(as_of: dt.date, case_ids: list[str]) -> pd.DataFrame:

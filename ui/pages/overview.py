@@ -46,8 +46,9 @@ else:
     _ui.define("open_backlog")
 
 spike_inbox.open_spikes(filters)  # the worst spikes without a verdict, each a link (#16)
-st.subheader("Emerging trends")  # the top three from the Trends page, which explains them
-for trend_row in data.top_trends(3).itertuples():
+trends_day, top = data.top_trends(filters, 3)  # the top three from the Trends page, which explains them
+st.subheader(f"Emerging trends as of {trends_day:%Y-%m-%d}" if trends_day else "Emerging trends")
+for trend_row in top.itertuples():
     st.markdown(f"**{_ui.plain(trend_row.label)}** — ×{trend_row.growth:.1f} since "
                 f"{trend_row.since:%Y-%m-%d}, {trend_row.excess:.0f} more cases than expected "
                 f"({_ui.plain(', '.join(trend_row.languages))})")

@@ -562,10 +562,14 @@ def team_alerts(world: World, knobs: dict, seed: int = 0) -> dict:
         own = m.value_counts().reindex(markets, fill_value=0) if len(ev) else pd.Series(0, index=markets)
         out[name] = (own + shared) / months
     total = out["cases"] + out["kpi"]
+    kpi = kpi[pd.to_datetime(kpi["start"]) >= start] if len(kpi) else kpi
+    by_metric = {m: int((kpi["metric"] == m).sum()) if len(kpi) else 0 for m in kpi_series.METRICS}
     return {"per_team_month_mean": round(float(total.mean()), 3),
             "per_team_month_max": round(float(total.max()), 3),
             "cases_mean": round(float(out["cases"].mean()), 3), "kpi_mean": round(float(out["kpi"].mean()), 3),
             "kpi_events": int(round(float(out["kpi"].sum() * months))), "teams": len(markets),
+            "kpi_events_by_metric": by_metric,   # events after the warm-up (the median first
+            #                                      response: analytics/spikes/continuous.py)
             "months": round(months, 2)}
 
 

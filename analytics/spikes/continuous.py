@@ -74,7 +74,8 @@ class ContinuousSettings:
         for name in ("season_halflife", "score_scale"):
             if not getattr(self, name) > 0:
                 raise ValueError(f"{name} must be > 0, not {getattr(self, name)!r}")
-        for name in ("warmup", "alert_gap", "record_window", "record_margin", "min_rel_sd"):
+        for name in ("warmup", "alert_gap", "record_window", "record_margin", "record_alpha",
+                     "record_chance", "gap_of_warmup", "min_rel_sd"):
             if not getattr(self, name) >= 0:
                 raise ValueError(f"{name} must be >= 0, not {getattr(self, name)!r}")
 
@@ -88,7 +89,7 @@ class ContinuousSettings:
 
     @property
     def record_span(self) -> int:
-        return int(self.record_window or 12 * self.warmup)
+        return max(int(self.record_window or 12 * self.warmup), 1)
 
 
 def rolling_sums(x: np.ndarray, window: int) -> tuple[np.ndarray, np.ndarray]:

@@ -28,12 +28,12 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import pyarrow as pa  # noqa: E402
-import pyarrow.parquet as pq  # noqa: E402
+import pyarrow as pa
+import pyarrow.parquet as pq
+from ingest_profile import Stages
 
-from analytics import db  # noqa: E402
-from analytics.ingest import ingest_file  # noqa: E402
-from ingest_profile import Stages  # noqa: E402
+from analytics import db
+from analytics.ingest import ingest_file
 
 SCENARIOS = ("recent", "spread")
 
@@ -125,55 +125,43 @@ def make_export(store: Path, scenario: str, rows: int, path: Path) -> None:
     new = rows // 10
     days = 90 if scenario == "recent" else 100_000
     with db.reader(store) as con:
-        restated = con.sql(_RESTATED, params=dict(seed=7, days=days, restated=rows - new))
-        added = con.sql(_NEW, params=dict(seed=7, new=new))
+        restated = con.sql(_RESTATED, params={"seed": 7, "days": days, "restated": rows - new})
+        added = con.sql(_NEW, params={"seed": 7, "new": new})
         table = pa.concat_tables([restated.to_arrow_table(),
                                   added.to_arrow_table().cast(restated.to_arrow_table().schema)])
     pq.write_table(table, path)
     log(f"export {path.name}: {rows:,} rows ({rows - new:,} re-stated, {new:,} new)")
 
 
-def timed_copies(stages: Stages) -> None:
-    """Count the writer's copy of the live file as a stage of its own."""
-    copy = shutil.copyfile
-
-    def timed(src, dst, *a, **kw):
-        if ".writing-" in str(dst):
-            return stages.timed("writer: copy the live file", copy, src, dst, *a, **kw)
-        return copy(src, dst, *a, **kw)
-
-    db.shutil.copyfile = timed
-
-
 def run(store: Path, export: Path, work: Path, top: int) -> float:
+    """One timed ingest of `export` into a copy of `store`; prints its stages, returns seconds."""
     target = work / "run.duckdb"
     shutil.copyfile(store, target)
     stages = Stages()
+    originals = db.run_sql, db.build_derived, db.shutil.copyfile
+
+    def copy(src, dst, *args, **kwargs):   # the writer's copy of the live file, a stage of its own
+        if ".writing-" in str(dst):
+            return stages.timed("writer: copy the live file", originals[2], src, dst, *args, **kwargs)
+        return originals[2](src, dst, *args, **kwargs)
+
     stages.install()
-    timed_copies(stages)
+    db.shutil.copyfile = copy
     load = load_average()
     started = time.perf_counter()
     try:
         report = ingest_file(export, kind="cases", db_path=target)
     finally:
         seconds = time.perf_counter() - started
-        db.run_sql, db.build_derived = stages_originals
-        db.shutil.copyfile = shutil_copy
+        db.run_sql, db.build_derived, db.shutil.copyfile = originals
         for leftover in work.glob("run.duckdb*"):
             leftover.unlink()
     log(f"{export.name}: {seconds:.2f} s end to end, {report.counts()}, "
         f"store {store.stat().st_size / 1e9:.2f} GB, load {load} -> {load_average()}")
-    shown = 0.0
     for key, wall in sorted(stages.wall.items(), key=lambda kv: -kv[1])[:top]:
-        shown += wall
         log(f"    {wall:7.2f} s  {key}")
-    log(f"    {seconds - sum(stages.wall.values()):7.2f} s  other (Python, checkpoint, fsync, "
-        "steps not shown above included in the total)")
+    log(f"    {seconds - sum(stages.wall.values()):7.2f} s  other (Python, checkpoint, fsync, rename)")
     return seconds
-
-
-stages_originals = (db.run_sql, db.build_derived)
-shutil_copy = shutil.copyfile
 
 
 def main(argv: list[str] | None = None) -> int:

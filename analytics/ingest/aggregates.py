@@ -49,11 +49,13 @@ def plan_cases(con: duckdb.DuckDBPyConnection) -> bool:
     return stored > 0 and touched <= REBUILD_SHARE * stored
 
 
-_RETRACT = ("fact_changes_old", "fact_delete_touched", "clock_changes_old", "clock_delete_touched",
-            "case_search_delete_touched", "review_mix_changes_old", "review_mix_delete_touched")
+# the first three in one transaction: the fact rows are read and deleted by row id
+_FACT_RETRACT = ("fact_touched_rowids", "fact_changes_old", "fact_delete_touched")
+_RETRACT = ("clock_changes_old", "clock_delete_touched", "case_search_delete_touched",
+            "review_mix_changes_old", "review_mix_delete_touched")
 # in order: the inserts read the staging views over the touched cases' rows alone (the shadow),
 # the cubes' changes come from fact_changes, the cells' from clock_changes
-_EXTEND = ("touched_cases_shadow", "fact_insert_touched", "clock_insert_touched",
+_EXTEND = ("touched_cases_shadow", "fact_new_rows", "fact_insert_touched", "clock_insert_touched",
            "case_search_insert_touched", "review_mix_insert_touched", "touched_cases_unshadow",
            "fact_changes_new",
            "cube_daily_changes", "cube_daily_merged", "cube_daily_delete_touched",
@@ -66,6 +68,14 @@ _EXTEND = ("touched_cases_shadow", "fact_insert_touched", "clock_insert_touched"
 def retract(con: duckdb.DuckDBPyConnection) -> None:
     """Take the touched cases' stored rows out of the fact table, the business clock and the
     search table, remembering their contributions to the cubes and cells."""
+    con.begin()
+    try:
+        for name in _FACT_RETRACT:
+            db.run_sql(con, f"ingest/{name}").fetchall()
+        con.commit()
+    except BaseException:
+        con.rollback()
+        raise
     for name in _RETRACT:
         db.run_sql(con, f"ingest/{name}").fetchall()
 

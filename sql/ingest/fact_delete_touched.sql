@@ -1,4 +1,4 @@
--- Remove the activity rows of every touched case (fact_insert_touched.sql adds their new state).
--- Parameters: none.
+-- Remove the activity rows of every touched case (fact_insert_touched.sql adds their new state),
+-- by the row ids fact_touched_rowids.sql found in the same transaction. Parameters: none.
 delete from fact_case_activity
-where case_id in (select case_id from touched_cases)
+where rowid in (select row_id from fact_touched_rowids)

@@ -1,6 +1,6 @@
 """SIGKILL inside the incremental path of an update export (analytics/ingest/aggregates.py: the
-touched cases' rows deleted from the fact table, business clock and case search, cube cells
-deleted but not yet re-inserted, the clock re-inserted): the live database stays byte for byte
+touched cases' fact rows deleted inside the retract's transaction, their business clock deleted,
+cube cells deleted but not yet re-inserted, the clock and the search rows re-inserted): the live database stays byte for byte
 as it was, and the update, run again, lands whole with derived tables equal to a full rebuild."""
 from __future__ import annotations
 
@@ -36,8 +36,8 @@ def run_then_wait(con, name, **params):
 db.run_sql = run_then_wait
 ingest_file(export, db_path=live)
 """
-STEPS = ("clock_delete_touched", "cube_daily_delete_touched", "clock_insert_touched",
-         "case_search_insert_touched")
+STEPS = ("fact_delete_touched", "clock_delete_touched", "cube_daily_delete_touched",
+         "clock_insert_touched", "case_search_insert_touched")
 TABLES = ("fact_case_activity", "cube_cases_daily", "cube_cases_hourly", "case_business_time",
           "case_mix_cells", "case_search", "review_case_mix")
 

@@ -14,7 +14,8 @@ First the scorer is checked against the published scores of three reference dete
   hour of day, a cycle of one day. A row's score is -log10(p) / 300 where it alerts, else 0, so
   the NAB threshold is the detector's alpha; detections are the first buckets of events (flags
   at most `cooldown` = 2 buckets apart, analytics/spikes/events.py). `--set` overrides
-  ContinuousSettings fields (e.g. {"windows": [1, 3]}).
+  ContinuousSettings fields (e.g. {"windows": [1, 3]}; {"warmup": 28}: every file gets the daily
+  KPI path's warm-up instead of its probationary period).
 - `gaussian`: the KPI path of rounds 3-5 (the gaussian family of `spike_model.score_matrix` over
   log1p(max(value, 0)), weekday season, direction up, flag = p <= alpha and value >= min_ratio ×
   expected on the log scale); an alert is the first bucket of an event; threshold = alpha, a
@@ -240,7 +241,8 @@ def shipped_scores(frames: dict, knobs: dict, kind: str = "hour") -> tuple[dict,
     score = np.zeros(values.shape)
     for i, n in enumerate(names):
         part = {k: v[:, i:i + 1, :rows[i]] for k, v in found.items()}
-        result = decide(values[i:i + 1, :rows[i]], part, replace(cfg, warmup=probation(rows[i])))
+        warmup = knobs.get("warmup", probation(rows[i]))   # --set '{"warmup": 28}': the daily path's
+        result = decide(values[i:i + 1, :rows[i]], part, replace(cfg, warmup=warmup))
         with np.errstate(divide="ignore"):
             score[i, :rows[i]] = np.clip(-np.log10(np.fmax(result["alert_p"][0], 1e-300)) / P_SCALE, 0, 1)
     seconds = time.perf_counter() - started

@@ -116,6 +116,25 @@ def stacked(frame: pd.DataFrame, x: str, y: str, color: str, *, title: str, y_ti
     return fig
 
 
+def broken_at_gaps(rows: pd.DataFrame, x: str, y: str) -> pd.DataFrame:
+    """The rows with a blank point inside every stretch of time longer than twice the series'
+    usual step, so a line breaks where no export covers the time (two exports years apart)
+    instead of drawing a straight line across it.
+
+    >>> weeks = pd.to_datetime(["2016-01-04", "2016-01-11", "2016-01-18", "2025-01-06", "2025-01-13"])
+    >>> broken_at_gaps(pd.DataFrame({"w": weeks, "v": [1.0, 2, 3, 4, 5]}), "w", "v")["v"].tolist()
+    [1.0, 2.0, 3.0, nan, 4.0, 5.0]
+    """
+    if len(rows) < 3 or not pd.api.types.is_datetime64_any_dtype(rows[x]):
+        return rows
+    steps = rows[x].diff()
+    gaps = rows.loc[steps > 2 * steps.median(), x]
+    if gaps.empty:
+        return rows
+    blanks = pd.DataFrame({x: gaps - steps[gaps.index] / 2, y: float("nan")})
+    return pd.concat([rows, blanks]).sort_values(x, kind="stable").reset_index(drop=True)
+
+
 def trend(frame: pd.DataFrame, x: str, y: str, *, title: str, y_title: str,
           color: str | None = None, last_complete: dt.date | None = None,
           x_title: str = f"Created date ({LOCAL_DATES})") -> go.Figure:
@@ -124,7 +143,7 @@ def trend(frame: pd.DataFrame, x: str, y: str, *, title: str, y_title: str,
     groups = frame.groupby(safe_labels(frame[color]), sort=False) if color else [("", frame)]
     cut = pd.Timestamp(last_complete) if last_complete is not None else None
     for name, rows in groups:
-        rows = rows.sort_values(x)
+        rows = broken_at_gaps(rows.sort_values(x), x, y)
         solid = rows if cut is None else rows[rows[x] <= cut]
         line = dict(color="#aaaaaa") if name == OTHER else None  # the rest recedes
         fig.add_scatter(x=solid[x], y=solid[y], name=name or y_title, mode="lines",

@@ -101,6 +101,9 @@ def test_purged_summaries_are_in_no_file_the_product_keeps(tmp_path, monkeypatch
                for name in before), before
     assert hits([data], [purged[1]])   # the summary with HTML characters, escaped
     assert (data / "cache").is_dir()
+    spill = data / ".radar.duckdb.spill-99999999"   # a killed ingest's: staged rows spilled
+    spill.mkdir()
+    (spill / "duckdb_temp_block-0.block").write_bytes(purged[3].encode())
 
     done = subprocess.run([sys.executable, "-m", "analytics", "purge", "--before", BEFORE,
                            "--db", str(db_path)], capture_output=True, text=True,

@@ -10,7 +10,8 @@ Then it forgets (`forget`, issue 17 point 8): a DELETE leaves the removed text i
 free blocks (`strings` recovered all 50 purged summaries), so
 - the case database is rewritten: its live rows copied into a fresh file (COPY FROM DATABASE),
   which replaces it atomically under the writer lock (readers keep the old inode until they
-  close; no file the product keeps holds it);
+  close; no file the product keeps holds it); a killed ingest's spill folder (staged rows) goes
+  with it, as a killed writer's scratch copy went in the purge's own writer block;
 - the stored detection results (`.<db name>.results/`, pickles that can hold example cases and
   terms) are deleted: the next page or precompute recomputes them;
 - the app-state store (`<db stem>.state.sqlite`): a snapshot whose files hold a purged case id or
@@ -31,6 +32,7 @@ import argparse
 import contextlib
 import csv
 import datetime as dt
+import glob
 import html as html_text
 import json
 import os
@@ -85,6 +87,9 @@ def rewrite(db_path: Path) -> None:
     """The live database copied, rows only, into a fresh file that replaces it atomically."""
     timeout = float(settings.get("ESCALATION_RADAR_LOCK_TIMEOUT_S"))
     with db._writer_lock(db_path, timeout, None):   # noqa: SLF001 - the writers' own lock
+        # a killed ingest's spill folder holds staged rows (no ingest runs while the lock is held)
+        for stale in db_path.parent.glob(f".{glob.escape(db_path.name)}.spill-*"):
+            shutil.rmtree(stale, ignore_errors=True)
         fresh = db_path.with_name(f"{db_path.name}.writing-{os.getpid()}")
         fresh.unlink(missing_ok=True)
         con, replaced = duckdb.connect(), False

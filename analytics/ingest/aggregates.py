@@ -53,10 +53,11 @@ def plan_cases(con: duckdb.DuckDBPyConnection) -> bool:
 _FACT_RETRACT = ("fact_touched_rowids", "fact_changes_old", "fact_delete_touched")
 _RETRACT = ("clock_changes_old", "clock_delete_touched", "case_search_delete_touched",
             "review_mix_changes_old", "review_mix_delete_touched")
-# in order: the inserts read the staging views over the touched cases' rows alone (the shadow),
+# in order: the inserts read the staging views over the touched cases' rows alone (the shadows),
 # the cubes' changes come from fact_changes, the cells' from clock_changes
 _EXTEND = ("touched_cases_shadow", "fact_new_rows", "fact_insert_touched", "clock_insert_touched",
-           "case_search_insert_touched", "review_mix_insert_touched", "touched_cases_unshadow",
+           "review_mix_insert_touched", "touched_facts_shadow", "case_search_insert_touched",
+           "touched_facts_unshadow", "touched_cases_unshadow",
            "fact_changes_new",
            "cube_daily_changes", "cube_daily_merged", "cube_daily_delete_touched",
            "cube_daily_insert_touched",

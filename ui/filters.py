@@ -64,12 +64,22 @@ def applying(page: str) -> tuple[str, ...]:
     return APPLIES.get(page, EVERY)
 
 
+SHADOW = "filter_values"   # plain session state: every filter's value after the last run
+
+
+def _key(name: str) -> str:
+    return "filter_dates" if name == "dates" else f"filter_{name}"
+
+
 def _kept(names) -> None:
     """Keep the values of filters not drawn on this run: Streamlit forgets a widget's state
-    when the widget is not drawn, unless the key is written back as plain session state."""
+    when the widget is not drawn, unless the key is written back as plain session state; a key
+    already forgotten (a run cut short by the next click) comes back from the shadow copy."""
+    shadow = st.session_state.get(SHADOW, {})
     for name in names:
-        key = "filter_dates" if name == "dates" else f"filter_{name}"
-        st.session_state[key] = st.session_state[key]
+        key = _key(name)
+        if key in st.session_state or key in shadow:
+            st.session_state[key] = st.session_state[key] if key in st.session_state else shadow[key]
 
 
 def _not_applied(drawn: tuple[str, ...]) -> str:
@@ -91,14 +101,16 @@ def sidebar_filters(page: str = "Overview") -> Filters:
     """Draw the filters the page reads in the sidebar and return the values of all of them."""
     options = data.filter_options()
     low, high = options["first_date"], options["last_date"]
-    if "filters_restored" not in st.session_state:
+    shadow = st.session_state.get(SHADOW, {})
+    if "filters_restored" not in st.session_state or any(
+            _key(n) not in st.session_state and _key(n) not in shadow for n in EVERY):
         _restore_from_url(options, low, high)
+    drawn = applying(page)
+    _kept(EVERY)   # (before any widget of this run: a drawn one forgotten comes back too)
     # a load the window holds none of moves it there (a daily load leaves it: ui/data.py);
     # another ingest may have moved the data's first or last day: keep the range inside it
     st.session_state["filter_dates"] = tuple(
         min(max(d, low), high) for d in data.follow_new_data(st.session_state["filter_dates"]))
-    drawn = applying(page)
-    _kept(n for n in EVERY if n not in drawn)
     with st.sidebar:
         st.header("Filters")
         if drawn != EVERY:
@@ -117,6 +129,7 @@ def sidebar_filters(page: str = "Overview") -> Filters:
     end = end or start  # mid-selection, the range widget briefly holds one date
     filters = Filters(start, end, *(tuple(st.session_state[f"filter_{n}"]) for n in LISTS),
                       first_date=low, last_date=high)
+    st.session_state[SHADOW] = {_key(n): st.session_state[_key(n)] for n in EVERY}
     sync_url({"from": start.isoformat(), "to": end.isoformat()}
              | {n: list(getattr(filters, n)) for n in LISTS})
     return filters

@@ -245,12 +245,16 @@ class _Lines:
 
 
 def _runs_on(lines: _Lines, record: list[str], names: list[str], delimiter: str) -> bool:
-    """Whether a record read over several lines is a quote never closed: the wrong number of
-    fields, or not valid CSV when read strictly (the end of the file inside its quote, text
-    after a closing quote). A quoted value with line breaks in it is none of these."""
+    """Whether a record read over several lines is a quote never closed: not valid CSV when
+    read strictly (the end of the file inside its quote, text after a closing quote), or the
+    wrong number of fields with a whole row among the lines it swallowed. A quoted value with
+    line breaks in it is none of these, even in a row with a field too many or too few (that
+    row is malformed, one row read)."""
     if len(lines.taken) < 2:
         return False
-    if len(record) != len(names):
+    if len(record) != len(names) and any(
+            len(next(csv.reader([line], delimiter=delimiter), [])) == len(names)
+            for line in lines.taken[1:]):
         return True
     try:
         list(csv.reader(lines.taken, delimiter=delimiter, strict=True))

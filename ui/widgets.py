@@ -13,9 +13,20 @@ import streamlit as st
 
 from analytics import freshness, kpis, views
 from analytics.spikes import triage as spike_triage
+from analytics.views.words import human
 from ui import data
 
 _MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$])")
+
+
+def headers(frame: pd.DataFrame, config: dict | None = None) -> dict:
+    """A column_config naming every column of `frame` in words ('abuse_category' as 'Abuse
+    category'), with `config`'s own entries kept.
+
+    >>> headers(pd.DataFrame(columns=["abuse_category", "case_id"]), {"case_id": "Case"})
+    {'abuse_category': 'Abuse category', 'case_id': 'Case'}
+    """
+    return {c: human(str(c)).capitalize() for c in frame.columns} | (config or {})
 
 
 def plain(text) -> str:

@@ -23,3 +23,13 @@ def test_the_sidebar_and_the_spike_inbox_say_values_in_words(app_db):
     values = [str(v) for v in drivers["value"]]      # the demo's categories, queues, ...
     assert not [v for v in values if "_" in v], values
     assert {"adult content", "graphic violence", "regulated goods"} & set(values), values
+
+
+def test_table_headers_are_words(app_db):
+    import json
+
+    at = start(page="ui/pages/cases.py")
+    table = next(d for d in at.dataframe if "abuse_category" in d.value.columns)
+    config = json.loads(table.proto.columns)
+    assert config["abuse_category"]["label"] == "Abuse category"
+    assert config["created_date"]["label"] == "Created date"

@@ -30,9 +30,9 @@ if items.empty:
 
 open_items = items[items["acknowledged_at"].isna() & (items["status"] != "suppressed")]
 read_only = not _access.can_see_cases()   # partners: no acknowledgement or snooze
-st.dataframe(items[["found_at", "kind", "title", "status", "sent_at", "attempts",
-                    "acknowledged_by", "snoozed_until", "last_error"]],
-             hide_index=True, key="alert_table")
+shown = items[["found_at", "kind", "title", "status", "sent_at", "attempts", "acknowledged_by",
+               "snoozed_until", "last_error"]]
+st.dataframe(shown, hide_index=True, key="alert_table", column_config=_ui.headers(shown))
 st.caption("pending = not yet delivered (sent with the next run); snoozed = held while its "
            "segment is snoozed (sent when the snooze ends); suppressed = held back by the "
            "segment's cool-down.")
@@ -70,4 +70,4 @@ elif not open_items.empty:
         st.rerun()
 
 st.subheader("Send log")
-st.dataframe(sends, hide_index=True, key="alert_sends")
+st.dataframe(sends, hide_index=True, key="alert_sends", column_config=_ui.headers(sends))

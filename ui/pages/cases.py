@@ -44,9 +44,9 @@ st.caption(f"The newest {min(len(rows), first):,} with their summary in full"
            + (" and the matched words marked" if query is not None else "")
            + "; every column of every case in the table below.")
 st.html(examples.examples_html(rows, query or examples.NO_QUERY, limit=first))
-st.dataframe(rows, hide_index=True, key="cases_table", column_config={   # the id stays in view
-    "case_id": st.column_config.TextColumn("case_id", pinned=True),
-    "summary": st.column_config.TextColumn("summary", width="large")})
+st.dataframe(rows, hide_index=True, key="cases_table", column_config=_ui.headers(rows, {
+    "case_id": st.column_config.TextColumn("Case id", pinned=True),   # stays in view
+    "summary": st.column_config.TextColumn("Summary", width="large")}))
 
 left, right, _ = st.columns([1, 1, 4])
 left.download_button("Download CSV", views.csv_bytes(rows), file_name="cases.csv",

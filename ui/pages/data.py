@@ -56,7 +56,8 @@ if rejected.empty:
 else:
     st.caption("Each row names the file, the data row (1 = first row after the header) and "
                "the column at fault. The newest 1,000 are shown.")
-    st.dataframe(rejected, hide_index=True, key="rejected_table")
+    st.dataframe(rejected, hide_index=True, key="rejected_table",
+                 column_config=_ui.headers(rejected))
     every = data.rejected_rows(chosen, shown=rejected)
     st.download_button(f"Download all {len(every):,} rejected rows (CSV)", views.csv_bytes(every),
                        file_name=ingest_views.rejected_file_name(chosen), mime="text/csv",

@@ -24,8 +24,8 @@ COLUMNS = {
     "score": st.column_config.ProgressColumn("Score", min_value=0, max_value=1, format="%.2f"),
     "observed": st.column_config.NumberColumn(
         "Observed", format="localized", help="Cases; for a KPI event, its breaches or seconds"),
-    "expected": st.column_config.NumberColumn("Expected", format="%.1f"),
-    "excess": st.column_config.NumberColumn("Excess", format="%.1f"),
+    "expected": st.column_config.NumberColumn("Expected", format="localized"),   # 13,341.3
+    "excess": st.column_config.NumberColumn("Excess", format="localized"),
     "metric": "Metric", "start": "Start", "end": "End", "verdict": "Verdict"}
 
 

@@ -41,7 +41,8 @@ def inbox(events: pd.DataFrame, triage: pd.DataFrame, grain: str) -> pd.DataFram
         start=pd.to_datetime(events["start"]).dt.strftime(stamp),
         end=pd.to_datetime(events["end"]).dt.strftime(stamp),
         verdict=events["event_id"].map(verdicts).astype(object).fillna("") if len(verdicts)
-        else "")[INBOX]
+        else "", expected=events["expected"].astype(float).round(1),
+        excess=events["excess"].astype(float).round(1))[INBOX]
 
 
 def components(event: dict) -> pd.DataFrame:

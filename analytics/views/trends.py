@@ -30,7 +30,8 @@ def table(found: pd.DataFrame, *, with_examples: bool) -> pd.DataFrame:
     found = in_words(found)
     shown = found.assign(
         what=found["kind"].map(KINDS), language=found["languages"].map(", ".join),
-        growth=found["growth"].round(1), examples=found["examples"].map(lambda v: " ".join(v[:4])))
+        growth=found["growth"].round(1), excess=found["excess"].round(0),
+        observed=found["observed"].round(0), examples=found["examples"].map(lambda v: " ".join(v[:4])))
     return shown[COLUMNS + (["examples"] if with_examples else [])]
 
 

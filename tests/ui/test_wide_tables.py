@@ -24,3 +24,13 @@ def test_key_columns_are_pinned(app_db):
         assert table is not None, page
         config = json.loads(table.proto.columns)
         assert config[column].get("pinned") is True, (page, config.get(column))
+
+
+def test_counts_have_thousands_separators(app_db):
+    at = start()
+    whole = at.session_state["filters"]
+    at.date_input(key="filter_dates").set_value((whole.first_date, whole.last_date)).run()
+    at.switch_page("ui/pages/spikes.py").run()
+    config = json.loads(next(d for d in at.dataframe if d.key == "spike_inbox").proto.columns)
+    for column in ("observed", "expected", "excess"):   # 13,341.3, not 13341.3
+        assert config[column]["type_config"]["format"] == "localized", config[column]

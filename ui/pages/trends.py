@@ -42,8 +42,8 @@ else:
                      "label": st.column_config.TextColumn("Trend", width="medium", pinned=True),
                      "sparkline": st.column_config.LineChartColumn("Last 28 days"),
                      "growth": st.column_config.NumberColumn("Growth ×", format="%.1f"),
-                     "excess": st.column_config.NumberColumn("Excess cases", format="%.0f"),
-                     "observed": st.column_config.NumberColumn("Cases", format="%.0f"),
+                     "excess": st.column_config.NumberColumn("Excess cases", format="localized"),
+                     "observed": st.column_config.NumberColumn("Cases", format="localized"),
                      "expected": st.column_config.NumberColumn("Expected", format="%.1f")})
     st.caption("Growth = cases / expected over the window tested (7 days, or 28 for a slow "
                "rise). Since = when the rise began to accumulate. Rank = surprise × excess "

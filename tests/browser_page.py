@@ -12,6 +12,13 @@ spec = importlib.util.spec_from_file_location("screenshot", settings.ROOT / "too
 screenshot = importlib.util.module_from_spec(spec)
 spec.loader.exec_module(screenshot)
 HAS_CHROMIUM = screenshot.CHROMIUM.exists()
+# Streamlit has finished a run: the page body is there and nothing is still running or loading.
+READY = """() => {
+  const main = document.querySelector('[data-testid="stMain"]');
+  return !!main && main.innerText.includes('Data freshness')
+    && !document.querySelector('[data-testid="stStatusWidget"]')
+    && !main.querySelector('[data-testid="stSkeleton"]');
+}"""
 
 
 @contextlib.contextmanager

@@ -7,17 +7,10 @@ from __future__ import annotations
 
 import pytest
 
-from browser_page import HAS_CHROMIUM, app_page
+from browser_page import HAS_CHROMIUM, READY, app_page
 
 pytestmark = [pytest.mark.slow,
               pytest.mark.skipif(not HAS_CHROMIUM, reason="needs Debian's chromium")]
-
-READY = """() => {
-  const main = document.querySelector('[data-testid="stMain"]');
-  return !!main && main.innerText.includes('Data freshness')
-    && !document.querySelector('[data-testid="stStatusWidget"]')
-    && !main.querySelector('[data-testid="stSkeleton"]');
-}"""
 
 
 def shown(tab, *, wait_for: str | None = None) -> str:

@@ -23,6 +23,7 @@ from analytics import db, settings
 from analytics import state as app_state
 from analytics.alerts import run as alerts
 from analytics.snapshots import build as snapshot
+from browser_page import READY
 
 spec = importlib.util.spec_from_file_location("screenshot", settings.ROOT / "tools" / "screenshot.py")
 screenshot = importlib.util.module_from_spec(spec)
@@ -35,13 +36,6 @@ pytestmark = pytest.mark.skipif(not screenshot.CHROMIUM.exists(),
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
         "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 TIMEOUT_MS = 45_000
-# Streamlit has finished a run: the page body is there and nothing is still running or loading.
-READY = """() => {
-  const main = document.querySelector('[data-testid="stMain"]');
-  return !!main && main.innerText.includes('Data freshness')
-    && !document.querySelector('[data-testid="stStatusWidget"]')
-    && !main.querySelector('[data-testid="stSkeleton"]');
-}"""
 ALERT = {"alert_key": "spike:browser-test", "kind": "spike",
          "segment_key": 'segment:{"market": "KZ"}', "title": "Spike: KZ",
          "observed": 120, "expected": 40.0, "since": "2026-03-28",

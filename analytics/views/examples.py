@@ -6,7 +6,7 @@ because a grid cell neither wraps nor marks words; every value is escaped.
 ...                      "language": ["ru"]})
 >>> print(examples_html(rows, parse_query("продает"), columns=["case_id", "summary", "created_at"]))
 ... # doctest: +ELLIPSIS
-<style>...<thead><tr><th>case_id</th><th>summary</th><th>created_at</th></tr></thead><tbody><tr><td>C-1</td><td class="summary">&lt;b&gt;<mark>Продаёт</mark>&lt;/b&gt; оружие</td><td></td></tr></tbody></table>
+<style>...<thead><tr><th>Case id</th><th>Summary</th><th>Created at</th></tr></thead><tbody><tr><td>C-1</td><td class="summary">&lt;b&gt;<mark>Продаёт</mark>&lt;/b&gt; оружие</td><td></td></tr></tbody></table>
 """
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ import html
 import pandas as pd
 
 from analytics.text.search import SearchQuery, highlight, parse_query
+from analytics.views.words import human
 
 FIRST = ["case_id", "summary"]
 # enough to recognise a case (the segment or the search says the rest; every column is in the
@@ -60,7 +61,7 @@ def examples_html(rows: pd.DataFrame, query: SearchQuery = NO_QUERY, *,
     created_date where created_at is not), the summary wrapped and the words of `query` marked."""
     dated = {"created_at": "created_date"} if "created_at" not in rows.columns else {}
     shown = [c for c in (dated.get(c, c) for c in columns) if c in rows.columns]
-    head = "".join(f"<th>{html.escape(c)}</th>" for c in shown)
+    head = "".join(f"<th>{html.escape(human(c).capitalize())}</th>" for c in shown)   # in words
     body = []
     for record in rows.head(limit).to_dict("records"):
         cells = [_summary_cell(record, query) if c == "summary" else f"<td>{_cell(record[c])}</td>"

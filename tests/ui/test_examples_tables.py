@@ -54,7 +54,7 @@ def test_segment_and_term_trends_open_their_cases_summary_second(nyc_db, monkeyp
     shown = tables(at)
     assert len(shown) == min(len(trends), 6) and not at.info
     for table in shown:
-        assert columns(table)[:2] == ["case_id", "summary"]
+        assert columns(table)[:2] == ["Case id", "Summary"]
         assert len(ROW.findall(table)) >= 1
         assert 'class="summary"' in table
     wording = trends[trends["what"] == "Wording"].iloc[0]["label"]
@@ -66,14 +66,14 @@ def test_spike_examples_show_the_summary_second(app_db):
     at = open_page("ui/pages/spikes.py", {"from": "2025-06-01", "to": "2026-03-31"})
     shown = tables(at)
     assert len(shown) == 1
-    assert columns(shown[0])[:2] == ["case_id", "summary"]
+    assert columns(shown[0])[:2] == ["Case id", "Summary"]
     assert len(ROW.findall(shown[0])) >= 1
 
 
 def test_cases_show_the_newest_summaries_in_full_without_a_search(app_db):
     at = open_page("ui/pages/cases.py")
     shown = tables(at)
-    assert len(shown) == 1 and columns(shown[0])[:2] == ["case_id", "summary"]
+    assert len(shown) == 1 and columns(shown[0])[:2] == ["Case id", "Summary"]
     assert len(ROW.findall(shown[0])) == 20
     grid = next(d.value for d in at.dataframe if "case_id" in d.value.columns)
     assert list(grid.columns[:2]) == ["case_id", "summary"]

@@ -3,31 +3,20 @@
 -- Grain: one row per local_hour x created_date x market x abuse_category x source with at least
 -- one case (NULL is a value of its own). Measure: cases.
 -- This file is the from-scratch build; an ingest adds and subtracts the contributions of the
--- cases it touched (sql/ingest/cube_*.sql). tests/test_aggregates.py checks both agree.
+-- cases it touched (sql/ingest/cube_*.sql) through the same query (sql/fragments/
+-- cube_hourly_cells.sql). tests/sql/test_aggregates.py checks both agree.
 -- Parameters: none.
 create or replace table cube_cases_hourly as
 with
 
 created as (
-    select created_at, created_date, market, abuse_category, source
+    select 1 as sign, created_at, created_date, market, abuse_category, source
     from fact_case_activity
     where activity = 'created' and created_at is not null
 ),
 
-zones as (select market, time_zone from main.markets),
-
 counted as (
-    select
-        date_trunc('hour', timezone(coalesce(zones.time_zone, 'UTC'),
-                                    created.created_at at time zone 'UTC')) as local_hour,
-        created.created_date,
-        created.market,
-        created.abuse_category,
-        created.source,
-        count(*) as cases
-    from created
-    left join zones on zones.market = created.market
-    group by all
+-- include: fragments/cube_hourly_cells
 ),
 
 final as (select * from counted order by local_hour, market)

@@ -131,6 +131,11 @@ class Chromium:
             message = json.loads(await self._socket.recv())
             if message.get("id") == self._next_id:
                 return message.get("result", {})
+            self.on_event(message)
+
+    def on_event(self, message: dict) -> None:
+        """A DevTools event that arrived while waiting for an answer: not needed here (a
+        subclass may record them)."""
 
     async def evaluate(self, expression: str):
         result = await self.call("Runtime.evaluate", expression=expression, returnByValue=True)

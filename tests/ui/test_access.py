@@ -121,15 +121,8 @@ def _visit_signed_in(base: str, email: str, pages=PAGES) -> dict:
     from tools.screenshot import Chromium
 
     class Recording(Chromium):
-        async def call(self, method: str, **params) -> dict:
-            self._next_id += 1
-            await self._socket.send(json.dumps({"id": self._next_id, "method": method,
-                                                "params": params}))
-            while True:
-                message = json.loads(await self._socket.recv())
-                if message.get("id") == self._next_id:
-                    return message.get("result", {})
-                self.events.append(message)
+        def on_event(self, message: dict) -> None:
+            self.events.append(message)
 
         async def _settle(self, quiet_polls: int = 4) -> None:
             if self.signed_in:  # the sign-in page has no freshness line to wait for

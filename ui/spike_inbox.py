@@ -12,7 +12,7 @@ import pandas as pd
 import streamlit as st
 
 from analytics.views import spikes as spike_views
-from analytics.views.words import human
+from analytics.views.words import heading, human
 from ui import data
 from ui import filters as _filters
 from ui import widgets as _ui
@@ -94,9 +94,6 @@ def open_spikes(filters, top: int = 3) -> None:
 
 
 # the open event's tables in words (#16 point 11): no `excess_share` or `abuse_category` on screen
-DIMENSION_WORDS = {"abuse_category": "Abuse category", "market": "Market", "region": "Region",
-                   "source": "Source", "language": "Language", "queue": "Queue",
-                   "surface": "Surface", "vendor": "Vendor", "priority": "Priority"}
 SHARE = st.column_config.NumberColumn
 DRIVER_COLUMNS = {
     "dimension": "Split by", "value": "Value",
@@ -116,6 +113,5 @@ def in_words(drivers: pd.DataFrame) -> pd.DataFrame:
     >>> said.values.tolist()
     [['Abuse category', 'hate speech']]
     """
-    return drivers.assign(dimension=drivers["dimension"].map(
-        lambda d: DIMENSION_WORDS.get(d, str(d).replace("_", " ").capitalize())),
-        value=drivers["value"].map(human))
+    return drivers.assign(dimension=drivers["dimension"].map(heading),
+                          value=drivers["value"].map(human))

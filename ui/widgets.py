@@ -13,7 +13,7 @@ import streamlit as st
 
 from analytics import freshness, kpis, views
 from analytics.spikes import triage as spike_triage
-from analytics.views.words import human
+from analytics.views.words import heading, human
 from ui import data
 
 _MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$])")
@@ -26,7 +26,7 @@ def headers(frame: pd.DataFrame, config: dict | None = None) -> dict:
     >>> headers(pd.DataFrame(columns=["abuse_category", "case_id"]), {"case_id": "Case"})
     {'abuse_category': 'Abuse category', 'case_id': 'Case'}
     """
-    return {c: human(str(c)).capitalize() for c in frame.columns} | (config or {})
+    return {c: heading(c) for c in frame.columns} | (config or {})
 
 
 def plain(text) -> str:
@@ -173,7 +173,7 @@ def triage_form(event: dict, note: dict | None) -> None:
     st.markdown("**Triage**")
     with st.form("spike_triage"):
         verdict = st.radio("Verdict", spike_triage.VERDICTS, horizontal=True, key="triage_verdict",
-                           format_func=lambda v: v.replace("_", " "), index=None)  # none preset
+                           format_func=human, index=None)  # none preset
         owner = st.text_input("Owner", key="triage_owner")
         text = st.text_area("Note", key="triage_note", height=80)
         submitted = st.form_submit_button("Save verdict")

@@ -15,7 +15,7 @@ import html
 import pandas as pd
 
 from analytics.text.search import SearchQuery, highlight, parse_query
-from analytics.views.words import human
+from analytics.views.words import heading
 
 FIRST = ["case_id", "summary"]
 # enough to recognise a case (the segment or the search says the rest; every column is in the
@@ -61,7 +61,7 @@ def examples_html(rows: pd.DataFrame, query: SearchQuery = NO_QUERY, *,
     created_date where created_at is not), the summary wrapped and the words of `query` marked."""
     dated = {"created_at": "created_date"} if "created_at" not in rows.columns else {}
     shown = [c for c in (dated.get(c, c) for c in columns) if c in rows.columns]
-    head = "".join(f"<th>{html.escape(human(c).capitalize())}</th>" for c in shown)   # in words
+    head = "".join(f"<th>{html.escape(heading(c))}</th>" for c in shown)   # in words
     body = []
     for record in rows.head(limit).to_dict("records"):
         cells = [_summary_cell(record, query) if c == "summary" else f"<td>{_cell(record[c])}</td>"

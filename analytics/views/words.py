@@ -17,3 +17,12 @@ def human(value) -> str:
     """
     text = str(value)
     return text.replace("_", " ") if SNAKE.fullmatch(text) else text
+
+
+def heading(name) -> str:
+    """A column's or a dimension's name as a heading.
+
+    >>> heading("abuse_category"), heading("case_id"), heading("market")
+    ('Abuse category', 'Case id', 'Market')
+    """
+    return human(name).capitalize()

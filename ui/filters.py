@@ -71,13 +71,12 @@ def _key(name: str) -> str:
     return "filter_dates" if name == "dates" else f"filter_{name}"
 
 
-def _kept(names) -> None:
+def _kept() -> None:
     """Keep the values of filters not drawn on this run: Streamlit forgets a widget's state
     when the widget is not drawn, unless the key is written back as plain session state; a key
     already forgotten (a run cut short by the next click) comes back from the shadow copy."""
     shadow = st.session_state.get(SHADOW, {})
-    for name in names:
-        key = _key(name)
+    for key in map(_key, EVERY):
         if key in st.session_state or key in shadow:
             st.session_state[key] = st.session_state[key] if key in st.session_state else shadow[key]
 
@@ -106,7 +105,7 @@ def sidebar_filters(page: str = "Overview") -> Filters:
             _key(n) not in st.session_state and _key(n) not in shadow for n in EVERY):
         _restore_from_url(options, low, high)
     drawn = applying(page)
-    _kept(EVERY)   # (before any widget of this run: a drawn one forgotten comes back too)
+    _kept()   # (before any widget of this run: a drawn one forgotten comes back too)
     # a load the window holds none of moves it there (a daily load leaves it: ui/data.py);
     # another ingest may have moved the data's first or last day: keep the range inside it
     st.session_state["filter_dates"] = tuple(
@@ -122,12 +121,12 @@ def sidebar_filters(page: str = "Overview") -> Filters:
                                "market's own time zone.")
         for name, label in LISTS.items():
             if name in drawn:
-                st.multiselect(label, options[name], key=f"filter_{name}", placeholder="All",
+                st.multiselect(label, options[name], key=_key(name), placeholder="All",
                                format_func=human)
     dates = st.session_state["filter_dates"]
     start, end = (tuple(dates) + (None, None))[:2]
     end = end or start  # mid-selection, the range widget briefly holds one date
-    filters = Filters(start, end, *(tuple(st.session_state[f"filter_{n}"]) for n in LISTS),
+    filters = Filters(start, end, *(tuple(st.session_state[_key(n)]) for n in LISTS),
                       first_date=low, last_date=high)
     st.session_state[SHADOW] = {_key(n): st.session_state[_key(n)] for n in EVERY}
     sync_url({"from": start.isoformat(), "to": end.isoformat()}

@@ -306,14 +306,15 @@ class Run:
 MIN_SHARE = inspect.signature(spikes.spike_events).parameters["min_share"].default
 
 
-def grouped_events(scored: pd.DataFrame, cooldown: int = SpikeSettings.cooldown) -> pd.DataFrame:
+def grouped_events(scored: pd.DataFrame, cooldown: int = SpikeSettings.cooldown,
+                   grain: str = "day") -> pd.DataFrame:
     """`spike_events(scored, keys=KEYS)`, computed cluster by cluster: the product's
     `group_events`, then its `collapse_hierarchy` on each set of events chained by overlapping
     periods. Every relation the collapse uses (a broader event explained by, folded into or
     listing a narrower one; two kept events sharing parts) needs the two periods to overlap, so
     the result is the same (tests/spikes/test_bench_sensitivity.py checks it), but the collapse's
     pairwise loop runs over a few events at a time instead of a year's worth (~12 s for 1,000)."""
-    found = spike_events_mod.group_events(scored, keys=list(KEYS), grain="day", cooldown=cooldown)
+    found = spike_events_mod.group_events(scored, keys=list(KEYS), grain=grain, cooldown=cooldown)
     if len(found) < 2:
         return spike_events_mod.collapse_hierarchy(found, keys=list(KEYS), min_share=MIN_SHARE)
     found = found.sort_values("start", kind="stable").reset_index(drop=True)

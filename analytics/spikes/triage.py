@@ -39,13 +39,23 @@ def detect(con: duckdb.DuckDBPyConnection, *, grain: str = "day", since: dt.date
     series (analytics/coverage.py)."""
     coverage = export_coverage.load(con)
     counts = load_counts(con, grain=grain, until=until, market=market)
-    if grain == "hour" and not coverage.has_time_of_day:
-        counts = counts.iloc[:0]
-    scored, events = spikes.find_spikes(counts, grain=grain, coverage=coverage,
-                                        **severity.knobs() | knobs)
+    scored, events = detect_counts(counts, grain=grain, coverage=coverage, **knobs)
     if since is not None and len(events):
         events = events[pd.to_datetime(events["end"]) >= pd.Timestamp(since)].reset_index(drop=True)
     return scored, events
+
+
+def detect_counts(counts: pd.DataFrame, *, grain: str = "day",
+                  coverage: export_coverage.Coverage | None = None,
+                  **knobs) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The detection `detect` runs on segment counts (the rows of sql/marts/spike_counts_<grain>
+    .sql): the sensitivity setting's knobs under `knobs`, no hourly series without times of day.
+    bench/sensitivity_shown.py runs simulated logs through this same function."""
+    coverage = coverage or export_coverage.Coverage.everything()
+    if grain == "hour" and not coverage.has_time_of_day:
+        counts = counts.iloc[:0]
+    return spikes.find_spikes(counts, grain=grain, coverage=coverage,
+                              **severity.knobs() | knobs)
 
 
 def detect_kpis(con: duckdb.DuckDBPyConnection, *, since: dt.date | None = None,

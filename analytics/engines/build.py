@@ -18,6 +18,7 @@ Old build folders are removed, except the one before (an open reader may still r
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import shutil
 import sys
 import time
@@ -29,7 +30,7 @@ import duckdb
 import pyarrow as pa
 
 from analytics import db
-from analytics.engines import ENGINES, lake, open_engine
+from analytics.engines import ENGINES, lake, lake_import, open_engine
 
 REFERENCE = ("markets", "sla_policies", "market_working_hours", "business_intervals_lookup")
 VIEWS = ("staging/stg_cases", "staging/stg_cases_activity", "staging/stg_reviews",
@@ -137,6 +138,19 @@ def _view_over(con: duckdb.DuckDBPyConnection, table: str, files: list[Path]) ->
     con.execute(f'create view "{table}" as select {select} from {source}')
 
 
+def _store_imports(con: duckdb.DuckDBPyConnection, lake_path: Path) -> None:
+    """The lake imports' runs and rejected rows (lake_import.py) as the store's `ingests` and
+    `rejected_rows`, which the Data page shows."""
+    for record in lake_import.records(lake_path):
+        params = {**record, **{k: dt.datetime.fromisoformat(record[k])
+                               for k in ("started_at", "finished_at")}}
+        db.run_sql(con, "ingest/ingests_insert", **params).fetchall()
+    files = lake_import.quarantined(lake_path)
+    if files:
+        con.execute("insert into rejected_rows by name select * from read_parquet(?)",
+                    [[str(f) for f in files]])
+
+
 def write_store(db_path: Path, lake_path: Path, out: Path, report: BuildReport) -> None:
     """Step 3: the DuckDB file, atomically (db.writer: copy, write, checkpoint, rename)."""
     started = time.perf_counter()
@@ -152,6 +166,7 @@ def write_store(db_path: Path, lake_path: Path, out: Path, report: BuildReport) 
                 con.execute(f'insert into "{step.table}" by name select * from read_parquet(?)',
                             [[str(f) for f in files]])
                 report.rows_to_store += report.rows[step.table]
+        _store_imports(con, lake_path)
         for name in SERVED_LOCALLY:
             db.run_sql(con, f"derived/{name}")
     report.seconds["store"] = time.perf_counter() - started

@@ -13,8 +13,10 @@ the market-local dates), rows sorted by market and time inside a file, 122,880-r
 a drill-down's market and date filters skip row groups. Rows without a date go to month=none.
 
 `python -m analytics lake export --db FILE --lake PATH` writes it from an existing database
-(a test's, or an org's first migration); an org whose cases already sit in Parquet writes the same
-layout from its own jobs. Each export notes its lake in `.<db name>.lakes` beside the database
+(a test's, or an org's first migration); an org whose cases already sit in Parquet in its own
+columns imports them with `python -m analytics lake import` (lake_import.py: a mapping, validated
+on Spark, rejected rows to LAKE/quarantine/, the run to LAKE/imports/), or writes the same layout
+from its own jobs. Each export notes its lake in `.<db name>.lakes` beside the database
 (one absolute path a line), so that `purge` can write those lakes again without the purged rows
 (analytics/ingest/purge.py).
 """
@@ -108,6 +110,9 @@ def export(db_path: Path | str, lake: Path | str) -> dict[str, int]:
                 os.replace(lake / table, old)
             os.replace(scratch, lake / table)
             shutil.rmtree(old, ignore_errors=True)
+            # a `lake import` of this table before is replaced too: its run and rejected rows go
+            (lake / "imports" / f"{table}.json").unlink(missing_ok=True)
+            shutil.rmtree(lake / "quarantine" / table, ignore_errors=True)
             written[table] = rows
     _note(Path(db_path), lake)
     return written
@@ -120,7 +125,13 @@ def main(argv: list[str] | None = None) -> int:
     out = sub.add_parser("export", help="Write a database's cases and reviews as the lake layout.")
     out.add_argument("--db", required=True, type=Path, help="the DuckDB file to read")
     out.add_argument("--lake", required=True, type=Path, help="the lake folder to write")
+    from analytics.engines import lake_import
+    imp = sub.add_parser("import", help="Validate an org's own Parquet table on Spark (a mapping: "
+                         "columns, zones, value maps) into the lake; rejected rows to its quarantine.")
+    lake_import.add_arguments(imp)
     args = parser.parse_args(argv)
+    if args.action == "import":
+        return lake_import.run(args)
     if not args.db.exists():
         print(f"error: {args.db}: no such database file", file=sys.stderr)
         return 2

@@ -30,16 +30,6 @@ RTOL = 1e-9
 
 
 @pytest.fixture(scope="module")
-def spark_engine():
-    pytest.importorskip("pyspark")
-    from analytics.engines.spark import SparkEngine
-
-    engine = SparkEngine()
-    yield engine
-    engine.close()
-
-
-@pytest.fixture(scope="module")
 def built(tmp_path_factory, spark_engine):
     """A seeded log as an ingest stores it, its lake, and a store built from it on each engine."""
     root = tmp_path_factory.mktemp("parity")

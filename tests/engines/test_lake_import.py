@@ -1,0 +1,198 @@
+"""An org's own Parquet table through a mapping into the lake, validated on Spark (issue 19
+point 2): the same cases and the same rejected rows (row, column, value, reason) as
+`python -m analytics ingest` of the same file with the same mapping gives on DuckDB; rows read =
+kept + superseded + quarantined; and `build` puts the import's run and rejected rows into the
+store the Data page reads. Slow tier (starts a JVM)."""
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+
+from analytics import db
+from analytics.engines import build, lake, lake_import
+from analytics.ingest.pipeline import ingest_file
+
+pytestmark = pytest.mark.slow
+
+MAPPING = """
+kind = "cases"
+market_time_zone = "Asia/Almaty"
+null_values = ["?"]
+true_values = ["ok"]
+
+[columns]
+case_id = "Ticket"
+created_at = "Opened"
+updated_at = "Changed"
+first_response_at = "First Reply"
+resolved_at = ["Closed", "Closed (old)"]
+status = "State"
+market = "Country"
+abuse_category = "Topic"
+source = "Channel"
+priority = "Prio"
+vendor = "Team"
+reopen_count = "Reopens"
+is_sla_met = "SLA ok"
+summary = "Note"
+
+[values.status]
+"New" = "open"
+"Working" = "pending"
+"Done" = "resolved"
+"Closed" = "closed"
+
+[values.priority]
+"1 - Critical" = "P0"
+"2 - High" = "P1"
+"3 - Low" = "P3"
+
+[values.source]
+"Phone" = "user_report"
+"Web" = "user_report"
+"Staff" = "internal"
+
+[values.market]
+"Unspecified" = ""
+"""
+
+T = dt.datetime
+
+
+def org_table() -> pa.Table:
+    """40 good rows of several markets and shapes, then the planted bad ones."""
+    rows = []
+    states, prios, channels = ["New", "Working", "Done", "Closed"], ["1 - Critical", "2 - High", "3 - Low"], \
+        ["Phone", "Web", "Staff", "?"]
+    markets = ["KZ", " US-NY ", "Region 9", "Unspecified", "de"]
+    for i in range(40):
+        opened = T(2025, 3, 1 + i % 20, (i * 7) % 24, i % 60)
+        rows.append({
+            "Ticket": f"T{i:03d}",
+            "Opened": opened.strftime("%Y-%m-%d %H:%M:%S") if i % 5 else opened.strftime("%Y-%m-%d"),
+            "Changed": opened + dt.timedelta(hours=30),
+            "First Reply": (opened + dt.timedelta(hours=7)).strftime("%Y-%m-%dT%H:%M:%S+05:00")
+            if i % 3 == 0 else None,
+            "Closed": opened + dt.timedelta(hours=20) if i % 4 else None,
+            "Closed (old)": opened + dt.timedelta(hours=25) if i % 8 == 0 else None,
+            "State": states[i % 4], "Country": markets[i % 5], "Topic": ["spam", "fraud"][i % 2],
+            "Channel": channels[i % 4], "Prio": prios[i % 3], "Team": f"Team {i % 3}",
+            "Reopens": str(i % 3), "SLA ok": ["yes", "no", "ok", "?"][i % 4],
+            "Note": f"case {i}", "Internal": "x"})
+    base = dict(rows[1])
+    bad = [
+        {"Ticket": None},                                        # required
+        {"Ticket": "   "},                                       # required (blank)
+        {"Ticket": "B02", "Opened": "31/02/2025 10:00"},         # parse
+        {"Ticket": "B03", "Opened": None},                        # required
+        {"Ticket": "B04", "Opened": "2031-01-01 00:00"},         # future
+        {"Ticket": "B05", "Opened": "1985-05-01 10:00"},         # before 1990
+        {"Ticket": "B06", "Closed": T(2025, 1, 1)},              # resolved before created
+        {"Ticket": "B07", "State": "-100"},                      # not a status after the map
+        {"Ticket": "B08", "Reopens": "x"},                       # not a whole number
+        {"Ticket": "B09", "SLA ok": "maybe", "Prio": "9 - Odd"},  # two problems in one row
+        {"Ticket": "T005", "Changed": T(2025, 3, 10), "Note": "older version"},   # superseded
+        {"Ticket": "T007", "Changed": T(2025, 6, 1), "Note": "newer version"},    # wins
+    ]
+    rows += [{**base, **b} for b in bad]
+    schema = pa.schema([("Ticket", pa.string()), ("Opened", pa.string()), ("Changed", pa.timestamp("us")),
+                        ("First Reply", pa.string()), ("Closed", pa.timestamp("us")),
+                        ("Closed (old)", pa.timestamp("us")), ("State", pa.string()),
+                        ("Country", pa.string()), ("Topic", pa.string()), ("Channel", pa.string()),
+                        ("Prio", pa.string()), ("Team", pa.string()), ("Reopens", pa.string()),
+                        ("SLA ok", pa.string()), ("Note", pa.string()), ("Internal", pa.string())])
+    return pa.Table.from_pylist(rows, schema=schema)
+
+
+@pytest.fixture(scope="module")
+def both(tmp_path_factory, spark_engine):
+    root = tmp_path_factory.mktemp("import")
+    source = root / "org_cases.parquet"
+    pq.write_table(org_table(), source, row_group_size=16)   # several row groups: row ids across them
+    mapping = root / "org.toml"
+    mapping.write_text(MAPPING, encoding="utf-8")
+    ingested = root / "ingested.duckdb"
+    ingest = ingest_file(source, mapping=mapping, db_path=ingested)
+    report = lake_import.import_table([source], root / "lake", mapping=mapping, engine=spark_engine)
+    return dict(root=root, source=source, ingested=ingested, ingest=ingest, report=report)
+
+
+CASE_COLUMNS = ["case_id", "created_at", "updated_at", "first_response_at", "resolved_at",
+                "sla_due_at", "first_response_due_at", "status", "market", "language",
+                "abuse_category", "source", "priority", "queue", "vendor", "outcome",
+                "is_appealed", "appeal_outcome", "summary", "surface", "reopen_count",
+                "is_sla_met", "created_date", "resolved_date"]
+
+
+def _rows(frame: pd.DataFrame, columns: list[str], key: list[str]) -> list[dict]:
+    frame = frame[columns].astype(object).where(frame[columns].notna(), None)
+    return frame.sort_values(key).astype(str).to_dict("records")
+
+
+def test_the_import_keeps_the_cases_the_ingest_stores(both):
+    with db.reader(both["ingested"]) as con:
+        want = con.sql("select * from cases").df()
+    got = pq.ParquetDataset([str(f) for f in lake.files(both["root"] / "lake", "cases")]).read().to_pandas()
+    for frame in (want, got):
+        for column in ("created_date", "resolved_date"):
+            frame[column] = pd.to_datetime(frame[column]).dt.date
+    assert len(want) == 40 and set(want["case_id"]) == {f"T{i:03d}" for i in range(40)}
+    assert _rows(got, CASE_COLUMNS, ["case_id"]) == _rows(want, CASE_COLUMNS, ["case_id"])
+    # the date alone is its market's midnight: KZ's own zone, the mapping's Asia/Almaty for labels
+    t000 = want.set_index("case_id").loc["T000"]
+    assert str(t000["created_at"]) == "2025-02-28 19:00:00" and str(t000["created_date"]) == "2025-03-01"
+
+
+def test_the_import_quarantines_the_rows_the_ingest_rejects_with_the_same_reasons(both):
+    with db.reader(both["ingested"]) as con:
+        want = con.sql("select * from rejected_rows").df()
+    got = pq.read_table(lake_import.quarantined(both["root"] / "lake")).to_pandas()
+    columns = ["file_name", "row_number", "column_name", "value", "reason"]
+    assert _rows(got, columns, ["row_number", "column_name"]) == \
+        _rows(want, columns, ["row_number", "column_name"])
+    assert set(got["row_number"]) == set(range(41, 51))   # the ten planted rows, by row in the file
+    reasons = " | ".join(got["reason"])
+    for text in ("column 'Ticket': missing required value",
+                 "column 'Opened': cannot parse '31/02/2025 10:00' as a timestamp",
+                 "'2031-01-01 00:00' is in the future", "'1985-05-01 10:00' is before 1990",
+                 "column 'Closed': '2025-01-01 00:00:00' is before created_at",
+                 "column 'State': value '-100' is not one of",
+                 "column 'Reopens': cannot read 'x' as a whole number",
+                 "column 'SLA ok': cannot read 'maybe' as true/false"):
+        assert text in reasons
+    assert all(json.loads(r)["Ticket"] is not None for r in got["raw_record"])   # the row as read
+
+
+def test_read_equals_kept_plus_superseded_plus_quarantined(both):
+    report, ingest = both["report"], both["ingest"]
+    assert (report.rows_read, report.rows_kept, report.rows_superseded, report.rows_rejected) == \
+        (52, 40, 2, 10)
+    assert report.rows_read == ingest.rows_read and report.rows_rejected == ingest.rows_rejected
+    assert report.rows_superseded == ingest.rows_superseded
+    assert any("10 rows quarantined" in m for m in report.messages)
+
+
+def test_a_build_shows_the_import_and_its_rejected_rows_in_the_store(both, tmp_path):
+    store = tmp_path / "store.duckdb"
+    build.build("duckdb", both["root"] / "lake", store)
+    with db.reader(store) as con:
+        ingests = db.query_df(con, "marts/ingest_history")
+        rejected = db.query_df(con, "marts/rejected_rows", ingest_id=None, limit=None)
+        cases = con.execute("select count(*) from cases").fetchall()[0][0]
+    assert cases == 40
+    assert ingests["rows_read"].tolist() == [52] and ingests["rows_rejected"].tolist() == [10]
+    assert len(rejected) == len(pq.read_table(lake_import.quarantined(both["root"] / "lake")))
+
+
+def test_an_unsupported_mapping_gets_a_message_not_a_traceback(tmp_path):
+    source = tmp_path / "org.parquet"
+    pq.write_table(org_table(), source)
+    mapping = tmp_path / "m.toml"
+    mapping.write_text(MAPPING.replace('kind = "cases"', 'kind = "cases"\ntime_zone = "Asia/Almaty"'))
+    with pytest.raises(Exception, match="time_zone = 'Asia/Almaty'"):
+        lake_import.import_table([source], tmp_path / "lake", mapping=mapping)

@@ -1,9 +1,14 @@
 """Time `python -m analytics build` on DuckDB and on local Spark in the same run (issue 19 point 6).
 
+    nice -n 10 python bench/spark_build.py --source /tmp/scale/data/cases_1000000.parquet \
+        --reviews /tmp/scale/data/reviews_1000000.parquet --work /tmp/work/spark19/b1m
     nice -n 10 python bench/spark_build.py --db /tmp/scale/search_1000000.duckdb --work /tmp/sb1m
 
-1. `lake export` of the database's cases and reviews (the lake layout, analytics/engines/lake.py),
-   unless the lake is there already;
+1. the lake: with --source, `lake import` of the org's Parquet files on Spark (validation and
+   quarantine, analytics/engines/lake_import.py; timed, its stages in the event log like the
+   build's), with --ingest-duckdb also `python -m analytics ingest` of the same files on DuckDB
+   for comparison; with --db, `lake export` of the database's cases and reviews; either unless
+   the lake is there already;
 2. the build on DuckDB, then on Spark in local mode (`local[2]`, the engine's defaults), each into
    its own store; per table: seconds, rows; the aggregate rows moved into the serving store;
 3. from Spark's event log (spark.eventLog.enabled): per table, its stages' executor run time
@@ -126,7 +131,13 @@ def extrapolate(cases: int, metrics: dict[str, dict], target: int, fit: dict | N
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--db", type=Path, required=True, help="a database holding the cases")
+    source = parser.add_mutually_exclusive_group(required=True)
+    source.add_argument("--db", type=Path, help="a database holding the cases (lake export)")
+    source.add_argument("--source", type=Path, help="cases as Parquet (lake import on Spark)")
+    parser.add_argument("--reviews", type=Path, help="with --source: reviews as Parquet")
+    parser.add_argument("--ingest-duckdb", action="store_true",
+                        help="with --source: also time `analytics ingest` of the files on DuckDB")
+    parser.add_argument("--driver-memory", default="1g", help="local Spark's driver memory")
     parser.add_argument("--work", type=Path, required=True, help="folder for the lake and stores")
     parser.add_argument("--engines", default="duckdb,spark")
     parser.add_argument("--target", type=int, default=1_000_000_000)
@@ -135,8 +146,22 @@ def main(argv: list[str] | None = None) -> int:
     work = args.work.resolve()
     work.mkdir(parents=True, exist_ok=True)
     lake_path = work / "lake"
-    result: dict = dict(db=str(args.db), load_before=_load())
-    if not (lake_path / "cases").is_dir():
+    result: dict = dict(db=str(args.db), source=str(args.source), load_before=_load())
+    spark_engine = None
+    if "spark" in args.engines.split(",") or args.source:
+        from analytics.engines.spark import SparkEngine
+        events = work / "events-spark"
+        shutil.rmtree(events, ignore_errors=True)
+        events.mkdir()
+        started = time.perf_counter()
+        spark_engine = SparkEngine(conf={"spark.eventLog.enabled": "true",
+                                         "spark.eventLog.compress": "false",
+                                         "spark.eventLog.dir": f"file://{events}",
+                                         "spark.driver.memory": args.driver_memory})
+        result["spark_start_s"] = time.perf_counter() - started
+    if args.source and not (lake_path / "cases").is_dir():
+        result["import"] = _import(args, lake_path, spark_engine, work)
+    elif not (lake_path / "cases").is_dir():
         started = time.perf_counter()
         written = lake.export(args.db, lake_path)
         result["lake_export_s"] = time.perf_counter() - started
@@ -145,23 +170,12 @@ def main(argv: list[str] | None = None) -> int:
         __import__("pyarrow.parquet", fromlist=["x"]).ParquetFile(f).metadata.num_rows
         for f in lake.files(lake_path, "cases"))
     for name in args.engines.split(","):
-        engine = None
-        events = work / f"events-{name}"
-        if name == "spark":
-            from analytics.engines.spark import SparkEngine
-            shutil.rmtree(events, ignore_errors=True)
-            events.mkdir()
-            started = time.perf_counter()
-            engine = SparkEngine(conf={"spark.eventLog.enabled": "true",
-                                       "spark.eventLog.compress": "false",
-                                       "spark.eventLog.dir": f"file://{events}"})
-            start_s = time.perf_counter() - started
+        engine = spark_engine if name == "spark" else None
         started = time.perf_counter()
         report = build.build(name, lake_path, work / f"{name}.duckdb", engine=engine)
         total = time.perf_counter() - started
         if engine is not None:
-            engine.close()
-            report.seconds["start"] = start_s
+            report.seconds["start"] = result["spark_start_s"]
         result[name] = dict(total_s=total, seconds=report.seconds, rows=report.rows,
                             rows_to_store=report.rows_to_store, load_after=_load())
         print(f"{name}: {total:.1f} s (+ start {report.seconds.get('start', 0):.1f} s), "
@@ -169,7 +183,7 @@ def main(argv: list[str] | None = None) -> int:
         for table, seconds in report.seconds.items():
             print(f"  {table:22s} {seconds:8.1f} s  {report.rows.get(table, ''):>12}")
         if name == "spark":
-            metrics = event_metrics(events)
+            metrics = event_metrics(work / "events-spark")
             result["spark"]["metrics"] = metrics
             fit = json.loads(args.fit_with.read_text()) if args.fit_with else None
             fit = dict(cases=fit["cases"], metrics=fit["spark"]["metrics"]) if fit else None
@@ -178,8 +192,39 @@ def main(argv: list[str] | None = None) -> int:
             ex = result["extrapolation"]
             print(f"extrapolated to {args.target:,} cases on {ex['cores']} cores "
                   f"({CLUSTER}): {ex['total_wall_s'] / 60:.1f} min")
+    if spark_engine is not None:
+        spark_engine.close()
     (work / "spark_build.json").write_text(json.dumps(result, indent=1, default=str))
     return 0
+
+
+def _import(args, lake_path: Path, engine, work: Path) -> dict:
+    """Step 1 with --source: the lake import on Spark, and (--ingest-duckdb) the DuckDB ingest."""
+    from analytics.engines import lake_import
+    out: dict = {}
+    for kind, path in (("cases", args.source), ("reviews", args.reviews)):
+        if path is None:
+            continue
+        started = time.perf_counter()
+        report = lake_import.import_table([path], lake_path, kind=kind, engine=engine)
+        out[f"spark_{kind}"] = dict(total_s=time.perf_counter() - started, seconds=report.seconds,
+                                    read=report.rows_read, kept=report.rows_kept,
+                                    superseded=report.rows_superseded, rejected=report.rows_rejected,
+                                    load_after=_load())
+        print(f"lake import {kind} on Spark: {out[f'spark_{kind}']}")
+    if args.ingest_duckdb:
+        import subprocess
+        for kind, path in (("cases", args.source), ("reviews", args.reviews)):
+            if path is None:
+                continue
+            started = time.perf_counter()
+            subprocess.run([sys.executable, "-m", "analytics", "ingest", str(path), "--kind", kind,
+                            "--db", str(work / "ingested.duckdb")], check=True,
+                           cwd=Path(__file__).resolve().parents[1], stdout=subprocess.DEVNULL)
+            out[f"duckdb_ingest_{kind}_s"] = time.perf_counter() - started
+            print(f"analytics ingest {kind} on DuckDB: {out[f'duckdb_ingest_{kind}_s']:.1f} s; "
+                  f"load {_load()}")
+    return out
 
 
 if __name__ == "__main__":

@@ -48,6 +48,7 @@ import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from analytics.spikes.continuous import ContinuousSettings, decide, seasonal_z  # noqa: E402
+from analytics.spikes import kpi_series, severity  # noqa: E402
 from analytics.spikes.model import SpikeSettings, score_matrix  # noqa: E402
 from nab_detectors import NabSettings  # noqa: E402
 from nab_detectors import scores as nab_scores  # noqa: E402
@@ -224,24 +225,32 @@ def gaussian_settings(**knobs) -> SpikeSettings:
                    big_alpha=0.0)
 
 
+def shipped_settings(knobs: dict) -> ContinuousSettings:
+    """Exactly what kpi_series scores the median first response with at the default
+    sensitivity (`continuous_settings`: direction up, warm-up 28 buckets, alpha 1e-8, every
+    other ContinuousSettings default), with `--set` overrides; {"warmup": "probation"} gives
+    each file its probationary period as the warm-up (rounds 6's figure)."""
+    shipped = kpi_series.continuous_settings(SpikeSettings(**severity.knobs(severity.DEFAULT)))
+    return replace(shipped, **{k: v for k, v in knobs.items() if k != "warmup" or v != "probation"})
+
+
 def shipped_scores(frames: dict, knobs: dict, kind: str = "hour") -> tuple[dict, float]:
-    """The shipped continuous detector (analytics/spikes/continuous.py, what kpi_series scores
-    the median first response with) over every file: its settings, except direction both (a
-    NAB anomaly has no worse side) and the warm-up, which is each file's probationary period
-    (what NAB hands every detector; the product's daily warm-up is 28 buckets); season phase
-    the hour of day (the buckets are minutes apart), a cycle of one day. Score -log10(p) /
+    """The shipped continuous detector (analytics/spikes/continuous.py) with the settings the
+    product's KPI series run (`shipped_settings`) over every file; the season phase is the hour
+    of day (the buckets are minutes apart; a daily KPI series' is the weekday) and a cycle one
+    day of buckets (a daily series': a week), the two properties of the data. Score -log10(p) /
     P_SCALE of the buckets that alert (the threshold is the alpha), else 0."""
     names, values, rows = padded(frames)
     phases = season(frames, kind)
     cycles = [86400 / pd.to_datetime(frames[n]["timestamp"]).diff().dt.total_seconds().median()
               for n in names]
-    cfg = ContinuousSettings(**({"direction": "both"} | knobs))
+    cfg = shipped_settings(knobs)
     started = time.perf_counter()
     found = seasonal_z(values, phases=phases, cycle=cycles, settings=cfg)
     score = np.zeros(values.shape)
     for i, n in enumerate(names):
         part = {k: v[:, i:i + 1, :rows[i]] for k, v in found.items()}
-        warmup = knobs.get("warmup", probation(rows[i]))   # --set '{"warmup": 28}': the daily path's
+        warmup = probation(rows[i]) if knobs.get("warmup") == "probation" else cfg.warmup
         result = decide(values[i:i + 1, :rows[i]], part, replace(cfg, warmup=warmup))
         with np.errstate(divide="ignore"):
             score[i, :rows[i]] = np.clip(-np.log10(np.fmax(result["alert_p"][0], 1e-300)) / P_SCALE, 0, 1)
@@ -313,10 +322,12 @@ def scored(frames: dict, detector: str, knobs: dict, kind: str, jobs: int) -> tu
     """(scores per file, seconds, the settings to list beside the score, the event gap)."""
     if detector == "shipped":
         scores, seconds = shipped_scores(frames, knobs, "hour" if kind == "weekday" else kind)
-        cfg = ContinuousSettings(**({"direction": "both"} | knobs))
+        cfg = shipped_settings(knobs)
+        warmup = ("each file's probationary period" if knobs.get("warmup") == "probation"
+                  else f"{cfg.warmup} buckets")
         return scores, seconds, (f"shipped continuous KPI detector (analytics/spikes/continuous.py), "
-                                 f"season hour of day, settings {cfg} with warmup = each file's "
-                                 f"probationary period"), SpikeSettings().cooldown + 1
+                                 f"season hour of day, the KPI series' settings {cfg}, warm-up "
+                                 f"{warmup}"), SpikeSettings().cooldown + 1
     if detector == "gaussian":
         scores, seconds = gaussian_scores(frames, knobs, kind)
         cfg = gaussian_settings(**knobs)
@@ -381,7 +392,7 @@ def main(argv=None) -> int:
             for corpus in sorted({f.corpus for f in files.values()}):
                 print(f"      {corpus:22s} {normalised(files, scores, th, profile, corpus, gap)[1]:7.2f}")
     if args.detector in ("shipped", "gaussian", "counts") and "alpha" not in knobs:
-        alpha = ContinuousSettings().alpha if args.detector == "shipped" else SpikeSettings().alpha
+        alpha = shipped_settings({}).alpha if args.detector == "shipped" else SpikeSettings().alpha
         th = -np.log10(alpha) / P_SCALE
         hits, rows = detections(files, scores, th, gap)
         print(f"  at the product's own {alpha_of(th)}: " + ", ".join(

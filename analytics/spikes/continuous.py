@@ -13,18 +13,21 @@ model, so each bucket is compared with the same season phase's own history:
   tail is read on a Student t whose degrees of freedom are the phase's effective number of
   observations: a spread learnt from a few weeks is uncertain and the tail says so.
 - **One alert per incident.** A bucket alerts only where its largest z beats every z of the
-  previous `alert_gap` buckets (default: 1.5 warm-ups): an incident that lasts hours or days, or
-  drifts on, is one alert, and a second, stronger one still alerts.
-- **Records.** A bucket beyond the range of the previous `record_window` buckets (12 warm-ups)
-  by at least `record_margin` of that range, whose t tail is at most `record_alpha` (1e-2),
-  alerts too (p = min(RECORD_P, alpha)): a value never seen in a long span is news however wide
-  the usual spread is. A record among n exchangeable earlier buckets has chance 1 / (n + 1), so
-  it counts only over a span of at least 1 / `record_chance` − 1 = 499 buckets. On the daily KPI
-  series (warm-up 28 days, so a record window of 336 days) the record test therefore never
-  fires: there the detector is the seasonal z alone. It fires on series of buckets minutes or
-  hours apart (NAB: warm-up = the probationary period). Measured on the sensitivity bench's
-  simulated daily KPI series with records allowed after 199 days: 152 first-response events a
-  year instead of 5, hence the rule.
+  previous `alert_gap` buckets (default: `gap_cycles` 3 cycles of the season: 3 weeks of a daily
+  series, 3 days of buckets minutes apart): an incident that lasts hours or days, or drifts on,
+  is one alert, and a second, stronger one still alerts.
+- **Records.** A bucket beyond the range of the previous `record_window` buckets (default
+  `record_cycles` 30 cycles) by at least `record_margin` of that range, whose t tail is at most
+  `record_alpha` (1e-2), alerts too (p = min(RECORD_P, alpha)): a value never seen in a long span
+  is news however wide the usual spread is. A record among n exchangeable earlier buckets has
+  chance 1 / (n + 1), so it counts only over a span of at least 1 / `record_chance` − 1 = 499
+  buckets. On the daily KPI series (a record window of 210 days) the record test therefore
+  never fires: there the detector is the seasonal z alone. It fires on series of buckets minutes
+  or hours apart (NAB). Measured on the sensitivity bench's simulated daily KPI series with
+  records allowed after 199 days: 152 first-response events a year instead of 5, hence the rule.
+  (Round 7: the gap and the record window were 1.5 and 12 warm-ups, so NAB, which hands each
+  file a probationary period of ~600 rows as its warm-up, scored other spans than the daily
+  series' 28-day warm-up gives; in cycles both grains run the same constants.)
 
 Streaming-causal: a bucket's expected value, p-value and flag use only that bucket and earlier
 ones; nothing reads a series' future or its overall range. One pass over time, numpy over the
@@ -55,12 +58,13 @@ class ContinuousSettings:
     windows: tuple = (1, 3, 10)     # buckets averaged into the recent level, each tested (a tuple or list)
     season_halflife: float = 7.0    # cycles of the season: how fast a phase's mean and spread move
     warmup: int = 28                # buckets of a series scored 0 at its start (learning)
-    alert_gap: int = 0              # an alert's z must beat the previous this many buckets'
-    record_window: int = 0          # buckets a record is measured against (0: 12 × warmup)
+    alert_gap: int = 0              # an alert's z must beat the previous this many buckets' (0: gap_cycles)
+    record_window: int = 0          # buckets a record is measured against (0: record_cycles)
     record_margin: float = 0.006    # of the recent range: how far beyond it a record must lie
     record_alpha: float = 1e-2      # ... its tail at most this ...
     record_chance: float = 2e-3     # ... and 1 / (buckets in the span + 1) at most this
-    gap_of_warmup: float = 1.5      # the alert gap, when alert_gap is 0, in warm-ups
+    gap_cycles: float = 3.0         # the alert gap, when alert_gap is 0, in cycles of the season
+    record_cycles: float = 30.0     # the record window, when record_window is 0, in cycles
     min_rel_sd: float = 0.01        # sd floor relative to |mean|
     score_scale: float = 10.0       # score = min(1, -log10(p) / score_scale)
 
@@ -75,7 +79,7 @@ class ContinuousSettings:
             if not getattr(self, name) > 0:
                 raise ValueError(f"{name} must be > 0, not {getattr(self, name)!r}")
         for name in ("warmup", "alert_gap", "record_window", "record_margin", "record_alpha",
-                     "record_chance", "gap_of_warmup", "min_rel_sd"):
+                     "record_chance", "gap_cycles", "record_cycles", "min_rel_sd"):
             if not getattr(self, name) >= 0:
                 raise ValueError(f"{name} must be >= 0, not {getattr(self, name)!r}")
 
@@ -83,13 +87,12 @@ class ContinuousSettings:
     def names(cls) -> list[str]:
         return [f.name for f in fields(cls)]
 
-    @property
-    def gap(self) -> int:
-        return int(self.alert_gap or round(self.gap_of_warmup * self.warmup))
+    def gap(self, cycle: float) -> int:
+        """The alert gap in buckets for a season of `cycle` buckets."""
+        return int(self.alert_gap or round(self.gap_cycles * cycle))
 
-    @property
-    def record_span(self) -> int:
-        return max(int(self.record_window or 12 * self.warmup), 1)
+    def record_span(self, cycle: float) -> int:
+        return max(int(self.record_window or round(self.record_cycles * cycle)), 1)
 
 
 def rolling_sums(x: np.ndarray, window: int) -> tuple[np.ndarray, np.ndarray]:
@@ -121,11 +124,11 @@ def _recent_extreme(x: np.ndarray, span: int, upper: bool) -> np.ndarray:
     return extreme(padded, size=span, axis=1, origin=(span - 1) // 2)[:, span - 1:-1]
 
 
-def records(values: np.ndarray, cfg: ContinuousSettings) -> np.ndarray:
-    """Buckets beyond the previous record_span buckets' range by record_margin of that range,
-    on the direction's side(s), after the warm-up."""
-    high = _recent_extreme(values, cfg.record_span, True)
-    low = _recent_extreme(values, cfg.record_span, False)
+def records(values: np.ndarray, cfg: ContinuousSettings, span: int) -> np.ndarray:
+    """Buckets beyond the previous `span` buckets' range by record_margin of that range, on the
+    direction's side(s), after the warm-up."""
+    high = _recent_extreme(values, span, True)
+    low = _recent_extreme(values, span, False)
     with np.errstate(invalid="ignore"):
         width = high - low
         margin = cfg.record_margin * np.where(np.isfinite(width) & (width > 0), width, np.inf)
@@ -204,7 +207,8 @@ def seasonal_z(values: np.ndarray, *, phases: np.ndarray | None = None, cycle=No
     # one observation of a phase per n_phases buckets: its weight for season_halflife cycles
     weight = 1.0 - 0.5 ** (n_phases / (cfg.season_halflife * np.maximum(cycle, 1.0)))
     streams = np.stack([rolling_mean(values, int(w)) for w in cfg.windows])
-    return _seasonal_z(streams, phases, weight[None, :], cfg.min_rel_sd)
+    found = _seasonal_z(streams, phases, weight[None, :], cfg.min_rel_sd)
+    return found | {"cycle": np.asarray(cycle, float)[None, :, None]}   # sliced like the rest
 
 
 def decide(values: np.ndarray, found: dict, settings: ContinuousSettings) -> dict[str, np.ndarray]:
@@ -223,12 +227,13 @@ def decide(values: np.ndarray, found: dict, settings: ContinuousSettings) -> dic
     warm = seen >= cfg.warmup
     p_tail = np.where(warm, p_streams.min(axis=0), 1.0)
     key = np.where(warm, np.max(np.where(np.isnan(signed), -np.inf, signed), axis=0), -np.inf)
-    alerting = first_alerts(key, cfg.gap)
+    cycle = float(np.max(found["cycle"])) if "cycle" in found else 1.0
+    alerting = first_alerts(key, cfg.gap(cycle))
     # a record among n exchangeable earlier buckets has probability 1 / (n + 1): a young series
     # sets records often, so a record counts only once that chance is at most record_chance,
     # and where its tail is at most record_alpha
-    span = np.clip(seen, 0, cfg.record_span)
-    record = (records(values, cfg) & (1.0 / (span + 1.0) <= cfg.record_chance)
+    span = np.clip(seen, 0, cfg.record_span(cycle))
+    record = (records(values, cfg, cfg.record_span(cycle)) & (1.0 / (span + 1.0) <= cfg.record_chance)
               & (p_tail <= cfg.record_alpha))
     p_value = np.where(record, np.minimum(p_tail, min(RECORD_P, cfg.alpha)), p_tail)
     flags = (alerting & (p_tail <= cfg.alpha)) | record

@@ -109,13 +109,16 @@ def test_sensitivity_moves_the_continuous_alpha_like_the_counts():
 
 
 def test_records_need_a_long_history():
-    """A new extreme counts as news only over >= 499 buckets: never on a daily series with the
-    28-day warm-up (record window 336 days), on minute-apart buckets after 499 of them."""
+    """A new extreme counts as news only over >= 499 buckets: never on a daily series (a weekly
+    cycle: record window 30 weeks = 210 days), on minute-apart buckets (a cycle of 288: window
+    8,640 buckets) after 499 of them. Both run the same settings (round 7: the windows are in
+    cycles of the season, no longer in warm-ups)."""
     rng = np.random.default_rng(11)
     values = 100 + rng.normal(0, 5, (1, 2000))
     values[0, 300] = 125          # a new high over a short history: the tail decides (z ~ 5)
     values[0, 1500] = 130         # a new high over 1,500 buckets: a record
-    daily = score_continuous(values, settings=ContinuousSettings(alpha=1e-12))
-    minutes = score_continuous(values, settings=ContinuousSettings(alpha=1e-12, warmup=200))
+    cfg = ContinuousSettings(alpha=1e-12)
+    daily = score_continuous(values, phases=np.arange(2000) % 7, settings=cfg)
+    minutes = score_continuous(values, cycle=288, settings=cfg)
     assert not daily["is_anomaly"][0, 300] and not daily["is_anomaly"][0, 1500]
     assert not minutes["is_anomaly"][0, 300] and minutes["is_anomaly"][0, 1500]

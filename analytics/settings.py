@@ -30,6 +30,9 @@ SETTINGS: tuple[Setting, ...] = (
             "How long a writer (ingest, demo) waits for another writer before giving up."),
     Setting("ESCALATION_RADAR_INGEST_MEMORY_MB", "2048",
             "DuckDB memory cap of one ingest; beyond it the ingest spills to disk (slower)."),
+    Setting("ESCALATION_RADAR_INGEST_CHUNK_MB", "256",
+            "A plain CSV export larger than this is loaded piece by piece, each piece about this "
+            "size (memory and temporary disk stay bounded at any file size)."),
     Setting("ESCALATION_RADAR_INGEST_MAX_COLUMNS", "2000",
             "Most columns an export may have; a wider file is refused before it is read."),
     Setting("ESCALATION_RADAR_INGEST_MAX_ROWS", "100000000",

@@ -31,8 +31,8 @@ from typing import Iterator
 import duckdb
 import pandas as pd
 
-from analytics import calendars, contract, db
-from analytics.ingest import parsers, store, validate
+from analytics import calendars, contract, db, settings
+from analytics.ingest import parsers, readers, store, validate
 from analytics.ingest.readers import NativeSource, Table
 from analytics.ingest.validate import Plan
 
@@ -73,35 +73,173 @@ def can_load(table: Table, plan: Plan) -> bool:
 
 def load(con: duckdb.DuckDBPyConnection, table: Table, plan: Plan, ingest_id: int,
          name: str) -> tuple[int, int, list[pd.DataFrame], int] | None:
-    """Stage and quarantine the whole file; (rows read, rows rejected, [problem tally], rows kept
-    with a duration over a year), or None, having written nothing, if the pandas path must."""
+    """Stage and quarantine the whole file, piece by piece; (rows read, rows rejected, [problem
+    tally], rows kept with a duration over a year), or None if the pandas path must: then what
+    the pieces before wrote is taken back (the staging table emptied, this ingest's quarantined
+    rows deleted), so the pandas path starts from nothing."""
+    read = rejected = long = 0
+    tallies: list[pd.DataFrame] = []
+    con.register("native_rules", rules_frame(plan))
     try:
-        if not _stage(con, table.native, table.headers, plan):
-            return None
-        read, rejected = (int(n) for n in db.run_sql(con, "ingest/native_counts").fetchall()[0])
-        if _pandas_reads_odd_values(con, plan):
-            return None
-        con.register("native_rules", rules_frame(plan))
-        db.run_sql(con, "ingest/native_valid_rows").fetchall()
-        db.run_sql(con, f"ingest/{plan.kind}_stage_batch").fetchall()
-        db.run_sql(con, "ingest/native_rejected_insert", ingest_id=ingest_id, file_name=name).fetchall()
-        tally = db.query_df(con, "ingest/native_tally")
-        long = (int(db.run_sql(con, "ingest/native_long_durations").fetchall()[0][0])
-                if plan.kind == "cases" else 0)
-        return read, rejected, [tally], long
+        for piece in pieces(table.native.path, chunk_bytes()):
+            loaded = _load_piece(con, piece, table, plan, ingest_id, name, read)
+            if loaded is None:
+                _take_back(con, plan.kind, ingest_id)
+                return None
+            read, rejected, long = read + loaded[0], rejected + loaded[1], long + loaded[3]
+            tallies.append(loaded[2])
+            readers.check_rows(read)   # a file over the row cap stops here, not at its end
+    except NotNative:
+        _take_back(con, plan.kind, ingest_id)
+        return None
     finally:
         db.run_sql(con, "ingest/native_drop").fetchall()
         con.unregister("native_rules")
+    return read, rejected, [_merged(tallies)], long
+
+
+def _load_piece(con, path: str, table: Table, plan: Plan, ingest_id: int, name: str,
+                row_offset: int) -> tuple[int, int, pd.DataFrame, int] | None:
+    """One piece (a CSV file of whole records under the export's header) staged and quarantined,
+    its rows numbered after the `row_offset` rows before it; None if the pandas path must."""
+    db.run_sql(con, "ingest/native_drop").fetchall()
+    if not _stage(con, table.native, table.headers, plan, path):
+        return None
+    read, rejected = (int(n) for n in db.run_sql(con, "ingest/native_counts").fetchall()[0])
+    if _pandas_reads_odd_values(con, plan):
+        return None
+    db.run_sql(con, "ingest/native_offset", row_offset=row_offset).fetchall()
+    db.run_sql(con, "ingest/native_valid_rows").fetchall()
+    db.run_sql(con, f"ingest/{plan.kind}_stage_batch").fetchall()
+    db.run_sql(con, "ingest/native_rejected_insert", ingest_id=ingest_id, file_name=name).fetchall()
+    tally = db.query_df(con, "ingest/native_tally")
+    long = (int(db.run_sql(con, "ingest/native_long_durations").fetchall()[0][0])
+            if plan.kind == "cases" else 0)
+    return read, rejected, tally, long
+
+
+def _take_back(con: duckdb.DuckDBPyConnection, kind: str, ingest_id: int) -> None:
+    """Undo what earlier pieces wrote inside the ingest's transaction (see `load`)."""
+    db.run_sql(con, f"ingest/{kind}_create_incoming").fetchall()   # an empty staging table
+    db.run_sql(con, "ingest/rejected_delete_ingest", ingest_id=ingest_id).fetchall()
+
+
+def _merged(tallies: list[pd.DataFrame]) -> pd.DataFrame:
+    """The pieces' tallies as the whole file's one: rows summed, the first row and value from the
+    first piece that has the problem, in validate.py's order (rule_order)."""
+    if len(tallies) == 1:
+        return tallies[0].drop(columns="rule_order")
+    frame = pd.concat(tallies, ignore_index=True)
+    merged = (frame.groupby(["column_name", "rule", "rule_order"], sort=False, dropna=False)
+              .agg(rows=("rows", "sum"), first_row=("first_row", "min"),
+                   first_value=("first_value", "first"))
+              .reset_index().sort_values("rule_order", kind="stable"))
+    return merged.drop(columns="rule_order").reset_index(drop=True)
+
+
+def chunk_bytes() -> int:
+    """How much of a CSV export one piece holds (setting ESCALATION_RADAR_INGEST_CHUNK_MB)."""
+    return max(1, int(float(settings.get("ESCALATION_RADAR_INGEST_CHUNK_MB")) * 2**20))
+
+
+class NotNative(Exception):
+    """The file holds what only the pandas path judges (see `_holds_replacement_character`)."""
+
+
+def pieces(path: Path, target: int, block: int = 8 << 20) -> Iterator[str]:
+    """The export as DuckDB should read it, piece by piece: the file itself (as a literal_path)
+    when it is at most `target` bytes, else files of whole records of about `target` bytes each,
+    every one under the export's header record, written one at a time to a temporary folder and
+    deleted once the next is asked for (temporary disk: one piece). A record ends at a line feed
+    outside quotes: after an even number of quote characters, as RFC 4180's doubled quotes keep
+    it. Raises NotNative where `_holds_replacement_character` would say True: a NUL byte, U+FFFD
+    (searched across block edges) or an odd number of quotes in the file."""
+    if path.stat().st_size <= target:
+        if _holds_replacement_character(path):
+            raise NotNative
+        with literal_path(path) as link:
+            yield link
+        return
+    folder = Path(tempfile.mkdtemp(prefix="escalation-radar-pieces-"))
+    piece = folder / "export.csv"
+    if set(str(piece)) & GLOB_CHARACTERS:
+        raise ValueError(f"the temporary folder {folder} has glob characters in its name")
+    try:
+        yield from _split(path, piece, target, block)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def _split(path: Path, piece: Path, target: int, block: int) -> Iterator[str]:
+    """`pieces` for a file over `target` bytes: `piece` written and yielded once per run of
+    records (see `pieces`)."""
+    needle, carry = "\ufffd".encode(), b""
+    header, opening = None, b""   # the header record; the bytes read while it is still open
+    out, written, odd = None, 0, False   # odd: an odd number of quotes since the piece's last record
+    with open(path, "rb") as fh, contextlib.ExitStack() as closing:
+        for data in iter(lambda: fh.read(block), b""):
+            if needle in carry + data or b"\x00" in data:
+                raise NotNative
+            carry = data[-(len(needle) - 1):]
+            if header is None:   # the header record may span blocks
+                opening += data
+                end = _record_end(opening, 0, False)
+                if end < 0:
+                    continue
+                header, data, opening = opening[:end], opening[end:], b""
+            while data:
+                if out is None:
+                    out, written = closing.enter_context(open(piece, "wb")), 0
+                    out.write(header)
+                start = max(0, target - written)
+                end = -1 if start >= len(data) else _record_end(
+                    data, start, odd ^ bool(data.count(b'"', 0, start) & 1))
+                if end < 0:   # the piece goes on into the next block
+                    out.write(data)
+                    written += len(data)
+                    odd ^= bool(data.count(b'"') & 1)
+                    break
+                out.write(data[:end])
+                out.close()
+                out, odd, data = None, False, data[end:]
+                yield str(piece)
+    if header is None:   # a header record and nothing after it
+        if opening.count(b'"') % 2:
+            raise NotNative
+        piece.write_bytes(opening)
+        yield str(piece)
+        return
+    if odd:
+        raise NotNative   # a quote never closed
+    if out is not None:
+        out.close()
+        yield str(piece)
+
+
+def _record_end(data: bytes, start: int, odd: bool) -> int:
+    """The index just past the first line feed at or after `start` that ends a record (outside
+    quotes, `odd` being whether an odd number of quotes came before `start`), or -1.
+
+    >>> _record_end(b'a,"x\\ny"\\nb\\n', 0, False), _record_end(b'a\\nb', 2, False)
+    (8, -1)
+    """
+    position = start
+    while True:
+        line_feed = data.find(b"\n", position)
+        if line_feed < 0:
+            return -1
+        odd ^= bool(data.count(b'"', position, line_feed) & 1)
+        if not odd:
+            return line_feed + 1
+        position = line_feed + 1
 
 
 def _stage(con: duckdb.DuckDBPyConnection, source: NativeSource, headers: list[str],
-           plan: Plan) -> bool:
-    """Create native_staged from the file; False if DuckDB cannot read it the way pandas would."""
-    if _holds_replacement_character(source.path):
-        return False
-    with literal_path(source.path) as path:
-        _source_relation(con, source, headers, plan, path).create_view("native_source", replace=True)
-        return _stage_from_view(con, headers, plan)
+           plan: Plan, path: str) -> bool:
+    """Create native_staged from `path` (a piece: `pieces`); False if DuckDB cannot read it the
+    way pandas would."""
+    _source_relation(con, source, headers, plan, path).create_view("native_source", replace=True)
+    return _stage_from_view(con, headers, plan)
 
 
 def _stage_from_view(con: duckdb.DuckDBPyConnection, headers: list[str], plan: Plan) -> bool:

@@ -112,9 +112,11 @@ def _load(con, table: readers.Table, plan: Plan, ingest_id: int, name: str,
     allows and its SQL can judge every value; otherwise pandas does, batch by batch."""
     if native.can_load(table, plan):
         progress(0.02, f"{name}: loading with DuckDB")
-        loaded = native.load(con, table, plan, ingest_id, name)
+        try:
+            loaded = native.load(con, table, plan, ingest_id, name)
+        except readers.ReadError as exc:   # over the row cap part-way through
+            raise IngestError(f"{name}: {exc}") from None
         if loaded is not None:
-            _check_rows(loaded[0], name)
             return loaded
         progress(0.02, f"{name}: reading batch by batch")
     return _load_batches(con, table, plan, ingest_id, name, progress)

@@ -5,7 +5,7 @@ insert into main.rejected_rows
 with
 
 staged as (
-    select rowid + 1 as row_number, unnest(problems) as problem, raw_record
+    select rowid + 1 + (select n from native_offset) as row_number, unnest(problems) as problem, raw_record
     from native_staged
     where problems is not null
 ),

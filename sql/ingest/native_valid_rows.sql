@@ -6,7 +6,12 @@
 create or replace temp view batch_rows as
 with
 
-staged as (select rowid + 1 as row_number, * from native_staged),
+offset_rows as (select n from native_offset),
+
+staged as (
+    select rowid + 1 + (select n from offset_rows) as row_number, *
+    from native_staged
+),
 
 final as (select * exclude (problems, raw_record, odd_values) from staged where problems is null)
 

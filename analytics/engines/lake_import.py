@@ -209,6 +209,23 @@ def quarantined(lake_path: Path) -> list[Path]:
         if folder.is_dir() else []
 
 
+def checked(sources: list[Path | str], mapping: Path | str | None, kind: str | None):
+    """What an import reads, checked before Spark starts: (files, the name to report, their
+    columns, the plan, its messages); a LakeError or IngestError says what is wrong."""
+    files = source_files(sources)
+    name = files[0].name if len(files) == 1 else f"{files[0].parent.name}/ ({len(files)} files)"
+    if mapping and not Path(mapping).exists() and (mapping_mod.MAPPINGS_DIR / f"{mapping}.toml").exists():
+        mapping = mapping_mod.MAPPINGS_DIR / f"{mapping}.toml"   # a shipped mapping by name
+    try:
+        the_mapping = mapping_mod.load_mapping(mapping) if mapping else mapping_mod.Mapping()
+    except ValueError as error:
+        raise IngestError(f"{name}: {error}") from None
+    _supported(the_mapping, name)
+    headers = _headers(files)
+    plan, messages = _plan(headers, the_mapping, kind, name)
+    return files, name, headers, plan, messages
+
+
 def import_table(sources: list[Path | str], lake_path: Path | str, *, mapping: Path | str | None = None,
                  kind: str | None = None, spark_url: str | None = None, engine=None) -> ImportReport:
     """Validate the org's table on Spark and write it as the lake's `kind` (see the module)."""
@@ -217,12 +234,8 @@ def import_table(sources: list[Path | str], lake_path: Path | str, *, mapping: P
     started_at = dt.datetime.now(dt.UTC).replace(tzinfo=None)
     clock = time.perf_counter()
     lake_path = lake.checked(lake_path)
-    files = source_files(sources)
-    name = files[0].name if len(files) == 1 else f"{files[0].parent.name}/ ({len(files)} files)"
-    the_mapping = mapping_mod.load_mapping(mapping) if mapping else mapping_mod.Mapping()
-    _supported(the_mapping, name)
-    headers = _headers(files)
-    plan, messages = _plan(headers, the_mapping, kind, name)
+    files, name, headers, plan, messages = checked(sources, mapping, kind)
+    the_mapping = plan.mapping
     ingest_id = _ingest_id(lake_path, plan.kind)
     report = ImportReport(plan.kind, ingest_id, len(files), messages=list(messages))
     own = engine is None
@@ -306,11 +319,8 @@ def add_arguments(parser) -> None:
 
 def run(args) -> int:
     import sys
-    mapping = args.mapping
-    if mapping and not Path(mapping).exists() and (mapping_mod.MAPPINGS_DIR / f"{mapping}.toml").exists():
-        mapping = mapping_mod.MAPPINGS_DIR / f"{mapping}.toml"
     try:
-        report = import_table(args.source, args.lake, mapping=mapping, kind=args.kind,
+        report = import_table(args.source, args.lake, mapping=args.mapping, kind=args.kind,
                               spark_url=args.spark)
     except (lake.LakeError, IngestError, ValueError) as error:
         print(f"error: {error}", file=sys.stderr)

@@ -7,13 +7,17 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
+import subprocess
+import sys
 
 import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
+from marts_fixture import DEFAULT_PARAMS
 
-from analytics import db
+from analytics import db, settings
 from analytics.engines import build, lake, lake_import
 from analytics.ingest.pipeline import ingest_file
 
@@ -62,6 +66,12 @@ summary = "Note"
 """
 
 T = dt.datetime
+
+
+def cli(*args, cwd=None):
+    return subprocess.run([sys.executable, "-m", "analytics", *args], cwd=cwd or settings.ROOT,
+                          capture_output=True, text=True, timeout=600, check=False,
+                          env={**os.environ, "PYTHONPATH": str(settings.ROOT)})
 
 
 def org_table() -> pa.Table:
@@ -189,10 +199,35 @@ def test_a_build_shows_the_import_and_its_rejected_rows_in_the_store(both, tmp_p
     assert len(rejected) == len(pq.read_table(lake_import.quarantined(both["root"] / "lake")))
 
 
-def test_an_unsupported_mapping_gets_a_message_not_a_traceback(tmp_path):
-    source = tmp_path / "org.parquet"
-    pq.write_table(org_table(), source)
-    mapping = tmp_path / "m.toml"
-    mapping.write_text(MAPPING.replace('kind = "cases"', 'kind = "cases"\ntime_zone = "Asia/Almaty"'))
-    with pytest.raises(Exception, match="time_zone = 'Asia/Almaty'"):
-        lake_import.import_table([source], tmp_path / "lake", mapping=mapping)
+
+
+def test_one_command_imports_and_builds_the_store(both, tmp_path):
+    """`build --engine spark --source ORG --mapping M`: the import and the build in one run."""
+    lake_path, store = tmp_path / "lake", tmp_path / "store.duckdb"
+    result = cli("build", "--engine", "spark", "--source", str(both["source"]), "--mapping",
+                 str(both["root"] / "org.toml"), "--lake", str(lake_path), "--db", str(store))
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert "52 rows read = 40 kept + 2 superseded + 10 quarantined" in result.stdout
+    with db.reader(store) as con, db.reader(both["ingested"]) as ingested:
+        assert db.query_df(con, "marts/kpi_summary", **DEFAULT_PARAMS["kpi_summary"]).astype(str) \
+            .to_dict("records") == db.query_df(ingested, "marts/kpi_summary",
+                                               **DEFAULT_PARAMS["kpi_summary"]).astype(str).to_dict("records")
+        rejected = con.execute("select count(*) from rejected_rows").fetchall()[0][0]
+        assert rejected == ingested.execute("select count(*) from rejected_rows").fetchall()[0][0]
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--source", "missing.parquet"], "no such file or folder"),
+    (["--source", "org.parquet", "--mapping", "zoned.toml"], "time_zone = 'Asia/Almaty'"),
+    (["--source", "org.parquet", "--mapping", "broken.toml"], "mapping broken.toml"),
+])
+def test_bad_input_gets_a_message_before_spark_starts(tmp_path, args, message):
+    pq.write_table(org_table(), tmp_path / "org.parquet")
+    (tmp_path / "zoned.toml").write_text(MAPPING.replace('kind = "cases"',
+                                                         'kind = "cases"\ntime_zone = "Asia/Almaty"'))
+    (tmp_path / "broken.toml").write_text("kind = [")
+    for command in (["lake", "import"], ["build", "--engine", "spark", "--db", "store.duckdb"]):
+        result = cli(*command, "--lake", "lake", *args, cwd=tmp_path)
+        assert result.returncode == 2, result.stderr
+        assert message in result.stderr and "Traceback" not in result.stderr
+    assert not (tmp_path / "store.duckdb").exists() and not (tmp_path / "lake").exists()

@@ -15,8 +15,13 @@ Which files take it (`can_load`), the rest take the pandas path:
   order ran out of memory on a 2 GB file at 128 MB (bench/big_file.py), where the pandas path's
   batches hold the process near 460 MB.
 
-What it cannot judge it hands back (`load` returns None before writing anything), and the same
-file then takes the pandas path in the same transaction: a CSV that DuckDB's strict parser
+A file larger than ESCALATION_RADAR_INGEST_CHUNK_MB is read piece by piece (`pieces`): each
+piece, whole records under the export's header, is staged, validated and appended to the staging
+table before the next is written, so DuckDB holds one piece's raw text at a time and a temporary
+folder one piece's bytes (before: the whole file, 12 GB in memory and 15 GB spilled at 50M rows).
+
+What it cannot judge it hands back (`load` returns None, having taken back what earlier pieces
+wrote), and the same file then takes the pandas path in the same transaction: a CSV that DuckDB's strict parser
 refuses (a malformed record, mixed line endings, invalid UTF-8, a field over 2 MB) or holding
 U+FFFD; a value in a format the SQL does not read (e.g. `1e3`, `2025-3-1`) that pandas would read.
 """
@@ -72,12 +77,14 @@ def can_load(table: Table, plan: Plan) -> bool:
 
 
 def load(con: duckdb.DuckDBPyConnection, table: Table, plan: Plan, ingest_id: int,
-         name: str) -> tuple[int, int, list[pd.DataFrame], int] | None:
+         name: str, progress=None) -> tuple[int, int, list[pd.DataFrame], int] | None:
     """Stage and quarantine the whole file, piece by piece; (rows read, rows rejected, [problem
     tally], rows kept with a duration over a year), or None if the pandas path must: then what
     the pieces before wrote is taken back (the staging table emptied, this ingest's quarantined
-    rows deleted), so the pandas path starts from nothing."""
-    read = rejected = long = 0
+    rows deleted), so the pandas path starts from nothing. `progress(fraction of the file's bytes,
+    message)` after each piece."""
+    read = rejected = long = done = 0
+    size = max(1, table.native.path.stat().st_size)
     tallies: list[pd.DataFrame] = []
     con.register("native_rules", rules_frame(plan))
     try:
@@ -89,6 +96,9 @@ def load(con: duckdb.DuckDBPyConnection, table: Table, plan: Plan, ingest_id: in
             read, rejected, long = read + loaded[0], rejected + loaded[1], long + loaded[3]
             tallies.append(loaded[2])
             readers.check_rows(read)   # a file over the row cap stops here, not at its end
+            done += Path(piece).stat().st_size
+            if progress is not None:
+                progress(min(1.0, done / size), f"{name}: read {read:,} rows, {rejected:,} rejected")
     except NotNative:
         _take_back(con, plan.kind, ingest_id)
         return None

@@ -113,7 +113,8 @@ def _load(con, table: readers.Table, plan: Plan, ingest_id: int, name: str,
     if native.can_load(table, plan):
         progress(0.02, f"{name}: loading with DuckDB")
         try:
-            loaded = native.load(con, table, plan, ingest_id, name)
+            loaded = native.load(con, table, plan, ingest_id, name, progress=lambda f, m: progress(
+                0.02 + 0.83 * f, m))
         except readers.ReadError as exc:   # over the row cap part-way through
             raise IngestError(f"{name}: {exc}") from None
         if loaded is not None:

@@ -77,6 +77,7 @@ class SpikeSettings:
     score_scale: float = 10.0      # score = min(1, -log10(p) / score_scale)
     df_scale: float = 1.0          # the tail's degrees of freedom × this (0: a plug-in tail)
     pairs: bool = True             # up: also test a bucket summed with the one before
+    pair_correlation: bool = False  # ... its variance with the learnt lag-1 residual correlation (hourly: on)
 
     def __post_init__(self):
         if self.direction not in DIRECTIONS:
@@ -186,6 +187,11 @@ class _State:
         self.moment_sums = np.full((2, n_series), np.nan)  # NB: weighted sums behind alpha
         self.sq_weights = np.full(n_series, np.nan)        # Σ weights² behind the spread
         self.before = None   # the previous bucket's (value, expected, variance, testable)
+        # lag-1 correlation of the standardised residuals (the pair test's covariance): hours of
+        # one day share its shocks, so two consecutive buckets are not independent draws
+        self.rho = np.zeros(n_series)
+        self.rho_seen = np.zeros(n_series)
+        self.prev_z = np.full(n_series, np.nan)
         self.spread_weights = np.full(n_series, np.nan)    # gaussian: Σ weights
         self.seen = np.zeros(n_series)
         self.run = np.zeros(n_series)
@@ -277,19 +283,35 @@ class _State:
         p = np.where(self.seen >= cfg.warmup, p, 1.0)
         learn = valid & ~holiday & (~flag | (self.run >= cfg.relearn_after))
         self.before = (yv, mu, var, valid & ~holiday & ~flag & (self.seen >= cfg.warmup))
+        if cfg.pair_correlation:
+            self._learn_rho(np.where(learn & ~flag, (yv - mu) / np.sqrt(var), np.nan))
         self._learn(np.where(learn, yv, np.nan), phase, mu, model_var, var / model_var)
         self.run = np.where(flag, self.run + 1, 0)
         return mu, var, p, flag
+
+    def _learn_rho(self, z):
+        """Learn the lag-1 correlation from this bucket's standardised residual `z` (NaN: not
+        learnt) and the previous one's, clipped at SPREAD_CLIP sd, with the spread's memory."""
+        z = np.clip(z, -SPREAD_CLIP, SPREAD_CLIP)
+        both = ~np.isnan(z) & ~np.isnan(self.prev_z) & (self.seen >= max(3, int(self.cfg.warmup * SPREAD_START)))
+        w = np.maximum(1.0 / (self.rho_seen + 2.0), self.w_spread)   # starts at 0 with one pair's weight
+        self.rho = np.where(both, self.rho + w * (np.nan_to_num(z * self.prev_z) - self.rho), self.rho)
+        self.rho_seen = self.rho_seen + both
+        self.prev_z = z
 
     def _pair(self, y, mu, var, df, ok):
         """(p-value, flag) of this bucket summed with the one before, where both lie above their
         expected values and the one before was scored, unflagged: a surge's first two buckets,
         each short of alpha alone, are one test (reported by its second bucket). The two
-        predictive errors share the level's estimation error (covariance w / (2 − w) × sd·sd)."""
+        predictive errors are correlated: at least by the level's shared estimation error
+        (w / (2 − w)), and with `pair_correlation` (the hourly default) by the learnt lag-1
+        correlation of the residuals where it is larger: the hours of one day share the day's
+        shocks (round 7, bench/sensitivity_shown.py)."""
         cfg, (y0, mu0, var0, ok0) = self.cfg, self.before
         w = self.level_weight()
         total, expected = y0 + y, mu0 + mu
-        spread = var0 + var + 2 * np.sqrt(var0 * var) * w / (2 - w)
+        corr = np.clip(np.maximum(self.rho, w / (2 - w)), 0.0, 1.0) if cfg.pair_correlation else w / (2 - w)
+        spread = var0 + var + 2 * np.sqrt(var0 * var) * corr
         test = ok & ok0 & (y > mu) & (y0 > mu0)
         p = _tail_beyond(np.where(test, total, 0.0), expected, spread, cfg, True, df)
         flag = test & (p <= cfg.alpha) & (total >= cfg.min_count) \

@@ -223,6 +223,9 @@ def checked(sources: list[Path | str], mapping: Path | str | None, kind: str | N
     _supported(the_mapping, name)
     headers = _headers(files)
     plan, messages = _plan(headers, the_mapping, kind, name)
+    missing = [m for m in messages if "required column" in m]
+    if missing:   # the ingest would quarantine every row; an import of a whole table refuses
+        raise IngestError(missing[0].replace("every row is quarantined", "nothing imported"))
     return files, name, headers, plan, messages
 
 
@@ -301,7 +304,10 @@ def _run(engine, files, headers, plan, ingest_id: int, lake_path: Path, work: Pa
     order = ORDER[kind]
     kept.repartition("month").sortWithinPartitions("month", *order) \
         .write.partitionBy("month").parquet(str(work / kind))
-    report.rows_kept = spark.read.parquet(str(work / kind)).count()
+    # from the files' footers: no Spark job, and no schema to infer when every row was rejected
+    report.rows_kept = sum(pq.ParquetFile(f).metadata.num_rows for f in (work / kind).rglob("*.parquet"))
+    if not report.rows_kept:   # every row rejected: an empty table, so that a build still runs
+        kept.drop("month").limit(0).coalesce(1).write.parquet(str(work / kind / "month=none"))
     report.rows_superseded = report.rows_read - report.rows_rejected - report.rows_kept
     _replace(work / kind, lake_path / kind)
     _replace(work / "quarantine", lake_path / "quarantine" / kind)

@@ -220,14 +220,33 @@ def test_one_command_imports_and_builds_the_store(both, tmp_path):
     (["--source", "missing.parquet"], "no such file or folder"),
     (["--source", "org.parquet", "--mapping", "zoned.toml"], "time_zone = 'Asia/Almaty'"),
     (["--source", "org.parquet", "--mapping", "broken.toml"], "mapping broken.toml"),
+    (["--source", "org.parquet", "--mapping", "no_id.toml"], "required column 'case_id' not found"),
 ])
 def test_bad_input_gets_a_message_before_spark_starts(tmp_path, args, message):
     pq.write_table(org_table(), tmp_path / "org.parquet")
     (tmp_path / "zoned.toml").write_text(MAPPING.replace('kind = "cases"',
                                                          'kind = "cases"\ntime_zone = "Asia/Almaty"'))
     (tmp_path / "broken.toml").write_text("kind = [")
+    (tmp_path / "no_id.toml").write_text(MAPPING.replace('case_id = "Ticket"', 'case_id = "Id"'))
     for command in (["lake", "import"], ["build", "--engine", "spark", "--db", "store.duckdb"]):
         result = cli(*command, "--lake", "lake", *args, cwd=tmp_path)
         assert result.returncode == 2, result.stderr
         assert message in result.stderr and "Traceback" not in result.stderr
     assert not (tmp_path / "store.duckdb").exists() and not (tmp_path / "lake").exists()
+
+
+def test_an_import_that_rejects_every_row_still_builds_a_store_showing_them(tmp_path, spark_engine):
+    """Status read from the topic column: no row has a status of the contract."""
+    source, mapping = tmp_path / "org.parquet", tmp_path / "m.toml"
+    pq.write_table(org_table(), source)
+    mapping.write_text(MAPPING.replace('status = "State"', 'status = "Topic"'))
+    ingest = ingest_file(source, mapping=mapping, db_path=tmp_path / "ingested.duckdb")
+    report = lake_import.import_table([source], tmp_path / "lake", mapping=mapping, engine=spark_engine)
+    assert (report.rows_read, report.rows_kept, report.rows_rejected) == (52, 0, 52) == \
+        (ingest.rows_read, ingest.rows_inserted, ingest.rows_rejected)
+    store = tmp_path / "store.duckdb"
+    build.build("duckdb", tmp_path / "lake", store)
+    with db.reader(store) as con, db.reader(tmp_path / "ingested.duckdb") as ingested:
+        assert con.execute("select count(*) from cases").fetchall()[0][0] == 0
+        assert con.execute("select count(*) from rejected_rows").fetchall()[0][0] == \
+            ingested.execute("select count(*) from rejected_rows").fetchall()[0][0]

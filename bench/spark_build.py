@@ -132,17 +132,23 @@ def extrapolate(cases: int, metrics: dict[str, dict], target: int, fit: dict | N
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     source = parser.add_mutually_exclusive_group(required=True)
+    source.add_argument("--refit", type=Path, metavar="JSON",
+                        help="no run: the extrapolation of a spark_build.json again (with --fit-with)")
     source.add_argument("--db", type=Path, help="a database holding the cases (lake export)")
     source.add_argument("--source", type=Path, help="cases as Parquet (lake import on Spark)")
     parser.add_argument("--reviews", type=Path, help="with --source: reviews as Parquet")
     parser.add_argument("--ingest-duckdb", action="store_true",
                         help="with --source: also time `analytics ingest` of the files on DuckDB")
     parser.add_argument("--driver-memory", default="1g", help="local Spark's driver memory")
-    parser.add_argument("--work", type=Path, required=True, help="folder for the lake and stores")
+    parser.add_argument("--work", type=Path, help="folder for the lake and stores")
     parser.add_argument("--engines", default="duckdb,spark")
     parser.add_argument("--target", type=int, default=1_000_000_000)
     parser.add_argument("--fit-with", type=Path, help="spark_build.json of another size")
     args = parser.parse_args(argv)
+    if args.refit:
+        return _refit(args)
+    if args.work is None:
+        parser.error("--work is needed for a run")
     work = args.work.resolve()
     work.mkdir(parents=True, exist_ok=True)
     lake_path = work / "lake"
@@ -195,6 +201,24 @@ def main(argv: list[str] | None = None) -> int:
     if spark_engine is not None:
         spark_engine.close()
     (work / "spark_build.json").write_text(json.dumps(result, indent=1, default=str))
+    return 0
+
+
+def _refit(args) -> int:
+    """The extrapolation of a finished run, from its own size or fitted with a second one."""
+    run = json.loads(args.refit.read_text())
+    fit = json.loads(args.fit_with.read_text()) if args.fit_with else None
+    fit = dict(cases=fit["cases"], metrics=fit["spark"]["metrics"]) if fit else None
+    ex = extrapolate(run["cases"], run["spark"]["metrics"], args.target, fit)
+    print(f"{'table':22s} {'CPU-s':>12} {'shuffle GB':>11} {'minutes':>8}")
+    for row in ex["tables"]:
+        print(f"{row['table']:22s} {row['cpu_s']:12,.0f} {row['shuffle_bytes'] / 1e9:11,.1f} "
+              f"{row['wall_s'] / 60:8.1f}")
+    cpu = sum(r["cpu_s"] for r in ex["tables"])
+    shuffle = sum(r["shuffle_bytes"] for r in ex["tables"])
+    print(f"{'total':22s} {cpu:12,.0f} {shuffle / 1e9:11,.1f} {ex['total_wall_s'] / 60:8.1f}  "
+          f"({args.target:,} cases; {ex['cores']} cores x {CLUSTER['efficiency']}, "
+          f"{CLUSTER['workers']} x {CLUSTER['network_gbit_per_worker']} Gbit/s)")
     return 0
 
 

@@ -55,4 +55,4 @@ def test_the_product_runs_as_the_pages_do(world):
     run = bench.product_run(world.hier, world.hour, world.hour.planted[0][1], {})
     assert run.flags.shape == world.hour.clean.shape and run.flags.any()
     assert set(run.events["grain"]) == {"hour"}
-    assert (run.events["p_value"] <= 5e-5).all()
+    assert (run.events["p_value"] <= bench.SpikeSettings().alpha).all()

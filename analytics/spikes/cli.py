@@ -45,10 +45,17 @@ def _parts_text(parts: list[dict]) -> str:
                      f"({p['share']:.0%})" for p in parts)
 
 
+# the csv's columns (events_json's keys, segment second): printed as a header when no event is
+# found, so a script reading the csv sees the same columns either way
+CSV_COLUMNS = ["event_id", "segment", "metric", "grain", "start", "peak", "end", "buckets",
+               "observed", "expected", "excess", "score", "p_value", "severity", "related",
+               "headline", "components", "components_share"]
+
+
 def _flat(records: list[dict]) -> pd.DataFrame:
     frame = pd.DataFrame(records)
     if frame.empty:
-        return frame
+        return pd.DataFrame(columns=CSV_COLUMNS)
     frame.insert(1, "segment_text", frame.pop("segment").map(_segment_text))
     frame["components"] = frame["components"].map(_parts_text)
     return frame.rename(columns={"segment_text": "segment"})

@@ -127,3 +127,22 @@ def test_hourly_alpha_is_a_chance_per_day():
     assert not scored["is_anomaly"].any()
     assert scored["p_value"].min() > SpikeSettings().alpha
     assert spikes.TESTS_PER_DAY == {"day": 1, "hour": 24}
+
+
+def test_cli_csv_without_events_still_has_its_header(capsys):
+    """`python -m analytics spikes --format csv` with no event prints the header row (it printed
+    an empty line: tests/ui/test_spikes_app.py's hourly csv on the spike demo has no hourly event
+    since round 7's per-day alpha), the same columns as a csv with events."""
+    import sys
+
+    from analytics.spikes import cli
+
+    assert list(cli._flat([]).columns) == cli.CSV_COLUMNS
+    cli._flat([]).to_csv(sys.stdout, index=False)
+    assert capsys.readouterr().out.startswith("event_id,segment,metric,grain,start")
+    one = {"event_id": "x", "metric": "cases", "grain": "day", "segment": {"market": "KZ"},
+           "start": "2026-01-01", "peak": "2026-01-01", "end": "2026-01-01", "buckets": 1,
+           "observed": 30.0, "expected": 10.0, "excess": 20.0, "score": 0.5, "p_value": 1e-6,
+           "severity": "high", "related": 0, "headline": "KZ", "components": [],
+           "components_share": None}
+    assert list(cli._flat([one]).columns) == cli.CSV_COLUMNS

@@ -21,7 +21,7 @@ COMMANDS = {
     "precompute": ("analytics.results.precompute", "Compute spike and trend results and the Vendors marts once for every app process."),
     "alert": ("analytics.alerts.cli", "Post a digest of new spikes and trends to a webhook."),
     "build": ("analytics.engines.build", "Build the dashboard's store from a Parquet lake on Spark or DuckDB."),
-    "lake": ("analytics.engines.lake", "Write a database's cases and reviews as the Parquet lake layout."),
+    "lake": ("analytics.ingest.lake_import", "The Parquet lake: export a database's cases and reviews, or import an org's own table (validated on Spark)."),
 }
 
 

@@ -5,7 +5,7 @@
     nice -n 10 python bench/spark_build.py --db /tmp/scale/search_1000000.duckdb --work /tmp/sb1m
 
 1. the lake: with --source, `lake import` of the org's Parquet files on Spark (validation and
-   quarantine, analytics/engines/lake_import.py; timed, its stages in the event log like the
+   quarantine, analytics/ingest/lake_import.py; timed, its stages in the event log like the
    build's), with --ingest-duckdb also `python -m analytics ingest` of the same files on DuckDB
    for comparison; with --db, `lake export` of the database's cases and reviews; either unless
    the lake is there already;
@@ -224,7 +224,7 @@ def _refit(args) -> int:
 
 def _import(args, lake_path: Path, engine, work: Path) -> dict:
     """Step 1 with --source: the lake import on Spark, and (--ingest-duckdb) the DuckDB ingest."""
-    from analytics.engines import lake_import
+    from analytics.ingest import lake_import
     out: dict = {}
     for kind, path in (("cases", args.source), ("reviews", args.reviews)):
         if path is None:

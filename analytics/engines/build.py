@@ -30,8 +30,7 @@ import duckdb
 import pyarrow as pa
 
 from analytics import db
-from analytics.engines import ENGINES, lake, lake_import, open_engine
-from analytics.ingest.report import IngestError
+from analytics.engines import ENGINES, lake, open_engine
 
 REFERENCE = ("markets", "sla_policies", "market_working_hours", "business_intervals_lookup")
 VIEWS = ("staging/stg_cases", "staging/stg_cases_activity", "staging/stg_reviews",
@@ -140,13 +139,13 @@ def _view_over(con: duckdb.DuckDBPyConnection, table: str, files: list[Path]) ->
 
 
 def _store_imports(con: duckdb.DuckDBPyConnection, lake_path: Path) -> None:
-    """The lake imports' runs and rejected rows (lake_import.py) as the store's `ingests` and
-    `rejected_rows`, which the Data page shows."""
-    for record in lake_import.records(lake_path):
+    """The lake imports' runs and rejected rows (analytics/ingest/lake_import.py) as the store's
+    `ingests` and `rejected_rows`, which the Data page shows."""
+    for record in lake.records(lake_path):
         params = {**record, **{k: dt.datetime.fromisoformat(record[k])
                                for k in ("started_at", "finished_at")}}
         db.run_sql(con, "ingest/ingests_insert", **params).fetchall()
-    files = lake_import.quarantined(lake_path)
+    files = lake.quarantined(lake_path)
     if files:
         con.execute("insert into rejected_rows by name select * from read_parquet(?)",
                     [[str(f) for f in files]])
@@ -210,22 +209,6 @@ def build(engine_name: str, lake_path: Path | str, db_path: Path | str, *,
     return report
 
 
-def _import_and_build(args) -> BuildReport:
-    """`build --source ... [--mapping M]`: the lake import, then the build, in one Spark session."""
-    lake_import.checked(args.source, args.mapping, args.kind)   # bad input: a message, no JVM
-    engine = open_engine("spark", spark_url=args.spark)
-    try:
-        imported = lake_import.import_table(args.source, args.lake, mapping=args.mapping,
-                                            kind=args.kind, engine=engine)
-        for line in imported.messages:
-            print(line)
-        print(f"imported {imported.kind}: {imported.rows_read:,} rows read = {imported.rows_kept:,} "
-              f"kept + {imported.rows_superseded:,} superseded + {imported.rows_rejected:,} quarantined")
-        return build("spark", args.lake, args.db, engine=engine)
-    finally:
-        engine.close()
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m analytics build",
@@ -235,23 +218,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--db", required=True, type=Path, help="the DuckDB file the app opens")
     parser.add_argument("--spark", metavar="URL", help="Spark Connect URL (sc://host:15002); "
                         "default: local mode")
-    parser.add_argument("--source", action="append", type=Path, metavar="PATH",
-                        help="first import the org's own Parquet cases (a file or folder; "
-                        "repeatable) into the lake on Spark: `lake import` (lake_import.py)")
-    parser.add_argument("--mapping", help="with --source: the mapping TOML (data/mappings/)")
-    parser.add_argument("--kind", choices=("cases", "reviews"), help="with --source: default "
-                        "the mapping's, or guessed from the columns")
     args = parser.parse_args(argv)
     if args.spark and args.engine != "spark":
         parser.error("--spark needs --engine spark")
-    if (args.mapping or args.kind) and not args.source:
-        parser.error("--mapping and --kind go with --source")
-    if args.source and args.engine != "spark":
-        parser.error("--source validates on Spark: it needs --engine spark")
     try:
-        report = _import_and_build(args) if args.source else \
-            build(args.engine, args.lake, args.db, spark_url=args.spark)
-    except (lake.LakeError, IngestError, ValueError) as error:
+        report = build(args.engine, args.lake, args.db, spark_url=args.spark)
+    except (lake.LakeError, ValueError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
     except ImportError as error:   # the Spark engine without pyspark installed

@@ -14,7 +14,7 @@ a drill-down's market and date filters skip row groups. Rows without a date go t
 
 `python -m analytics lake export --db FILE --lake PATH` writes it from an existing database
 (a test's, or an org's first migration); an org whose cases already sit in Parquet in its own
-columns imports them with `python -m analytics lake import` (lake_import.py: a mapping, validated
+columns imports them with `python -m analytics lake import` (a mapping, validated
 on Spark, rejected rows to LAKE/quarantine/, the run to LAKE/imports/), or writes the same layout
 from its own jobs. Each export notes its lake in `.<db name>.lakes` beside the database
 (one absolute path a line), so that `purge` can write those lakes again without the purged rows
@@ -23,6 +23,7 @@ from its own jobs. Each export notes its lake in `.<db name>.lakes` beside the d
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import re
 import shutil
@@ -118,20 +119,36 @@ def export(db_path: Path | str, lake: Path | str) -> dict[str, int]:
     return written
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m analytics lake",
-                                     description="Write the lake layout (Parquet by month).")
-    sub = parser.add_subparsers(dest="action", required=True)
+def records(lake: Path | str) -> list[dict]:
+    """The `ingests` rows of the lake's imports (LAKE/imports/<kind>.json, written by
+    analytics/ingest/lake_import.py); build.write_store stores them."""
+    folder = checked(lake) / "imports"
+    return [json.loads(p.read_text(encoding="utf-8")) for p in sorted(folder.glob("*.json"))] \
+        if folder.is_dir() else []
+
+
+def quarantined(lake: Path | str) -> list[Path]:
+    """The lake's rejected rows (LAKE/quarantine/<kind>/*.parquet, `rejected_rows` columns)."""
+    folder = checked(lake) / "quarantine"
+    return sorted(p for p in folder.rglob("*.parquet") if not p.name.startswith((".", "_"))) \
+        if folder.is_dir() else []
+
+
+def add_export_command(sub) -> None:
     out = sub.add_parser("export", help="Write a database's cases and reviews as the lake layout.")
     out.add_argument("--db", required=True, type=Path, help="the DuckDB file to read")
     out.add_argument("--lake", required=True, type=Path, help="the lake folder to write")
-    from analytics.engines import lake_import
-    imp = sub.add_parser("import", help="Validate an org's own Parquet table on Spark (a mapping: "
-                         "columns, zones, value maps) into the lake; rejected rows to its quarantine.")
-    lake_import.add_arguments(imp)
-    args = parser.parse_args(argv)
-    if args.action == "import":
-        return lake_import.run(args)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """`lake export` alone (`python -m analytics lake` adds `import`: analytics/ingest/lake_import)."""
+    parser = argparse.ArgumentParser(prog="python -m analytics lake",
+                                     description="Write the lake layout (Parquet by month).")
+    add_export_command(parser.add_subparsers(dest="action", required=True))
+    return run_export(parser.parse_args(argv))
+
+
+def run_export(args) -> int:
     if not args.db.exists():
         print(f"error: {args.db}: no such database file", file=sys.stderr)
         return 2

@@ -6,7 +6,7 @@ Spark reads temporary views; `$name` parameters become Spark's named markers `:n
 bound (spark.sql(text, args=...)); and a `create [or replace] table|view ... as` statement is
 split into its name and its query, which the engine materialises in its own way (an
 `insert into t ...` file likewise: its query, t as its name). Two options serve files that read a
-relation whose columns only the caller knows (the lake import's staging, lake_import.py):
+relation whose columns only the caller knows (the lake import's staging, analytics/ingest/lake_import.py):
 `expand` names the columns DuckDB's `COLUMNS('regex')` (and `*COLUMNS(...)` in a list) stands
 for, and `carry` names columns every projection without a star passes on (the source file and
 row of each staged row, which DuckDB's file keeps as rowid). What SQLGlot

@@ -1,5 +1,5 @@
 """An org's own Parquet table through a mapping into the lake, validated on Spark (issue 19
-point 2): the same cases and the same rejected rows (row, column, value, reason) as
+point 2; analytics/ingest/lake_import.py): the same cases and the same rejected rows (row, column, value, reason) as
 `python -m analytics ingest` of the same file with the same mapping gives on DuckDB; rows read =
 kept + superseded + quarantined; and `build` puts the import's run and rejected rows into the
 store the Data page reads. Slow tier (starts a JVM)."""
@@ -18,7 +18,8 @@ import pytest
 from marts_fixture import DEFAULT_PARAMS
 
 from analytics import db, settings
-from analytics.engines import build, lake, lake_import
+from analytics.engines import build, lake
+from analytics.ingest import lake_import
 from analytics.ingest.pipeline import ingest_file
 
 pytestmark = pytest.mark.slow
@@ -161,7 +162,7 @@ def test_the_import_keeps_the_cases_the_ingest_stores(both):
 def test_the_import_quarantines_the_rows_the_ingest_rejects_with_the_same_reasons(both):
     with db.reader(both["ingested"]) as con:
         want = con.sql("select * from rejected_rows").df()
-    got = pq.read_table(lake_import.quarantined(both["root"] / "lake")).to_pandas()
+    got = pq.read_table(lake.quarantined(both["root"] / "lake")).to_pandas()
     columns = ["file_name", "row_number", "column_name", "value", "reason"]
     assert _rows(got, columns, ["row_number", "column_name"]) == \
         _rows(want, columns, ["row_number", "column_name"])
@@ -196,15 +197,15 @@ def test_a_build_shows_the_import_and_its_rejected_rows_in_the_store(both, tmp_p
         cases = con.execute("select count(*) from cases").fetchall()[0][0]
     assert cases == 40
     assert ingests["rows_read"].tolist() == [52] and ingests["rows_rejected"].tolist() == [10]
-    assert len(rejected) == len(pq.read_table(lake_import.quarantined(both["root"] / "lake")))
+    assert len(rejected) == len(pq.read_table(lake.quarantined(both["root"] / "lake")))
 
 
 
 
 def test_one_command_imports_and_builds_the_store(both, tmp_path):
-    """`build --engine spark --source ORG --mapping M`: the import and the build in one run."""
+    """`lake import --source ORG --mapping M --lake L --db D`: the import and the build in one run."""
     lake_path, store = tmp_path / "lake", tmp_path / "store.duckdb"
-    result = cli("build", "--engine", "spark", "--source", str(both["source"]), "--mapping",
+    result = cli("lake", "import", "--source", str(both["source"]), "--mapping",
                  str(both["root"] / "org.toml"), "--lake", str(lake_path), "--db", str(store))
     assert result.returncode == 0, result.stderr[-3000:]
     assert "52 rows read = 40 kept + 2 superseded + 10 quarantined" in result.stdout
@@ -228,7 +229,7 @@ def test_bad_input_gets_a_message_before_spark_starts(tmp_path, args, message):
                                                          'kind = "cases"\ntime_zone = "Asia/Almaty"'))
     (tmp_path / "broken.toml").write_text("kind = [")
     (tmp_path / "no_id.toml").write_text(MAPPING.replace('case_id = "Ticket"', 'case_id = "Id"'))
-    for command in (["lake", "import"], ["build", "--engine", "spark", "--db", "store.duckdb"]):
+    for command in (["lake", "import"], ["lake", "import", "--db", "store.duckdb"]):
         result = cli(*command, "--lake", "lake", *args, cwd=tmp_path)
         assert result.returncode == 2, result.stderr
         assert message in result.stderr and "Traceback" not in result.stderr

@@ -1,7 +1,13 @@
 """`python -m analytics lake import`: an org's own Parquet table into the lake, validated on Spark.
 
     python -m analytics lake import --source PATH [--source PATH ...] --mapping FILE --lake LAKE
-                                    [--kind cases|reviews] [--spark sc://host:15002]
+                                    [--kind cases|reviews] [--spark sc://host:15002] [--db FILE]
+
+With --db, the dashboard's store is then built from the lake in the same Spark session
+(`python -m analytics build --engine spark`): one command from an org's table to the store.
+This module lives in the ingest package (it is an ingest: the ingest's mapping, rules and
+quarantine, run on Spark) and uses the engines (analytics/engines: lake layout, translation,
+Spark, build); `python -m analytics lake` is its `main` (`export` from engines/lake.py, `import`).
 
 PATH is a Parquet file or a folder of them (read recursively; every file with the same columns).
 The mapping is a data/mappings/*.toml file as the ingest reads it (analytics/ingest/mapping.py):
@@ -24,7 +30,7 @@ On Spark, with the ingest's own SQL (one text, two engines: translate.py):
 5. LAKE/imports/<kind>.json records the run as an `ingests` row; rows read = kept + superseded +
    rejected, or the import fails loudly (a bug, never bad input).
 `python -m analytics build` then puts those records and the quarantine into the store's
-`ingests` and `rejected_rows`, which the Data page shows.
+`ingests` and `rejected_rows` (engines/lake.records, quarantined), which the Data page shows.
 
 What the SQL cannot read it rejects, where the pandas ingest might read it: timestamps as text in
 a form its patterns do not cover (e.g. `2025-3-1`, a year outside 1700-2199, an offset `+05`
@@ -34,10 +40,12 @@ timestamps). docs/scale-out.md says why this is a step of its own before `build`
 """
 from __future__ import annotations
 
+import argparse
 import datetime as dt
 import json
 import os
 import shutil
+import sys
 import time
 import types
 from dataclasses import asdict, dataclass, field
@@ -47,7 +55,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from analytics import contract, db
-from analytics.engines import lake, translate
+from analytics.engines import build, lake, open_engine, translate
 from analytics.ingest import mapping as mapping_mod
 from analytics.ingest import native, quarantine
 from analytics.ingest.plan import decide_kind, make_plan
@@ -196,19 +204,6 @@ def _ingest_id(lake_path: Path, kind: str) -> int:
     return max(others, default=0) + 1
 
 
-def records(lake_path: Path) -> list[dict]:
-    """The `ingests` rows of the lake's imports (build.write_store stores them)."""
-    folder = lake_path / "imports"
-    return [json.loads(p.read_text()) for p in sorted(folder.glob("*.json"))] if folder.is_dir() else []
-
-
-def quarantined(lake_path: Path) -> list[Path]:
-    """The lake's rejected rows (Parquet files of `rejected_rows` columns)."""
-    folder = lake_path / "quarantine"
-    return sorted(p for p in folder.rglob("*.parquet") if not p.name.startswith((".", "_"))) \
-        if folder.is_dir() else []
-
-
 def checked(sources: list[Path | str], mapping: Path | str | None, kind: str | None):
     """What an import reads, checked before Spark starts: (files, the name to report, their
     columns, the plan, its messages); a LakeError or IngestError says what is wrong."""
@@ -314,6 +309,18 @@ def _run(engine, files, headers, plan, ingest_id: int, lake_path: Path, work: Pa
     report.seconds["lake"] = time.perf_counter() - clock
 
 
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m analytics lake",
+                                     description="Write the lake layout (Parquet by month).")
+    sub = parser.add_subparsers(dest="action", required=True)
+    lake.add_export_command(sub)
+    add_arguments(sub.add_parser("import", help="Validate an org's own Parquet table on Spark (a "
+                                 "mapping: columns, zones, value maps) into the lake; rejected "
+                                 "rows to its quarantine; with --db, build the store too."))
+    args = parser.parse_args(argv)
+    return run(args) if args.action == "import" else lake.run_export(args)
+
+
 def add_arguments(parser) -> None:
     parser.add_argument("--source", required=True, action="append", type=Path, metavar="PATH",
                         help="the org's Parquet table: a file or a folder of them (repeatable)")
@@ -321,13 +328,22 @@ def add_arguments(parser) -> None:
     parser.add_argument("--lake", required=True, type=Path, help="the lake folder to write")
     parser.add_argument("--kind", choices=mapping_mod.KINDS, help="default: the mapping's, or guessed")
     parser.add_argument("--spark", metavar="URL", help="Spark Connect URL; default: local mode")
+    parser.add_argument("--db", type=Path, help="then build this store from the lake on Spark "
+                        "(python -m analytics build --engine spark)")
 
 
 def run(args) -> int:
-    import sys
+    built = None
     try:
-        report = import_table(args.source, args.lake, mapping=args.mapping, kind=args.kind,
-                              spark_url=args.spark)
+        checked(args.source, args.mapping, args.kind)   # bad input: a message before Spark starts
+        engine = open_engine("spark", spark_url=args.spark)
+        try:
+            report = import_table(args.source, args.lake, mapping=args.mapping, kind=args.kind,
+                                  engine=engine)
+            if args.db:
+                built = build.build("spark", args.lake, args.db, engine=engine)
+        finally:
+            engine.close()
     except (lake.LakeError, IngestError, ValueError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
@@ -341,4 +357,7 @@ def run(args) -> int:
     print(f"imported {report.kind} into {lake.checked(args.lake)} (ingest {report.ingest_id}): "
           f"{report.rows_read:,} rows read = {report.rows_kept:,} kept + {report.rows_superseded:,} "
           f"superseded + {report.rows_rejected:,} quarantined; {stages}")
+    if built is not None:
+        print(f"built {args.db} on spark (build {built.build_id}): {built.rows_to_store:,} "
+              "aggregate rows into the store")
     return 0

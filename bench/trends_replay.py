@@ -1,6 +1,7 @@
 """Replay trend detection day by day: the demo's planted trends, then injected rises and terms.
 
-    python bench/trends_replay.py --db /tmp/t300.duckdb [--days 60] [--reps 4]
+    python bench/trends_replay.py --db /tmp/t300.duckdb [--days 60] [--reps 4] [--seeds 11 12]
+                                  [--parts run,demo,volume,terms]
 
 Demo part: every as-of day in the last `--days` days of the demo, scored against its ground
 truth (emerging_trend, emerging_term; one-day spikes must not be listed; a listed segment that
@@ -116,20 +117,30 @@ def main(argv=None) -> int:
     parser.add_argument("--db", default="/tmp/t300.duckdb")
     parser.add_argument("--days", type=int, default=60)
     parser.add_argument("--reps", type=int, default=4)
+    parser.add_argument("--seeds", type=int, nargs="+", default=[11],
+                        help="seeds of the injected volume series (one run each)")
+    parser.add_argument("--parts", default="run,demo,volume,terms",
+                        help="comma-separated: run (full daily run), demo, volume, terms")
     args = parser.parse_args(argv)
-    start = time.perf_counter()
-    with db.reader(Path(args.db)) as con:
-        as_of = trends.default_as_of(con)
-        cases = trends.load_cases(con, as_of)
-    trends.detect_trends(cases, as_of)
-    print(json.dumps({"full_daily_run_s": round(time.perf_counter() - start, 2)}))
-    print(json.dumps({"demo_replay": demo_replay(args.db, args.days)}, ensure_ascii=False, indent=1,
-                     default=str))
-    background = demo_background(args.db)
-    print(json.dumps({"injected_volume": injected_runs(detect_segment_trends, args.reps, background)},
-                     indent=1))
-    print(json.dumps({"injected_terms": term_runs(trends.detect_trends, args.reps)},
-                     ensure_ascii=False, indent=1))
+    parts = set(args.parts.split(","))
+    if "run" in parts:
+        start = time.perf_counter()
+        with db.reader(Path(args.db)) as con:
+            as_of = trends.default_as_of(con)
+            cases = trends.load_cases(con, as_of)
+        trends.detect_trends(cases, as_of)
+        print(json.dumps({"full_daily_run_s": round(time.perf_counter() - start, 2)}))
+    if "demo" in parts:
+        print(json.dumps({"demo_replay": demo_replay(args.db, args.days)}, ensure_ascii=False,
+                         indent=1, default=str))
+    if "volume" in parts:
+        background = demo_background(args.db)
+        for seed in args.seeds:
+            print(json.dumps({f"injected_volume seed {seed}": injected_runs(
+                detect_segment_trends, args.reps, background, seed=seed)}, indent=1))
+    if "terms" in parts:
+        print(json.dumps({"injected_terms": term_runs(trends.detect_trends, args.reps)},
+                         ensure_ascii=False, indent=1))
     return 0
 
 

@@ -7,12 +7,13 @@ One matrix of daily counts (series × days, up to the as-of day) goes through tw
   predict), summed over its last 3 days and over all of it (a step shows in its first days, a
   slow climb needs the week; the smaller p counts twice), with persistence (2 of the last 3 days
   active) or a CUSUM alarm on rolling residuals;
-- slow rise: the last `long_recent_days` (each day capped, so a spike cannot carry it) against
-  the `long_baseline_days` before them (noise from a weekday + trend fit of those days, plus the
-  error of their mean), still elevated in the last week.
+- slow rise: the last `long_recent_days` (each day capped, so a spike cannot carry it; day i
+  weighted 1 + `long_slope` × i / days, so a climbing ramp counts its recent days most) against
+  a level + weekday fit of the `long_baseline_days` before them (noise from a weekday + trend fit
+  of those days, plus the fit's own error), still elevated in the last week.
 A one-day spike is not a trend: each day adds at most `z_cap` standard deviations to a test's
 sum (and to the CUSUM), and when one day holds most of the excess a test fails.
-Benjamini–Hochberg runs over all series. `score` is the surprise on the detectors' 0-1 scale
+Benjamini–Hochberg runs over all series; a series is listed when either test's rules hold. `score` is the surprise on the detectors' 0-1 scale
 (min(1, -log10 p / score_scale)); `priority`, which ranks, is surprise × excess × (1 + novelty
 bonus). The result has one row per series tested, in the order of `daily_matrix`'s keys.
 """
@@ -172,6 +173,12 @@ def _holds(counts, expected, scale2, cfg: TrendSettings) -> np.ndarray:
     return (weakest_z > cfg.hold_z) & (weakest_excess >= cfg.hold_share * excess.mean(1))
 
 
+def _sized(observed, expected, cfg: TrendSettings) -> np.ndarray:
+    """Whether a rise is large enough to list: `min_excess` cases and × `min_growth`."""
+    return (observed - expected >= cfg.min_excess) & (observed >= cfg.min_growth
+                                                      * np.fmax(expected, 0.5))
+
+
 def _short_test(counts, expected, variance, window_fit, cfg: TrendSettings) -> dict:
     z, _ = ts.standardised(counts, expected, variance)
     alarm = ts.cusum(z, k=cfg.cusum_k, clip=cfg.z_cap)
@@ -186,9 +193,13 @@ def _short_test(counts, expected, variance, window_fit, cfg: TrendSettings) -> d
     # a step is seen sooner in the last few days, a slow climb over the whole window: test both
     # and pay for the choice (Bonferroni over the windows)
     tests = [_window_test(counts[:, window], window_exp, scale2, d, cfg) for d in cfg.short_windows]
-    best = np.argmin(np.vstack([t["p"] for t in tests]), axis=0)
-    out = {k: np.choose(best, [t[k] for t in tests]) for k in ("observed", "expected", "p", "days")}
-    out["p"] = np.minimum(1.0, out["p"] * len(tests))
+    p = np.minimum(1.0, np.vstack([t["p"] for t in tests]).min(0) * len(tests))
+    # the window shown: the smallest p among those whose rise is large enough to list (a ramp's
+    # last 3 days are up × 1.3 while its 7-day sum, with the smaller p, is up only × 1.19)
+    sized = np.vstack([_sized(t["observed"], t["expected"], cfg) for t in tests])
+    best = np.argmin(np.where(sized, 0.0, 1.0) + np.vstack([t["p"] for t in tests]), axis=0)
+    out = {k: np.choose(best, [t[k] for t in tests]) for k in ("observed", "expected", "days")}
+    out["p"] = p
     return out | {"ok": signal, "since": ts.run_start(alarm > 0)}
 
 
@@ -206,12 +217,20 @@ def _long_test(counts, weekdays, cfg: TrendSettings) -> dict:
     # noise without the weekly cycle or a drift (a sum over whole weeks feels neither)
     var = ts.residual_variance(filled, int(weekdays[start])) * base.shape[1] / np.fmax(days_own, 1)
     scale = np.sqrt(np.fmax(np.fmax(var, mean), 1.0))
-    capped_days = np.minimum(recent, (mean + 4 * scale)[:, None])
-    capped = capped_days.sum(1)
-    expected = mean * cfg.long_recent_days
-    # the baseline mean is an estimate too: its error adds (recent ÷ baseline days) of the noise
-    day_var = np.fmax(var, mean) * (1 + cfg.long_recent_days / np.fmax(days_own, 1))
-    p = ts.count_pvalue(capped, expected, day_var * cfg.long_recent_days)
+    # each day's expectation: the baseline's level and weekday (over whole weeks: its mean)
+    each, _, level_weights = ts.weekday_expected(np.column_stack([filled, recent]), weekdays[start:],
+                                                 window_days=recent.shape[1],
+                                                 baseline_days=base.shape[1], guard_days=0)
+    capped_days = np.minimum(recent, each + 4 * scale[:, None])
+    # day i of the window weighs 1 + long_slope × i / days: a rise that climbs (a ramp of a few
+    # weeks) weighs its recent days most, a level rise over the whole window loses little
+    n = recent.shape[1]
+    weights = 1 + cfg.long_slope * np.arange(1, n + 1) / n
+    # the baseline is an estimate too: its error, seen through the weights, adds to the noise
+    level_error = weights @ level_weights
+    noise = np.fmax(var, mean) * (weights @ weights + (level_error @ level_error)
+                                  * base.shape[1] / np.fmax(days_own, 1))
+    p = ts.weighted_count_pvalue(capped_days @ weights, each @ weights, noise, weights)
     p = np.where(days_own >= MIN_HISTORY_DAYS, p, 1.0)   # too little own history for a baseline
     excess_days = np.clip(capped_days - mean[:, None], 0, None)
     spike = excess_days.max(1) > cfg.spike_share * np.fmax(excess_days.sum(1), 1e-9)
@@ -220,8 +239,9 @@ def _long_test(counts, weekdays, cfg: TrendSettings) -> dict:
                        np.repeat((scale ** 2)[:, None], recent.shape[1], 1), cfg)
     walk = ts.cusum((recent - mean[:, None]) / scale[:, None], k=cfg.cusum_k)
     since = counts.shape[1] - cfg.long_recent_days + ts.run_start(walk > 0)
-    return {"observed": capped, "expected": expected, "p": p,
-            "ok": still_up & (days_own >= MIN_HISTORY_DAYS), "since": since}
+    return {"observed": capped_days.sum(1), "expected": mean * cfg.long_recent_days, "p": p,
+            "ok": still_up & (days_own >= MIN_HISTORY_DAYS), "since": since,
+            "days": np.full(len(counts), cfg.long_recent_days)}
 
 
 RESULT_COLUMNS = ("observed", "expected", "p_value", "q_value", "is_new", "window_days", "since",
@@ -283,19 +303,21 @@ def _judge(keys: pd.DataFrame, counts: np.ndarray, days: pd.DatetimeIndex,
                                                                           cfg)
     short = _short_test(counts, expected, variance, window_fit, cfg)
     long = _long_test(counts, weekdays, cfg)
-    use_short = short["p"] <= long["p"]
+    listable = [t["ok"] & _sized(t["observed"], t["expected"], cfg) for t in (short, long)]
+    # a series is listed when either test's rules hold (p is both tests' together); the test
+    # shown is the one with the smaller p among those whose rules hold (a rise the 7-day window
+    # lists is not dropped because the 28-day sum, whose growth is diluted, had the smaller p)
+    use_short = np.where(listable[0] != listable[1], listable[0], short["p"] <= long["p"])
     pick = {k: np.where(use_short, short[k], long[k]) for k in ("observed", "expected", "p", "since")}
     p = np.minimum(1.0, 2 * np.minimum(short["p"], long["p"]))
     out = keys.assign(observed=pick["observed"], expected=pick["expected"], p_value=p,
                       q_value=ts.benjamini_hochberg(p), is_new=is_new,
-                      window_days=np.where(use_short, short["days"], cfg.long_recent_days),
+                      window_days=np.where(use_short, short["days"], long["days"]),
                       since=days[pick["since"].astype(int)].date,
                       pattern=np.where(is_new, "new", np.where(use_short, "rise", "slow rise")))
     out["excess"] = out["observed"] - out["expected"]
     out["growth"] = out["observed"] / np.fmax(out["expected"], 0.5)
-    passes = np.where(use_short, short["ok"], long["ok"]) & baseline_known
-    out["is_anomaly"] = (passes & (out["q_value"] <= cfg.fdr) & (out["excess"] >= cfg.min_excess)
-                         & (out["growth"] >= cfg.min_growth))
+    out["is_anomaly"] = (listable[0] | listable[1]) & baseline_known & (out["q_value"] <= cfg.fdr)
     out["score"] = ts.bounded_score(p, cfg.score_scale)
     surprise = np.minimum(-np.log10(np.fmax(p, 1e-300)), 30.0)
     out["priority"] = surprise * out["excess"].clip(lower=0) * (1 + cfg.novelty_bonus * is_new)

@@ -19,7 +19,7 @@ RANGES = {"fdr": (0.0, 1.0, False), "spike_share": (0.0, 1.0, False),
           "min_growth": (0.0, math.inf, False), "term_min_growth": (0.0, math.inf, False),
           "z_cap": (0.0, math.inf, False), "cusum_h": (0.0, math.inf, False),
           "score_scale": (0.0, math.inf, False), "term_prior_cases": (0.0, math.inf, False),
-          "term_prior_weight": (0.0, math.inf, False),
+          "term_prior_weight": (0.0, math.inf, False), "long_slope": (0.0, math.inf, True),
           # a baseline fit has 8 parameters (intercept, trend, 6 weekdays): it needs more days
           "baseline_days": (8, math.inf, False), "long_baseline_days": (8, math.inf, False),
           "recent_days": (0, math.inf, False), "long_recent_days": (0, math.inf, False),
@@ -34,6 +34,7 @@ class TrendSettings:
     short_windows: tuple[int, ...] = (3, 7)  # ... whose last days are summed and tested (Bonferroni)
     long_recent_days: int = 28    # slow-rise test: these last days ...
     long_baseline_days: int = 84  # ... against the 12 weeks before them
+    long_slope: float = 2.0       # slow-rise test: day i of its n days weighs 1 + slope × i / n
     z_active: float = 2.0         # a day is active above this standardised residual
     persist_need: int = 2         # persistence: active on `persist_need` ...
     persist_of: int = 3           # ... of the last `persist_of` days

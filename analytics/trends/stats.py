@@ -11,6 +11,9 @@ series), causal: a day's expectation uses only days at least `guard_days` before
   over the whole window (a rolling fit absorbs a slow ramp as it climbs; this one cannot).
 - `ewma_expected`: the fallback for series with too short a history.
 - `residual_variance`: day-to-day noise of a block of days, weekly cycle and drift removed.
+- `weekday_expected`: the last days' expectation from a level + weekday fit (no trend) of a
+  baseline that ends before them, with the weights its error puts on the baseline's days.
+- `weighted_count_pvalue`: upper tail of a weighted sum of counts (a scaled count, NB/Poisson).
 - `cusum`: one-sided CUSUM of standardised residuals (clipped, so a one-day spike cannot alarm).
 - `persistent`: active on at least `need` of the last `of` days.
 - `count_pvalue`: negative-binomial (Poisson when not over-dispersed) upper tail.
@@ -24,11 +27,13 @@ from numpy.lib.stride_tricks import sliding_window_view
 from scipy import signal, stats
 
 
-def _design(baseline_days: int, start_weekday: int) -> np.ndarray:
-    """Design matrix of one baseline window: intercept, trend, six weekday dummies."""
+def _design(baseline_days: int, start_weekday: int, trend: bool = True) -> np.ndarray:
+    """Design matrix of one baseline window: intercept, trend (unless `trend` is False), six
+    weekday dummies."""
     weekday = (start_weekday + np.arange(baseline_days)) % 7
     dummies = (weekday[:, None] == np.arange(1, 7)[None, :]).astype(float)
-    return np.column_stack([np.ones(baseline_days), np.arange(baseline_days), dummies])
+    level = [np.ones(baseline_days)] + ([np.arange(baseline_days)] if trend else [])
+    return np.column_stack(level + [dummies])
 
 
 def regression_expected(counts: np.ndarray, weekdays: np.ndarray, *, baseline_days: int = 42,
@@ -74,6 +79,38 @@ def window_expected(counts: np.ndarray, weekdays: np.ndarray, *, window_days: in
     variance = (residual ** 2).sum(1) / (baseline_days - x.shape[1])
     expected = np.clip(block @ (rows @ pinv).T, 0, None)
     return expected, np.repeat(variance[:, None], window_days, axis=1)
+
+
+def weekday_expected(counts: np.ndarray, weekdays: np.ndarray, *, window_days: int,
+                     baseline_days: int, guard_days: int):
+    """Expected counts of the last `window_days` days (series × window) from one level + weekday
+    fit (no trend: at a few cases a day a fitted slope, projected, is mostly noise) over the
+    `baseline_days` that end `guard_days` before the window; each series' residual variance;
+    and the baseline days' weights in each window day's expectation (window × baseline days:
+    the weights of the fit's own error, shared by every series). None when history is short."""
+    end = counts.shape[1] - window_days - guard_days
+    if end < baseline_days:
+        return None
+    x = _design(baseline_days, int(weekdays[end - baseline_days]), trend=False)
+    pinv = np.linalg.pinv(x)
+    rows = np.column_stack([np.ones(window_days),
+                            weekdays[-window_days:, None] == np.arange(1, 7)[None, :]])
+    block = counts[:, end - baseline_days:end]
+    residual = block - (block @ pinv.T) @ x.T
+    variance = (residual ** 2).sum(1) / (baseline_days - x.shape[1])
+    weights = rows @ pinv
+    return np.clip(block @ weights.T, 0, None), variance, weights
+
+
+def weighted_count_pvalue(observed, expected, variance, weights) -> np.ndarray:
+    """P(S >= observed) for S = sum of weights × day counts with this mean and variance: S / c
+    read as one count (NB, Poisson when not over-dispersed), c = sum(w²) / sum(w), which is
+    exactly Poisson when the days are Poisson (a normal tail would be too thin at a few cases
+    a day)."""
+    weights = np.asarray(weights, float)
+    c = (weights ** 2).sum() / weights.sum()
+    return count_pvalue(np.asarray(observed, float) / c, np.asarray(expected, float) / c,
+                        np.asarray(variance, float) / c ** 2)
 
 
 def residual_variance(block: np.ndarray, start_weekday: int) -> np.ndarray:

@@ -90,3 +90,69 @@ def test_data_whose_every_label_is_new_since_the_coverage_began_is_no_trend_and_
                           "abuse_category": "scam", "source": "user_report"})
     found = detect_segment_trends(cases, AS_OF, covered_since=AS_OF - pd.Timedelta(days=99))
     assert len(found) and not found["is_anomaly"].any()
+
+
+RAMP_ONSET = pd.Timestamp("2026-03-01")
+
+
+def _among_quiet_markets(as_of, tail, seed: int = 3, quiet: int = 60, cfg=DEFAULTS,
+                         base: int = 5) -> pd.DataFrame:
+    """Segment results for market RAMP (`tail(t)` cases on day t of the onset, `base` a day before it)
+    among `quiet` markets of Poisson(5) noise: a family of ~60 series, as Benjamini–Hochberg
+    sees a quiet log."""
+    days = pd.date_range(end=as_of, periods=130)
+    t = (days - RAMP_ONSET).days.to_numpy()
+    rng = np.random.default_rng(seed)
+    frames = [pd.DataFrame({"created_date": np.repeat(days, np.where(t >= 0, tail(t), base)),
+                            "market": "RAMP"})]
+    frames += [pd.DataFrame({"created_date": np.repeat(days, rng.poisson(5, len(days))),
+                             "market": f"Q{i:02d}"}) for i in range(quiet)]
+    cases = pd.concat(frames, ignore_index=True).assign(abuse_category="scam", source="user_report")
+    return detect_segment_trends(cases, as_of, cfg=cfg)
+
+
+def _ramp(t):   # a 21-day ramp to × 2 from 5 a day, its expected count on each day, rounded
+    return np.round(5 * (1 + np.minimum(t + 1, 21) / 21)).astype(int)
+
+
+def test_a_slow_ramp_at_five_a_day_is_listed_by_its_eighteenth_day():
+    """Issue 15 point 6: the slow-rise test weighs day i of its 28 days 1 + 2i/28, so a 21-day
+    ramp to × 2 at 5 cases a day, on its expected path among 60 quiet markets, is listed on its
+    18th day (day index 17); the flat 28-day sum (`long_slope=0`, the test before) waited for
+    day index 19. No quiet market is listed on the way."""
+    listed = []
+    for day in (16, 17):
+        found = _among_quiet_markets(RAMP_ONSET + pd.Timedelta(days=day), _ramp)
+        ramp = found[(found["dimension"] == "market") & (found["market"] == "RAMP")].iloc[0]
+        listed.append(bool(ramp["is_anomaly"]))
+        assert not (found["is_anomaly"] & (found["market"] != "RAMP")).any()
+    assert listed == [False, True], listed
+    assert ramp["window_days"] == DEFAULTS.long_recent_days and ramp["pattern"] == "slow rise"
+    flat = _among_quiet_markets(RAMP_ONSET + pd.Timedelta(days=17), _ramp,
+                                cfg=replace(DEFAULTS, long_slope=0.0))
+    assert not flat["is_anomaly"].any()
+
+
+def test_a_three_day_burst_at_five_a_day_is_not_a_trend_on_any_day_after_it():
+    burst = lambda t: np.where(t < 3, 15, 5)   # noqa: E731  × 3 for three days, then back
+    for day in range(2, 16):
+        found = _among_quiet_markets(RAMP_ONSET + pd.Timedelta(days=day), burst)
+        assert not found["is_anomaly"].any(), (day, found.loc[found["is_anomaly"]].to_dict("records"))
+
+
+def test_the_slow_rise_weights_are_a_setting():
+    assert DEFAULTS.long_slope == 2.0
+    with pytest.raises(ValueError, match="long_slope"):
+        replace(DEFAULTS, long_slope=-1.0)
+
+
+def test_a_step_is_listed_by_the_window_whose_rules_hold_not_only_the_smaller_p():
+    """A × 1.3 step at 20 a day (26 a day from the onset), 13 days on: its 7-day window is up
+    × 1.3 and significant, while the 28-day sum has the smaller p but a growth diluted to × 1.1
+    (below `min_growth`). Only the test with the smaller p could list, so the step was dropped
+    on days 11-17 (listed again on day 18); now either test whose rules hold lists it."""
+    step = lambda t: np.full(len(t), 26)   # noqa: E731
+    found = _among_quiet_markets(RAMP_ONSET + pd.Timedelta(days=12), step, base=20)
+    row = found[(found["dimension"] == "market") & (found["market"] == "RAMP")].iloc[0]
+    assert row["is_anomaly"] and row["window_days"] == 7 and row["growth"] >= DEFAULTS.min_growth
+    assert not (found["is_anomaly"] & (found["market"] != "RAMP")).any()

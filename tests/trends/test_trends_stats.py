@@ -68,3 +68,17 @@ def test_no_case_in_the_window_gives_no_segment_trend():
                           "language": ["kk"], "summary": ["x"]})
     out = detect_segment_trends(cases, "2026-03-01")
     assert out.empty and "is_anomaly" in out.columns
+
+
+def test_a_weighted_sum_of_counts_is_read_as_one_count():
+    from scipy import stats
+    # equal weights: the sum of Poisson days is Poisson, exactly
+    p = trends_stats.weighted_count_pvalue([60.0], [40.0], [40.0], np.ones(8))
+    assert np.isclose(p[0], stats.poisson.sf(59, 40.0))
+    # weights 1..14 on Poisson(5) days: close to the simulated tail (a normal tail is too thin)
+    w = np.arange(1, 15.0)
+    sums = np.random.default_rng(1).poisson(5.0, (200_000, 14)) @ w
+    cut = 5 * w.sum() + 3.5 * np.sqrt(5 * (w ** 2).sum())
+    simulated = (sums >= cut).mean()
+    p = trends_stats.weighted_count_pvalue([cut], [5 * w.sum()], [5 * (w ** 2).sum()], w)[0]
+    assert 0.5 * simulated < p < 2 * simulated and p > stats.norm.sf(3.5) * 1.5

@@ -149,8 +149,8 @@ def test_the_slow_rise_weights_are_a_setting():
 def test_a_step_is_listed_by_the_window_whose_rules_hold_not_only_the_smaller_p():
     """A × 1.3 step at 20 a day (26 a day from the onset), 13 days on: its 7-day window is up
     × 1.3 and significant, while the 28-day sum has the smaller p but a growth diluted to × 1.1
-    (below `min_growth`). Only the test with the smaller p could list, so the step was dropped
-    on days 11-17 (listed again on day 18); now either test whose rules hold lists it."""
+    (below `min_growth`). Only the test with the smaller p could list, so the step was first
+    listed on day 18; now either test whose rules hold lists it (on days 12-13)."""
     step = lambda t: np.full(len(t), 26)   # noqa: E731
     found = _among_quiet_markets(RAMP_ONSET + pd.Timedelta(days=12), step, base=20)
     row = found[(found["dimension"] == "market") & (found["market"] == "RAMP")].iloc[0]

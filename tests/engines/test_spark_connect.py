@@ -1,6 +1,7 @@
 """`python -m analytics build --engine spark --spark sc://...` against a real Spark Connect server
 (issue 19 point 4): pyspark's own start-connect-server.sh, in the foreground on a free port of
-127.0.0.1, local[2] behind it. The store it builds answers the KPI marts as the DuckDB build does.
+127.0.0.1, local[2] behind it. The store it builds answers the KPI marts as the DuckDB build does,
+and `lake import --spark sc://...` validates an org's table there as the DuckDB ingest does.
 Slow tier (two JVMs).
 """
 from __future__ import annotations
@@ -14,8 +15,10 @@ import time
 from pathlib import Path
 
 import numpy as np
+import pyarrow.parquet as pq
 import pytest
 from marts_fixture import DEFAULT_PARAMS, generated_log, load_log
+from org_table import MAPPING, org_table
 
 from analytics import db, settings
 from analytics.engines import build, lake
@@ -90,3 +93,23 @@ def test_the_build_through_spark_connect_gives_the_kpis_of_the_duckdb_build(tmp_
             right = db.query_df(b, f"marts/{name}", **DEFAULT_PARAMS[name])
         assert len(left) == len(right) > 0, name
         assert rows(left) == rows(right), name
+
+
+def test_the_lake_import_through_spark_connect_quarantines_what_the_ingest_rejects(tmp_path, connect_url):
+    from analytics.ingest.pipeline import ingest_file
+
+    source, mapping = tmp_path / "org.parquet", tmp_path / "org.toml"
+    pq.write_table(org_table(), source, row_group_size=16)
+    mapping.write_text(MAPPING, encoding="utf-8")
+    result = subprocess.run(
+        [sys.executable, "-m", "analytics", "lake", "import", "--spark", connect_url, "--source",
+         str(source), "--mapping", str(mapping), "--lake", str(tmp_path / "lake"),
+         "--db", str(tmp_path / "connect.duckdb")],
+        cwd=settings.ROOT, capture_output=True, text=True, timeout=1200, check=False)
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert "52 rows read = 40 kept + 2 superseded + 10 quarantined" in result.stdout
+    ingest_file(source, mapping=mapping, db_path=tmp_path / "ingested.duckdb")
+    query = "select row_number, column_name, value, reason from rejected_rows order by all"
+    with db.reader(tmp_path / "connect.duckdb") as a, db.reader(tmp_path / "ingested.duckdb") as b:
+        assert a.execute(query).fetchall() == b.execute(query).fetchall()
+        assert a.execute("select count(*) from cases").fetchall() == [(40,)]

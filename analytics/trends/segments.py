@@ -13,9 +13,10 @@ One matrix of daily counts (series × days, up to the as-of day) goes through tw
   of those days, plus the fit's own error), still elevated in the last week.
 A one-day spike is not a trend: each day adds at most `z_cap` standard deviations to a test's
 sum (and to the CUSUM), and when one day holds most of the excess a test fails.
-Benjamini–Hochberg runs over all series; a series is listed when either test's rules hold. `score` is the surprise on the detectors' 0-1 scale
-(min(1, -log10 p / score_scale)); `priority`, which ranks, is surprise × excess × (1 + novelty
-bonus). The result has one row per series tested, in the order of `daily_matrix`'s keys.
+Benjamini–Hochberg runs over all series; a series is listed when either test's rules hold.
+`score` is the surprise on the detectors' 0-1 scale (min(1, -log10 p / score_scale));
+`priority`, which ranks, is surprise × excess × (1 + novelty bonus). The result has one row
+per series tested, in the order of `daily_matrix`'s keys.
 """
 from __future__ import annotations
 
@@ -218,9 +219,9 @@ def _long_test(counts, weekdays, cfg: TrendSettings) -> dict:
     var = ts.residual_variance(filled, int(weekdays[start])) * base.shape[1] / np.fmax(days_own, 1)
     scale = np.sqrt(np.fmax(np.fmax(var, mean), 1.0))
     # each day's expectation: the baseline's level and weekday (over whole weeks: its mean)
-    each, _, level_weights = ts.weekday_expected(np.column_stack([filled, recent]), weekdays[start:],
-                                                 window_days=recent.shape[1],
-                                                 baseline_days=base.shape[1], guard_days=0)
+    each, _, level_weights = ts.weekday_expected(
+        np.column_stack([filled, recent]), weekdays[start:], window_days=recent.shape[1],
+        baseline_days=base.shape[1], guard_days=0)
     capped_days = np.minimum(recent, each + 4 * scale[:, None])
     # day i of the window weighs 1 + long_slope × i / days: a rise that climbs (a ramp of a few
     # weeks) weighs its recent days most, a level rise over the whole window loses little

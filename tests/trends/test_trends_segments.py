@@ -97,9 +97,9 @@ RAMP_ONSET = pd.Timestamp("2026-03-01")
 
 def _among_quiet_markets(as_of, tail, seed: int = 3, quiet: int = 60, cfg=DEFAULTS,
                          base: int = 5) -> pd.DataFrame:
-    """Segment results for market RAMP (`tail(t)` cases on day t of the onset, `base` a day before it)
-    among `quiet` markets of Poisson(5) noise: a family of ~60 series, as Benjamini–Hochberg
-    sees a quiet log."""
+    """Segment results for market RAMP (`tail(t)` cases on day t of the onset, `base` a day
+    before it) among `quiet` markets of Poisson(5) noise: a family of ~60 series, as
+    Benjamini–Hochberg sees a quiet log."""
     days = pd.date_range(end=as_of, periods=130)
     t = (days - RAMP_ONSET).days.to_numpy()
     rng = np.random.default_rng(seed)
@@ -137,7 +137,8 @@ def test_a_three_day_burst_at_five_a_day_is_not_a_trend_on_any_day_after_it():
     burst = lambda t: np.where(t < 3, 15, 5)   # noqa: E731  × 3 for three days, then back
     for day in range(2, 16):
         found = _among_quiet_markets(RAMP_ONSET + pd.Timedelta(days=day), burst)
-        assert not found["is_anomaly"].any(), (day, found.loc[found["is_anomaly"]].to_dict("records"))
+        listed = found.loc[found["is_anomaly"]].to_dict("records")
+        assert not listed, (day, listed)
 
 
 def test_the_slow_rise_weights_are_a_setting():

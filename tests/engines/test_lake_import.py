@@ -161,3 +161,25 @@ def test_an_import_that_rejects_every_row_still_builds_a_store_showing_them(tmp_
         assert con.execute("select count(*) from cases").fetchall()[0][0] == 0
         assert con.execute("select count(*) from rejected_rows").fetchall()[0][0] == \
             ingested.execute("select count(*) from rejected_rows").fetchall()[0][0]
+
+
+def test_the_data_page_shows_the_import_and_its_rejected_rows(both, tmp_path, monkeypatch):
+    """The app (AppTest) on a store built from the imported lake: the Data page lists the import
+    in its history and its rejected rows with the ingest's reasons."""
+    from app_fixture import APP, FIRST_RUN_S, RUN_S
+    from streamlit.testing.v1 import AppTest
+
+    store = tmp_path / "store.duckdb"
+    build.build("duckdb", both["root"] / "lake", store)
+    monkeypatch.setenv("ESCALATION_RADAR_DB", str(store))
+    at = AppTest.from_file(APP, default_timeout=RUN_S)
+    at.run(timeout=FIRST_RUN_S)
+    at.switch_page("ui/pages/data.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    history = next(d.value for d in at.dataframe if "org_cases.parquet" in d.value.to_string())
+    assert len(history) == 1
+    shown = next(d.value for d in at.dataframe if d.value.shape[0] > 1 and any(
+        "missing required value" in str(v) for v in d.value.to_numpy().ravel()))
+    with db.reader(both["ingested"]) as con:
+        reasons = sorted(r for (r,) in con.execute("select reason from rejected_rows").fetchall())
+    assert sorted(str(r) for r in shown["reason"]) == reasons

@@ -77,18 +77,20 @@ def can_load(table: Table, plan: Plan) -> bool:
 
 
 def load(con: duckdb.DuckDBPyConnection, table: Table, plan: Plan, ingest_id: int,
-         name: str, progress=None) -> tuple[int, int, list[pd.DataFrame], int] | None:
+         name: str, progress=None, work_dir: Path | None = None
+         ) -> tuple[int, int, list[pd.DataFrame], int] | None:
     """Stage and quarantine the whole file, piece by piece; (rows read, rows rejected, [problem
     tally], rows kept with a duration over a year), or None if the pandas path must: then what
     the pieces before wrote is taken back (the staging table emptied, this ingest's quarantined
     rows deleted), so the pandas path starts from nothing. `progress(fraction of the file's bytes,
-    message)` after each piece."""
+    message)` after each piece; the pieces are written under `work_dir` (the ingest's spill
+    folder, which a killed ingest's successor removes), else in the system's temporary folder."""
     read = rejected = long = done = 0
     size = max(1, table.native.path.stat().st_size)
     tallies: list[pd.DataFrame] = []
     con.register("native_rules", rules_frame(plan))
     try:
-        for piece in pieces(table.native.path, chunk_bytes()):
+        for piece in pieces(table.native.path, chunk_bytes(), work_dir=work_dir):
             loaded = _load_piece(con, piece, table, plan, ingest_id, name, read)
             if loaded is None:
                 _take_back(con, plan.kind, ingest_id)
@@ -156,11 +158,13 @@ class NotNative(Exception):
     """The file holds what only the pandas path judges (see `_holds_replacement_character`)."""
 
 
-def pieces(path: Path, target: int, block: int = 8 << 20) -> Iterator[str]:
+def pieces(path: Path, target: int, block: int = 8 << 20,
+           work_dir: Path | None = None) -> Iterator[str]:
     """The export as DuckDB should read it, piece by piece: the file itself (as a literal_path)
     when it is at most `target` bytes, else files of whole records of about `target` bytes each,
-    every one under the export's header record, written one at a time to a temporary folder and
-    deleted once the next is asked for (temporary disk: one piece). A record ends at a line feed
+    every one under the export's header record, written one at a time to a temporary folder (in
+    `work_dir` unless its name has glob characters) and deleted once the next is asked for
+    (temporary disk: one piece). A record ends at a line feed
     outside quotes: after an even number of quote characters, as RFC 4180's doubled quotes keep
     it. Raises NotNative where `_holds_replacement_character` would say True: a NUL byte, U+FFFD
     (searched across block edges) or an odd number of quotes in the file."""
@@ -170,7 +174,11 @@ def pieces(path: Path, target: int, block: int = 8 << 20) -> Iterator[str]:
         with literal_path(path) as link:
             yield link
         return
-    folder = Path(tempfile.mkdtemp(prefix="escalation-radar-pieces-"))
+    if work_dir is not None and not set(str(work_dir)) & GLOB_CHARACTERS:
+        work_dir.mkdir(parents=True, exist_ok=True)
+    else:
+        work_dir = None
+    folder = Path(tempfile.mkdtemp(prefix="escalation-radar-pieces-", dir=work_dir))
     piece = folder / "export.csv"
     if set(str(piece)) & GLOB_CHARACTERS:
         raise ValueError(f"the temporary folder {folder} has glob characters in its name")

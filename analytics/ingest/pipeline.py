@@ -106,15 +106,17 @@ def sha256_of(path: Path) -> str:
 
 
 def _load(con, table: readers.Table, plan: Plan, ingest_id: int, name: str,
-          progress: Progress) -> tuple[int, int, list[pd.DataFrame], int]:
+          progress: Progress, work_dir: Path) -> tuple[int, int, list[pd.DataFrame], int]:
     """Validate, stage and quarantine every row; (rows read, rows rejected, problem tallies,
     rows kept with a duration over a year). DuckDB reads the file itself where native.py's rule
-    allows and its SQL can judge every value; otherwise pandas does, batch by batch."""
+    allows and its SQL can judge every value; otherwise pandas does, batch by batch. A large
+    CSV's pieces go to `work_dir` (the ingest's spill folder: removed after it, and by the next
+    ingest after a kill)."""
     if native.can_load(table, plan):
         progress(0.02, f"{name}: loading with DuckDB")
         try:
-            loaded = native.load(con, table, plan, ingest_id, name, progress=lambda f, m: progress(
-                0.02 + 0.83 * f, m))
+            loaded = native.load(con, table, plan, ingest_id, name, work_dir=work_dir,
+                                 progress=lambda f, m: progress(0.02 + 0.83 * f, m))
         except readers.ReadError as exc:   # over the row cap part-way through
             raise IngestError(f"{name}: {exc}") from None
         if loaded is not None:
@@ -167,7 +169,8 @@ def ingest_file(path, *, kind: str | None = None, mapping=None, db_path=None,
         with db.writer(db_path, on_wait=lambda m: progress(0.0, m), derived="keep") as con:
             store.limit_memory(con, db_path)
             ingest_id = store.begin(con, kind)
-            read, rejected, tallies, long = _load(con, table, plan, ingest_id, name, progress)
+            read, rejected, tallies, long = _load(con, table, plan, ingest_id, name, progress,
+                                                  store.spill_path(db_path))
             progress(0.9, f"{name}: storing")
             counts = store.apply(con, kind, ingest_id)
             report = IngestReport(

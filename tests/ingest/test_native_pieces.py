@@ -135,3 +135,40 @@ def test_what_the_pandas_path_must_judge_is_found_in_any_piece(tmp_path, poison)
     with pytest.raises(native.NotNative):
         for _ in native.pieces(path, 500, block=64):
             pass
+
+
+def test_a_pieced_ingest_killed_mid_file_leaves_the_store_and_no_piece_behind(tmp_path):
+    """SIGKILL while pieces are being staged: the store is byte for byte as before; the piece on
+    disk (case text) lives in the ingest's spill folder, which the next ingest removes, never in
+    the system's temporary folder, where nothing would ever remove it (issue 17 point 8)."""
+    import hashlib
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    from analytics import settings
+    store, export_path = tmp_path / "live.duckdb", tmp_path / "export.csv"
+    export_path.write_text(export(rows_of(20)), encoding="utf-8")
+    ingest(export_path, store)
+    before = hashlib.sha256(store.read_bytes()).hexdigest()
+    export_path.write_text(export(rows_of(40_000, seed=3)), encoding="utf-8")   # ~1.9 MB
+    system_tmp = tmp_path / "system-tmp"
+    system_tmp.mkdir()
+    env = {**os.environ, "ESCALATION_RADAR_INGEST_CHUNK_MB": "0.05", "TMPDIR": str(system_tmp)}
+    child = subprocess.Popen([sys.executable, "-m", "analytics", "ingest", str(export_path), "--db",
+                              str(store)], cwd=settings.ROOT, env=env,
+                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline, seen = time.monotonic() + 120, []
+    while not seen and time.monotonic() < deadline and child.poll() is None:
+        seen = list(tmp_path.glob(".live.duckdb.spill-*/escalation-radar-pieces-*/export.csv"))
+        time.sleep(0.01)
+    child.send_signal(signal.SIGKILL)
+    child.wait()
+    assert seen, "no piece was seen in the store's spill folder"
+    assert hashlib.sha256(store.read_bytes()).hexdigest() == before
+    assert not list(system_tmp.glob("escalation-radar-pieces-*"))
+    report = ingest(export_path, store)
+    assert report.counts()["read"] == 40_000
+    assert not list(tmp_path.glob(".live.duckdb.spill-*")), "a killed ingest's pieces stayed"

@@ -1,4 +1,4 @@
--- import_cases_kept: the cases a lake import keeps (analytics/engines/lake_import.py): the valid
+-- import_cases_kept: the cases a lake import keeps (analytics/ingest/lake_import.py): the valid
 -- rows of the native staging (sql/ingest/native_cases_stage.sql, run on Spark), the latest
 -- version of each case_id, as the ingest's classify step chooses it (ingest/cases_classify.sql:
 -- the latest updated_at, a missing one oldest, on a tie the later row: here the later file by

@@ -1,4 +1,4 @@
--- import_reviews_kept: the reviews a lake import keeps (analytics/engines/lake_import.py): the
+-- import_reviews_kept: the reviews a lake import keeps (analytics/ingest/lake_import.py): the
 -- valid rows of the native staging (sql/ingest/native_reviews_stage.sql, run on Spark), the
 -- latest version of each review_id as ingest/reviews_classify.sql chooses it (the latest
 -- decided_at, a missing one oldest, on a tie the later file by name, then the later row in it),

@@ -92,9 +92,6 @@ def load(con: duckdb.DuckDBPyConnection, table: Table, plan: Plan, ingest_id: in
     try:
         for piece in pieces(table.native.path, chunk_bytes(), work_dir=work_dir):
             loaded = _load_piece(con, piece, table, plan, ingest_id, name, read)
-            if loaded is None:
-                _take_back(con, plan.kind, ingest_id)
-                return None
             read, rejected, long = read + loaded[0], rejected + loaded[1], long + loaded[3]
             tallies.append(loaded[2])
             readers.check_rows(read)   # a file over the row cap stops here, not at its end
@@ -111,15 +108,15 @@ def load(con: duckdb.DuckDBPyConnection, table: Table, plan: Plan, ingest_id: in
 
 
 def _load_piece(con, path: str, table: Table, plan: Plan, ingest_id: int, name: str,
-                row_offset: int) -> tuple[int, int, pd.DataFrame, int] | None:
+                row_offset: int) -> tuple[int, int, pd.DataFrame, int]:
     """One piece (a CSV file of whole records under the export's header) staged and quarantined,
-    its rows numbered after the `row_offset` rows before it; None if the pandas path must."""
+    its rows numbered after the `row_offset` rows before it; NotNative if the pandas path must."""
     db.run_sql(con, "ingest/native_drop").fetchall()
     if not _stage(con, table.native, table.headers, plan, path):
-        return None
+        raise NotNative
     read, rejected = (int(n) for n in db.run_sql(con, "ingest/native_counts").fetchall()[0])
     if _pandas_reads_odd_values(con, plan):
-        return None
+        raise NotNative
     db.run_sql(con, "ingest/native_offset", row_offset=row_offset).fetchall()
     db.run_sql(con, "ingest/native_valid_rows").fetchall()
     db.run_sql(con, f"ingest/{plan.kind}_stage_batch").fetchall()
@@ -191,14 +188,14 @@ def pieces(path: Path, target: int, block: int = 8 << 20,
 def _split(path: Path, piece: Path, target: int, block: int) -> Iterator[str]:
     """`pieces` for a file over `target` bytes: `piece` written and yielded once per run of
     records (see `pieces`)."""
-    needle, carry = "\ufffd".encode(), b""
+    carry = b""
     header, opening = None, b""   # the header record; the bytes read while it is still open
     out, written, odd = None, 0, False   # odd: an odd number of quotes since the piece's last record
     with open(path, "rb") as fh, contextlib.ExitStack() as closing:
         for data in iter(lambda: fh.read(block), b""):
-            if needle in carry + data or b"\x00" in data:
+            if _pandas_must_read(carry, data):
                 raise NotNative
-            carry = data[-(len(needle) - 1):]
+            carry = data[-(len(REPLACEMENT) - 1):]
             if header is None:   # the header record may span blocks
                 opening += data
                 end = _record_end(opening, 0, False)
@@ -293,14 +290,23 @@ def _holds_replacement_character(path, block: int = 8 << 20) -> bool:
     >>> _holds_replacement_character(f, block=6), _holds_replacement_character(f, block=64)
     (True, True)
     """
-    needle, carry, quotes = "\ufffd".encode(), b"", 0
+    carry, quotes = b"", 0
     with open(path, "rb") as fh:
         for chunk in iter(lambda: fh.read(block), b""):
-            if needle in carry + chunk or b"\x00" in chunk:   # a NUL: the pandas path too
+            if _pandas_must_read(carry, chunk):
                 return True
-            carry = chunk[-(len(needle) - 1):]
+            carry = chunk[-(len(REPLACEMENT) - 1):]
             quotes += chunk.count(b'"')
     return quotes % 2 == 1
+
+
+REPLACEMENT = "\ufffd".encode()
+
+
+def _pandas_must_read(carry: bytes, block: bytes) -> bool:
+    """U+FFFD in `block` (or across its edge with `carry`, the previous block's last bytes) or a
+    NUL byte: values the pandas path quarantines by row (validate._invalid_bytes)."""
+    return REPLACEMENT in carry + block or b"\x00" in block
 
 
 @contextlib.contextmanager

@@ -19,6 +19,7 @@ import pandas as pd
 from analytics import dataset as demo_dataset
 from analytics import settings
 from analytics.ingest import mapping as mapping_mod
+from analytics.ingest.mapping import resolve_mapping
 from analytics.ingest.pipeline import ingest_file
 from analytics.ingest.report import IngestError, IngestReport, printable
 from analytics.ingest.suggest import rejected_rows
@@ -41,14 +42,6 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--db", help="DuckDB file (default: $ESCALATION_RADAR_DB)")
     parser.add_argument("--rejected-csv", metavar="FILE", help="also write the rejected rows here")
     return parser
-
-
-def resolve_mapping(value: str | None) -> Path | None:
-    """A mapping path; a bare name such as `nyc311` means data/mappings/nyc311.toml."""
-    if value is None or Path(value).is_file():
-        return Path(value) if value else None
-    shipped = mapping_mod.MAPPINGS_DIR / (value if value.endswith(".toml") else f"{value}.toml")
-    return shipped if shipped.is_file() else Path(value)
 
 
 def _progress_printer(out):

@@ -209,8 +209,7 @@ def checked(sources: list[Path | str], mapping: Path | str | None, kind: str | N
     columns, the plan, its messages); a LakeError or IngestError says what is wrong."""
     files = source_files(sources)
     name = files[0].name if len(files) == 1 else f"{files[0].parent.name}/ ({len(files)} files)"
-    if mapping and not Path(mapping).exists() and (mapping_mod.MAPPINGS_DIR / f"{mapping}.toml").exists():
-        mapping = mapping_mod.MAPPINGS_DIR / f"{mapping}.toml"   # a shipped mapping by name
+    mapping = mapping_mod.resolve_mapping(mapping)   # a shipped mapping may be named
     try:
         the_mapping = mapping_mod.load_mapping(mapping) if mapping else mapping_mod.Mapping()
     except ValueError as error:

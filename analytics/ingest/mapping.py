@@ -123,6 +123,16 @@ def list_mappings() -> list[Path]:
     return sorted(MAPPINGS_DIR.glob("*.toml"))
 
 
+def resolve_mapping(value: str | Path | None) -> Path | None:
+    """A mapping path; a bare name such as `nyc311` means data/mappings/nyc311.toml (the ingest
+    CLI's and the lake import's --mapping)."""
+    if value is None or Path(value).is_file():
+        return Path(value) if value else None
+    value = str(value)
+    shipped = MAPPINGS_DIR / (value if value.endswith(".toml") else f"{value}.toml")
+    return shipped if shipped.is_file() else Path(value)
+
+
 def normalise_header(header: str) -> str:
     """`' Created Date '` -> `created_date`: how headers are compared with canonical names."""
     return re.sub(r"[^0-9a-z]+", "_", str(header).lstrip("\ufeff").strip().lower()).strip("_")

@@ -6,6 +6,7 @@ highlighted, whether it was opened by a click or by a link.
 """
 from __future__ import annotations
 
+import dataclasses
 import functools
 
 import pandas as pd
@@ -91,6 +92,26 @@ def open_spikes(filters, top: int = 3) -> None:
     st.caption((f"and {more:,} more; " if more > 0 else "") + "without a verdict, most severe "
                "first. Open the Spikes page to triage them.")
 
+
+
+def _show_dates(window: tuple) -> None:
+    st.session_state["filter_dates"] = window   # a button's callback: before the widget is drawn
+
+
+def no_events(filters, grain: str) -> None:
+    """An empty inbox says whether the data has events outside the chosen dates, and offers
+    the 90 days that end at the newest of them (analytics/views/spikes.elsewhere)."""
+    every = data.events_within(dataclasses.replace(filters, start=None, end=None), grain)
+    found = spike_views.elsewhere(every, filters.first_date)
+    if found is None:
+        st.info("No spike events for these filters, at any date.")
+        return
+    start, end = found["window"]
+    st.info(f"No spike events from {filters.start} to {filters.end} for these filters. The "
+            f"loaded data has {found['count']:,} at other dates, the newest ending "
+            f"{found['newest']}.")
+    st.button(f"Show {start} to {end}", key="spike_show_dates", on_click=_show_dates,
+              args=((start, end),))
 
 
 # the open event's tables in words (#16 point 11): no `excess_share` or `abuse_category` on screen

@@ -2,9 +2,12 @@
 record, the stretch of its series shown around it, and its top drivers."""
 from __future__ import annotations
 
+import datetime as dt
+
 import pandas as pd
 
 from analytics.spikes.severity import severities
+from analytics.views.periods import default_window
 from analytics.views.words import human
 
 INBOX = ["severity", "event", "metric", "start", "end", "observed", "expected", "excess",
@@ -112,3 +115,23 @@ def untriaged(events: pd.DataFrame, triage: pd.DataFrame) -> pd.DataFrame:
     if events.empty or triage.empty:
         return events
     return events[~events["event_id"].isin(set(triage["event_id"]))]
+
+
+def elsewhere(every: pd.DataFrame, first_day: dt.date, days: int = 90) -> dict | None:
+    """When the chosen dates hold no event but the data has some outside them (the same
+    filters, any date): how many, the newest one's end, and the window of `days` days ending
+    there (never before the data's first day) that would show it. A log whose tail thins out
+    (the ServiceNow sample: 2016's bulk, a sparse tail into 2017) would otherwise open on an
+    empty inbox with no hint where its events are.
+
+    >>> every = pd.DataFrame({"start": ["2016-03-01", "2016-05-02"], "end": ["2016-03-02", "2016-05-03"]})
+    >>> elsewhere(every, dt.date(2016, 2, 29))
+    {'count': 2, 'newest': datetime.date(2016, 5, 3), 'window': (datetime.date(2016, 2, 29), datetime.date(2016, 5, 3))}
+    >>> elsewhere(every.iloc[:0], dt.date(2016, 2, 29)) is None
+    True
+    """
+    if every.empty:
+        return None
+    newest = pd.to_datetime(every["end"]).max().date()
+    start, end = default_window(newest, days)
+    return {"count": len(every), "newest": newest, "window": (max(start, first_day), end)}

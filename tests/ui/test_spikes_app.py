@@ -127,3 +127,23 @@ def test_spikes_page_opens_an_event_from_the_url_and_records_triage(spike_demo, 
     assert links and target["event_id"] not in str(links[0].proto)
     at.segmented_control(key="overview_split").set_value("source").run()   # kept in the URL
     assert at.query_params["split"] in ("source", ["source"])
+
+
+def test_an_empty_window_says_where_the_events_are_and_moves_there(spike_demo, monkeypatch):
+    """A window without events (here the demo's first days, still warming up; on the ServiceNow
+    sample alone, the default 90 days of its thin tail) does not just say "no events": it says
+    the data has events at other dates and a button moves the dates to the newest of them."""
+    monkeypatch.setenv("ESCALATION_RADAR_DB", str(spike_demo))
+    at = AppTest.from_file(APP, default_timeout=30)
+    at.query_params.update({"from": "2025-04-02", "to": "2025-04-05"})
+    at.run(timeout=60)
+    at.switch_page("ui/pages/spikes.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    said = " ".join(i.value for i in at.info)
+    assert "No spike events from 2025-04-02 to 2025-04-05" in said and "at other dates" in said
+    assert not [d for d in at.dataframe if d.key == "spike_inbox"]
+    at.button(key="spike_show_dates").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    start, end = at.date_input(key="filter_dates").value
+    assert (end - start).days == 89 and end <= END.date()
+    assert [d for d in at.dataframe if d.key == "spike_inbox"]   # the inbox, with events

@@ -26,7 +26,7 @@ if grain == "hour" and not data.has_time_of_day():
             "cannot be counted by hour. Daily spikes are unaffected.")
     st.stop()
 if events.empty:
-    st.info("No spike events for these filters and dates.")
+    spike_inbox.no_events(filters, grain)
     st.stop()
 
 picked = spike_inbox.inbox(events, triage, grain)   # a click on a row opens its event

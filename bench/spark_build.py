@@ -62,8 +62,9 @@ def _text(path: Path) -> str:
 def event_metrics(log_dir: Path) -> dict[str, dict]:
     """Per job group (table): executor run time (s), shuffle bytes written/read, stage wall (s)."""
     groups: dict[int, str] = {}
-    out: dict[str, dict] = defaultdict(lambda: dict(task_s=0.0, cpu_s=0.0, shuffle_write=0,
-                                                    shuffle_read=0, stage_wall_s=0.0, stages=0))
+    out: dict[str, dict] = defaultdict(lambda: dict(task_s=0.0, cpu_s=0.0, gc_s=0.0, spill=0,
+                                                    shuffle_write=0, shuffle_read=0,
+                                                    stage_wall_s=0.0, stages=0))
     # Spark 4 writes a rolling log: eventlog_v2_<app>/events_<n>_<app>[.inprogress]
     for path in sorted(p for p in log_dir.rglob("*") if p.is_file() and p.name.startswith("events")):
         for line in _text(path).splitlines():
@@ -92,6 +93,10 @@ def event_metrics(log_dir: Path) -> dict[str, dict]:
                         row["task_s"] += value / 1e3
                     elif name == "internal.metrics.executorCpuTime":
                         row["cpu_s"] += value / 1e9
+                    elif name == "internal.metrics.jvmGCTime":
+                        row["gc_s"] += value / 1e3
+                    elif name == "internal.metrics.diskBytesSpilled":
+                        row["spill"] += int(value)
                     elif name == "internal.metrics.shuffle.write.bytesWritten":
                         row["shuffle_write"] += int(value)
                     elif name in ("internal.metrics.shuffle.read.remoteBytesRead",
@@ -101,10 +106,11 @@ def event_metrics(log_dir: Path) -> dict[str, dict]:
 
 
 def report_metrics(metrics: dict[str, dict]) -> None:
-    print(f"  {'table':22s} {'task s':>9} {'cpu s':>8} {'shuffle MB':>11} {'stage wall s':>12}")
+    print(f"  {'table':22s} {'task s':>9} {'cpu s':>8} {'gc s':>6} {'spill MB':>9} {'shuffle MB':>11} "
+          f"{'stage wall s':>12}")
     for table, m in sorted(metrics.items()):
-        print(f"  {table:22s} {m['task_s']:9.1f} {m['cpu_s']:8.1f} {m['shuffle_write'] / 1e6:11.1f} "
-              f"{m['stage_wall_s']:12.1f}")
+        print(f"  {table:22s} {m['task_s']:9.1f} {m['cpu_s']:8.1f} {m.get('gc_s', 0):6.1f} "
+              f"{m.get('spill', 0) / 1e6:9.1f} {m['shuffle_write'] / 1e6:11.1f} {m['stage_wall_s']:12.1f}")
 
 
 def extrapolate(cases: int, metrics: dict[str, dict], target: int, fit: dict | None) -> dict:
@@ -178,7 +184,8 @@ def main(argv: list[str] | None = None) -> int:
     for name in args.engines.split(","):
         engine = spark_engine if name == "spark" else None
         started = time.perf_counter()
-        report = build.build(name, lake_path, work / f"{name}.duckdb", engine=engine)
+        report = build.build(name, lake_path, work / f"{name}.duckdb", engine=engine,
+                             progress=_progress(work / f"progress-{name}.jsonl", name))
         total = time.perf_counter() - started
         if engine is not None:
             report.seconds["start"] = result["spark_start_s"]
@@ -198,10 +205,27 @@ def main(argv: list[str] | None = None) -> int:
             ex = result["extrapolation"]
             print(f"extrapolated to {args.target:,} cases on {ex['cores']} cores "
                   f"({CLUSTER}): {ex['total_wall_s'] / 60:.1f} min")
+        # after each engine, so that a run stopped in the next one keeps this one's figures
+        (work / "spark_build.json").write_text(json.dumps(result, indent=1, default=str))
     if spark_engine is not None:
         spark_engine.close()
     (work / "spark_build.json").write_text(json.dumps(result, indent=1, default=str))
     return 0
+
+
+def _progress(path: Path, engine: str):
+    """Each finished stage printed and appended to path as it ends: a run stopped before its
+    end still reports the stages that finished."""
+    path.unlink(missing_ok=True)
+
+    def note(stage: str, seconds: float, rows) -> None:
+        line = dict(engine=engine, stage=stage, seconds=seconds, rows=rows, load=_load(),
+                    at=time.strftime("%H:%M:%S", time.gmtime()))
+        with path.open("a") as out:
+            out.write(json.dumps(line) + "\n")
+        print(f"  [{line['at']} UTC] {engine} {stage}: {seconds:.1f} s, rows {rows}, load {line['load']}",
+              flush=True)
+    return note
 
 
 def _refit(args) -> int:

@@ -94,8 +94,11 @@ def _schemas(template: Path) -> dict[str, pa.Schema]:
                 for name in ("cases", "reviews")}
 
 
-def run_engine(engine, lake_path: Path, out: Path, report: BuildReport) -> None:
-    """Steps 1 and 2: the engine reads the lake and writes every derived table under out/."""
+def run_engine(engine, lake_path: Path, out: Path, report: BuildReport, progress=None) -> None:
+    """Steps 1 and 2: the engine reads the lake and writes every derived table under out/;
+    `progress(stage, seconds, rows)` after each (a long run's finished stages are known before
+    it ends: bench/spark_build.py)."""
+    progress = progress or (lambda stage, seconds, rows: None)
     template = _template()
     started = time.perf_counter()
     schemas = _schemas(template)
@@ -106,12 +109,14 @@ def run_engine(engine, lake_path: Path, out: Path, report: BuildReport) -> None:
     for view in VIEWS:
         engine.view(view)
     report.seconds["register"] = time.perf_counter() - started
+    progress("register", report.seconds["register"], None)
     for step in STEPS:
         started = time.perf_counter()
         report.rows[step.table] = engine.materialise(
             step.sql, dict(step.params), out / step.table,
             name=step.table if step.sql.startswith("fragments/") else None)
         report.seconds[step.table] = time.perf_counter() - started
+        progress(step.table, report.seconds[step.table], report.rows[step.table])
 
 
 def _literal(text: str) -> str:
@@ -179,8 +184,9 @@ def _prune(serving: Path, keep: set[str]) -> None:
 
 
 def build(engine_name: str, lake_path: Path | str, db_path: Path | str, *,
-          spark_url: str | None = None, engine=None) -> BuildReport:
-    """The whole build; `engine` may be an open engine (tests share one Spark session)."""
+          spark_url: str | None = None, engine=None, progress=None) -> BuildReport:
+    """The whole build; `engine` may be an open engine (tests share one Spark session);
+    `progress` as in run_engine."""
     lake_path, db_path = lake.checked(lake_path), Path(db_path)
     serving = lake_path / "serving"
     previous = {p.name for p in serving.iterdir()} if serving.is_dir() else set()
@@ -192,7 +198,7 @@ def build(engine_name: str, lake_path: Path | str, db_path: Path | str, *,
     engine = engine or open_engine(engine_name, spark_url=spark_url, work_dir=None)
     report.seconds["start"] = time.perf_counter() - started
     try:
-        run_engine(engine, lake_path, out, report)
+        run_engine(engine, lake_path, out, report, progress)
     except BaseException:
         shutil.rmtree(out, ignore_errors=True)
         raise

@@ -37,9 +37,12 @@ def built(tmp_path_factory, spark_engine):
     load_log(ingested, *generated_log(np.random.default_rng(19), n_cases=700, n_reviews=500))
     lake_path = root / "lake"
     lake.export(ingested, lake_path)
-    reports = {"duckdb": build.build("duckdb", lake_path, root / "duckdb.duckdb"),
-               "spark": build.build("spark", lake_path, root / "spark.duckdb", engine=spark_engine)}
-    return dict(root=root, ingested=ingested, lake=lake_path, reports=reports)
+    stages = {"duckdb": [], "spark": []}
+    reports = {"duckdb": build.build("duckdb", lake_path, root / "duckdb.duckdb",
+                                     progress=lambda *done: stages["duckdb"].append(done)),
+               "spark": build.build("spark", lake_path, root / "spark.duckdb", engine=spark_engine,
+                                    progress=lambda *done: stages["spark"].append(done))}
+    return dict(root=root, ingested=ingested, lake=lake_path, reports=reports, stages=stages)
 
 
 def ordered(frame: pd.DataFrame) -> pd.DataFrame:
@@ -102,6 +105,18 @@ def test_the_store_holds_aggregates_and_reads_cases_from_the_lake(built):
     assert cases == 700
     aggregates = sum(n for s in build.STEPS if not s.per_case for n in [report.rows[s.table]])
     assert report.rows_to_store == aggregates > 0
+
+
+@pytest.mark.parametrize("engine", ["duckdb", "spark"])
+def test_the_report_counts_the_rows_written_and_names_each_stage_as_it_ends(built, engine):
+    """Spark's counts come from the written files' footers (no count job): the same rows the
+    files hold; `progress` (bench/spark_build.py's log of a long run) saw every stage in order."""
+    report = built["reports"][engine]
+    for step in build.STEPS:
+        assert report.rows[step.table] == len(table_rows(built, engine, step.table)), step.table
+    assert [stage for stage, _, _ in built["stages"][engine]] == \
+        ["register", *(step.table for step in build.STEPS)]
+    assert all(rows == report.rows[stage] for stage, _, rows in built["stages"][engine][1:])
 
 
 def _nodes(plan):

@@ -40,7 +40,7 @@ CLUSTER = dict(workers=20, cores_per_worker=8, efficiency=0.6, network_gbit_per_
 
 
 def _load() -> str:
-    return " ".join(os.getloadavg().__repr__().strip("()").split(", ")[:3])
+    return " ".join(f"{x:.2f}" for x in os.getloadavg())
 
 
 def _text(path: Path) -> str:
@@ -160,7 +160,7 @@ def main(argv: list[str] | None = None) -> int:
     lake_path = work / "lake"
     result: dict = dict(db=str(args.db), source=str(args.source), load_before=_load())
     spark_engine = None
-    if "spark" in args.engines.split(",") or args.source:
+    if "spark" in args.engines.split(",") or (args.source and not (lake_path / "cases").is_dir()):
         from analytics.engines.spark import SparkEngine
         events = work / "events-spark"
         shutil.rmtree(events, ignore_errors=True)

@@ -8,14 +8,15 @@ First the scorer is checked against the published scores of three reference dete
 
 - `shipped` (default): the detector the pages, CLI and alerts run on the product's continuous
   KPI series, the median first response (analytics/spikes/continuous.py via kpi_series.py
-  `score_first_response`): its ContinuousSettings defaults except direction both (a NAB anomaly
-  has no worse side; the KPI's is up) and the warm-up, which is each file's probationary period
-  (NAB hands every detector that period; the daily KPI series' is 28 days); season phase the
-  hour of day, a cycle of one day. A row's score is -log10(p) / 300 where it alerts, else 0, so
-  the NAB threshold is the detector's alpha; detections are the first buckets of events (flags
-  at most `cooldown` = 2 buckets apart, analytics/spikes/events.py). `--set` overrides
-  ContinuousSettings fields (e.g. {"windows": [1, 3]}; {"warmup": 28}: every file gets the daily
-  KPI path's warm-up instead of its probationary period).
+  `score_first_response`) with exactly the settings kpi_series runs it with at the default
+  sensitivity (`kpi_series.continuous_settings()`: direction both — a KPI event says whether
+  the median rose or fell —, warm-up 28 buckets, alpha 1e-8); season phase the hour of day, a
+  cycle of one day (a daily KPI series': the weekday and a week). A row's score is
+  -log10(p) / 300 where it alerts, else 0, so the NAB threshold is the detector's alpha;
+  detections are the first buckets of events (flags at most `cooldown` = 2 buckets apart,
+  analytics/spikes/events.py). `--set` overrides ContinuousSettings fields (e.g. {"windows":
+  [1, 3]}; {"direction": "up"}: the KPI path before it alerted both ways; {"warmup":
+  "probation"}: each file's probationary period as the warm-up, round 6's figure).
 - `gaussian`: the KPI path of rounds 3-5 (the gaussian family of `spike_model.score_matrix` over
   log1p(max(value, 0)), weekday season, direction up, flag = p <= alpha and value >= min_ratio ×
   expected on the log scale); an alert is the first bucket of an event; threshold = alpha, a
@@ -47,7 +48,8 @@ import numpy as np
 import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from analytics.spikes.continuous import ContinuousSettings, decide, seasonal_z  # noqa: E402
+from analytics.spikes.continuous import (  # noqa: E402
+    ContinuousSettings, decide, falls_settings, in_values, join_sides, log_values, seasonal_z)
 from analytics.spikes import kpi_series, severity  # noqa: E402
 from analytics.spikes.model import SpikeSettings, score_matrix  # noqa: E402
 from nab_detectors import NabSettings  # noqa: E402
@@ -227,31 +229,44 @@ def gaussian_settings(**knobs) -> SpikeSettings:
 
 def shipped_settings(knobs: dict) -> ContinuousSettings:
     """Exactly what kpi_series scores the median first response with at the default
-    sensitivity (`continuous_settings`: direction up, warm-up 28 buckets, alpha 1e-8, every
+    sensitivity (`continuous_settings`: direction both, warm-up 28 buckets, alpha 1e-8, every
     other ContinuousSettings default), with `--set` overrides; {"warmup": "probation"} gives
-    each file its probationary period as the warm-up (rounds 6's figure)."""
+    each file its probationary period as the warm-up (round 6's figure); {"falls": "values"}
+    scores falls on the values as rises are (before falls moved to the log scale)."""
     shipped = kpi_series.continuous_settings(SpikeSettings(**severity.knobs(severity.DEFAULT)))
-    return replace(shipped, **{k: v for k, v in knobs.items() if k != "warmup" or v != "probation"})
+    return replace(shipped, **{k: v for k, v in knobs.items()
+                               if k != "falls" and (k != "warmup" or v != "probation")})
 
 
 def shipped_scores(frames: dict, knobs: dict, kind: str = "hour") -> tuple[dict, float]:
     """The shipped continuous detector (analytics/spikes/continuous.py) with the settings the
-    product's KPI series run (`shipped_settings`) over every file; the season phase is the hour
-    of day (the buckets are minutes apart; a daily KPI series' is the weekday) and a cycle one
-    day of buckets (a daily series': a week), the two properties of the data. Score -log10(p) /
-    P_SCALE of the buckets that alert (the threshold is the alpha), else 0."""
+    product's KPI series run (`shipped_settings`) over every file, as the median first response
+    is scored (`score_positive`: rises on the values, falls on their log1p); the season phase
+    is the hour of day (the buckets are minutes apart; a daily KPI series' is the weekday) and a
+    cycle one day of buckets (a daily series': a week), the two properties of the data. Score
+    -log10(p) / P_SCALE of the buckets that alert (the threshold is the alpha), else 0."""
     names, values, rows = padded(frames)
     phases = season(frames, kind)
     cycles = [86400 / pd.to_datetime(frames[n]["timestamp"]).diff().dt.total_seconds().median()
               for n in names]
     cfg = shipped_settings(knobs)
+    on_values = knobs.get("falls") == "values" or cfg.direction == "up"
+    rises_cfg = cfg if on_values else replace(cfg, direction="up")
     started = time.perf_counter()
-    found = seasonal_z(values, phases=phases, cycle=cycles, settings=cfg)
+    rises = seasonal_z(values, phases=phases, cycle=cycles, settings=rises_cfg)
+    falls = None if on_values else seasonal_z(log_values(values), phases=phases, cycle=cycles,
+                                              settings=falls_settings(cfg))
     score = np.zeros(values.shape)
     for i, n in enumerate(names):
-        part = {k: v[:, i:i + 1, :rows[i]] for k, v in found.items()}
         warmup = probation(rows[i]) if knobs.get("warmup") == "probation" else cfg.warmup
-        result = decide(values[i:i + 1, :rows[i]], part, replace(cfg, warmup=warmup))
+
+        def one(found, x, settings):
+            part = {k: v[:, i:i + 1, :rows[i]] for k, v in found.items()}
+            return decide(x[i:i + 1, :rows[i]], part, replace(settings, warmup=warmup))
+        result = one(rises, values, rises_cfg)
+        if falls is not None:
+            result = join_sides(result, in_values(one(falls, log_values(values),
+                                                      falls_settings(cfg))))
         with np.errstate(divide="ignore"):
             score[i, :rows[i]] = np.clip(-np.log10(np.fmax(result["alert_p"][0], 1e-300)) / P_SCALE, 0, 1)
     seconds = time.perf_counter() - started

@@ -33,6 +33,8 @@ def _segment_label(segment: dict) -> str:
 
 METRIC_TITLES = {"cases": "Spike", "sla_breach_rate": "SLA breaches up",
                  "first_response_median_s": "First response slower"}
+LOW_TITLES = {"sla_breach_rate": "SLA breaches unusually low",      # KPI events below expected
+              "first_response_median_s": "First response unusually fast"}
 METRIC_UNITS = {"cases": "cases", "sla_breach_rate": "breaches",
                 "first_response_median_s": "s median first response"}
 
@@ -43,18 +45,21 @@ def spike_item(con, event: dict) -> dict:
     drivers = spike_explain.top_drivers(spike_explain.drivers(con, event)) \
         if metric == "cases" else pd.DataFrame(columns=["dimension", "value", "excess_share"])
     start = pd.Timestamp(event["start"])
+    low = event.get("direction") == "down" and metric in LOW_TITLES
     return {
         "alert_key": f"spike:{event['event_id']}", "kind": "spike",
         # a KPI event cools down apart from the same segment's case-count events
         "segment_key": "segment:" + ("" if metric == "cases" else f"{metric}:")
-        + json.dumps(segment, sort_keys=True),
-        "title": f"{METRIC_TITLES.get(metric, metric)}: {_segment_label(segment)}",
+        + ("down:" if low else "") + json.dumps(segment, sort_keys=True),
+        "title": f"{(LOW_TITLES if low else METRIC_TITLES).get(metric, metric)}: "
+                 f"{_segment_label(segment)}",
         "severity": event.get("severity"),
         "unit": METRIC_UNITS.get(metric, ""),
         "observed": int(event["observed"]), "expected": round(float(event["expected"]), 1),
         "since": start.date().isoformat(),
         "drivers": [f"{r.dimension} {r.value} ({r.excess_share:.0%} of the excess)"
-                    for r in drivers.itertuples()][:4],
+                    for r in drivers.itertuples()][:4]
+        + ([str(event["headline"])] if metric != "cases" and event.get("headline") else []),
         "link": link("spikes", spike=event["event_id"], grain=event.get("grain", "day"),
                      markets=segment.get("market"), categories=segment.get("abuse_category"),
                      **{"from": (start - pd.Timedelta(days=28)).date().isoformat(),

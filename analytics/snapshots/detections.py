@@ -28,6 +28,14 @@ def in_request(events: pd.DataFrame, request: Request) -> pd.DataFrame:
                                    categories=request.categories, sources=request.sources)
 
 
+def _direction(events: pd.DataFrame) -> pd.Series:
+    """'up' or 'down' per event: KPI events alert both ways (analytics/spikes/kpi_series.py), a
+    case-count event is a rise."""
+    if "direction" not in events:
+        return pd.Series("up", index=events.index)
+    return events["direction"].astype(object).where(events["direction"].notna(), "up")
+
+
 def _observed_columns(frame: pd.DataFrame, k: int) -> pd.DataFrame:
     """observed below k → '<k', and excess/growth hidden with it (they would give it back)."""
     small = frame["observed"] < k
@@ -67,6 +75,7 @@ def spikes(con, request: Request) -> Snapshot:
     verdicts = spike_db.triage(con).set_index("event_id")["verdict"]
     table = pd.DataFrame({
         "segment": events["segment"].map(_label), "metric": events["metric"],
+        "direction": _direction(events),
         "start": pd.to_datetime(events["start"]).dt.date,
         "end": pd.to_datetime(events["end"]).dt.date, "observed": events["observed"],
         "expected": events["expected"].round(1), "excess": events["excess"],

@@ -13,6 +13,7 @@ import pandas as pd
 
 from analytics import db, kpis, privacy, views
 from analytics.snapshots.detections import (
+    _direction,
     _label,
     _observed_columns,
     in_request,
@@ -92,6 +93,7 @@ def _week_spikes(con, request: Request, week: dt.date, k: int) -> Section:
     events = in_request(spike_db.daily_events(con, since=week, until=end), request)
     verdicts = spike_db.triage(con).set_index("event_id")["verdict"]
     table = pd.DataFrame({"segment": events["segment"].map(_label), "metric": events["metric"],
+                          "direction": _direction(events),
                           "start": pd.to_datetime(events["start"]).dt.date,
                           "observed": events["observed"], "expected": events["expected"].round(1),
                           "excess": events["excess"].round(1),

@@ -9,7 +9,8 @@ model, so each bucket is compared with the same season phase's own history:
   one-bucket jump, a short rise, a sustained shift) is compared with the exponentially weighted
   mean and variance of that same mean at the same season phase (weekday for daily series, hour of
   day below a day), learnt from earlier buckets only; halflife `season_halflife` cycles of the
-  season. The variance has a floor of (`min_rel_sd` × |mean|)²: a flat line stays quiet. The
+  season. The variance has a floor of (`min_rel_sd` × |mean|)² (or `min_sd`², in the values'
+  own unit, where larger): a flat line stays quiet. The
   tail is read on a Student t whose degrees of freedom are the phase's effective number of
   observations: a spread learnt from a few weeks is uncertain and the tail says so.
 - **One alert per incident.** A bucket alerts only where its largest z beats every z of the
@@ -39,7 +40,7 @@ docs/spikes.md "NAB" list what each choice scores there and what its neighbours 
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, fields, replace
 
 import numpy as np
 from scipy import ndimage, special
@@ -48,6 +49,7 @@ DIRECTIONS = ("up", "down", "both")
 RECORD_P = 1e-8          # the p-value a record beyond the recent range by record_margin counts as
 BAND_Q = 0.99            # band_low / band_high: expected ± this normal quantile × sd
 MIN_PHASE_SEEN = 4       # observations of a phase before its z is read (and the t tail's dof floor)
+LOG_SD_FLOOR = 0.01      # falls of a positive quantity: sd floor on its log1p (1 % of the value)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -65,7 +67,8 @@ class ContinuousSettings:
     record_chance: float = 2e-3     # ... and 1 / (buckets in the span + 1) at most this
     gap_cycles: float = 3.0         # the alert gap, when alert_gap is 0, in cycles of the season
     record_cycles: float = 30.0     # the record window, when record_window is 0, in cycles
-    min_rel_sd: float = 0.01        # sd floor relative to |mean|
+    min_rel_sd: float = 0.01        # sd floor relative to |mean| ...
+    min_sd: float = 0.0             # ... and in the values' own unit (log scale: a relative floor)
     score_scale: float = 10.0       # score = min(1, -log10(p) / score_scale)
 
     def __post_init__(self):
@@ -79,7 +82,7 @@ class ContinuousSettings:
             if not getattr(self, name) > 0:
                 raise ValueError(f"{name} must be > 0, not {getattr(self, name)!r}")
         for name in ("warmup", "alert_gap", "record_window", "record_margin", "record_alpha",
-                     "record_chance", "gap_cycles", "record_cycles", "min_rel_sd"):
+                     "record_chance", "gap_cycles", "record_cycles", "min_rel_sd", "min_sd"):
             if not getattr(self, name) >= 0:
                 raise ValueError(f"{name} must be >= 0, not {getattr(self, name)!r}")
 
@@ -126,7 +129,7 @@ def _recent_extreme(x: np.ndarray, span: int, upper: bool) -> np.ndarray:
 
 def records(values: np.ndarray, cfg: ContinuousSettings, span: int) -> np.ndarray:
     """Buckets beyond the previous `span` buckets' range by record_margin of that range, on the
-    direction's side(s), after the warm-up."""
+    direction's side(s), after the warm-up: +1 above the range, -1 below it, else 0."""
     high = _recent_extreme(values, span, True)
     low = _recent_extreme(values, span, False)
     with np.errstate(invalid="ignore"):
@@ -134,12 +137,14 @@ def records(values: np.ndarray, cfg: ContinuousSettings, span: int) -> np.ndarra
         margin = cfg.record_margin * np.where(np.isfinite(width) & (width > 0), width, np.inf)
         up = values - high > margin
         down = low - values > margin
-    found = {"up": up, "down": down, "both": up | down}[cfg.direction]
+    found = {"up": up.astype(np.int8), "down": -down.astype(np.int8),
+             "both": up.astype(np.int8) - down}[cfg.direction]
     seen = np.cumsum(~np.isnan(values), axis=1) - 1     # covered buckets before this one
-    return found & (seen >= cfg.warmup)
+    return np.where(seen >= cfg.warmup, found, 0).astype(np.int8)
 
 
-def _seasonal_z(streams: np.ndarray, phases: np.ndarray, weight, min_rel_sd: float):
+def _seasonal_z(streams: np.ndarray, phases: np.ndarray, weight, min_rel_sd: float,
+                min_sd: float = 0.0):
     """(z, expected, sd, effective observations) of each stream bucket against the exponentially
     weighted mean and variance of its phase's earlier buckets; streams (K × S × T)."""
     k, s, t_len = streams.shape
@@ -160,7 +165,8 @@ def _seasonal_z(streams: np.ndarray, phases: np.ndarray, weight, min_rel_sd: flo
         m, v, n, q = cell
         y = by_time[t]
         ok = ~np.isnan(y)
-        sd = np.sqrt(np.maximum(v, np.maximum(min_rel_sd * np.abs(np.nan_to_num(m)), 1e-9) ** 2))
+        floor = np.maximum(min_rel_sd * np.abs(np.nan_to_num(m)), max(min_sd, 1e-9))
+        sd = np.sqrt(np.maximum(v, floor ** 2))
         with np.errstate(invalid="ignore", divide="ignore"):
             z = (y - m) / sd
             n_eff = np.where(q > 0, 1.0 / q, 0.0)
@@ -207,7 +213,7 @@ def seasonal_z(values: np.ndarray, *, phases: np.ndarray | None = None, cycle=No
     # one observation of a phase per n_phases buckets: its weight for season_halflife cycles
     weight = 1.0 - 0.5 ** (n_phases / (cfg.season_halflife * np.maximum(cycle, 1.0)))
     streams = np.stack([rolling_mean(values, int(w)) for w in cfg.windows])
-    found = _seasonal_z(streams, phases, weight[None, :], cfg.min_rel_sd)
+    found = _seasonal_z(streams, phases, weight[None, :], cfg.min_rel_sd, cfg.min_sd)
     return found | {"cycle": np.asarray(cycle, float)[None, :, None]}   # sliced like the rest
 
 
@@ -226,15 +232,20 @@ def decide(values: np.ndarray, found: dict, settings: ContinuousSettings) -> dic
     seen = np.cumsum(~np.isnan(values), axis=1) - 1
     warm = seen >= cfg.warmup
     p_tail = np.where(warm, p_streams.min(axis=0), 1.0)
-    key = np.where(warm, np.max(np.where(np.isnan(signed), -np.inf, signed), axis=0), -np.inf)
+    strongest = np.where(np.isnan(signed), -np.inf, signed)
+    key = np.where(warm, np.max(strongest, axis=0), -np.inf)
+    # the side of the bucket's strongest window: +1 above its expected value, -1 below it
+    side = np.sign(np.nan_to_num(np.take_along_axis(z, strongest.argmax(axis=0)[None], 0)[0]))
     cycle = float(np.max(found["cycle"])) if "cycle" in found else 1.0
     alerting = first_alerts(key, cfg.gap(cycle))
     # a record among n exchangeable earlier buckets has probability 1 / (n + 1): a young series
     # sets records often, so a record counts only once that chance is at most record_chance,
     # and where its tail is at most record_alpha
     span = np.clip(seen, 0, cfg.record_span(cycle))
-    record = (records(values, cfg, cfg.record_span(cycle)) & (1.0 / (span + 1.0) <= cfg.record_chance)
+    record_side = records(values, cfg, cfg.record_span(cycle))
+    record = ((record_side != 0) & (1.0 / (span + 1.0) <= cfg.record_chance)
               & (p_tail <= cfg.record_alpha))
+    side = np.where(record, record_side, side)
     p_value = np.where(record, np.minimum(p_tail, min(RECORD_P, cfg.alpha)), p_tail)
     flags = (alerting & (p_tail <= cfg.alpha)) | record
     p_alert = np.where(alerting | record, p_value, 1.0)
@@ -246,7 +257,8 @@ def decide(values: np.ndarray, found: dict, settings: ContinuousSettings) -> dic
     return {"expected": expected, "band_low": expected - half, "band_high": expected + half,
             "p_value": np.where(missing, np.nan, p_value),
             "score": np.where(missing, 0.0, score), "is_anomaly": flags & ~missing,
-            "alert_p": np.where(missing, 1.0, p_alert)}
+            "alert_p": np.where(missing, 1.0, p_alert),
+            "side": np.where(flags & ~missing, side, 0).astype(np.int8)}
 
 
 def score_continuous(values: np.ndarray, *, phases: np.ndarray | None = None,
@@ -260,7 +272,62 @@ def score_continuous(values: np.ndarray, *, phases: np.ndarray | None = None,
     Returns arrays of the input's shape: expected, band_low, band_high, p_value (the bucket's
     smallest tail over the windows and the record test), score (-log10 of the p-value of an
     alerting bucket / score_scale, else 0), is_anomaly (p_value <= alpha on an alerting
-    bucket, or a record) and alert_p (the p-value where the bucket alerts, else 1).
+    bucket, or a record), alert_p (the p-value where the bucket alerts, else 1) and side (+1
+    where a flag lies above its expected value, -1 below it, 0 where no flag).
     """
     found = seasonal_z(values, phases=phases, cycle=cycle, settings=settings)
     return decide(values, found, settings)
+
+
+def log_values(values: np.ndarray) -> np.ndarray:
+    """log1p of a positive quantity (a duration in seconds), negatives read as 0: the scale its
+    falls are scored on (`score_positive`)."""
+    return np.log1p(np.maximum(np.asarray(values, dtype=float), 0.0))
+
+
+def falls_settings(settings: ContinuousSettings) -> ContinuousSettings:
+    """The settings a positive quantity's falls are scored with, on `log_values`: direction
+    down, the sd floor LOG_SD_FLOOR in log units (1 % of the value) instead of min_rel_sd."""
+    return replace(settings, direction="down", min_rel_sd=0.0, min_sd=LOG_SD_FLOOR)
+
+
+def join_sides(rises: dict, falls: dict) -> dict[str, np.ndarray]:
+    """One result from a positive quantity's rises (scored on its values, `score_continuous`'s
+    keys) and falls (scored on log_values, expected and band already back in the values' unit):
+    flagged where either is, side -1 where the fall is the flag (or the stronger of two), the
+    smaller p-values; expected and band are the rises' (the values' own)."""
+    up, down = rises["is_anomaly"], falls["is_anomaly"]
+    fall = down & (~up | (falls["alert_p"] < rises["alert_p"]))
+    joined = dict(rises)
+    for key in ("p_value", "alert_p"):
+        joined[key] = np.fmin(rises[key], falls[key])
+    joined["score"] = np.maximum(rises["score"], falls["score"])
+    joined["is_anomaly"] = up | down
+    joined["side"] = np.where(fall, -1, rises["side"]).astype(np.int8)
+    return joined
+
+
+def in_values(falls: dict) -> dict[str, np.ndarray]:
+    """A result scored on log_values with its expected value and band back in the values' unit."""
+    return falls | {key: np.expm1(falls[key]) for key in ("expected", "band_low", "band_high")}
+
+
+def score_positive(values: np.ndarray, *, phases: np.ndarray | None = None, cycle=None,
+                   settings: ContinuousSettings = ContinuousSettings()) -> dict[str, np.ndarray]:
+    """Score a positive quantity (a duration: the median first response) on the side(s) of
+    `settings.direction`: rises on the values, as `score_continuous`; falls on their log1p
+    (`falls_settings`). A duration's day-to-day noise is multiplicative: on the values a fall can
+    never lie more than mean ÷ sd below the expected (7-10 sd at a daily noise of 10-15 %, short
+    of alpha 1e-8 under the t tail), so a collapse to 0 s would never alert; on the log scale a
+    fall to a third is as far as a rise to three times, and 0 s is far below. Same keys as
+    `score_continuous`, in the values' unit."""
+    values = np.asarray(values, dtype=float)
+    if settings.direction == "up":
+        return score_continuous(values, phases=phases, cycle=cycle, settings=settings)
+    falls = in_values(score_continuous(log_values(values), phases=phases, cycle=cycle,
+                                       settings=falls_settings(settings)))
+    if settings.direction == "down":
+        return falls
+    rises = score_continuous(values, phases=phases, cycle=cycle,
+                             settings=replace(settings, direction="up"))
+    return join_sides(rises, falls)

@@ -13,22 +13,14 @@ from analytics.alerts import items
 from analytics.ingest import ingest_file
 from analytics.snapshots import build as snapshot
 from analytics.spikes import triage
+from kpi_export import write_cases
 
 BREACH_DAY = 50
 
 
 def export(path) -> str:
-    rows = []
-    for day in range(60):
-        for k in range(30):
-            created = pd.Timestamp("2025-01-06 03:00") + pd.Timedelta(days=day, minutes=10 * k)
-            late = day == BREACH_DAY and k < 25
-            rows.append({"case_id": f"C{day}-{k}", "created_at": created,
-                         "resolved_at": created + pd.Timedelta(hours=48 if late else 2),
-                         "sla_due_at": created + pd.Timedelta(hours=24), "status": "closed",
-                         "market": "KZ", "abuse_category": "scam", "source": "user_report"})
-    pd.DataFrame(rows).to_csv(path, index=False)
-    return path
+    return write_cases(path, lambda day, k: pd.Timedelta(hours=48 if day == BREACH_DAY and k < 25
+                                                         else 2), due_hours=24)
 
 
 def test_a_breach_rate_jump_reaches_the_inbox_alerts_and_snapshots(tmp_path):

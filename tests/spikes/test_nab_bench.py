@@ -21,31 +21,33 @@ CUT = Path(__file__).resolve().parents[1] / "fixtures" / "nab"   # make_cut.py t
 
 def test_shipped_detector_is_the_continuous_kpi_detector():
     """bench/nab.py's `shipped` runs analytics/spikes/continuous.py with exactly the settings
-    kpi_series scores the median first response with (issue #15 point 7: direction up, the
+    kpi_series scores the median first response with (issue #15 point 7: direction both, the
     28-bucket warm-up, alpha 1e-8); only the data's own season differs: hour-of-day phases and a
-    cycle of one day for buckets 5 minutes apart. Before round 7 it ran direction both and each
-    file's probationary period as the warm-up, which the product never runs: the drop at row
-    2500 was flagged."""
+    cycle of one day for buckets 5 minutes apart. Before the KPI series alerted both ways it
+    ran direction up: the drop at row 2500 was not flagged; now it is, on side -1."""
     rng = np.random.default_rng(5)
     stamps = pd.date_range("2026-01-01", periods=3000, freq="5min")
     values = 50 + 10 * np.sin(np.arange(3000) * 2 * np.pi / 288) + rng.normal(0, 2, 3000)
-    values[2000] = 95.0                                 # a rise: worse for a response time
-    values[2500] = 5.0                                  # a drop: better, no KPI alert
+    values[2000] = 95.0                                 # a rise: slower answers
+    values[2500] = 5.0                                  # a drop: a broken clock or rubber-stamping
     frames = {"x/a.csv": pd.DataFrame({"timestamp": stamps.astype(str), "value": values})}
     score, _ = nab.shipped_scores(frames, {})
     shipped = kpi_series.continuous_settings()
-    assert nab.shipped_settings({}) == shipped == ContinuousSettings(direction="up", warmup=28)
+    assert nab.shipped_settings({}) == shipped == ContinuousSettings(direction="both", warmup=28)
     product = score_continuous(values[None, :], phases=stamps.hour.to_numpy(), cycle=288,
                                settings=shipped)
     threshold = -np.log10(shipped.alpha) / nab.P_SCALE
     np.testing.assert_array_equal(score["x/a.csv"] >= threshold, product["is_anomaly"][0])
-    assert product["is_anomaly"][0, 2000] and not product["is_anomaly"][0, 2500]
-    # --set '{"warmup": "probation"}': round 6's warm-up, each file's probationary period
-    both, _ = nab.shipped_scores(frames, {"direction": "both", "warmup": "probation"})
+    assert product["is_anomaly"][0, [2000, 2500]].all()
+    assert product["side"][0, [2000, 2500]].tolist() == [1, -1]
+    assert set(np.unique(product["side"][0][product["is_anomaly"][0]])) <= {-1, 1}
+    assert not product["side"][0][~product["is_anomaly"][0]].any()
+    # --set '{"direction": "up", "warmup": "probation"}': up only, each file's probation
+    up, _ = nab.shipped_scores(frames, {"direction": "up", "warmup": "probation"})
     again = score_continuous(values[None, :], phases=stamps.hour.to_numpy(), cycle=288,
-                             settings=ContinuousSettings(direction="both", warmup=nab.probation(3000)))
-    np.testing.assert_array_equal(both["x/a.csv"] >= threshold, again["is_anomaly"][0])
-    assert again["is_anomaly"][0, 2500]
+                             settings=ContinuousSettings(direction="up", warmup=nab.probation(3000)))
+    np.testing.assert_array_equal(up["x/a.csv"] >= threshold, again["is_anomaly"][0])
+    assert again["is_anomaly"][0, 2000] and not again["is_anomaly"][0, 2500]
 
 
 def test_nab_rules_on_a_hand_scored_file():

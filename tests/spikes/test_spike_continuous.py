@@ -81,13 +81,13 @@ def test_the_kpi_path_scores_first_response_with_the_continuous_detector(monkeyp
                            "breaches": None, "value": values[i, t]}
                           for i, m in enumerate(("KZ", "UZ")) for t, d in enumerate(DAYS)])
     calls = []
-    real = continuous.score_continuous
+    real = continuous.score_positive
 
     def spy(*args, **kwargs):
         calls.append(kwargs["settings"])
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(kpi_series, "score_continuous", spy)
+    monkeypatch.setattr(kpi_series, "score_positive", spy)
     scored = kpi_series.detect_kpi_spikes(frame)
     assert calls == [kpi_series.continuous_settings()]
     expected = real(values, phases=WEEKDAY, settings=kpi_series.continuous_settings())

@@ -6,6 +6,7 @@ hourly grain").
     python bench/sensitivity_shown.py [--noise nyc,sn,x3] [--settings default,low,high]
                                       [--markets 16] [--categories 25] [--days 365]
                                       [--hour-days 365] [--parent-logs 3] [--seed 0] [--json PATH]
+                                      [--set '{"shock_variance": false}']
 
 bench/sensitivity.py simulates independent leaves: a parent is a sum of independent series, far
 quieter than a real one, and there is no hourly grain. Here the same leaves (its `simulate`:
@@ -464,11 +465,20 @@ def main(argv=None) -> dict:
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--noise", default=",".join(SHOCKS))
     ap.add_argument("--settings", default="default")
+    ap.add_argument("--set", default="{}", metavar="JSON",
+                    help='extra SpikeSettings knobs for every setting, e.g. \'{"shock_variance": false}\'')
     ap.add_argument("--json", type=Path)
     args = ap.parse_args(argv)
     names = [s for s in args.settings.split(",") if s]
     if unknown := [s for s in names if s not in SETTINGS]:
         ap.error(f"unknown settings {unknown}; known: {list(SETTINGS)}")
+    try:
+        extra = json.loads(args.set)
+        if not isinstance(extra, dict):
+            raise ValueError("a JSON object of SpikeSettings knobs, e.g. {\"alpha\": 2e-5}")
+        spikes.settings_from(extra, "--set")
+    except ValueError as exc:   # (json.JSONDecodeError is one)
+        ap.error(f"--set: {exc}")
     results, started = {}, time.perf_counter()
     for noise in args.noise.split(","):
         world = World.build(n_markets=args.markets, n_categories=args.categories, n_days=args.days,
@@ -476,7 +486,7 @@ def main(argv=None) -> dict:
                             parent_logs=args.parent_logs)
         results[noise] = {}
         for name in names:
-            res = evaluate(world, SETTINGS[name])
+            res = evaluate(world, SETTINGS[name] | extra)
             results[noise][name] = res
             print_result(noise, name, res)
             sys.stdout.flush()

@@ -3,6 +3,7 @@ against the demo's ground truth, false spike events per week, and the speed of s
 daily series.
 
     python bench/spikes_planted.py --db PATH   # a demo DB; its ground truth is read beside it
+    python bench/spikes_planted.py --db PATH --set '{"spread_skew": false}'   # other knobs
 
 A planted incident counts as big when its observed peak is at least 2× expected and brings at
 least 20 excess cases (the issue's recall target). An event matches an incident when their
@@ -23,6 +24,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from analytics import db  # noqa: E402
 from analytics.demo import load as demo
 from analytics.spikes import triage as spike_db
+from analytics.spikes.detect import settings_from
 
 KINDS = ("one_day_spike", "multi_day_surge")
 
@@ -34,13 +36,22 @@ def nested(a: dict, b: dict) -> bool:
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--db", type=Path, required=True)
+    parser.add_argument("--set", default="{}", metavar="JSON",
+                        help="SpikeSettings knobs over the sensitivity setting's (a JSON object)")
     args = parser.parse_args(argv)
+    try:
+        knobs = json.loads(args.set)
+        if not isinstance(knobs, dict):
+            raise ValueError("a JSON object of SpikeSettings knobs, e.g. {\"alpha\": 2e-5}")
+        settings_from(knobs, "--set")
+    except ValueError as exc:   # (json.JSONDecodeError is one)
+        parser.error(f"--set: {exc}")
     truth = [t for t in json.loads(demo.ground_truth_path_for(args.db).read_text()) if t["kind"] in KINDS]
     with db.reader(args.db) as con:
         started = time.perf_counter()
         counts = spike_db.load_counts(con)
         loaded = time.perf_counter()
-        scored, events = spike_db.detect(con)
+        scored, events = spike_db.detect(con, **knobs)
         total = time.perf_counter() - started
     n_series = counts[["market", "abuse_category", "source"]].drop_duplicates().shape[0]
     print(f"speed: {n_series:,} daily series × {counts['bucket'].nunique()} days: counts {loaded - started:.2f} s, "

@@ -10,8 +10,9 @@ level's weight is the steady gain of a local-level Kalman filter (`level_drift`)
 with little noise follows drift within days, a noisy one averages over weeks.
 
 The p-value is a predictive one (issue #15 point 5): variance = mu + alpha × mu^variance_power,
-alpha learnt by a weighted method of moments from one-step-ahead residuals (clipped at 3 sd,
-each discounted by the estimation error it carries); the predictive variance adds the level's
+alpha learnt by a weighted method of moments from one-step-ahead residuals (clipped at 3 sd and
+rescaled by the clipped share of a gamma of the model's skewness, each discounted by the
+estimation error it carries); the predictive variance adds the level's
 and the phase factor's estimation error back (an exponentially weighted mean of weight w has
 w / (2 − w) of one value's variance), and the tail is read on a Student t whose degrees of
 freedom are those of the spread's estimate (2 n_eff / (2 + excess kurtosis)): a spread learnt
@@ -41,6 +42,7 @@ PRIOR_CASES = 10         # a busy series needs less of the prior: its weight is 
 MOMENT_POWER = 1.5       # the dispersion weighs each bucket's residual by expected^this
 SPREAD_START = 0.5       # of the warm-up: when the spread starts learning (dof at the first score)
 SPREAD_CLIP = 3.0        # sd: residuals beyond it teach the spread no more than this
+SHOCK_COLLINEAR = 1e-4   # shock_variance: below this 1 − cos² of its two terms, alpha alone
 # E[min(z², c²)] for a standard normal z: rescales the clipped residuals to an unbiased variance
 def consistency(c: float) -> float:
     return float((2 * special.ndtr(c) - 1) - 2 * c * np.exp(-c**2 / 2) / np.sqrt(2 * np.pi)
@@ -48,6 +50,29 @@ def consistency(c: float) -> float:
 
 
 SPREAD_CONSISTENCY = consistency(SPREAD_CLIP)
+
+
+def gamma_consistency(skew: np.ndarray, c: float = SPREAD_CLIP) -> np.ndarray:
+    """E[min(z², c²)] for z a standardised gamma of skewness `skew` (> 0): what `consistency`
+    is for a right-skewed count. A skewed count (a negative binomial with shocks) never falls
+    c sd below its mean and passes c sd above it far more often than a normal one (1.1 % vs
+    0.13 % at 3 sd for a count of 100 under three shared gamma shocks), so the normal factor
+    (0.995 at 3 sd) under-read its variance by ~5 % (0.965 at skewness 0.8, 0.85 at 2)."""
+    k = 4.0 / np.asarray(skew, float) ** 2
+    root = np.sqrt(k)
+    lo, hi = np.maximum(k - c * root, 0.0), k + c * root
+
+    def part(j):  # E[G^j; lo < G <= hi] for G ~ gamma(k)
+        scale = np.exp(special.gammaln(k + j) - special.gammaln(k))
+        return scale * (special.gammainc(k + j, hi) - special.gammainc(k + j, lo))
+
+    inside = (part(2) - 2 * k * part(1) + k * k * part(0)) / k
+    return inside + c * c * (1.0 - (special.gammainc(k, hi) - special.gammainc(k, lo)))
+
+
+# the factor by the model's skewness, interpolated (skewness 0: the normal's)
+SKEW_GRID = np.concatenate([[0.0], np.geomspace(0.05, 20.0, 64)])
+SKEW_CONSISTENCY = np.concatenate([[SPREAD_CONSISTENCY], gamma_consistency(SKEW_GRID[1:])])
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -70,7 +95,9 @@ class SpikeSettings:
     clip_sd: float = 3.0           # robust update: values are clipped to expected ± clip_sd × sd
     min_expected: float = 0.5      # mean floor: an all-zero history still has a Poisson tail
     min_dispersion: float = 0.02   # alpha floor: a constant series still has a Poisson tail
-    variance_power: float = 1.0    # variance = mu + alpha × mu^this (2: a gamma-Poisson's)
+    variance_power: float = 1.0    # variance = mu + alpha × mu^this (2: a gamma-Poisson's) ...
+    shock_variance: bool = False   # ... + b × mu², b learnt beside alpha (measured, not the default)
+    spread_skew: bool = True       # the clipped residuals' consistency for the count's skewness (false: a normal's)
     max_dispersion: float = 2.0    # ceiling of (variance − mu) / mu² (a CV of 141 %)
     family: str = "negbin"         # negbin (counts) | gaussian (continuous values)
     min_rel_sd: float = 0.01       # gaussian: sd floor relative to |level|
@@ -184,7 +211,11 @@ class _State:
         self.factor = np.ones((n_series, n_phases))
         self.phase_seen = np.zeros((n_series, n_phases))
         self.spread = np.full(n_series, np.nan)   # NB alpha, or gaussian variance
+        self.shock = np.zeros(n_series)           # NB: b of the variance's b × mu² term
         self.moment_sums = np.full((2, n_series), np.nan)  # NB: weighted sums behind alpha
+        # NB with shock_variance: the weighted least-squares sums behind (alpha, b):
+        # Σ w x1², Σ w x1 x2, Σ w x2², Σ w x1 e, Σ w x2 e (x1 = mu^variance_power, x2 = mu²)
+        self.shock_sums = np.full((5, n_series), np.nan)
         self.sq_weights = np.full(n_series, np.nan)        # Σ weights² behind the spread
         self.before = None   # the previous bucket's (value, expected, variance, testable)
         # lag-1 correlation of the standardised residuals (the pair test's covariance): hours of
@@ -218,8 +249,8 @@ class _State:
             gain = self.w_level
         else:
             level = np.maximum(np.nan_to_num(self.level, nan=cfg.min_expected), cfg.min_expected)
-            r = 1.0 / level + np.minimum(self._alpha() * level ** (cfg.variance_power - 2),
-                                         cfg.max_dispersion)
+            r = 1.0 / level + np.minimum(self._alpha() * level ** (cfg.variance_power - 2)
+                                         + self.shock, cfg.max_dispersion)
             q = cfg.level_drift ** 2
             prior = (q + np.sqrt(q * q + 4 * q * r)) / 2
             gain = prior / (prior + r)
@@ -250,7 +281,8 @@ class _State:
             floor = (cfg.min_rel_sd * np.maximum(np.abs(level), 1e-9)) ** 2
             return mu, np.maximum(np.nan_to_num(self.spread, nan=floor), floor)
         mu = np.maximum(level * factor, cfg.min_expected)
-        return mu, mu + np.minimum(self._alpha() * mu**cfg.variance_power, cfg.max_dispersion * mu**2)
+        return mu, mu + np.minimum(self._alpha() * mu**cfg.variance_power + self.shock * mu**2,
+                                   cfg.max_dispersion * mu**2)
 
     def _prior_weight(self):
         """Weight (in buckets) of the seasonal prior factor 1: PRIOR_BUCKETS for a quiet series,
@@ -318,6 +350,46 @@ class _State:
             & (total - expected >= (cfg.min_ratio - 1) * np.abs(expected))
         return np.where(test, p, 1.0), flag
 
+    def _learn_shock(self, excess, mu, var, learn, ws):
+        """Learn the two-term variance, var − mu = alpha × x1 + b × x2 (x1 = mu^variance_power,
+        x2 = mu²), from the same clipped residuals as alpha alone: exponentially weighted least
+        squares of `excess` ((y − mu)² − mu) on x1 and x2, each bucket weighed by
+        mu^(MOMENT_POWER − 2 variance_power): with b = 0 this is exactly the one-term estimate. A count
+        whose extra variance is its own (each case's) grows like mu; a day shock shared by all of
+        a segment's cases (a parent's: a news day, an outage) multiplies the whole count, and its
+        variance grows like mu². With one term read off the busy weekdays, a shock-dominated
+        segment had its quiet weekend's variance over-read and its weekdays' under-read. The
+        weekly season (and drift) moves mu enough to tell the two apart; where it does not (the
+        weighted x1 and x2 nearly collinear, or a solution outside alpha >= min_dispersion and
+        b >= 0), the fit falls back to the nearest admissible one: b = 0 (alpha alone, as
+        before) or alpha at its floor. Measured in round 8 (docs/spikes.md): per series the two
+        terms trade off (busy markets of bench/sensitivity_shown.py fell back to b = 0 at most
+        times), and the false events rose; so it is a knob, off by default."""
+        cfg = self.cfg
+        x1, x2 = mu**cfg.variance_power, mu**2
+        weight = mu**(MOMENT_POWER - 2 * cfg.variance_power)   # (alpha alone: the weights above)
+        new = np.stack([weight * x1 * x1, weight * x1 * x2, weight * x2 * x2,
+                        weight * x1 * excess, weight * x2 * excess])
+        prior = np.stack([weight * x1 * x1, weight * x1 * x2, weight * x2 * x2,
+                          weight * x1 * cfg.min_dispersion * x1, weight * x2 * cfg.min_dispersion * x1])
+        sums = np.where(np.isnan(self.shock_sums), prior, self.shock_sums)
+        self.shock_sums = np.where(learn, sums + ws * (new - sums), self.shock_sums)
+        s11, s12, s22, t1, t2 = np.nan_to_num(self.shock_sums, nan=1.0)
+        det = s11 * s22 - s12**2
+        ok = det > SHOCK_COLLINEAR * s11 * s22
+        safe = np.where(ok, det, 1.0)
+        a = (t1 * s22 - t2 * s12) / safe
+        b = (s11 * t2 - s12 * t1) / safe
+        # outside the admissible set: alpha alone (b = 0), or b with alpha at its floor
+        alone = ~ok | (b <= 0)
+        floor_a = ~alone & (a < cfg.min_dispersion)
+        b = np.where(alone, 0.0, np.where(floor_a, (t2 - cfg.min_dispersion * s12) / s22, b))
+        b = np.maximum(b, 0.0)
+        a = np.where(alone, t1 / s11, np.where(floor_a, cfg.min_dispersion, a))
+        has = ~np.isnan(self.shock_sums[0])
+        self.spread = np.where(has, a, self.spread)
+        self.shock = np.where(has, b, self.shock)
+
     def _learn(self, y, phase, mu, var, widening=1.0):
         cfg, ok = self.cfg, ~np.isnan(y)
         fresh = ok & np.isnan(self.level)
@@ -339,10 +411,16 @@ class _State:
             ratio = clipped / np.maximum(self.level, cfg.min_expected)
             new_f = f + ws * (np.clip(ratio, 0.0, 10.0) - f)
             # the spread sees residuals clipped at SPREAD_CLIP sd (rescaled to stay unbiased for
-            # normal residuals): one unlisted holiday must not widen the band for weeks
+            # the model's own skewness, `gamma_consistency`; `spread_skew` false: for normal
+            # residuals): one unlisted holiday must not widen the band for weeks
             # (÷ widening: a residual against estimated level and factor holds their error too)
-            resid = np.clip(y - mu, -SPREAD_CLIP * sd, SPREAD_CLIP * sd) ** 2 / SPREAD_CONSISTENCY \
-                / widening
+            if cfg.spread_skew:
+                # a negative binomial's skewness, (2 − mu / var) sd / mu
+                skew = (2.0 - mu / var) * sd / mu
+                factor = np.interp(skew, SKEW_GRID, SKEW_CONSISTENCY)
+            else:
+                factor = SPREAD_CONSISTENCY
+            resid = np.clip(y - mu, -SPREAD_CLIP * sd, SPREAD_CLIP * sd) ** 2 / factor / widening
         else:
             x = clipped - (f - 1.0)
             new_f = f + ws * ((clipped - self.level + 1.0) - f)
@@ -371,6 +449,8 @@ class _State:
             self.sq_weights = np.where(learn, (1 - ws_spread)**2 * sq + ws_spread**2 * weight**2,
                                        self.sq_weights)
             self.spread = self.moment_sums[0] / self.moment_sums[1]
+            if cfg.shock_variance:
+                self._learn_shock(resid - mu, mu, var, learn, ws_spread)
         else:
             fresh_spread = np.isnan(self.spread)
             spread = np.where(fresh_spread, obs, self.spread + ws_spread * (obs - self.spread))

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+from numpy.lib.stride_tricks import sliding_window_view
 
 from analytics.text.incidence import value_codes
 from analytics.trends import stats as ts
@@ -149,10 +150,12 @@ def _window_fit(counts, weekdays, expected, variance, fitted, cfg: TrendSettings
 
 
 def _window_test(counts, window_exp, scale2, days: int, cfg: TrendSettings) -> dict:
-    """The last `days` of the short window: capped sum against the one-fit expectation."""
+    """The last `days` of the short window: capped sum against the one-fit expectation, a
+    burst's days (`_without_bursts`) at their expectation."""
+    held = _without_bursts(counts, window_exp, scale2, cfg)[:, -days:]
     counts, window_exp, scale2 = counts[:, -days:], window_exp[:, -days:], scale2[:, -days:]
     # each day adds at most `z_cap` standard deviations: a one-day spike cannot carry the sum
-    capped = np.minimum(counts, window_exp + cfg.z_cap * np.sqrt(scale2)).sum(1)
+    capped = np.minimum(held, window_exp + cfg.z_cap * np.sqrt(scale2)).sum(1)
     expected = window_exp.sum(1)
     return {"observed": counts.sum(1), "expected": expected,
             "p": ts.count_pvalue(capped, expected, scale2.sum(1)), "days": np.full(len(counts), days)}
@@ -204,6 +207,52 @@ def _short_test(counts, expected, variance, window_fit, cfg: TrendSettings) -> d
     return out | {"ok": signal, "since": ts.run_start(alarm > 0)}
 
 
+def _ramp_weights(cfg: TrendSettings) -> np.ndarray:
+    """The slow-rise test's weights over its days (rows): 1 + `long_slope` × i / n (a level rise
+    loses little), then a linear ramp over each of the last `long_ramps` days (0 before it):
+    the matched filter of a rise that began that many days ago and climbs steadily."""
+    n = cfg.long_recent_days
+    i = np.arange(1, n + 1, dtype=float)
+    rows = [1 + cfg.long_slope * i / n] + [np.clip(i - (n - length), 0, None)
+                                           for length in cfg.long_ramps]
+    return np.vstack(rows)
+
+
+def _scan_pvalue(days, each, var, weights, level_weights, inflation) -> tuple:
+    """The slow-rise scan: each weight row's weighted count against its expectation (NB / Poisson
+    tail, noise = day noise × Σw² plus the baseline's own error through the weights), and the p
+    of the best row (`ts.max_pvalue`: the rows' correlations under no change, not Bonferroni)."""
+    level_error = weights @ level_weights                       # rows × baseline days
+    gram = weights @ weights.T                                  # rows × rows
+    error = level_error @ level_error.T
+    cov = gram[:, :, None] + error[:, :, None] * inflation[None, None, :]   # rows² × series
+    diag = np.diagonal(cov).T                                   # rows × series
+    p = np.vstack([ts.weighted_count_pvalue(days @ w, each @ w, var * d, w)
+                   for w, d in zip(weights, diag)])
+    k = np.arange(len(weights) - 1)
+    rho = cov[k, k + 1] / np.sqrt(diag[:-1] * diag[1:])
+    return ts.max_pvalue(p, rho), p
+
+
+def _without_bursts(counts, expected, scale2, cfg: TrendSettings, kept=None) -> np.ndarray:
+    """The counts with bursts taken out: a day whose standardised excess is more than
+    `burst_margin` sd above the `hold_days`-th strongest of the `hold_of` days around it (the
+    last `hold_of` days for the last days; so at most `hold_of - hold_days` days in a row)
+    reads as its expectation. A burst of 1-3 days stands far above the ordinary days beside it
+    and is the Spikes page's, never evidence of a trend; the days of a ramp or a step that
+    holds are close to each other and stay. Bursts are judged on `counts`; the days returned
+    are those of `kept` (e.g. the counts capped), by default `counts`."""
+    out = (counts if kept is None else kept).astype(float)
+    n = counts.shape[1]
+    if n < cfg.hold_of:
+        return out
+    z = (counts - expected) / np.sqrt(scale2)
+    around = sliding_window_view(z, cfg.hold_of, axis=1)       # series × windows × hold_of
+    level = -np.sort(-around, axis=2)[:, :, cfg.hold_days - 1]  # series × windows
+    window = np.clip(np.arange(n) - cfg.hold_of // 2, 0, n - cfg.hold_of)
+    return np.where(z > level[:, window] + cfg.burst_margin, expected, out)
+
+
 def _long_test(counts, weekdays, cfg: TrendSettings) -> dict:
     recent = counts[:, -cfg.long_recent_days:]
     start = max(0, counts.shape[1] - cfg.long_recent_days - cfg.long_baseline_days)
@@ -223,26 +272,30 @@ def _long_test(counts, weekdays, cfg: TrendSettings) -> dict:
         np.column_stack([filled, recent]), weekdays[start:], window_days=recent.shape[1],
         baseline_days=base.shape[1], guard_days=0)
     capped_days = np.minimum(recent, each + 4 * scale[:, None])
-    # day i of the window weighs 1 + long_slope × i / days: a rise that climbs (a ramp of a few
-    # weeks) weighs its recent days most, a level rise over the whole window loses little
-    n = recent.shape[1]
-    weights = 1 + cfg.long_slope * np.arange(1, n + 1) / n
-    # the baseline is an estimate too: its error, seen through the weights, adds to the noise
-    level_error = weights @ level_weights
-    noise = np.fmax(var, mean) * (weights @ weights + (level_error @ level_error)
-                                  * base.shape[1] / np.fmax(days_own, 1))
-    p = ts.weighted_count_pvalue(capped_days @ weights, each @ weights, noise, weights)
-    p = np.where(days_own >= MIN_HISTORY_DAYS, p, 1.0)   # too little own history for a baseline
+    # a scan over the rise's shape: a level rise (day i weighs 1 + long_slope × i / n) and
+    # linear ramps that began `long_ramps` days ago; the best is tested at what the rows'
+    # correlation costs (the baseline's error, seen through the weights, is in the noise)
+    # (a burst confined to a few days cannot carry it: the scan reads the last week without
+    # days that stand far above the ordinary ones, as the short test does)
+    weights = _ramp_weights(cfg)
+    inflation = base.shape[1] / np.fmax(days_own, 1)
+    scale2 = np.repeat((scale ** 2)[:, None], recent.shape[1], 1)
+    held = _without_bursts(recent, each, scale2, cfg, kept=capped_days)
+    p, each_p = _scan_pvalue(held, each, np.fmax(var, mean),
+                             weights, level_weights, inflation)
+    own_enough = days_own >= MIN_HISTORY_DAYS
+    p = np.where(own_enough, p, 1.0)
+    # the window shown: the days of the best row (the whole window for the level row)
+    support = np.array([cfg.long_recent_days, *cfg.long_ramps])[np.argmin(each_p, axis=0)]
+    shown = np.arange(recent.shape[1])[None, :] >= recent.shape[1] - support[:, None]
     excess_days = np.clip(capped_days - mean[:, None], 0, None)
     spike = excess_days.max(1) > cfg.spike_share * np.fmax(excess_days.sum(1), 1e-9)
     still_up = (capped_days[:, -cfg.recent_days:].mean(1) > cfg.min_growth * mean) & ~spike
-    still_up &= _holds(recent, np.repeat(mean[:, None], recent.shape[1], 1),
-                       np.repeat((scale ** 2)[:, None], recent.shape[1], 1), cfg)
+    still_up &= _holds(recent, np.repeat(mean[:, None], recent.shape[1], 1), scale2, cfg)
     walk = ts.cusum((recent - mean[:, None]) / scale[:, None], k=cfg.cusum_k)
     since = counts.shape[1] - cfg.long_recent_days + ts.run_start(walk > 0)
-    return {"observed": capped_days.sum(1), "expected": mean * cfg.long_recent_days, "p": p,
-            "ok": still_up & (days_own >= MIN_HISTORY_DAYS), "since": since,
-            "days": np.full(len(counts), cfg.long_recent_days)}
+    return {"observed": (capped_days * shown).sum(1), "expected": (each * shown).sum(1), "p": p,
+            "ok": still_up & own_enough, "since": since, "days": support}
 
 
 RESULT_COLUMNS = ("observed", "expected", "p_value", "q_value", "is_new", "window_days", "since",

@@ -35,6 +35,7 @@ class TrendSettings:
     long_recent_days: int = 28    # slow-rise test: these last days ...
     long_baseline_days: int = 84  # ... against the 12 weeks before them
     long_slope: float = 2.0       # slow-rise test: day i of its n days weighs 1 + slope × i / n
+    long_ramps: tuple[int, ...] = (28, 21, 14)  # ... and linear ramps begun these days ago (scan)
     z_active: float = 2.0         # a day is active above this standardised residual
     persist_need: int = 2         # persistence: active on `persist_need` ...
     persist_of: int = 3           # ... of the last `persist_of` days
@@ -56,6 +57,8 @@ class TrendSettings:
     hold_days: int = 4            # a segment trend holds on at least `hold_days` ...
     hold_of: int = 7              # ... of the last `hold_of` days: its `hold_days` weakest days
     hold_z: float = 1.0           # ... sum to at least this many sd (z of their sum) ...
+    burst_margin: float = 3.0     # a day of the last `hold_of` more than this many sd above the
+    #                               `hold_days`-th strongest of them is a burst's: tests skip it
     hold_share: float = 0.25      # ... and carry this share of the window's mean daily excess
     novelty_bonus: float = 0.5    # score multiplier 1 + bonus for brand-new segments and terms
     examples_per_language: int = 2
@@ -72,6 +75,9 @@ class TrendSettings:
         if not self.short_windows or not all(0 < d <= self.recent_days for d in self.short_windows):
             raise ValueError(f"short_windows {self.short_windows} must be days within recent_days "
                              f"({self.recent_days})")
+        if not all(0 < d <= self.long_recent_days for d in self.long_ramps):
+            raise ValueError(f"long_ramps {self.long_ramps} must be days within long_recent_days "
+                             f"({self.long_recent_days})")
         if not 0 < self.hold_days <= self.hold_of <= self.recent_days:
             raise ValueError(f"hold_days {self.hold_days} of hold_of {self.hold_of} must fit in "
                              f"recent_days ({self.recent_days})")

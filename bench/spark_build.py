@@ -132,14 +132,25 @@ def extrapolate(cases: int, metrics: dict[str, dict], target: int, fit: dict | N
         wall = task / (cores * CLUSTER["efficiency"]) + shuffle / net_bytes_s
         rows.append(dict(table=table, cpu_s=task, shuffle_bytes=shuffle, wall_s=wall))
         total += wall
+    # a table the run did not reach (a run stopped early): from the other size alone
+    for table, other in sorted((fit or {}).get("metrics", {}).items()):
+        if table in metrics:
+            continue
+        task = other["cpu_s"] / fit["cases"] * target
+        shuffle = other["shuffle_write"] / fit["cases"] * target
+        wall = task / (cores * CLUSTER["efficiency"]) + shuffle / net_bytes_s
+        rows.append(dict(table=table, cpu_s=task, shuffle_bytes=shuffle, wall_s=wall,
+                         from_other_size=True))
+        total += wall
     return dict(cluster=CLUSTER, cores=cores, target=target, tables=rows, total_wall_s=total)
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     source = parser.add_mutually_exclusive_group(required=True)
-    source.add_argument("--refit", type=Path, metavar="JSON",
-                        help="no run: the extrapolation of a spark_build.json again (with --fit-with)")
+    source.add_argument("--refit", type=Path, metavar="JSON|DIR",
+                        help="no run: the extrapolation of a spark_build.json (or of a run's work "
+                             "folder, also of a run stopped early) again (with --fit-with)")
     source.add_argument("--db", type=Path, help="a database holding the cases (lake export)")
     source.add_argument("--source", type=Path, help="cases as Parquet (lake import on Spark)")
     parser.add_argument("--reviews", type=Path, help="with --source: reviews as Parquet")
@@ -228,16 +239,34 @@ def _progress(path: Path, engine: str):
     return note
 
 
+def _measured(path: Path) -> dict:
+    """A run's cases and Spark metrics: its spark_build.json, or (a work folder of a run stopped
+    before its end) the tables its progress log names as finished, from its event log."""
+    json_path = path / "spark_build.json" if path.is_dir() else path
+    run = json.loads(json_path.read_text()) if json_path.is_file() else {}
+    if "spark" in run:
+        return dict(cases=run["cases"], metrics=run["spark"]["metrics"], partial=False)
+    work = path if path.is_dir() else path.parent
+    done = {json.loads(line)["stage"] for line in
+            (work / "progress-spark.jsonl").read_text().splitlines()}
+    metrics = {table: m for table, m in event_metrics(work / "events-spark").items() if table in done}
+    cases = sum(__import__("pyarrow.parquet", fromlist=["x"]).ParquetFile(f).metadata.num_rows
+                for f in lake.files(work / "lake", "cases"))
+    return dict(cases=cases, metrics=metrics, partial=True)
+
+
 def _refit(args) -> int:
-    """The extrapolation of a finished run, from its own size or fitted with a second one."""
-    run = json.loads(args.refit.read_text())
-    fit = json.loads(args.fit_with.read_text()) if args.fit_with else None
-    fit = dict(cases=fit["cases"], metrics=fit["spark"]["metrics"]) if fit else None
-    ex = extrapolate(run["cases"], run["spark"]["metrics"], args.target, fit)
+    """The extrapolation of a run, from its own size or fitted with a second one; a run stopped
+    early gives its finished tables, the others come from the second size alone."""
+    run = _measured(args.refit)
+    fit = _measured(args.fit_with) if args.fit_with else None
+    ex = extrapolate(run["cases"], run["metrics"], args.target, fit)
+    print(f"{run['cases']:,} cases{' (stopped early: its finished tables)' if run['partial'] else ''}"
+          + (f", fitted with {fit['cases']:,} cases" if fit else ""))
     print(f"{'table':22s} {'CPU-s':>12} {'shuffle GB':>11} {'minutes':>8}")
     for row in ex["tables"]:
         print(f"{row['table']:22s} {row['cpu_s']:12,.0f} {row['shuffle_bytes'] / 1e9:11,.1f} "
-              f"{row['wall_s'] / 60:8.1f}")
+              f"{row['wall_s'] / 60:8.1f}{'  (other size only)' if row.get('from_other_size') else ''}")
     cpu = sum(r["cpu_s"] for r in ex["tables"])
     shuffle = sum(r["shuffle_bytes"] for r in ex["tables"])
     print(f"{'total':22s} {cpu:12,.0f} {shuffle / 1e9:11,.1f} {ex['total_wall_s'] / 60:8.1f}  "

@@ -31,7 +31,7 @@ def trend_cases(row, as_of: dt.date) -> pd.DataFrame:
     start, end = trend_views.window(row, as_of)
     if row.kind == "segment":
         return data.mart("spike_examples", **segment_params(trend_views.segment_of(row)),
-                         start_date=start, end_date=end, limit=LIMIT)
+                         start_date=start, end_date=end, limit=LIMIT, cohort="cases")
     picked = data.example_cases(as_of, list(row.examples))
     query = example_views.term_query(row.term)
     if len(picked) or not query.keys:

@@ -361,6 +361,7 @@ def _explain(version: tuple, event: dict) -> tuple[pd.DataFrame, pd.DataFrame]:
 def explain(event: dict) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(driver table, example cases) of one event."""
     plain = {k: event[k] for k in ("event_id", "segment", "start", "end", "expected", "excess")}
+    plain["metric"] = event.get("metric", "cases")   # what the drivers count (spikes/explain.py)
     return _explain(_version(db_path()), plain)
 
 

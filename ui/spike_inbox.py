@@ -114,17 +114,34 @@ def no_events(filters, grain: str) -> None:
               args=((start, end),))
 
 
-# the open event's tables in words (#16 point 11): no `excess_share` or `abuse_category` on screen
+# the open event's tables in words (#16 point 11): no `excess_share` or `abuse_category` on screen,
+# and in the units of the event's metric: an SLA breach-rate event counts breaches, its drivers
+# and examples are its breaches (analytics/spikes/explain.py); a median's parts are in seconds
 SHARE = st.column_config.NumberColumn
-DRIVER_COLUMNS = {
-    "dimension": "Split by", "value": "Value",
-    "event_cases": st.column_config.NumberColumn("Cases in the event", format="localized"),
-    "excess_share": SHARE("Share of the excess", format="percent"),
-    "usual_share": SHARE("Usual share", format="percent")}
-PART_COLUMNS = {"segment": "Segment", "observed": st.column_config.NumberColumn(
-    "Cases", format="localized"), "expected": st.column_config.NumberColumn(
-    "Expected", format="%.1f"), "excess": st.column_config.NumberColumn("Excess", format="%.1f"),
-    "share": SHARE("Share of the excess", format="percent")}
+OBSERVED = {"sla_breach_rate": "Breaches", "first_response_median_s": "Median first response (s)"}
+COUNTED = {"sla_breach_rate": "breaches"}   # what the drivers and examples count
+
+
+def driver_columns(metric: str = "cases") -> dict:
+    return {"dimension": "Split by", "value": "Value",
+            "event_cases": st.column_config.NumberColumn(
+                f"{COUNTED.get(metric, 'cases').capitalize()} in the event", format="localized"),
+            "excess_share": SHARE("Share of the excess", format="percent"),
+            "usual_share": SHARE("Usual share", format="percent")}
+
+
+def part_columns(metric: str = "cases") -> dict:
+    return {"segment": "Segment", "observed": st.column_config.NumberColumn(
+        OBSERVED.get(metric, "Cases"), format="localized"),
+        "expected": st.column_config.NumberColumn("Expected", format="%.1f"),
+        "excess": st.column_config.NumberColumn("Excess", format="%.1f"),
+        "share": SHARE("Share of the excess", format="percent")}
+
+
+def examples_heading(metric: str, shown: int) -> str:
+    if COUNTED.get(metric) == "breaches":
+        return f"**Example cases** (the newest {shown} of the segment's SLA breaches during the event)"
+    return f"**Example cases** (the newest {shown} of the segment during the event)"
 
 
 def in_words(drivers: pd.DataFrame) -> pd.DataFrame:

@@ -4,6 +4,12 @@ For an event's segment, `drivers` compares each sub-segment's share of the exces
 the expected count during the event) with its usual share (the `baseline_days` before the
 event): a source, language, queue, vendor or surface that usually brings 10% of the cases but
 brought 80% of the excess is the story. Counts come from sql/marts/spike_drivers.sql.
+
+What is counted follows the event's metric (`cohort`): an SLA breach-rate event's observed and
+expected values are breaches, so its drivers and examples are the breaches (cases whose clock
+stopped during the event past their SLA), not the cases created those days; a median
+first-response event has no excess in cases, so its drivers are the day's mix of created cases
+against the usual mix (excess 0).
 """
 from __future__ import annotations
 
@@ -19,6 +25,16 @@ DRIVER_DIMENSIONS = ("source", "language", "queue", "vendor", "surface", "abuse_
 def event_dates(event: dict) -> tuple[pd.Timestamp, pd.Timestamp]:
     """The market-local dates an event covers (hourly events: the dates of their hours)."""
     return pd.Timestamp(event["start"]).normalize(), pd.Timestamp(event["end"]).normalize()
+
+
+def cohort(event: dict) -> str:
+    """'breaches' for an SLA breach-rate event, else 'cases' (case counts, first response)."""
+    return "breaches" if event.get("metric") == "sla_breach_rate" else "cases"
+
+
+def counted_excess(event: dict) -> float:
+    """The event's excess in the cohort's units: a median's excess is seconds, not cases."""
+    return 0.0 if event.get("metric") == "first_response_median_s" else float(event["excess"])
 
 
 def segment_params(segment: dict) -> dict:
@@ -52,10 +68,11 @@ def drivers(con: duckdb.DuckDBPyConnection, event: dict, *, baseline_days: int =
     counts = db.query_df(con, "marts/spike_drivers", **segment_params(event["segment"]),
                          start_date=start.date(), end_date=end.date(),
                          baseline_start=(start - pd.Timedelta(days=baseline_days)).date(),
-                         baseline_end=(start - pd.Timedelta(days=1)).date())
+                         baseline_end=(start - pd.Timedelta(days=1)).date(),
+                         cohort=cohort(event))
     keep = [d for d in dimensions if d not in event["segment"]]
     counts = counts[counts["dimension"].isin(keep)]
-    return driver_shares(counts, event_excess=float(event["excess"]))
+    return driver_shares(counts, event_excess=counted_excess(event))
 
 
 def top_drivers(table: pd.DataFrame, *, min_share: float = 0.1, per_dimension: int = 2) -> pd.DataFrame:
@@ -65,7 +82,9 @@ def top_drivers(table: pd.DataFrame, *, min_share: float = 0.1, per_dimension: i
 
 
 def examples(con: duckdb.DuckDBPyConnection, event: dict, *, limit: int = 10) -> pd.DataFrame:
-    """The newest `limit` cases of the event's segment during the event."""
+    """The newest `limit` cases of the event's segment during the event (for an SLA breach-rate
+    event, its breaches)."""
     start, end = event_dates(event)
     return db.query_df(con, "marts/spike_examples", **segment_params(event["segment"]),
-                       start_date=start.date(), end_date=end.date(), limit=limit)
+                       start_date=start.date(), end_date=end.date(), limit=limit,
+                       cohort=cohort(event))

@@ -37,6 +37,7 @@ st.caption(f"{len(events):,} event{'s' if len(events) != 1 else ''}, most severe
            "SLA breach rate (in breaches) and the median first response (in seconds).")
 names = spike_views.names(events)
 event = spike_views.record(events, picked)
+metric = event.get("metric", "cases")
 
 st.subheader(names[picked])
 note = spike_views.verdict(triage, picked) if _access.can_see_cases() else None  # free text
@@ -47,17 +48,18 @@ parts = spike_views.components(event)
 if len(parts):
     st.markdown("**Its parts** (narrower segments anomalous on their own; share of the excess)")
     st.dataframe(parts, hide_index=True, width="stretch", key="spike_parts",
-                 column_config=spike_inbox.PART_COLUMNS)
+                 column_config=spike_inbox.part_columns(metric))
 drivers, examples = data.explain(event)
 left, right = st.columns(2)
 with left:
     st.markdown("**What drove it** (share of the excess vs usual share)")
     st.dataframe(spike_inbox.in_words(spike_views.top_drivers(drivers)), hide_index=True,
-                 width="stretch", key="spike_drivers", column_config=spike_inbox.DRIVER_COLUMNS)
+                 width="stretch", key="spike_drivers",
+                 column_config=spike_inbox.driver_columns(metric))
 with right:
     if _access.can_see_cases():  # triage notes are free text that may name cases
         _ui.triage_form(event, note)
 if _access.can_see_cases():  # partners see aggregates only, never case ids or text
-    st.markdown(f"**Example cases** (the newest {len(examples)} of the segment during the event)")
+    st.markdown(spike_inbox.examples_heading(metric, len(examples)))
     _examples.show(examples, empty="No cases of this segment during the event.")
 from ui.share import share; share("spikes")  # noqa: E402,E702 (issue 6)

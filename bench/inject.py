@@ -1,6 +1,6 @@
 """Spikes injected into a real export: the detector graded on data its own generator did not make.
 
-    python bench/inject.py [--db PATH] [--n 40] [--seed 7]
+    python bench/inject.py [--db PATH] [--n 40] [--seed 7] [--set '{"spread_skew": false}']
 
 Loads the ServiceNow incident log (../shared/samples/uci_incident_log/, mapping
 data/mappings/servicenow_incident_log.toml) into a DuckDB file (once; reused), reads its daily
@@ -159,7 +159,13 @@ def main(argv=None) -> int:
     parser.add_argument("--n", type=int, default=40)
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("-v", action="store_true", help="print every injected spike")
+    parser.add_argument("--set", default="{}", metavar="JSON",
+                        help="SpikeSettings knobs over the defaults (a JSON object)")
     args = parser.parse_args(argv)
+    try:
+        knobs = spikes.knobs_json(args.set, "--set")
+    except ValueError as exc:
+        parser.error(str(exc))
     if not args.db.exists():
         args.db.parent.mkdir(parents=True, exist_ok=True)
         ingest.ingest_file(SAMPLE, kind="cases", mapping=MAPPING, db_path=args.db)
@@ -168,10 +174,10 @@ def main(argv=None) -> int:
             counts = spike_db.load_counts(con, grain=grain, until=DENSE[1].date())
         counts["bucket"] = pd.to_datetime(counts["bucket"])
         counts = counts[counts["bucket"].between(*DENSE)].reset_index(drop=True)
-        scored, clean = spikes.find_spikes(counts, grain=grain)
+        scored, clean = spikes.find_spikes(counts, grain=grain, **knobs)
         dirty, truth = inject(scored, grain=grain, n=args.n, seed=args.seed)
         started = time.perf_counter()
-        _, events = spikes.find_spikes(dirty, grain=grain)
+        _, events = spikes.find_spikes(dirty, grain=grain, **knobs)
         seconds = time.perf_counter() - started
         result = grade(events, truth, clean, grain)
         print(f"{grain:4s}: {counts[KEYS].drop_duplicates().shape[0]} series × "

@@ -473,12 +473,9 @@ def main(argv=None) -> dict:
     if unknown := [s for s in names if s not in SETTINGS]:
         ap.error(f"unknown settings {unknown}; known: {list(SETTINGS)}")
     try:
-        extra = json.loads(args.set)
-        if not isinstance(extra, dict):
-            raise ValueError("a JSON object of SpikeSettings knobs, e.g. {\"alpha\": 2e-5}")
-        spikes.settings_from(extra, "--set")
-    except ValueError as exc:   # (json.JSONDecodeError is one)
-        ap.error(f"--set: {exc}")
+        extra = spikes.knobs_json(args.set, "--set")
+    except ValueError as exc:
+        ap.error(str(exc))
     results, started = {}, time.perf_counter()
     for noise in args.noise.split(","):
         world = World.build(n_markets=args.markets, n_categories=args.categories, n_days=args.days,

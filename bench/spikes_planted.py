@@ -24,7 +24,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from analytics import db  # noqa: E402
 from analytics.demo import load as demo
 from analytics.spikes import triage as spike_db
-from analytics.spikes.detect import settings_from
+from analytics.spikes.detect import knobs_json
 
 KINDS = ("one_day_spike", "multi_day_surge")
 
@@ -40,12 +40,9 @@ def main(argv=None) -> int:
                         help="SpikeSettings knobs over the sensitivity setting's (a JSON object)")
     args = parser.parse_args(argv)
     try:
-        knobs = json.loads(args.set)
-        if not isinstance(knobs, dict):
-            raise ValueError("a JSON object of SpikeSettings knobs, e.g. {\"alpha\": 2e-5}")
-        settings_from(knobs, "--set")
-    except ValueError as exc:   # (json.JSONDecodeError is one)
-        parser.error(f"--set: {exc}")
+        knobs = knobs_json(args.set, "--set")
+    except ValueError as exc:
+        parser.error(str(exc))
     truth = [t for t in json.loads(demo.ground_truth_path_for(args.db).read_text()) if t["kind"] in KINDS]
     with db.reader(args.db) as con:
         started = time.perf_counter()

@@ -19,6 +19,7 @@ read from sql/marts/spike_counts_*.sql.
 """
 from __future__ import annotations
 
+import json
 from dataclasses import replace
 
 import numpy as np
@@ -68,6 +69,23 @@ def settings_from(knobs: dict, where: str) -> SpikeSettings:
     if not 0 <= knobs.get("big_alpha", 0.0) < 1 or knobs.get("score_scale", 1.0) <= 0:
         raise ValueError(f"{where}: need 0 <= big_alpha < 1 and score_scale > 0")
     return SpikeSettings(**knobs)
+
+
+def knobs_json(text: str, where: str) -> dict:
+    """SpikeSettings knobs from a JSON object (the benches' --set); anything else, an unknown
+    knob or a bad value is a ValueError naming `where`.
+
+    >>> knobs_json('{"spread_skew": false}', "--set")
+    {'spread_skew': False}
+    """
+    try:
+        knobs = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise ValueError(f"{where}: not JSON ({exc})") from None
+    if not isinstance(knobs, dict):
+        raise ValueError(f'{where}: a JSON object of SpikeSettings knobs, e.g. {{"alpha": 2e-5}}')
+    settings_from(knobs, where)
+    return knobs
 
 
 def phases_of(buckets: pd.DatetimeIndex, grain: str) -> np.ndarray:

@@ -32,8 +32,10 @@ model, so each bucket is compared with the same season phase's own history:
 
 Streaming-causal: a bucket's expected value, p-value and flag use only that bucket and earlier
 ones; nothing reads a series' future or its overall range. One pass over time, numpy over the
-series × window axis. `score_continuous` scores a (series × time) matrix; kpi_series.py adds
-the product's floors (≥ `min_count` cases behind a median) and the events.
+series × window axis. `score_continuous` scores a (series × time) matrix; `score_positive`
+scores a positive quantity both ways (rises on the values, falls on their log1p: a duration's
+collapse to 0 s is far below only on the log scale), as the median first response is;
+kpi_series.py adds the product's floors (≥ `min_count` cases behind a median) and the events.
 
 The constants were chosen on NAB as global numbers (never per file): bench/nab.py and
 docs/spikes.md "NAB" list what each choice scores there and what its neighbours score.

@@ -82,3 +82,21 @@ def test_a_weighted_sum_of_counts_is_read_as_one_count():
     simulated = (sums >= cut).mean()
     p = trends_stats.weighted_count_pvalue([cut], [5 * w.sum()], [5 * (w ** 2).sum()], w)[0]
     assert 0.5 * simulated < p < 2 * simulated and p > stats.norm.sf(3.5) * 1.5
+
+
+def test_the_best_of_correlated_tests_is_priced_by_their_correlation():
+    """`max_pvalue`: the slow-rise scan's rows (level-weighted, ramps begun 28/21/14 days ago)
+    on noise: P(best row's z ≥ c) is what the bound says (within 15 %, never below), between
+    one test's p and Bonferroni's."""
+    from scipy import stats
+    n = 28
+    i = np.arange(1, n + 1.0)
+    rows = np.vstack([1 + 2 * i / n] + [np.clip(i - (n - k), 0, None) for k in (28, 21, 14)])
+    rows /= np.linalg.norm(rows, axis=1, keepdims=True)
+    z = np.random.default_rng(2).standard_normal((400_000, n)) @ rows.T
+    c = 3.0
+    simulated = (z.max(1) >= c).mean()
+    rho = np.array([rows[k] @ rows[k + 1] for k in range(3)])[:, None]
+    bound = trends_stats.max_pvalue(np.full((4, 1), stats.norm.sf(c)), rho)[0]
+    assert simulated <= bound <= 1.15 * simulated
+    assert stats.norm.sf(c) < bound < 4 * stats.norm.sf(c)

@@ -10,8 +10,9 @@ import datetime as dt
 
 import numpy as np
 import pandas as pd
+from streamlit.testing.v1 import AppTest
 
-from analytics import db
+from analytics import db, settings
 from analytics.alerts import items
 from analytics.ingest import ingest_file
 from analytics.snapshots import build as snapshot
@@ -141,3 +142,19 @@ def test_a_low_kpi_event_reaches_alerts_snapshots_and_the_weekly_review_as_down(
         table = next(s.table for s in built.sections if s.name == name)
         rows = table[table["metric"] == "sla_breach_rate"]
         assert "down" in set(rows["direction"]), (name, table)
+
+
+def test_the_spikes_page_lists_a_low_kpi_event_with_its_label(tmp_path, monkeypatch):
+    """The Spikes page (real app, AppTest) on the export above: its inbox lists the breach-rate
+    fall with the headline that says it is unusually low and what to check."""
+    path = tmp_path / "radar.duckdb"
+    ingest_file(export(tmp_path / "cases.csv", 50), kind="cases", db_path=path)
+    monkeypatch.setenv("ESCALATION_RADAR_DB", str(path))
+    at = AppTest.from_file(str(settings.ROOT / "app.py"), default_timeout=60)
+    at.query_params.update({"from": "2025-02-20", "to": "2025-03-06"})
+    at.run(timeout=90)
+    at.switch_page("ui/pages/spikes.py").run(timeout=90)
+    assert not at.exception, [e.value for e in at.exception]
+    inbox = next(d.value for d in at.dataframe if d.key == "spike_inbox")
+    low = inbox[inbox["event"].str.contains("SLA breach rate unusually low", regex=False)]
+    assert len(low) == 1 and "check that SLA clocks still stop" in low.iloc[0]["event"]

@@ -82,6 +82,8 @@ SETTINGS = {
     "plug-in tail": {"df_scale": 0.0},                      # no t tail, no estimation widening
     "no pair test": {"pairs": False},                       # single buckets only
     "quadratic variance": {"variance_power": 2.0},          # the negative binomial's mu + a mu^2
+    "two-term variance": {"shock_variance": True},          # mu + a mu + b mu^2, both learnt (round 8)
+    "normal spread factor": {"spread_skew": False},         # the clipped spread as before round 8
     "big-spike rule": {"big_alpha": 3e-3},                  # the old rule: 2x and +20 at p <= 3e-3
     "old memories": {"level_drift": 0.0, "halflife": 14, "season_halflife": 4,
                      "dispersion_halflife": 28},

@@ -57,7 +57,7 @@ class TrendSettings:
     hold_days: int = 4            # a segment trend holds on at least `hold_days` ...
     hold_of: int = 7              # ... of the last `hold_of` days: its `hold_days` weakest days
     hold_z: float = 1.0           # ... sum to at least this many sd (z of their sum) ...
-    burst_margin: float = 3.0     # a day of the last `hold_of` more than this many sd above the
+    burst_margin: float = 4.0     # a day of the last `hold_of` more than this many sd above the
     #                               `hold_days`-th strongest of them is a burst's: tests skip it
     hold_share: float = 0.25      # ... and carry this share of the window's mean daily excess
     novelty_bonus: float = 0.5    # score multiplier 1 + bonus for brand-new segments and terms

@@ -153,7 +153,7 @@ def test_a_burst_beside_ordinary_days_a_little_high_is_never_a_trend():
 
 
 def test_the_slow_rise_scan_and_the_burst_margin_are_settings():
-    assert DEFAULTS.long_ramps == (28, 21, 14) and DEFAULTS.burst_margin == 3.0
+    assert DEFAULTS.long_ramps == (28, 21, 14) and DEFAULTS.burst_margin == 4.0
     with pytest.raises(ValueError, match="long_ramps"):
         replace(DEFAULTS, long_ramps=(35,))
     with pytest.raises(ValueError, match="burst_margin"):

@@ -7,12 +7,15 @@ One matrix of daily counts (series × days, up to the as-of day) goes through tw
   predict), summed over its last 3 days and over all of it (a step shows in its first days, a
   slow climb needs the week; the smaller p counts twice), with persistence (2 of the last 3 days
   active) or a CUSUM alarm on rolling residuals;
-- slow rise: the last `long_recent_days` (each day capped, so a spike cannot carry it; day i
-  weighted 1 + `long_slope` × i / days, so a climbing ramp counts its recent days most) against
+- slow rise: the last `long_recent_days` (each day capped, so a spike cannot carry it) against
   a level + weekday fit of the `long_baseline_days` before them (noise from a weekday + trend fit
-  of those days, plus the fit's own error), still elevated in the last week.
+  of those days, plus the fit's own error), still elevated in the last week; a scan over the
+  rise's shape: day i weighted 1 + `long_slope` × i / days, and linear ramps begun `long_ramps`
+  days ago, the best row's p priced by the rows' correlation (`ts.max_pvalue`).
 A one-day spike is not a trend: each day adds at most `z_cap` standard deviations to a test's
-sum (and to the CUSUM), and when one day holds most of the excess a test fails.
+sum (and to the CUSUM), and when one day holds most of the excess a test fails. A burst of 1-3
+days is not either: a day far above the ordinary days around it (`burst_margin`) reads as its
+expectation in both tests, and a trend must hold on `hold_days` of the last `hold_of` days.
 Benjamini–Hochberg runs over all series; a series is listed when either test's rules hold.
 `score` is the surprise on the detectors' 0-1 scale (min(1, -log10 p / score_scale));
 `priority`, which ranks, is surprise × excess × (1 + novelty bonus). The result has one row

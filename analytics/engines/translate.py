@@ -134,6 +134,41 @@ def _spark_only(node: exp.Expression) -> exp.Expression:
     return node
 
 
+def _merged_percentiles(tree: exp.Expression) -> exp.Expression:
+    """percentile(x, q1) and percentile(x, q2) (the same x, under the same FILTER if any) in one
+    select list -> element_at(percentile(x, array(q1, q2)), 1) and (..., 2): Spark computes an
+    aggregate that appears twice in a select once, and each percentile call keeps its own buffer of
+    every value's count; two calls on x kept two (kpi_weekly's medians and p90s: four buffers per
+    group and grouping set, where two hold the same). The array form takes the same values at the
+    same (n - 1) * q points, so the rows are the same."""
+    for select in list(tree.find_all(exp.Select)):
+        groups: dict[tuple[str, str], list] = {}
+        for item in select.expressions:
+            for call in item.find_all(exp.Anonymous):
+                if call.name.lower() != "percentile" or len(call.expressions) != 2 \
+                        or call.find_ancestor(exp.Select) is not select:
+                    continue
+                q = call.expressions[1]
+                if not isinstance(q, exp.Literal) or q.is_string:
+                    continue
+                holder = call.parent if isinstance(call.parent, exp.Filter) else call
+                where = holder.expression.sql("spark") if holder is not call else ""
+                groups.setdefault((call.expressions[0].sql("spark"), where), []).append((holder, call, q))
+        for members in groups.values():
+            points = list(dict.fromkeys(q.this for _, _, q in members))
+            if len(points) < 2:
+                continue
+            for holder, call, q in members:
+                merged = exp.Anonymous(this="percentile", expressions=[
+                    call.expressions[0].copy(),
+                    exp.Array(expressions=[exp.Literal.number(v) for v in points])])
+                if holder is not call:
+                    merged = exp.Filter(this=merged, expression=holder.expression.copy())
+                holder.replace(exp.Anonymous(this="element_at", expressions=[
+                    merged, exp.Literal.number(points.index(q.this) + 1)]))
+    return tree
+
+
 def _portable(node: exp.Expression) -> exp.Expression:
     if isinstance(node, exp.Table) and node.args.get("db") is not None \
             and node.db.lower() == "main" and not node.args.get("catalog"):
@@ -201,7 +236,7 @@ def split(text: str, dialect: str = "spark", source: str = "sql", *,
         tree = tree.transform(_carried(carry))
     tree = tree.transform(_portable)
     if dialect == "spark":
-        tree = tree.transform(_spark_only)
+        tree = _merged_percentiles(tree.transform(_spark_only))
     try:
         query = tree.sql(dialect=dialect, unsupported_level=sqlglot.ErrorLevel.RAISE)
     except sqlglot.errors.UnsupportedError as error:

@@ -47,7 +47,7 @@ def _parts_text(parts: list[dict]) -> str:
 
 # the csv's columns (events_json's keys, segment second): printed as a header when no event is
 # found, so a script reading the csv sees the same columns either way
-CSV_COLUMNS = ["event_id", "segment", "metric", "grain", "start", "peak", "end", "buckets",
+CSV_COLUMNS = ["event_id", "segment", "metric", "direction", "grain", "start", "peak", "end", "buckets",
                "observed", "expected", "excess", "score", "p_value", "severity", "related",
                "headline", "components", "components_share"]
 

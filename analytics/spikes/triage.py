@@ -88,7 +88,8 @@ def events_json(events: pd.DataFrame) -> list[dict]:
     """Events as plain JSON-ready dicts (the CLI's --format json)."""
     out = []
     for row in events.itertuples(index=False):
-        out.append({"event_id": row.event_id, "metric": row.metric, "grain": row.grain,
+        out.append({"event_id": row.event_id, "metric": row.metric,
+                    "direction": _direction(getattr(row, "direction", None)), "grain": row.grain,
                     "segment": dict(row.segment),
                     "start": pd.Timestamp(row.start).isoformat(),
                     "peak": pd.Timestamp(row.peak).isoformat(),
@@ -102,6 +103,11 @@ def events_json(events: pd.DataFrame) -> list[dict]:
                     "components": [_part(p) for p in getattr(row, "components", None) or []],
                     "components_share": _share(getattr(row, "components_share", None))})
     return out
+
+
+def _direction(value) -> str:
+    """'up' or 'down': KPI events carry theirs (kpi_series.kpi_events); case counts only rise."""
+    return value if isinstance(value, str) else "up"
 
 
 def _part(part: dict) -> dict:

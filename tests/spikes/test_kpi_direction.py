@@ -158,3 +158,23 @@ def test_the_spikes_page_lists_a_low_kpi_event_with_its_label(tmp_path, monkeypa
     inbox = next(d.value for d in at.dataframe if d.key == "spike_inbox")
     low = inbox[inbox["event"].str.contains("SLA breach rate unusually low", regex=False)]
     assert len(low) == 1 and "check that SLA clocks still stop" in low.iloc[0]["event"]
+
+
+def test_the_cli_says_which_way_in_json_and_csv(tmp_path, capsys):
+    """`python -m analytics spikes` carries each event's direction as a field (scripts and
+    alert rules read it, not the headline's words): the stopped breaches are "down"."""
+    import json
+
+    from analytics.spikes import cli
+    path = tmp_path / "radar.duckdb"
+    ingest_file(export(tmp_path / "cases.csv", 50), kind="cases", db_path=path)
+    day = dt.date(2025, 1, 6) + dt.timedelta(days=50)
+    window = ["--db", str(path), "--since", str(day - dt.timedelta(days=3)),
+              "--until", str(day + dt.timedelta(days=3))]
+    assert cli.main([*window, "--format", "json", "--metric", "sla_breach_rate"]) == 0
+    events = json.loads(capsys.readouterr().out)
+    assert [e["direction"] for e in events] == ["down"], events
+    assert cli.main([*window, "--format", "csv", "--metric", "sla_breach_rate"]) == 0
+    header, row = capsys.readouterr().out.splitlines()[:2]
+    assert header.split(",")[:5] == ["event_id", "segment", "metric", "direction", "grain"]
+    assert ",sla_breach_rate,down,day," in row

@@ -139,8 +139,8 @@ def test_cli_csv_without_events_still_has_its_header(capsys):
 
     assert list(cli._flat([]).columns) == cli.CSV_COLUMNS
     cli._flat([]).to_csv(sys.stdout, index=False)
-    assert capsys.readouterr().out.startswith("event_id,segment,metric,grain,start")
-    one = {"event_id": "x", "metric": "cases", "grain": "day", "segment": {"market": "KZ"},
+    assert capsys.readouterr().out.startswith("event_id,segment,metric,direction,grain,start")
+    one = {"event_id": "x", "metric": "cases", "direction": "up", "grain": "day", "segment": {"market": "KZ"},
            "start": "2026-01-01", "peak": "2026-01-01", "end": "2026-01-01", "buckets": 1,
            "observed": 30.0, "expected": 10.0, "excess": 20.0, "score": 0.5, "p_value": 1e-6,
            "severity": "high", "related": 0, "headline": "KZ", "components": [],

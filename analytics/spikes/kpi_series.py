@@ -34,6 +34,7 @@ from dataclasses import replace
 import numpy as np
 import pandas as pd
 
+from analytics.coverage import Coverage
 from analytics.spikes import events as spike_events
 from analytics.spikes.detect import settings_from
 from analytics.spikes.continuous import ContinuousSettings, score_positive
@@ -135,10 +136,24 @@ def score_first_response(median_s: np.ndarray, cases: np.ndarray, days: pd.Datet
             "side": np.where(flags, result["side"], 0)}
 
 
-def detect_kpi_spikes(frame: pd.DataFrame, **knobs) -> pd.DataFrame:
+def _by_stretch(score, fresh: np.ndarray) -> dict[str, np.ndarray]:
+    """`score(days)` (a slice of the day axis) run on each stretch of days that starts at a
+    fresh start (the first covered day after a long uncovered gap, analytics/coverage.py) and
+    put back together: a KPI's history does not carry over the years between two exports, so the
+    later export is judged on its own warmed-up history, never against the earlier one's level."""
+    starts = [0, *np.flatnonzero(fresh), len(fresh)]
+    parts = [score(slice(a, b)) for a, b in zip(starts, starts[1:]) if b > a]
+    return {name: np.concatenate([part[name] for part in parts], axis=1) for name in parts[0]}
+
+
+def detect_kpi_spikes(frame: pd.DataFrame, *, coverage: Coverage | None = None,
+                      **knobs) -> pd.DataFrame:
     """Score every row of the spike_kpi_daily mart; returns it plus RESULT columns, aligned:
-    the same index and row order (rows of another metric score NaN, never anomalous)."""
+    the same index and row order (rows of another metric score NaN, never anomalous).
+    `coverage`: the exports' windows; each series starts its history again after a long
+    uncovered gap (None: one stretch)."""
     cfg = settings_from(knobs, "detect_kpi_spikes")
+    coverage = coverage or Coverage.everything()
     found = {name: np.full(len(frame), np.nan) for name in RESULT}
     found["is_anomaly"] = np.zeros(len(frame), dtype=bool)
     found["side"] = np.zeros(len(frame), dtype=np.int8)
@@ -149,15 +164,18 @@ def detect_kpi_spikes(frame: pd.DataFrame, **knobs) -> pd.DataFrame:
             continue
         rows["bucket"] = pd.to_datetime(rows["bucket"])
         series, days, m, series_id, column = _matrices(rows)
+        fresh = coverage.fresh_starts(days, "day")
         if metric == "sla_breach_rate":
-            r = score_breach_rate(m["breaches"], m["cases"], settings=cfg)
+            r = _by_stretch(lambda d: score_breach_rate(m["breaches"][:, d], m["cases"][:, d],
+                                                        settings=cfg), fresh)
             sd = np.sqrt(r["variance"])
             with np.errstate(invalid="ignore", divide="ignore"):
                 r |= {"expected_count": r["expected"], "expected": r["expected"] / m["cases"],
                       "band_low": np.maximum(r["expected"] - 2.33 * sd, 0) / m["cases"],
                       "band_high": (r["expected"] + 2.33 * sd) / m["cases"]}
         else:
-            r = score_first_response(m["value"], m["cases"], days, settings=cfg)
+            r = _by_stretch(lambda d: score_first_response(m["value"][:, d], m["cases"][:, d],
+                                                           days[d], settings=cfg), fresh)
             r["expected_count"] = r["expected"]
         with np.errstate(divide="ignore"):
             r["score"] = np.clip(-np.log10(np.fmax(np.nan_to_num(r["p_value"], nan=1.0), 1e-300))

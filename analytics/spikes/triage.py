@@ -64,7 +64,8 @@ def detect_kpis(con: duckdb.DuckDBPyConnection, *, since: dt.date | None = None,
     """(scored daily rate/duration KPIs, their events) — SLA breach rate and median first
     response per segment (analytics/spikes/kpi_series.py), events ending on or after `since`."""
     frame = db.query_df(con, "marts/spike_kpi_daily", end_date=until, market=market)
-    scored = spike_kpis.detect_kpi_spikes(frame, **severity.knobs() | knobs)
+    scored = spike_kpis.detect_kpi_spikes(frame, coverage=export_coverage.load(con),
+                                          **severity.knobs() | knobs)
     events = spike_kpis.kpi_events(scored)
     if since is not None and len(events):
         events = events[pd.to_datetime(events["end"]) >= pd.Timestamp(since)].reset_index(drop=True)

@@ -178,3 +178,21 @@ def test_the_cli_says_which_way_in_json_and_csv(tmp_path, capsys):
     header, row = capsys.readouterr().out.splitlines()[:2]
     assert header.split(",")[:5] == ["event_id", "segment", "metric", "direction", "grain"]
     assert ",sla_breach_rate,down,day," in row
+
+
+def test_a_kpi_level_does_not_carry_over_years_between_exports(tmp_path):
+    """Two exports two years apart (#15 point 1: history edges are not data): the first breaches
+    15 SLAs a day, the second 2. The second is judged on its own history after the gap, so its
+    first days are no "SLA breach rate unusually low" event (before: 2 vs ~15 expected, down)."""
+    path = tmp_path / "radar.duckdb"
+    late = write_cases(tmp_path / "old.csv", lambda day, k: pd.Timedelta(hours=6 if k < 15 else 1),
+                       due_hours=4, start="2023-01-02", prefix="O")
+    calm = write_cases(tmp_path / "new.csv", lambda day, k: pd.Timedelta(hours=6 if k < 2 else 1),
+                       due_hours=4)
+    for source in (late, calm):
+        ingest_file(source, kind="cases", db_path=path)
+    with db.reader(path) as con:
+        scored, events = triage.detect_kpis(con)
+    assert (scored["bucket"] >= "2025-01-06").any()   # the second export is scored
+    later = events[pd.to_datetime(events["start"]) >= "2025-01-01"]
+    assert later.empty, later[["segment", "metric", "direction", "start", "observed", "expected"]]

@@ -42,10 +42,12 @@ METRIC_UNITS = {"cases": "cases", "sla_breach_rate": "breaches",
 def spike_item(con, event: dict) -> dict:
     segment = dict(event["segment"])
     metric = event.get("metric", "cases")
-    drivers = spike_explain.top_drivers(spike_explain.drivers(con, event)) \
-        if metric == "cases" else pd.DataFrame(columns=["dimension", "value", "excess_share"])
-    start = pd.Timestamp(event["start"])
     low = event.get("direction") == "down" and metric in LOW_TITLES
+    # counts and SLA breaches have an excess to share out (spikes/explain.py); a median has none
+    drivers = spike_explain.top_drivers(spike_explain.drivers(con, event)) \
+        if metric in ("cases", "sla_breach_rate") and not low \
+        else pd.DataFrame(columns=["dimension", "value", "excess_share"])
+    start = pd.Timestamp(event["start"])
     return {
         "alert_key": f"spike:{event['event_id']}", "kind": "spike",
         # a KPI event cools down apart from the same segment's case-count events

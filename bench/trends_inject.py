@@ -29,11 +29,14 @@ def _multiplier(kind: str, size: float, length: int) -> np.ndarray:
     return np.ones(len(DAYS))
 
 
-def volume_cases(reps: int, seed: int = 11) -> tuple[pd.DataFrame, dict]:
+def volume_cases(reps: int, seed: int = 11, scenarios=None) -> tuple[pd.DataFrame, dict]:
+    """Steady series with the injected changes; `scenarios`: names of SCENARIOS to keep (all
+    when None; the draws follow the kept ones, so a subset is its own sample)."""
     rng, rows, labels = np.random.default_rng(seed), [], {}
     weekly = 1 + 0.15 * np.cos(2 * np.pi * DAYS.day_of_week.to_numpy() / 7)
+    kept = {k: v for k, v in SCENARIOS.items() if scenarios is None or k in scenarios}
     for base in (5, 20, 50):
-        for name, (kind, size, length) in SCENARIOS.items():
+        for name, (kind, size, length) in kept.items():
             for rep in range(reps * (3 if kind in ("none", "spike") else 1)):  # rates need more
                 market = f"{name}|{base}|{rep}"
                 counts = rng.poisson(base * weekly * _multiplier(kind, size, length))
@@ -49,14 +52,15 @@ def family_q(pvalue: float, background: np.ndarray) -> float:
 
 
 def injected_runs(detect, reps: int, background: list[np.ndarray] | None = None, *,
-                  seed: int = 11) -> dict:
+                  seed: int = 11, scenarios=None) -> dict:
     """Replay the injected series for 29 days from the onset. With `background` (one array of
     segment p-values per day, e.g. from the demo), each series is judged as the only injected one
     in that family, as a real segment among hundreds would be (each series on its own run of
     days, so that no one strict or lenient day decides a scenario); without it all injected series
     are one family, where hundreds of true rises make Benjamini–Hochberg far more lenient.
-    `detect(cases, as_of[, cfg=...])` is `detect_segment_trends` or a variant of it."""
-    cases, labels = volume_cases(reps, seed)
+    `detect(cases, as_of[, cfg=...])` is `detect_segment_trends` or a variant of it;
+    `scenarios`: the SCENARIOS to run (all when None)."""
+    cases, labels = volume_cases(reps, seed, scenarios)
     listed = {m: [] for m in labels}
     for offset in range(0, 29):
         if background is None:

@@ -1,7 +1,7 @@
 """Replay trend detection day by day: the demo's planted trends, then injected rises and terms.
 
     python bench/trends_replay.py --db /tmp/t300.duckdb [--days 60] [--reps 4] [--seeds 11 12]
-                                  [--parts run,demo,volume,terms]
+                                  [--parts run,demo,volume,terms] [--scenarios "ramp 21d"]
 
 Demo part: every as-of day in the last `--days` days of the demo, scored against its ground
 truth (emerging_trend, emerging_term; one-day spikes must not be listed; a listed segment that
@@ -119,6 +119,9 @@ def main(argv=None) -> int:
     parser.add_argument("--reps", type=int, default=4)
     parser.add_argument("--seeds", type=int, nargs="+", default=[11],
                         help="seeds of the injected volume series (one run each)")
+    parser.add_argument("--scenarios", default=None,
+                        help="comma-separated injected scenarios to run (e.g. 'ramp 21d'; all "
+                             "when not given): more --reps of one scenario in the same time")
     parser.add_argument("--parts", default="run,demo,volume,terms",
                         help="comma-separated: run (full daily run), demo, volume, terms")
     args = parser.parse_args(argv)
@@ -137,7 +140,8 @@ def main(argv=None) -> int:
         background = demo_background(args.db)
         for seed in args.seeds:
             print(json.dumps({f"injected_volume seed {seed}": injected_runs(
-                detect_segment_trends, args.reps, background, seed=seed)}, indent=1))
+                detect_segment_trends, args.reps, background, seed=seed,
+                scenarios=args.scenarios and args.scenarios.split(","))}, indent=1))
     if "terms" in parts:
         print(json.dumps({"injected_terms": term_runs(trends.detect_trends, args.reps)},
                          ensure_ascii=False, indent=1))

@@ -343,7 +343,19 @@ def detect_segment_trends(cases: pd.DataFrame, as_of, *, cfg: TrendSettings = DE
             else settled_keys.assign(is_anomaly=[])   # every label is new: nothing was there before
         still = {i for i, trend in zip(_series_ids(settled_keys), settled["is_anomaly"]) if trend}
         out["is_anomaly"] &= np.array([i in still for i in _series_ids(keys)], dtype=bool)
+    out["is_anomaly"] &= ~whole_volume(keys, counts)
     return out
+
+
+def whole_volume(keys: pd.DataFrame, counts: np.ndarray) -> np.ndarray:
+    """True for a series that holds every case on every day: a label all cases carry (an
+    export's one source, a one-market team's market, and their pairs). Its rise is the whole
+    volume's, shown on the Overview, not a segment's: listed, it named "user_report" a trend
+    (both real samples map every case to that source)."""
+    dims = keys["dimension"].to_numpy()
+    total = np.max([counts[dims == d].sum(axis=0) for d in ("market", "abuse_category", "source")
+                    if (dims == d).any()], axis=0)
+    return (counts == total).all(axis=1)
 
 
 def _series_ids(keys: pd.DataFrame) -> list[tuple]:

@@ -14,10 +14,13 @@ AS_OF = pd.Timestamp("2026-03-30")
 
 
 def _market(tail: list[int], base: int = 20, cfg=DEFAULTS) -> pd.Series:
-    """The market row for one market with exactly `base` cases a day, the last days set by `tail`."""
+    """The market row for one market with exactly `base` cases a day, the last days set by `tail`
+    (beside a flat market: a market holding every case is the whole volume, never listed)."""
     days = pd.date_range(end=AS_OF, periods=130)
     counts = [base] * (len(days) - len(tail)) + tail
-    cases = pd.DataFrame({"created_date": np.repeat(days, counts), "market": "KZ",
+    cases = pd.DataFrame({"created_date": np.concatenate([np.repeat(days, counts),
+                                                          np.repeat(days, base)]),
+                          "market": ["KZ"] * sum(counts) + ["UZ"] * (base * len(days)),
                           "abuse_category": "scam", "source": "user_report"})
     found = detect_segment_trends(cases, AS_OF, cfg=cfg)
     return found[found["dimension"] == "market"].iloc[0]
@@ -184,3 +187,20 @@ def test_a_step_is_listed_by_the_window_whose_rules_hold_not_only_the_smaller_p(
     row = found[(found["dimension"] == "market") & (found["market"] == "RAMP")].iloc[0]
     assert row["is_anomaly"] and row["window_days"] == 7 and row["growth"] >= DEFAULTS.min_growth
     assert not (found["is_anomaly"] & (found["market"] != "RAMP")).any()
+
+
+def test_a_label_every_case_carries_is_not_a_segment_trend():
+    """A source every case carries (both real samples map all cases to user_report) rises
+    with the whole volume: it is not listed as a segment trend (the NYC sample listed
+    "user_report ×1.2"), while the market that drives the rise still is."""
+    days = pd.date_range(end=AS_OF, periods=130)
+    t = (days - RAMP_ONSET).days.to_numpy()
+    frames = [pd.DataFrame({"created_date": np.repeat(days, np.where(t >= 0, 40 + 2 * t, 40)),
+                            "market": "RAMP"}),
+              pd.DataFrame({"created_date": np.repeat(days, 40), "market": "FLAT"})]
+    cases = pd.concat(frames, ignore_index=True).assign(abuse_category="scam", source="user_report")
+    found = detect_segment_trends(cases, AS_OF).set_index("dimension")
+    assert found.loc["source", "growth"] > 1.2   # it did rise, with everything
+    listed = found[found["is_anomaly"]]
+    assert set(listed["market"].dropna()) == {"RAMP"}, listed
+    assert not listed["source"].notna().any() and not (listed.index == "abuse_category").any()

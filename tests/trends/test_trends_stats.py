@@ -38,10 +38,13 @@ def test_residual_variance_ignores_the_weekly_cycle_and_a_drift():
 
 
 def _steady_cases(tail: list[int], base: int = 5) -> pd.DataFrame:
-    """One market with exactly `base` cases a day for 130 days, the last days set by `tail`."""
+    """One market with exactly `base` cases a day for 130 days, the last days set by `tail`,
+    beside a flat one (a market holding every case is the whole volume, never listed)."""
     days = pd.date_range(end=AS_OF, periods=130)
     counts = [base] * (len(days) - len(tail)) + tail
-    return pd.DataFrame({"created_date": np.repeat(days, counts), "market": "KZ",
+    return pd.DataFrame({"created_date": np.concatenate([np.repeat(days, counts),
+                                                         np.repeat(days, base)]),
+                         "market": ["KZ"] * sum(counts) + ["UZ"] * (base * len(days)),
                          "abuse_category": "scam", "source": "user_report"})
 
 

@@ -17,3 +17,14 @@ def write_cases(path, resolve, *, due_hours: float, start: str = "2025-01-06",
                          "market": "KZ", "abuse_category": "scam", "source": "user_report"})
     pd.DataFrame(rows).to_csv(path, index=False)
     return path
+
+
+def plant(frame: pd.DataFrame, market: str, day: int, *, start: str = "2026-01-05",
+          **changes) -> pd.DataFrame:
+    """A spike_kpi_daily-shaped frame with `changes` set in `market`'s rows of day `day` (days
+    counted from `start`, the KPI tests' first day)."""
+    out = frame.copy()
+    at = (out["market"] == market) & (out["bucket"] == pd.Timestamp(start) + pd.Timedelta(days=day))
+    for column, value in changes.items():
+        out.loc[at, column] = value
+    return out

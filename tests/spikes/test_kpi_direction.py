@@ -17,7 +17,7 @@ from analytics.alerts import items
 from analytics.ingest import ingest_file
 from analytics.snapshots import build as snapshot
 from analytics.spikes import continuous, kpi_series, triage
-from kpi_export import write_cases
+from kpi_export import plant, write_cases
 
 DAYS = pd.date_range("2026-01-05", periods=100, freq="D")
 MARKETS = ["KZ", "UZ", "KG"]
@@ -44,19 +44,11 @@ def breach_frame(seed: int = 3) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def planted(frame: pd.DataFrame, market: str, day: int, **values) -> pd.DataFrame:
-    frame = frame.copy()
-    at = (frame["market"] == market) & (frame["bucket"] == DAYS[day])
-    for column, value in values.items():
-        frame.loc[at, column] = value
-    return frame
-
-
 def test_a_collapsed_median_first_response_is_an_event_labelled_down():
     """KZ's median first response falls to 5 minutes on day 70 (a clock or export fault, or
     first replies stamped by a macro) and UZ's triples on day 60: two events, one each way, and
     nothing else. Before, the KPI series alerted only up: the fall was no event."""
-    frame = planted(planted(response_frame(), "KZ", 70, value=300.0), "UZ", 60, value=3 * 3600.0)
+    frame = plant(plant(response_frame(), "KZ", 70, value=300.0), "UZ", 60, value=3 * 3600.0)
     events = kpi_series.kpi_events(kpi_series.detect_kpi_spikes(frame))
     found = {(e["market"], pd.Timestamp(e["start"]), e["direction"])
              for e in events.to_dict("records")}
@@ -74,7 +66,7 @@ def test_a_breach_rate_that_stops_is_an_event_labelled_down():
     stops, or an export that lost its breaches): a "down" event of the breach rate. A quiet day
     with few breaches expected is not: a segment expecting < min_count (10) breaches stays
     silent when it has none."""
-    frame = planted(breach_frame(), "KG", 80, breaches=0, value=0.0)
+    frame = plant(breach_frame(), "KG", 80, breaches=0, value=0.0)
     events = kpi_series.kpi_events(kpi_series.detect_kpi_spikes(frame))
     assert [(e["market"], pd.Timestamp(e["start"]), e["direction"])
             for e in events.to_dict("records")] == [("KG", DAYS[80], "down")]
@@ -83,7 +75,7 @@ def test_a_breach_rate_that_stops_is_an_event_labelled_down():
     assert "check that SLA clocks still stop" in events.iloc[0]["headline"]
     few = breach_frame(seed=5).assign(cases=20)
     few["breaches"] = np.random.default_rng(6).binomial(20, 0.3, len(few))   # 6 expected
-    few = planted(few, "KG", 80, breaches=0)
+    few = plant(few, "KG", 80, breaches=0)
     assert kpi_series.kpi_events(kpi_series.detect_kpi_spikes(few)).empty
 
 
@@ -92,7 +84,7 @@ def test_a_median_first_response_of_zero_is_a_fall_only_on_the_log_scale():
     creation): a "down" event. On the seconds it lies only mean ÷ sd ≈ 10 sd below the hour
     expected, short of alpha 1e-8 under the t tail of a spread learnt from ten weeks, so the
     detector both-sided on the seconds would not flag it; falls are scored on log1p seconds."""
-    frame = planted(response_frame(), "UZ", 75, value=0.0)
+    frame = plant(response_frame(), "UZ", 75, value=0.0)
     events = kpi_series.kpi_events(kpi_series.detect_kpi_spikes(frame))
     assert [(e["market"], pd.Timestamp(e["start"]), e["direction"])
             for e in events.to_dict("records")] == [("UZ", DAYS[75], "down")]
@@ -103,7 +95,7 @@ def test_a_median_first_response_of_zero_is_a_fall_only_on_the_log_scale():
 
 
 def test_scored_buckets_carry_the_side_of_their_flag():
-    frame = planted(response_frame(), "KZ", 70, value=300.0)
+    frame = plant(response_frame(), "KZ", 70, value=300.0)
     scored = kpi_series.detect_kpi_spikes(frame)
     assert scored.loc[scored["is_anomaly"], "side"].tolist() == [-1]
     assert not scored.loc[~scored["is_anomaly"], "side"].any()

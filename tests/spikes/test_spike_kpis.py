@@ -10,6 +10,7 @@ import pandas as pd
 
 from analytics.spikes import cli as spike_cli
 from analytics.spikes import kpi_series as spike_kpis
+from kpi_export import plant
 
 DAYS = pd.date_range("2026-01-05", periods=120, freq="D")
 MARKETS = ["KZ", "UZ", "KG", "TJ"]
@@ -36,14 +37,6 @@ def response_frame(seed: int = 4, median_s: float = 3600.0, cases: int = 80) -> 
                   "abuse_category": None, "source": None, "cases": cases, "breaches": None,
                   "value": v} for d, v in zip(DAYS, values)]
     return pd.DataFrame(rows)
-
-
-def plant(frame: pd.DataFrame, market: str, day: int, **changes) -> pd.DataFrame:
-    out = frame.copy()
-    at = (out["market"] == market) & (out["bucket"] == DAYS[day])
-    for column, value in changes.items():
-        out.loc[at, column] = value
-    return out
 
 
 def flagged(scored: pd.DataFrame) -> set[tuple[str, str, int]]:

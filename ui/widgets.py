@@ -38,12 +38,34 @@ def _stamp(value, format: str = "%Y-%m-%d %H:%M UTC", missing: str = "none yet")
     return missing if value is None or pd.isna(value) else pd.Timestamp(value).strftime(format)
 
 
+# an ingest this long after the newest case means a historic log: its last days are not "arriving"
+HISTORIC_AFTER = pd.Timedelta(days=2)
+
+
 def freshness_line(fresh: dict) -> str:
-    """'Newest case …, last ingest …, complete through …' for the top of every page."""
+    """'Newest case …, last ingest …, complete through …' for the top of every page. A log
+    ingested well after its newest case (a historic export) ends there: its last day is cut
+    where the export ends, and nothing is said to be still arriving.
+
+    >>> fresh = {"newest_created_at": pd.Timestamp("2016-06-01 09:00"),
+    ...          "last_ingest_at": pd.Timestamp("2026-12-07 20:00"),
+    ...          "last_complete_date": pd.Timestamp("2016-05-31")}
+    >>> freshness_line(fresh).split(" · ")[-1]
+    'complete through 2016-05-31 (market-local dates); the data ends there: ingested 3841 days after its newest case, so no later days are expected'
+    >>> freshness_line(fresh | {"last_ingest_at": pd.Timestamp("2016-06-01 10:00")}).split("; ")[-1]
+    'later days are still arriving'
+    """
     complete = fresh.get("last_complete_date")
-    complete_text = "" if complete is None or pd.isna(complete) else (
-        f" · complete through {pd.Timestamp(complete):%Y-%m-%d} (market-local dates); "
-        "later days are still arriving")
+    complete_text = ""
+    if complete is not None and not pd.isna(complete):
+        newest, ingest = fresh.get("newest_created_at"), fresh.get("last_ingest_at")
+        lag = (pd.Timestamp(ingest) - pd.Timestamp(newest)
+               if not any(v is None or pd.isna(v) for v in (newest, ingest)) else pd.Timedelta(0))
+        later = (f"the data ends there: ingested {lag.days} days after its newest case, so no "
+                 "later days are expected" if lag > HISTORIC_AFTER
+                 else "later days are still arriving")
+        complete_text = (f" · complete through {pd.Timestamp(complete):%Y-%m-%d} "
+                         f"(market-local dates); {later}")
     return (f"Data freshness: newest case {_stamp(fresh.get('newest_created_at'))} · "
             f"last ingest {_stamp(fresh.get('last_ingest_at'))}{complete_text}")
 

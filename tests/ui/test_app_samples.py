@@ -58,3 +58,15 @@ def test_kpis_an_export_lacks_are_missing_not_zero(sample_db):
     # Neither export has an appeal flag or a first-response time: "no data", never 0 %.
     assert row["appeal_rate_pct"] != row["appeal_rate_pct"]  # NaN
     assert row["first_response_median_s"] != row["first_response_median_s"]
+
+
+def test_a_historic_export_is_not_said_to_be_still_arriving(sample_db, monkeypatch):
+    """Both samples end years before they are ingested: the freshness line says the data ends
+    there, never that later days are still arriving."""
+    name, db_path, report = sample_db
+    monkeypatch.setenv("ESCALATION_RADAR_DB", str(db_path))
+    at = AppTest.from_file(str(settings.ROOT / "app.py"), default_timeout=30)
+    at.run(timeout=60)
+    at.switch_page("ui/pages/overview.py").run()
+    line = next(c.value for c in at.caption if "Data freshness" in c.value)
+    assert "the data ends there" in line and "still arriving" not in line, (name, line)

@@ -35,7 +35,8 @@ else:
                                     last_complete=_ui.last_complete(fresh)),
                     key="overview_volume", config=charts.CONFIG)
     _ui.define("cases")
-    st.caption("Shaded: the newest day, still arriving — a low value there is not a dip.")
+    st.caption("Shaded: the newest day, still arriving or cut where the export ends — a low value "
+               "there is not a dip.")
     backlog = data.without_uncovered(views.daily_backlog(
         data.mart("backlog_daily", **data.common(filters))), "date", "open_backlog")
     st.plotly_chart(charts.trend(backlog, "date", "open_backlog", y_title="Open cases",

@@ -45,16 +45,34 @@ def same_scope(events: pd.DataFrame, filters, kpi: str) -> pd.DataFrame:
     return events[keep.astype(bool)]
 
 
+# what each metric's event says, and how each direction is drawn: a rise is a red triangle up,
+# a fall (SLA breaches or first response unusually low, #15 point 8) a blue triangle down, and the
+# legend names the metric, so that on the SLA attainment line "SLA breaches unusually low" is
+# never read as a spike or as low attainment
+WHAT = {"cases": "Cases", "sla_breach_rate": "SLA breaches",
+        "first_response_median_s": "First response time"}
+LOOK = {"up": ("triangle-up", "#c0392b", "high"), "down": ("triangle-down", "#2471a3", "low")}
+
+
 def _points(fig: go.Figure, shown: pd.DataFrame, xs: list, ys: list) -> None:
-    """The events as one trace of hover markers (segment, severity and counts on hover)."""
-    text = [f"Spike: {html.escape(' × '.join(map(str, s.values())) or 'all cases')}<br>"
-            f"{sev}, {pd.Timestamp(p):%Y-%m-%d}: {obs:,.0f} vs {exp:,.1f} expected"
-            for s, sev, p, obs, exp in zip(shown["segment"], shown["severity"], shown["peak"],
-                                           shown["observed"], shown["expected"])]
-    fig.add_scatter(x=xs, y=ys, mode="markers", name="spike",
-                    marker=dict(symbol="diamond", size=11, color="#c0392b",
-                                line=dict(color="#ffffff", width=1)),
-                    hovertext=text, hoverinfo="text", showlegend=True)
+    """The events as hover markers, one trace per metric and direction (a case-count rise is a
+    "spike"; what, which way, segment, severity and counts on hover)."""
+    shown = shown.reset_index(drop=True)
+    directions = (shown["direction"].fillna("up") if "direction" in shown
+                  else pd.Series("up", index=shown.index))
+    for (metric, direction), rows in shown.groupby([shown["metric"], directions], sort=False):
+        symbol, color, word = LOOK.get(direction, LOOK["up"])
+        what = f"{WHAT.get(metric, 'Spike')} unusually {word}"
+        at = list(rows.index)
+        text = [f"{what}: {html.escape(' × '.join(map(str, s.values())) or 'all cases')}<br>"
+                f"{sev}, {pd.Timestamp(p):%Y-%m-%d}: {obs:,.0f} vs {exp:,.1f} expected"
+                for s, sev, p, obs, exp in zip(rows["segment"], rows["severity"], rows["peak"],
+                                               rows["observed"], rows["expected"])]
+        fig.add_scatter(x=[xs[i] for i in at], y=[ys[i] for i in at], mode="markers",
+                        name="spike" if (metric, direction) == ("cases", "up") else what,
+                        marker=dict(symbol=symbol, size=12, color=color,
+                                    line=dict(color="#ffffff", width=1)),
+                        hovertext=text, hoverinfo="text", showlegend=True)
 
 
 def add_weekly(fig: go.Figure, events: pd.DataFrame, trend: pd.DataFrame, *, x: str = "week_start",

@@ -31,3 +31,22 @@ def test_markets_chart_marks_its_own_spikes_as_hover_points():
     assert list(marks[0].y) == [37, 9]          # the stacked totals of those days
     assert "KZ × fraud" in marks[0].hovertext[0]
     assert not fig.layout.annotations and not fig.layout.shapes   # no rotated text, no lines
+
+
+def test_a_fall_is_marked_as_unusually_low_never_as_a_spike():
+    """A KPI event may go down (SLA breaches collapsing: a stopped clock, #15 point 8): its marker
+    points down, in its own trace named for the metric (on the SLA attainment line, "SLA
+    breaches unusually low"), and its hover says low."""
+    trend = pd.DataFrame({"week_start": pd.date_range("2025-03-03", periods=3, freq="7D"),
+                          "value": [90.0, 99.0, 80.0]})
+    events = pd.DataFrame([_event({}, "2025-03-11", "sla_breach_rate") | {"direction": "down",
+                                                                         "observed": 0},
+                           _event({}, "2025-03-18", "sla_breach_rate") | {"direction": "up"}])
+    fig = go.Figure(go.Scatter(x=trend["week_start"], y=trend["value"]))
+    spike_markers.add_weekly(fig, events, trend)
+    low = [t for t in fig.data if t.name == "SLA breaches unusually low"]
+    high = [t for t in fig.data if t.name == "SLA breaches unusually high"]
+    assert len(low) == 1 and len(high) == 1
+    assert low[0].marker.symbol == "triangle-down" and list(low[0].y) == [99.0]
+    assert low[0].hovertext[0].startswith("SLA breaches unusually low: all cases")
+    assert high[0].marker.symbol == "triangle-up" and list(high[0].y) == [80.0]

@@ -15,8 +15,9 @@ First the scorer is checked against the published scores of three reference dete
   -log10(p) / 300 where it alerts, else 0, so the NAB threshold is the detector's alpha;
   detections are the first buckets of events (flags at most `cooldown` = 2 buckets apart,
   analytics/spikes/events.py). `--set` overrides ContinuousSettings fields (e.g. {"windows":
-  [1, 3]}; {"direction": "up"}: the KPI path before it alerted both ways; {"warmup":
-  "probation"}: each file's probationary period as the warm-up, round 6's figure).
+  [1, 3]}; {"direction": "up"}: the KPI path before it alerted both ways; {"jump_cycles": 0}:
+  round 8, before a one-bucket jump had to be new; {"warmup": "probation"}: each file's
+  probationary period as the warm-up, round 6's figure).
 - `gaussian`: the KPI path of rounds 3-5 (the gaussian family of `spike_model.score_matrix` over
   log1p(max(value, 0)), weekday season, direction up, flag = p <= alpha and value >= min_ratio ×
   expected on the log scale); an alert is the first bucket of an event; threshold = alpha, a

@@ -15,7 +15,8 @@ the series axis, like the case counts (analytics/spikes/model.py):
   min_ratio observed.
 - `first_response_median_s` — the day's median first response in seconds, scored by the
   continuous detector (analytics/spikes/continuous.py: seasonal z by weekday at 1, 3 and 10
-  days, one alert per incident, records; the detector bench/nab.py scores on NAB). Flag: the
+  days, a one-day jump counted only as the highest of 3 weeks in value or excess, one alert per
+  incident, records; the detector bench/nab.py scores on NAB). Flag: the
   detector's alert and ≥ min_count cases behind the median.
 
 Both alert both ways (DIRECTION; issue #15 points 7-8). Up is worse: a surge of breaches or

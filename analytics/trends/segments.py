@@ -207,7 +207,8 @@ def _short_test(counts, expected, variance, window_fit, cfg: TrendSettings) -> d
     best = np.argmin(np.where(sized, 0.0, 1.0) + np.vstack([t["p"] for t in tests]), axis=0)
     out = {k: np.choose(best, [t[k] for t in tests]) for k in ("observed", "expected", "days")}
     out["p"] = p
-    return out | {"ok": signal, "since": ts.run_start(alarm > 0)}
+    return out | {"ok": signal, "since": ts.run_start(alarm > 0),
+                  "sized": _sized(out["observed"], out["expected"], cfg)}
 
 
 def _ramp_weights(cfg: TrendSettings) -> np.ndarray:
@@ -288,8 +289,19 @@ def _long_test(counts, weekdays, cfg: TrendSettings) -> dict:
                              weights, level_weights, inflation)
     own_enough = days_own >= MIN_HISTORY_DAYS
     p = np.where(own_enough, p, 1.0)
-    # the window shown: the days of the best row (the whole window for the level row)
-    support = np.array([cfg.long_recent_days, *cfg.long_ramps])[np.argmin(each_p, axis=0)]
+    # the rise's size as the best row weighs it: a ramp's row spans days before its onset (the
+    # 14-day row of a ramp 9 days old holds 5 flat days), which dilute the plain growth of its
+    # window below × 1.2 while the rise the row tests is larger
+    best = np.argmin(each_p, axis=0)
+    row_days = np.array([cfg.long_recent_days, *cfg.long_ramps])[best]
+    in_row = np.arange(recent.shape[1])[None, :] >= recent.shape[1] - row_days[:, None]
+    best_w = weights[best]                                       # series × days
+    sized = (((capped_days - each) * in_row).sum(1) >= cfg.min_excess) & (
+        (capped_days * best_w).sum(1) >= cfg.min_growth * np.fmax((each * best_w).sum(1),
+                                                                   0.5 * best_w.max(1)))
+    # the window shown: the first of the rows' windows (in order of their p), then the last
+    # week, whose plain sums are up by `min_excess` and × `min_growth`; else the best row's
+    support = _shown_days(capped_days, each, each_p, row_days, cfg)
     shown = np.arange(recent.shape[1])[None, :] >= recent.shape[1] - support[:, None]
     excess_days = np.clip(capped_days - mean[:, None], 0, None)
     spike = excess_days.max(1) > cfg.spike_share * np.fmax(excess_days.sum(1), 1e-9)
@@ -298,7 +310,20 @@ def _long_test(counts, weekdays, cfg: TrendSettings) -> dict:
     walk = ts.cusum((recent - mean[:, None]) / scale[:, None], k=cfg.cusum_k)
     since = counts.shape[1] - cfg.long_recent_days + ts.run_start(walk > 0)
     return {"observed": (capped_days * shown).sum(1), "expected": (each * shown).sum(1), "p": p,
-            "ok": still_up & own_enough, "since": since, "days": support}
+            "ok": still_up & own_enough, "sized": sized, "since": since, "days": support}
+
+
+def _shown_days(capped_days, each, each_p, row_days, cfg: TrendSettings) -> np.ndarray:
+    """The slow-rise window shown, in days: the first window, of the rows' (in order of their
+    p) and then the last `recent_days`, whose plain sums are up by `min_excess` cases and ×
+    `min_growth` (so a listed ramp shows a window it rose in), else the best row's (`row_days`)."""
+    lengths = np.array([cfg.long_recent_days, *cfg.long_ramps, cfg.recent_days])
+    sized = np.vstack([_sized(capped_days[:, -d:].sum(1), each[:, -d:].sum(1), cfg)
+                       for d in lengths])                          # candidates × series
+    order = np.vstack([np.argsort(np.argsort(each_p, axis=0), axis=0),
+                       np.full((1, each_p.shape[1]), len(each_p))])  # rows by p, the week last
+    rank = np.where(sized, order, order + len(lengths))
+    return np.where(sized.any(0), lengths[np.argmin(rank, axis=0)], row_days)
 
 
 RESULT_COLUMNS = ("observed", "expected", "p_value", "q_value", "is_new", "window_days", "since",
@@ -372,7 +397,7 @@ def _judge(keys: pd.DataFrame, counts: np.ndarray, days: pd.DatetimeIndex,
                                                                           cfg)
     short = _short_test(counts, expected, variance, window_fit, cfg)
     long = _long_test(counts, weekdays, cfg)
-    listable = [t["ok"] & _sized(t["observed"], t["expected"], cfg) for t in (short, long)]
+    listable = [t["ok"] & t["sized"] for t in (short, long)]
     # a series is listed when either test's rules hold (p is both tests' together); the test
     # shown is the one with the smaller p among those whose rules hold (a rise the 7-day window
     # lists is not dropped because the 28-day sum, whose growth is diluted, had the smaller p)

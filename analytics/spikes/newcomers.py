@@ -134,8 +134,29 @@ def _renamed_from(counts: np.ndarray, last_seen: np.ndarray, s: int, siblings: n
 
 
 def _score_against_siblings(values, result, parent, scored, window: int, cfg: SpikeSettings):
-    """Expected = the parent's expected × the sibling share, for every newcomer's window at once
-    (one negative-binomial tail over all their buckets)."""
+    """Expected = the parent's expected × the sibling share, for the newcomers' windows, parents
+    before children: a new category of a new market reads the market's prediction (what its
+    siblings predict), not the level the market's own model learnt from its first days, so a
+    new market and its new parts are judged alike and the market's event names its parts."""
+    depth = _depths(parent)
+    for level in sorted({depth[s] for s, _, _ in scored}):
+        _score_level(values, result, parent, [x for x in scored if depth[x[0]] == level],
+                     window, cfg)
+
+
+def _depths(parent: np.ndarray) -> np.ndarray:
+    """Each series' number of ancestors (0 for the top series)."""
+    depth = np.zeros(len(parent), int)
+    up = parent.copy()
+    while (up >= 0).any():
+        depth += up >= 0
+        up = np.where(up >= 0, parent[np.maximum(up, 0)], -1)
+    return depth
+
+
+def _score_level(values, result, parent, scored, window: int, cfg: SpikeSettings):
+    """`_score_against_siblings` for newcomers of one depth at once (one negative-binomial tail
+    over all their buckets)."""
     rows, cols = _window_cells([(s, t0) for s, t0, _ in scored], window, values.shape[1])
     if not len(rows):
         return

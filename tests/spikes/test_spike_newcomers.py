@@ -72,3 +72,34 @@ def test_a_category_present_from_the_exports_first_day_is_quiet():
                                    "is_date_only": [False]}))
     scored, events = find_spikes(counts(late), coverage=cover)
     assert events.empty and not scored["is_data_change"].any()
+
+
+def test_a_new_market_names_its_new_category_for_as_long_as_it_is_flagged():
+    """A market first seen inside covered time (ServiceNow's Location 188, 2016-03-29: ~15 cases
+    a day where no market had any, 132 of 160 in one new category): its parts are new too, and
+    they are judged by what the market's siblings predict, as the market is, not by the level the
+    market's own model learnt from its first day. Before, the category was flagged on day 1 only
+    and the market's 12-day event said 'the listed parts explain 12 % of the excess', naming
+    the constant source instead."""
+    rng = np.random.default_rng(7)
+    frames = []
+    for m in range(12):                                   # twelve old markets of ~8 a day
+        for c in ("spam", "scam"):
+            frames.append(pd.DataFrame({"bucket": DAYS, "market": f"M{m}", "abuse_category": c,
+                                        "source": None, "cases": rng.poisson(4, len(DAYS))}))
+    new = {"fraud": rng.poisson(40, len(DAYS)), "spam": rng.poisson(3, len(DAYS))}
+    for c, y in new.items():
+        frames.append(pd.DataFrame({"bucket": DAYS, "market": "UZ", "abuse_category": c,
+                                    "source": None, "cases": np.where(np.arange(len(DAYS)) >= 90, y, 0)}))
+    cells = pd.concat(frames)
+    scored, events = find_spikes(grouping_sets(cells[cells["cases"] > 0], SETS))
+    uz = events[[dict(s).get("market") == "UZ" for s in events["segment"]]]
+    assert len(uz), events[["segment", "start", "end", "observed", "expected"]]
+    event = uz.iloc[0]
+    assert event["buckets"] >= 3
+    parts = [dict(p["segment"]) for p in event["components"]]
+    named = dict(event["segment"]) == {"market": "UZ", "abuse_category": "fraud"} or \
+        {"market": "UZ", "abuse_category": "fraud"} in parts
+    assert named, (event["segment"], event["components"], event["headline"])
+    if parts:       # before: 'UZ: the listed parts explain 37% of the excess'
+        assert event["components_share"] >= 0.5, (event["components"], event["headline"])

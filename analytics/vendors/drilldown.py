@@ -72,10 +72,29 @@ def first_vendor(report: VendorReport) -> str | None:
     return focus(report)[0] or next(iter(vendors(report)), None)
 
 
+def _measured(report: VendorReport, vendor: str) -> set[str]:
+    rows = report.history[(report.history["vendor"] == vendor) & report.history["queue"].isna()]
+    return set(rows.loc[rows["value"].notna(), "kpi"])
+
+
+def trend_kpis(report: VendorReport, vendor: str) -> list[str]:
+    """The KPIs to offer in the drill-down: those with a value for the vendor in some period
+    (case data without reviews has no decisions or handle time: no empty charts to pick), all
+    of them when it has none."""
+    measured = _measured(report, vendor)
+    return [k for k in TREND_KPIS if k in measured] or list(TREND_KPIS)
+
+
 def worst_kpi(report: VendorReport, vendor: str) -> str:
-    """The vendor's KPI highest on the attention list (handle time when none is off target)."""
+    """The vendor's KPI highest on the attention list that has a trend, else the first with a
+    value for the vendor (handle time first): a backlog with no throughput, or case data with
+    no reviews, opens on a KPI with a line to show, never on an empty chart."""
     worst = report.attention.loc[report.attention["vendor"] == vendor, "kpi"]
-    return worst.iloc[0] if len(worst) else DEFAULT_KPI
+    worst = [k for k in worst if k in TREND_KPIS]
+    if worst:
+        return worst[0]
+    measured = _measured(report, vendor)
+    return next((k for k in [DEFAULT_KPI, *TREND_KPIS] if k in measured), DEFAULT_KPI)
 
 
 @dataclass(frozen=True)

@@ -99,12 +99,13 @@ def grid(report: VendorReport) -> tuple[pd.DataFrame, pd.DataFrame]:
                              zip(card["kpi"], card["value"], card.get("n", [None] * len(card)))])
     cells = [text.pivot(index="vendor", columns="kpi", values=c).reindex(columns=order)
              for c in ("text", "status")]
+    idle = set(report.attention.loc[report.attention["kpi"] == "resolved_cases", "vendor"])
     worst = cells[1].apply(lambda r: sorted(SEVERITY.get(s, 9) for s in r.fillna("none")), axis=1)
-    vendors = sorted(cells[0].index, key=lambda v: (worst[v], v))
+    # a backlog with no throughput is red (the summary counts it so): first, not below the grey
+    vendors = sorted(cells[0].index, key=lambda v: (v not in idle, worst[v], v))
     active = (report.activity.set_index("vendor") if report.activity is not None
               else pd.DataFrame(columns=["open_cases", "resolved_cases"]))
     lead = active.reindex(vendors)[["open_cases", "resolved_cases"]].fillna(0).astype(int)
-    idle = set(report.attention.loc[report.attention["kpi"] == "resolved_cases", "vendor"])
     text_out = pd.concat([lead.map(lambda n: f"{n:,}"), cells[0].reindex(vendors).fillna(NA)],
                          axis=1)
     status_out = pd.concat([pd.DataFrame({"open_cases": "none", "resolved_cases": [

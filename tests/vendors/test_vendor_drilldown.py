@@ -70,3 +70,42 @@ def test_vendor_backlog_totals_and_oldest_case():
     assert mine.by_age.set_index("queue").loc["q2", "30d+"] == 2
     none = drilldown.vendor_backlog(backlog, "X")
     assert none.open_cases == 0 and none.oldest_created_at is None and none.by_age.empty
+
+
+def idle_report() -> VendorReport:
+    """Case data without reviews (the ServiceNow sample): 'Stuck' holds an open case and
+    resolved nothing in the week (red, first on the attention list); 'Aaa' resolved 3 cases,
+    too few to judge (grey). Only SLA attainment has values."""
+    kpi = "vendor_sla_attainment_pct"
+    history = pd.DataFrame({
+        "period_start": [D(2026, 3, 2), D(2026, 3, 9)] * 2, "is_complete_period": True,
+        "vendor": ["Stuck", "Stuck", "Aaa", "Aaa"], "queue": None, "kpi": kpi,
+        "value": [100.0, None, 50.0, 66.7]})
+    card = pd.DataFrame({"vendor": ["Aaa", "Stuck"], "kpi": kpi, "value": [66.7, None],
+                         "n": [3, None], "status": ["few", "none"]})
+    attention = pd.DataFrame({"vendor": ["Stuck"], "kpi": ["resolved_cases"],
+                              "status": ["red"], "off_since": [D(2026, 3, 9)]})
+    activity = pd.DataFrame({"vendor": ["Aaa", "Stuck"], "open_cases": [0, 1],
+                             "resolved_cases": [3, 0], "active": [True, True]})
+    return VendorReport("week", D(2026, 3, 9), D(2026, 3, 2), history, card, attention,
+                        pd.DataFrame(), activity)
+
+
+def test_a_backlog_without_throughput_opens_on_a_kpi_with_a_line_not_an_empty_chart():
+    """ServiceNow, week of 2017-02-06: Group 59 (1 open, nothing resolved) opened the drill-down
+    on 'Decisions per day', a review KPI the case log has no value of: an empty chart."""
+    report = idle_report()
+    assert drilldown.first_vendor(report) == "Stuck"
+    assert drilldown.worst_kpi(report, "Stuck") == "vendor_sla_attainment_pct"
+    assert drilldown.trend_kpis(report, "Stuck") == ["vendor_sla_attainment_pct"]
+    series = drilldown.trend_chart(report, "Stuck", "vendor_sla_attainment_pct", TARGETS).series
+    assert series.loc[series["series"] == "Stuck", "value"].notna().any()
+
+
+def test_the_red_idle_vendor_heads_the_grid_not_below_the_grey_ones():
+    """The summary counted Group 59 red, yet the grid (worst first) drew it last, below 16
+    grey vendors, out of the 600-px table's view."""
+    from analytics.vendors import tables
+    text, status = tables.grid(idle_report())
+    assert list(text["vendor"]) == ["Stuck", "Aaa"]
+    assert status.loc[0, "resolved_cases"] == "red"

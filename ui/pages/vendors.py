@@ -46,9 +46,10 @@ st.subheader("Vendor drill-down")
 _filters.url_widget_value("vendor_pick", "vendor", vendors, drilldown.first_vendor(report))
 vendor = st.selectbox("Vendor", vendors, key="vendor_pick")
 _filters.sync_url({"vendor": vendor, "period": period})
-_filters.url_widget_value("vendor_kpi", "vendor_kpi", drilldown.TREND_KPIS,
+trend_kpis = drilldown.trend_kpis(report, vendor)   # only KPIs with a line for this vendor
+_filters.url_widget_value("vendor_kpi", "vendor_kpi", trend_kpis,
                           drilldown.worst_kpi(report, vendor))
-kpi = st.selectbox("KPI", drilldown.TREND_KPIS, key="vendor_kpi",
+kpi = st.selectbox("KPI", trend_kpis, key="vendor_kpi",
                    format_func=lambda k: kpis.KPIS[k].label)
 _filters.sync_url({"vendor_kpi": kpi})
 st.plotly_chart(charts.target_trend(

@@ -112,6 +112,13 @@ def filter_options() -> dict:
     return _filter_options(_version(db_path()))
 
 
+def first_split(filters, splits: list[str]) -> str:
+    """The first of `splits` (daily_volume_split) that some case in the filters has a value of,
+    else the first: a split by a column the export does not map draws one '(unknown)' band."""
+    return next((by for by in splits if mart("daily_volume_split", **common(filters), split=by)
+                 ["split_value"].notna().any()), splits[0])
+
+
 def common(filters, start: dt.date | None = None, end: dt.date | None = None, **overrides) -> dict:
     """The common mart parameters for the sidebar filters, optionally for another window."""
     params = {

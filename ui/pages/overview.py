@@ -20,15 +20,18 @@ st.caption(_ui.comparison_note(previous, previous_start, previous_end) + " Open 
 _ui.missing_note(current, TILES)
 
 SPLITS = ["region", "abuse_category", "source"]
-_filters.url_widget_value("overview_split", "split", SPLITS, "region")  # a shared link keeps it
+first = data.first_split(filters, SPLITS)   # one the data has values of (samples: no region)
+_filters.url_widget_value("overview_split", "split", SPLITS, first)  # a shared link keeps it
 by = st.segmented_control("Split volume by", SPLITS, key="overview_split",
                           format_func=lambda v: v.replace("abuse_", "").replace("_", " "))
-by = by or "region"
+by = by or first
 _filters.sync_url({"split": by})
 daily = data.mart("daily_volume_split", **data.common(filters), split=by)
 if daily.empty:
     st.info("No cases match these filters.")
 else:
+    if daily["split_value"].isna().all():
+        st.caption(f"No case here has a {by.replace('_', ' ')}: the loaded data does not map one.")
     volume = data.with_gaps(views.split_series(daily, by, n=8), "created_date", "cases", by)
     st.plotly_chart(charts.stacked(volume, "created_date", "cases", by,
                                     title="Cases created per day", y_title="Cases",
@@ -50,8 +53,11 @@ spike_inbox.open_spikes(filters)  # the worst spikes without a verdict, each a l
 trends_day, top = data.top_trends(filters, 3)  # the top three from the Trends page, which explains them
 st.subheader(f"Emerging trends as of {trends_day:%Y-%m-%d}" if trends_day else "Emerging trends")
 for trend_row in top.itertuples():
+    langs = ", ".join(trend_row.languages)   # none when the data has no language column
     st.markdown(f"**{_ui.plain(trend_row.label)}** — ×{trend_row.growth:.1f} since "
-                f"{trend_row.since:%Y-%m-%d}, {trend_row.excess:.0f} more cases than expected "
-                f"({_ui.plain(', '.join(trend_row.languages))})")
+                f"{trend_row.since:%Y-%m-%d}, {trend_row.excess:.0f} more cases than expected"
+                + (f" ({_ui.plain(langs)})" if langs else ""))
+if not len(top):
+    st.caption("No segment is rising faster than its own history in these filters and dates.")
 st.page_link("ui/pages/trends.py", label="All trends, with examples", icon=":material/trending_up:")
 from ui.share import share; share("overview")  # noqa: E402,E702 (issue 6)

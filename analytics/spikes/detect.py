@@ -126,6 +126,19 @@ def _matrix(frame: pd.DataFrame, keys: list[str], time: str, value: str, grain: 
     return values, series, buckets, series_id, columns
 
 
+def parent_rows(series: pd.DataFrame, keys: list[str]) -> np.ndarray:
+    """(series × keys): the row of each series with one of its fixed keys set to "all" (its
+    parents: a market × category's market and category), -1 where there is none."""
+    labels = series[keys].astype(object).where(series[keys].notna(), None)
+    index = {tuple(row): i for i, row in enumerate(labels.itertuples(index=False))}
+    out = np.full((len(series), max(len(keys), 1)), -1)
+    for i, row in enumerate(labels.itertuples(index=False)):
+        for k, v in enumerate(row):
+            if v is not None:
+                out[i, k] = index.get(tuple(row[:k]) + (None,) + tuple(row[k + 1:]), -1)
+    return out
+
+
 def detect_spikes(frame: pd.DataFrame, *, keys=DIMENSIONS, time: str = "bucket",
                   value: str = "cases", grain: str = "day", coverage: Coverage | None = None,
                   **knobs) -> pd.DataFrame:
@@ -156,7 +169,9 @@ def detect_spikes(frame: pd.DataFrame, *, keys=DIMENSIONS, time: str = "bucket",
         if keys and cfg.family == "negbin" else np.full(len(series), -1)
     result = score_matrix(newcomers.model_values(values, first), phases=phases_of(buckets, grain),
                           holidays=holiday_matrix(markets.reset_index(drop=True), buckets),
-                          fresh_starts=coverage.fresh_starts(buckets, grain), settings=cfg)
+                          fresh_starts=coverage.fresh_starts(buckets, grain),
+                          parents=parent_rows(series.reset_index(drop=True), keys) if keys else None,
+                          settings=cfg)
     result["is_data_change"] = np.zeros(values.shape, dtype=bool)
     changes = newcomers.rescore(values, result, series.reset_index(drop=True), keys, first, cfg)
     result["is_data_change"][changes["row"].to_numpy(int), changes["first"].to_numpy(int)] = True

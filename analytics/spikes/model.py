@@ -43,6 +43,8 @@ MOMENT_POWER = 1.5       # the dispersion weighs each bucket's residual by expec
 SPREAD_START = 0.5       # of the warm-up: when the spread starts learning (dof at the first score)
 SPREAD_CLIP = 3.0        # sd: residuals beyond it teach the spread no more than this
 SHOCK_COLLINEAR = 1e-4   # shock_variance: below this 1 − cos² of its two terms, alpha alone
+SHARED_PRIOR = 5.0       # shared_rise: buckets of prior (no co-movement) behind each slope
+SHARED_NOISE_Z = 2.0     # shared_rise: a parent's rest within this many sd moves nothing
 # E[min(z², c²)] for a standard normal z: rescales the clipped residuals to an unbiased variance
 def consistency(c: float) -> float:
     return float((2 * special.ndtr(c) - 1) - 2 * c * np.exp(-c**2 / 2) / np.sqrt(2 * np.pi)
@@ -105,6 +107,7 @@ class SpikeSettings:
     df_scale: float = 1.0          # the tail's degrees of freedom × this (0: a plug-in tail)
     pairs: bool = True             # up: also test a bucket summed with the one before
     pair_correlation: bool = False  # ... its variance with the learnt lag-1 residual correlation (hourly: on)
+    shared_rise: bool = True       # up: a rise the rest of a parent shares that bucket is the parent's, not the segment's
 
     def __post_init__(self):
         if self.direction not in DIRECTIONS:
@@ -165,13 +168,16 @@ def band(mu: np.ndarray, var: np.ndarray, cfg: SpikeSettings, q: float = 0.99):
 
 def score_matrix(values: np.ndarray, *, phases: np.ndarray | None = None,
                  holidays: np.ndarray | None = None, fresh_starts: np.ndarray | None = None,
+                 parents: np.ndarray | None = None,
                  settings: SpikeSettings = SpikeSettings()) -> dict[str, np.ndarray]:
     """Score a (series × time) matrix; NaN marks a bucket a series does not have (a day no
     export covers: analytics/coverage.py).
 
     `phases`: integer season phase per bucket, shape (T,) or (S, T); `holidays`: boolean (S, T);
     `fresh_starts`: boolean (T,), buckets where every series forgets its history and warms up
-    again (the first bucket after a long uncovered gap).
+    again (the first bucket after a long uncovered gap); `parents`: integer (S, K), the rows
+    of each series' parents (a segment with one of its fixed keys set to "all"), -1 for none
+    (`shared_rise`).
     Returns arrays of the input's shape: expected, variance, p_value, score, is_anomaly.
     """
     values = np.asarray(values, dtype=float)
@@ -182,13 +188,13 @@ def score_matrix(values: np.ndarray, *, phases: np.ndarray | None = None,
     phases = np.broadcast_to(phases, values.shape).astype(np.int64)
     holidays = (np.zeros(values.shape, bool) if holidays is None
                 else np.broadcast_to(np.asarray(holidays, bool), values.shape))
-    state = _State(n_series, int(phases.max(initial=0)) + 1, settings)
+    state = _State(n_series, int(phases.max(initial=0)) + 1, settings, parents)
     out = {k: np.full(values.shape, np.nan) for k in ("expected", "variance", "p_value")}
     flags = np.zeros(values.shape, bool)
     fresh_starts = np.zeros(n_time, bool) if fresh_starts is None else np.asarray(fresh_starts, bool)
     for t in range(n_time):
         if fresh_starts[t]:
-            state = _State(n_series, state.factor.shape[1], settings)
+            state = _State(n_series, state.factor.shape[1], settings, parents)
         mu, var, p, flag = state.step(values[:, t], phases[:, t], holidays[:, t])
         out["expected"][:, t], out["variance"][:, t], out["p_value"][:, t] = mu, var, p
         flags[:, t] = flag
@@ -204,8 +210,17 @@ def score_matrix(values: np.ndarray, *, phases: np.ndarray | None = None,
 class _State:
     """Per-series running estimates, updated one bucket at a time for all series at once."""
 
-    def __init__(self, n_series: int, n_phases: int, cfg: SpikeSettings):
+    def __init__(self, n_series: int, n_phases: int, cfg: SpikeSettings,
+                 parents: np.ndarray | None = None):
         self.cfg = cfg
+        self.parents = None if parents is None or not cfg.shared_rise else np.asarray(parents, int).reshape(n_series, -1)
+        if self.parents is not None:
+            # per (series, parent): exponentially weighted means of z·z_rest and z_rest² (their
+            # ratio is the slope of the series' residual on its parent's rest's), buckets seen
+            shape = self.parents.shape
+            self.co_sums = np.stack([np.zeros(shape), np.ones(shape)])
+            self.co_seen = np.zeros(shape)
+            self.rest_z = np.full(shape, np.nan)
         self.rows = np.arange(n_series)
         self.level = np.full(n_series, np.nan)
         self.factor = np.ones((n_series, n_phases))
@@ -297,7 +312,11 @@ class _State:
         var, df = self.predictive(mu, model_var, phase) if cfg.df_scale else (model_var, None)
         valid = ~np.isnan(y)
         yv = np.where(valid, y, 0.0)
-        p_up = _tail_beyond(yv, mu, var, cfg, True, df) if cfg.direction != "down" else np.ones_like(mu)
+        # shared_rise: the up tests read the bucket against the expected value × the rise the
+        # rest of its parent shows that bucket (a day shock shared by a market's or category's
+        # cases is the parent's, tested there); ratio floors stay on the segment's own expected
+        shared = self._shared_ratio(yv, mu, var, valid) if cfg.direction != "down" else 1.0
+        p_up = _tail_beyond(yv, mu * shared, var * shared, cfg, True, df) if cfg.direction != "down" else np.ones_like(mu)
         p_down = _tail_beyond(yv, mu, var, cfg, False, df) if cfg.direction != "up" else np.ones_like(mu)
         up = (p_up <= cfg.alpha) & (yv >= cfg.min_count) & (yv - mu >= (cfg.min_ratio - 1) * np.abs(mu))
         # a doubling by at least big_excess cases needs only the looser big_alpha: on a noisy
@@ -305,7 +324,7 @@ class _State:
         up |= ((p_up <= cfg.big_alpha) & (yv >= cfg.big_ratio * mu)
                & (yv - mu >= cfg.big_excess) & (yv >= cfg.min_count))
         if cfg.pairs and cfg.direction != "down" and self.before is not None:
-            p_pair, pair = self._pair(yv, mu, var, df, valid & ~holiday)
+            p_pair, pair = self._pair(yv, mu, var, shared, df, valid & ~holiday)
             up |= pair
             p_up = np.minimum(p_up, p_pair)
         down = (p_down <= cfg.alpha) & (mu >= cfg.min_count) & (np.abs(mu) - yv >= (1 - 1 / cfg.min_ratio) * np.abs(mu)) & ~holiday
@@ -314,9 +333,12 @@ class _State:
         flag &= valid & (self.seen >= cfg.warmup)
         p = np.where(self.seen >= cfg.warmup, p, 1.0)
         learn = valid & ~holiday & (~flag | (self.run >= cfg.relearn_after))
-        self.before = (yv, mu, var, valid & ~holiday & ~flag & (self.seen >= cfg.warmup))
+        self.before = (yv, mu, var, shared, valid & ~holiday & ~flag & (self.seen >= cfg.warmup))
         if cfg.pair_correlation:
             self._learn_rho(np.where(learn & ~flag, (yv - mu) / np.sqrt(var), np.nan))
+        if self.parents is not None:
+            self._learn_shared(np.where(learn & ~flag & (self.seen >= max(3, int(cfg.warmup * SPREAD_START))),
+                                        (yv - mu) / np.sqrt(var), np.nan), flag)
         self._learn(np.where(learn, yv, np.nan), phase, mu, model_var, var / model_var)
         self.run = np.where(flag, self.run + 1, 0)
         return mu, var, p, flag
@@ -331,7 +353,47 @@ class _State:
         self.rho_seen = self.rho_seen + both
         self.prev_z = z
 
-    def _pair(self, y, mu, var, df, ok):
+    def _shared_ratio(self, y, mu, var, valid):
+        """Per series, the factor its expected value (and variance) take for the up tests: the
+        rise its parents' rest (a parent less this series) predicts for it this bucket, beyond
+        that rest's ordinary noise. Shared day shocks (a market's or a category's cases all up
+        on a news day or an outage) lift every member: read alone, each member's count has a far
+        heavier tail than its own noise (a product of gammas), and on such days leaves rose 3–4×
+        their expected and raised most false events (bench/sensitivity_shown.py, round 9). So
+        the series' expected value moves up by slope × (z_rest − SHARED_NOISE_Z) of its own sd,
+        z_rest the rest's standardised residual and slope that of the series' residual on it
+        (`_learn_shared`; the largest over its parents, never down): a rest within
+        SHARED_NOISE_Z sd of its expected value moves nothing (ordinary co-movement is already in
+        the series' variance), an incident in one segment leaves its parents' rest where it was,
+        a segment that does not move with its parents learns a slope of ~0, and the parent's own
+        test still sees the shared rise."""
+        if self.parents is None:
+            return 1.0
+        has = self.parents >= 0
+        rows = np.where(has, self.parents, 0)
+        rest_mu = mu[rows] - mu[:, None]
+        rest_sd = np.sqrt(np.maximum(var[rows] - var[:, None], np.maximum(rest_mu, 1e-9)))
+        ok = has & valid[rows] & valid[:, None] & (rest_mu > 0)
+        z_rest = np.where(ok, (y[rows] - y[:, None] - rest_mu) / rest_sd, np.nan)
+        self.rest_z = np.clip(z_rest, -SPREAD_CLIP, SPREAD_CLIP)
+        slope = np.clip(self.co_sums[0] / self.co_sums[1], 0.0, 1.0)
+        lift = np.nan_to_num(slope * np.maximum(z_rest - SHARED_NOISE_Z, 0.0)).max(axis=1, initial=0.0)
+        return (mu + lift * np.sqrt(var)) / mu
+
+    def _learn_shared(self, z, flag):
+        """Learn each (series, parent) slope of the series' standardised residual `z` (NaN: not
+        learnt) on its parent's rest's (`rest_z`, set by `_shared_ratio`), both clipped at
+        SPREAD_CLIP sd, with the spread's memory and SHARED_PRIOR buckets of no co-movement to
+        start from; a bucket whose parent is flagged (an incident) teaches nothing."""
+        rows = np.where(self.parents >= 0, self.parents, 0)
+        both = ~np.isnan(z)[:, None] & ~np.isnan(self.rest_z) & ~flag[rows]
+        w = np.maximum(1.0 / (self.co_seen + 1.0 + SHARED_PRIOR), self.w_spread)
+        zz = np.clip(z, -SPREAD_CLIP, SPREAD_CLIP)[:, None]
+        new = np.stack([np.nan_to_num(zz * self.rest_z), np.nan_to_num(self.rest_z**2)])
+        self.co_sums = np.where(both, self.co_sums + w * (new - self.co_sums), self.co_sums)
+        self.co_seen = self.co_seen + both
+
+    def _pair(self, y, mu, var, shared, df, ok):
         """(p-value, flag) of this bucket summed with the one before, where both lie above their
         expected values and the one before was scored, unflagged: a surge's first two buckets,
         each short of alpha alone, are one test (reported by its second bucket). The two
@@ -339,13 +401,15 @@ class _State:
         (w / (2 − w)), and with `pair_correlation` (the hourly default) by the learnt lag-1
         correlation of the residuals where it is larger: the hours of one day share the day's
         shocks (round 7, bench/sensitivity_shown.py)."""
-        cfg, (y0, mu0, var0, ok0) = self.cfg, self.before
+        cfg, (y0, mu0, var0, shared0, ok0) = self.cfg, self.before
         w = self.level_weight()
         total, expected = y0 + y, mu0 + mu
         corr = np.clip(np.maximum(self.rho, w / (2 - w)), 0.0, 1.0) if cfg.pair_correlation else w / (2 - w)
+        # (shared_rise: each bucket against its expected value × its parents' rest's rise)
+        var0, var = var0 * shared0, var * shared
         spread = var0 + var + 2 * np.sqrt(var0 * var) * corr
         test = ok & ok0 & (y > mu) & (y0 > mu0)
-        p = _tail_beyond(np.where(test, total, 0.0), expected, spread, cfg, True, df)
+        p = _tail_beyond(np.where(test, total, 0.0), mu0 * shared0 + mu * shared, spread, cfg, True, df)
         flag = test & (p <= cfg.alpha) & (total >= cfg.min_count) \
             & (total - expected >= (cfg.min_ratio - 1) * np.abs(expected))
         return np.where(test, p, 1.0), flag

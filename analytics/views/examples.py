@@ -2,11 +2,11 @@
 (wrapped, the matched words marked), then a few columns to recognise the case by. An HTML table,
 because a grid cell neither wraps nor marks words; every value is escaped.
 
->>> rows = pd.DataFrame({"case_id": ["C-1"], "created_at": [None], "summary": ["<b>Продаёт</b> оружие"],
-...                      "language": ["ru"]})
+>>> rows = pd.DataFrame({"case_id": ["C-1"], "created_at": ["2026-03-01 10:00"],
+...                      "summary": ["<b>Продаёт</b> оружие"], "language": ["ru"]})
 >>> print(examples_html(rows, parse_query("продает"), columns=["case_id", "summary", "created_at"]))
 ... # doctest: +ELLIPSIS
-<style>...<thead><tr><th>Case id</th><th>Summary</th><th>Created at</th></tr></thead><tbody><tr><td>C-1</td><td class="summary">&lt;b&gt;<mark>Продаёт</mark>&lt;/b&gt; оружие</td><td></td></tr></tbody></table>
+<style>...<thead><tr><th>Case id</th><th>Summary</th><th>Created at (UTC)</th></tr></thead><tbody><tr><td>C-1</td><td class="summary">&lt;b&gt;<mark>Продаёт</mark>&lt;/b&gt; оружие</td><td>2026-03-01 10:00</td></tr></tbody></table>
 """
 from __future__ import annotations
 
@@ -30,6 +30,11 @@ table.case-examples td.summary {white-space: normal; overflow-wrap: anywhere; mi
 table.case-examples mark {background: #ffe58a; padding: 0 1px}
 </style>"""
 NO_QUERY = parse_query("")
+
+
+def has_values(column: pd.Series) -> bool:
+    """Whether some cell of `column` holds more than blanks."""
+    return bool(column.map(lambda v: _cell(v).strip() != "").any())
 
 
 def summary_first(rows: pd.DataFrame) -> pd.DataFrame:
@@ -58,12 +63,16 @@ def _summary_cell(record: dict, query: SearchQuery) -> str:
 def examples_html(rows: pd.DataFrame, query: SearchQuery = NO_QUERY, *,
                   columns: list[str] = SHOWN, limit: int = 100) -> str:
     """The first `limit` rows as an escaped HTML table of `columns` (those present; the local
-    created_date where created_at is not), the summary wrapped and the words of `query` marked."""
+    created_date where created_at is not), the summary wrapped and the words of `query` marked.
+    A column empty in every row shown is left out (an export without summaries or languages
+    drew a wide blank Summary column); the case id always stays."""
     dated = {"created_at": "created_date"} if "created_at" not in rows.columns else {}
-    shown = [c for c in (dated.get(c, c) for c in columns) if c in rows.columns]
+    first = rows.head(limit)
+    shown = [c for c in (dated.get(c, c) for c in columns) if c in rows.columns
+             and (c == "case_id" or has_values(first[c]))]
     head = "".join(f"<th>{html.escape(heading(c))}</th>" for c in shown)   # in words
     body = []
-    for record in rows.head(limit).to_dict("records"):
+    for record in first.to_dict("records"):
         cells = [_summary_cell(record, query) if c == "summary" else f"<td>{_cell(record[c])}</td>"
                  for c in shown]
         body.append(f"<tr>{''.join(cells)}</tr>")

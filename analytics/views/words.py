@@ -20,9 +20,11 @@ def human(value) -> str:
 
 
 def heading(name) -> str:
-    """A column's or a dimension's name as a heading.
+    """A column's or a dimension's name as a heading; a timestamp column (`..._at`, stored in
+    UTC) says so, beside the market-local `created_date` of the same case.
 
-    >>> heading("abuse_category"), heading("case_id"), heading("market")
-    ('Abuse category', 'Case id', 'Market')
+    >>> heading("abuse_category"), heading("case_id"), heading("market"), heading("created_at")
+    ('Abuse category', 'Case id', 'Market', 'Created at (UTC)')
     """
-    return human(name).capitalize()
+    text = human(name).capitalize()
+    return f"{text} (UTC)" if str(name).endswith("_at") else text

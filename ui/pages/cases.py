@@ -20,7 +20,7 @@ filters = st.session_state["filters"]
 _filters.url_widget_value("case_search", "q", None, "")
 _ui.page_header("Cases", "Every case behind the numbers, newest first.")
 search = st.text_input("Search case id or summary", key="case_search",
-                       placeholder="e.g. a case id, words in Kazakh, Russian or English",
+                       placeholder="e.g. a case id, or words of the summary",
                        help="Every word must match, in any form (оружие finds оружия), typed "
                             "with or without Kazakh letters or ё, or in Latin letters.")
 _filters.sync_url({"q": search.strip() or None})
@@ -40,7 +40,9 @@ shown = "the newest " if len(rows) >= LIMIT else ""
 st.caption(f"Showing {shown}{len(rows):,} cases. created_date is the market-local date; "
            "timestamps are UTC.")
 first = HIGHLIGHTED if query is not None else IN_FULL
-st.caption(f"The newest {min(len(rows), first):,} with their summary in full"
+summaries = "summary" in rows and examples.has_values(rows["summary"].head(first))
+st.caption(f"The newest {min(len(rows), first):,}" + (" with their summary in full" if summaries
+           else " (no summary in the loaded data)")
            + (" and the matched words marked" if query is not None else "")
            + "; every column of every case in the table below.")
 st.html(examples.examples_html(rows, query or examples.NO_QUERY, limit=first))

@@ -1,5 +1,6 @@
-"""The Overview on the two real public exports (their cuts in tests/fixtures/samples), as a new
-user sees it: no split by a column the export lacks, no empty brackets, no silent empty block."""
+"""Pages on the two real public exports (their cuts in tests/fixtures/samples), as a new user
+sees them: no split by a column the export lacks, no empty brackets, no silent empty block, no
+blank columns."""
 from __future__ import annotations
 
 import pytest
@@ -18,11 +19,11 @@ def sample(request, tmp_path_factory):
     return request.param, path
 
 
-def overview(path, monkeypatch) -> AppTest:
+def overview(path, monkeypatch, page: str = "overview") -> AppTest:
     monkeypatch.setenv("ESCALATION_RADAR_DB", str(path))
     at = AppTest.from_file(str(settings.ROOT / "app.py"), default_timeout=30)
     at.run(timeout=60)
-    at.switch_page("ui/pages/overview.py").run(timeout=60)
+    at.switch_page(f"ui/pages/{page}.py").run(timeout=60)
     assert not at.exception, [e.value for e in at.exception]
     return at
 
@@ -47,3 +48,15 @@ def test_trend_lines_have_no_empty_brackets_and_no_trend_is_said(sample, monkeyp
     assert bool(lines) != said, (name, lines)
     if name == "nyc311":
         assert lines
+
+
+def test_the_cases_page_draws_no_blank_summary_column(sample, monkeypatch):
+    """ServiceNow has no summaries: the top table had a wide empty Summary column under a
+    caption promising 'their summary in full'; NYC's 311 descriptors are its summaries."""
+    name, path = sample
+    at = overview(path, monkeypatch, "cases")
+    table = next(h.proto.body for h in at.get("html") if "case-examples" in h.proto.body)
+    said = next(c.value for c in at.caption if c.value.startswith("The newest"))
+    assert ("<th>Summary</th>" in table) == (name == "nyc311"), (name, said)
+    assert ("no summary in the loaded data" in said) == (name == "servicenow"), said
+    assert "<th>Language</th>" not in table and "Created at (UTC)" in table

@@ -172,10 +172,12 @@ def missing_note(row: dict, names: list[str]) -> None:
 
 
 def kpi_table(rows: pd.DataFrame, label: str, names: list[str], key: str) -> None:
-    """A table of segments × KPIs, headed by KPI labels; durations shown in hours."""
+    """A table of segments × KPIs, headed by KPI labels; durations shown in hours. A KPI with
+    no value in any row is left out (the tiles' note names what the data lacks): a column of
+    'None' on every row reads as broken."""
     shown = pd.DataFrame({label: rows["segment"]})
-    config = {}
-    for name in names:
+    config = {label: heading(label)}
+    for name in [n for n in names if rows[n].notna().any()]:
         kpi = kpis.KPIS[name]
         if kpi.unit == "seconds":
             shown[name] = rows[name] / 3600

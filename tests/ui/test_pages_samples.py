@@ -60,3 +60,19 @@ def test_the_cases_page_draws_no_blank_summary_column(sample, monkeypatch):
     assert ("<th>Summary</th>" in table) == (name == "nyc311"), (name, said)
     assert ("no summary in the loaded data" in said) == (name == "servicenow"), said
     assert "<th>Language</th>" not in table and "Created at (UTC)" in table
+
+
+def test_the_markets_page_shows_no_column_or_chart_of_values_the_export_lacks(sample, monkeypatch):
+    """Neither export has a language, a first response or appeals: the Markets page drew a
+    Languages chart of one '(unknown)' bar and a detail table with three columns of 'None'
+    under a raw 'abuse_category' heading."""
+    import json
+
+    name, path = sample
+    at = overview(path, monkeypatch, "markets")
+    assert "No languages in the data." in [i.value for i in at.info], name
+    table = next(d for d in at.dataframe if "abuse_category" in d.value.columns)
+    assert "first_response_median_s" not in table.value.columns
+    assert "appeal_rate_pct" not in table.value.columns
+    assert {"cases", "sla_attainment_pct", "resolution_median_s"} <= set(table.value.columns)
+    assert json.loads(table.proto.columns)["abuse_category"]["label"] == "Abuse category"

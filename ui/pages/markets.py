@@ -49,7 +49,7 @@ by_segment = data.mart("kpi_by_segment", **data.common(filters, markets=[market]
 for column, (dimension, label) in zip(st.columns(len(BREAKDOWNS)), BREAKDOWNS.items()):
     rows = views.segments(by_segment, dimension, n=12)
     with column:
-        if rows.empty:
+        if rows["segment"].eq(views.UNKNOWN).all():   # (none, or all unknown: not mapped)
             st.info(f"No {label.lower()} in the data.")
             continue
         st.plotly_chart(charts.bars(rows, "segment", "cases", title=label, value_title="Cases",

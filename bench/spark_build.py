@@ -152,6 +152,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="no run: the extrapolation of a spark_build.json (or of a run's work "
                              "folder, also of a run stopped early) again (with --fit-with)")
     source.add_argument("--db", type=Path, help="a database holding the cases (lake export)")
+    source.add_argument("--compare", type=Path, nargs=2, metavar="STORE",
+                        help="no run: two stores' aggregate tables compared (rows, column sums)")
     source.add_argument("--source", type=Path, help="cases as Parquet (lake import on Spark)")
     parser.add_argument("--reviews", type=Path, help="with --source: reviews as Parquet")
     parser.add_argument("--ingest-duckdb", action="store_true",
@@ -164,6 +166,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.refit:
         return _refit(args)
+    if args.compare:
+        return 0 if _print_comparison(compare_stores(*args.compare)) else 1
     if args.work is None:
         parser.error("--work is needed for a run")
     work = args.work.resolve()
@@ -220,8 +224,52 @@ def main(argv: list[str] | None = None) -> int:
         (work / "spark_build.json").write_text(json.dumps(result, indent=1, default=str))
     if spark_engine is not None:
         spark_engine.close()
+    if {"duckdb", "spark"} <= set(args.engines.split(",")):
+        result["same_numbers"] = _print_comparison(
+            compare_stores(work / "duckdb.duckdb", work / "spark.duckdb"))
     (work / "spark_build.json").write_text(json.dumps(result, indent=1, default=str))
     return 0
+
+
+def compare_stores(a: Path, b: Path) -> list[dict]:
+    """Per aggregate table of store `a` (its base tables; views read the lake): rows and the
+    sum of every numeric column in both stores, and the largest relative difference."""
+    import duckdb
+    out = []
+    with duckdb.connect(str(a), read_only=True) as ca, duckdb.connect(str(b), read_only=True) as cb:
+        tables = [t for (t,) in ca.execute(
+            "select table_name from information_schema.tables where table_type = 'BASE TABLE' "
+            "and table_schema = 'main' order by 1").fetchall()]
+        for table in tables:
+            columns = [c for c, kind in ca.execute(
+                "select column_name, data_type from information_schema.columns "
+                "where table_schema = 'main' and table_name = ?", [table]).fetchall()
+                if any(k in kind for k in ("INT", "DOUBLE", "FLOAT", "DECIMAL"))]
+            query = "select count(*)" + "".join(f', sum("{c}")::double' for c in columns) + \
+                f' from "{table}"'
+            try:
+                left, right = ca.execute(query).fetchone(), cb.execute(query).fetchone()
+            except duckdb.Error as error:   # a table only one store has
+                out.append(dict(table=table, rows=None, worst=float("inf"), error=str(error)))
+                continue
+            worst = max((abs(x - y) / max(abs(x), 1e-9) for x, y in zip(left, right)
+                         if x is not None and y is not None), default=0.0)
+            if any((x is None) != (y is None) for x, y in zip(left, right)):
+                worst = float("inf")
+            out.append(dict(table=table, rows=(left[0], right[0]), sums=len(columns), worst=worst))
+    return out
+
+
+def _print_comparison(rows: list[dict], tolerance: float = 1e-9) -> bool:
+    """Prints the comparison; True when every table's rows and sums agree within `tolerance`."""
+    for row in rows:
+        rows_text = (f"{row['rows'][0]:>12,} vs {row['rows'][1]:>12,}" if row["rows"]
+                     else row.get("error", ""))
+        print(f"  {row['table']:24s} {rows_text}  {row.get('sums', 0)} sums, "
+              f"worst relative difference {row['worst']:.1e}")
+    same = all(r["rows"] and r["rows"][0] == r["rows"][1] and r["worst"] <= tolerance for r in rows)
+    print("same numbers in both stores" if same else "THE STORES DIFFER")
+    return same
 
 
 def _progress(path: Path, engine: str):

@@ -137,23 +137,35 @@ def broken_at_gaps(rows: pd.DataFrame, x: str, y: str) -> pd.DataFrame:
 
 def trend(frame: pd.DataFrame, x: str, y: str, *, title: str, y_title: str,
           color: str | None = None, last_complete: dt.date | None = None,
-          x_title: str = f"Created date ({LOCAL_DATES})") -> go.Figure:
-    """A line per `color` group over `x`; the still-incomplete days are dotted and shaded."""
+          x_title: str = f"Created date ({LOCAL_DATES})",
+          first_complete: dt.date | None = None) -> go.Figure:
+    """A line per `color` group over `x`; the still-incomplete days are dotted and shaded, and
+    so are the points before `first_complete` (a first week cut by the dates or the export's
+    start: a few days' cases, not a week's)."""
     fig = go.Figure()
     groups = frame.groupby(safe_labels(frame[color]), sort=False) if color else [("", frame)]
     cut = pd.Timestamp(last_complete) if last_complete is not None else None
+    start = pd.Timestamp(first_complete) if first_complete is not None else None
     for name, rows in groups:
         rows = broken_at_gaps(rows.sort_values(x), x, y)
         solid = rows if cut is None else rows[rows[x] <= cut]
+        solid = solid if start is None else solid[solid[x] >= start]
         line = dict(color="#aaaaaa") if name == OTHER else None  # the rest recedes
         fig.add_scatter(x=solid[x], y=solid[y], name=name or y_title, mode="lines",
                         legendgroup=name, showlegend=bool(color), line=line)
+        dotted = dict(mode="lines", legendgroup=name, line=dict(dash="dot", color="#888888"),
+                      showlegend=False, name=f"{name or y_title} (incomplete)")
+        if start is not None and (rows[x] < start).any():
+            fig.add_scatter(x=(head := rows[rows[x] <= (solid[x].min() if len(solid) else
+                                                         rows[x].max())])[x], y=head[y], **dotted)
         if cut is not None and (rows[x] > cut).any():
             tail = rows[rows[x] >= solid[x].max()] if len(solid) else rows
-            fig.add_scatter(x=tail[x], y=tail[y], mode="lines", legendgroup=name,
-                            line=dict(dash="dot", color="#888888"), showlegend=False,
-                            name=f"{name or y_title} (incomplete)")
+            fig.add_scatter(x=tail[x], y=tail[y], **dotted)
     mark_incomplete(fig, last_complete, frame[x].max() if len(frame) else None)
+    if start is not None and len(frame) and frame[x].min() < start:
+        fig.add_vrect(x0=frame[x].min() - pd.Timedelta(hours=12), x1=start - pd.Timedelta(hours=12),
+                      fillcolor="#999999", opacity=0.18, line_width=0, annotation_text="partial",
+                      annotation_position="top left", annotation_font_size=11)
     fig.update_layout(title=title, xaxis_title=x_title, yaxis_title=y_title, **_LAYOUT)
     fig.update_xaxes(**date_axis())
     return fig

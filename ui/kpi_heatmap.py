@@ -34,6 +34,25 @@ def complete_weeks(weeks, start: dt.date, end: dt.date, last_complete: dt.date |
     return np.array([monday >= start and monday + WEEK <= last for monday in mondays], dtype=bool)
 
 
+def whole_weeks(weeks, start: dt.date, end: dt.date, last_complete: dt.date | None
+                ) -> tuple[dt.date | None, dt.date | None]:
+    """(first, last) Monday of the weeks `complete_weeks` counts whole: a weekly line draws the
+    weeks before and after them dotted, as the heatmap greys them. With no whole week, (None,
+    the Monday before the first week): every point is dotted.
+
+    >>> weeks = pd.to_datetime(["2024-12-30", "2025-01-06", "2025-01-13"])
+    >>> whole_weeks(weeks, dt.date(2025, 1, 1), dt.date(2025, 3, 14), dt.date(2025, 1, 15))
+    (datetime.date(2025, 1, 6), datetime.date(2025, 1, 6))
+    >>> whole_weeks(weeks[:1], dt.date(2025, 1, 1), dt.date(2025, 3, 14), None)
+    (None, datetime.date(2024, 12, 23))
+    """
+    mondays = [pd.Timestamp(w).date() for w in weeks]
+    whole = [m for m, ok in zip(mondays, complete_weeks(weeks, start, end, last_complete)) if ok]
+    if not whole:
+        return None, (min(mondays) - dt.timedelta(days=7) if mondays else None)
+    return min(whole), max(whole)
+
+
 def colour_range(pivot: pd.DataFrame, complete: np.ndarray) -> tuple[float, float] | None:
     """(low, high) of the complete weeks' cells; None when no complete week has a value.
 

@@ -76,3 +76,28 @@ def test_the_markets_page_shows_no_column_or_chart_of_values_the_export_lacks(sa
     assert "appeal_rate_pct" not in table.value.columns
     assert {"cases", "sla_attainment_pct", "resolution_median_s"} <= set(table.value.columns)
     assert json.loads(table.proto.columns)["abuse_category"]["label"] == "Abuse category"
+
+
+def test_the_kpi_line_dots_a_first_week_cut_by_the_exports_start(sample, monkeypatch):
+    """NYC 311 starts on Wednesday 2025-01-01: its week of 2024-12-30 holds five days and read
+    as SLA attainment 100 %, drawn solid though the heatmap below greys it; so was ServiceNow's
+    first week in a window from 2016-03-01 (92 %, then 8 %)."""
+    import json
+
+    name, path = sample
+    monkeypatch.setenv("ESCALATION_RADAR_DB", str(path))
+    at = AppTest.from_file(str(settings.ROOT / "app.py"), default_timeout=30)
+    if name == "servicenow":
+        at.query_params.update({"from": "2016-03-01", "to": "2016-05-31"})
+    at.run(timeout=60)
+    at.switch_page("ui/pages/kpis.py").run(timeout=60)
+    assert not at.exception, [e.value for e in at.exception]
+    spec = json.loads(next(c for c in at.get("plotly_chart")
+                           if "all selected cases" in c.proto.spec).proto.spec)
+    lines = [t for t in spec["data"] if t.get("mode") == "lines"]
+    solid = next(t for t in lines if "dash" not in t.get("line", {}))
+    dotted = [t for t in lines if t.get("line", {}).get("dash") == "dot"]
+    first = {"nyc311": "2024-12-30", "servicenow": "2016-02-29"}[name]
+    assert not any(str(x).startswith(first) for x in solid["x"]), solid["x"][:2]
+    assert any(str(x).startswith(first) for t in dotted for x in t["x"]), name
+    assert "partial" in [a.get("text") for a in spec["layout"].get("annotations", [])], name

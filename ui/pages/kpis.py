@@ -32,9 +32,11 @@ if overall.empty or not views.has_values(overall, name):
     st.stop()
 
 across = DIMENSIONS[by].lower()
+whole = kpi_heatmap.whole_weeks(overall["week_start"], filters.start, filters.end,
+                                _ui.last_complete(fresh))   # cut weeks dotted, as grey below
 trend_chart = charts.trend(overall, "week_start", "value", y_title=value_title,
                             title=f"{kpi.label}, all selected cases", x_title=charts.WEEKS,
-                            last_complete=_ui.last_complete_week(fresh))
+                            first_complete=whole[0], last_complete=whole[1])
 spike_markers.add_weekly(trend_chart, spike_markers.same_scope(  # this chart's scope only
     spike_markers.events_in_view(data.events("day"), filters), filters, name), overall)
 st.plotly_chart(trend_chart, key="kpi_trend", config=charts.CONFIG)

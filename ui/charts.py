@@ -32,14 +32,24 @@ DAY_MS = 86_400_000
 
 def date_axis(*, hours: bool = False) -> dict:
     """A time axis in the one date format of the app (2026-03-02, with 14:00 for hours): ticks
-    that show the hour only when zoomed below a day, and the hover header to match.
+    that show the hour only when zoomed below a day, and the hover header to match. Plotly takes
+    the first stop whose range holds the tick step, ends included: ticks one day apart (a short
+    export's daily chart) are dates, never "2025-10-20 00:00".
 
     >>> date_axis()["hoverformat"], date_axis(hours=True)["hoverformat"]
     ('%Y-%m-%d', '%Y-%m-%d %H:%M')
+    >>> [s["value"] for s in date_axis()["tickformatstops"] if _holds(s["dtickrange"], DAY_MS)][0]
+    '%Y-%m-%d'
     """
     return dict(hoverformat="%Y-%m-%d %H:%M" if hours else "%Y-%m-%d",
-                tickformatstops=[dict(dtickrange=[None, DAY_MS], value="%Y-%m-%d %H:%M"),
+                tickformatstops=[dict(dtickrange=[None, DAY_MS - 1], value="%Y-%m-%d %H:%M"),
                                  dict(dtickrange=[DAY_MS, None], value="%Y-%m-%d")])
+
+
+def _holds(dtickrange: list, step: int) -> bool:
+    """Whether a tick step falls in a stop's range as Plotly reads it (both ends included)."""
+    low, high = dtickrange
+    return (low is None or step >= low) and (high is None or step <= high)
 
 
 def safe_labels(values: pd.Series) -> pd.Series:

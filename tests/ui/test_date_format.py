@@ -22,3 +22,21 @@ def test_date_inputs_and_time_axes_say_dates_one_way(app_db):
                 axes += 1
                 assert axis["hoverformat"].startswith("%Y-%m-%d"), (page, layout.get("title"))
     assert axes >= 4   # Overview's volume and backlog, Markets', KPIs' trend at least
+
+
+def test_ticks_one_day_apart_are_dates_without_a_time():
+    """A short export's daily chart has ticks one day apart; Plotly takes the first tickformat
+    stop whose range holds the step (ends included), so the hour stop must end below a day.
+    Before: the 20k-case lake's Overview read '2025-10-20 00:00' under every tick."""
+    from ui import charts
+
+    def format_at(step: int) -> str:
+        for stop in charts.date_axis()["tickformatstops"]:
+            low, high = stop["dtickrange"]
+            if (low is None or step >= low) and (high is None or step <= high):
+                return stop["value"]
+        raise AssertionError(step)
+
+    assert format_at(charts.DAY_MS) == "%Y-%m-%d"
+    assert format_at(7 * charts.DAY_MS) == "%Y-%m-%d"
+    assert format_at(6 * 3_600_000) == "%Y-%m-%d %H:%M"

@@ -27,6 +27,7 @@ from analytics.views.kpi import (
     market_choices,
     segment_values,
     segments,
+    window_note,
     sla_labels,
     split_series,
     top_n,
@@ -39,6 +40,6 @@ from analytics.views.periods import default_window, last_complete_week, previous
 __all__ = ["FORMULA_START", "OTHER", "UNKNOWN", "csv_bytes", "daily_backlog", "daily_series",
            "default_window", "filter_options", "formatted", "has_values",
            "heatmap_pivot", "is_blank", "last_complete_week", "market_choices",
-           "neutralise_formulas", "previous_window", "segment_values", "segments",
+           "neutralise_formulas", "previous_window", "segment_values", "segments", "window_note",
            "sla_labels", "split_series", "top_n", "vendor_scorecard", "weekly_overall",
            "weekly_vendor_quality", "xlsx_bytes"]

@@ -150,3 +150,21 @@ def weekly_vendor_quality(vendor_daily: pd.DataFrame) -> pd.DataFrame:
 def _positive(counts: pd.Series) -> pd.Series:
     """`counts` with zeros as missing, so a ratio over nothing is blank rather than inf."""
     return counts.where(counts > 0)
+
+
+def window_note(shown: int, loaded: int, first, last, share: float = 0.25) -> str | None:
+    """A line for when the sidebar's dates hold a small share of the cases loaded: a historic
+    export with a thin tail (the ServiceNow log: its default 90 days hold 194 of 24,918 cases)
+    otherwise reads as if most of the data were lost. None when the dates hold `share` or more.
+
+    >>> import datetime as dt
+    >>> window_note(194, 24918, dt.date(2016, 2, 29), dt.date(2017, 2, 16))
+    'These dates hold 194 of the 24,918 cases loaded (0.8%), created 2016-02-29 to 2017-02-16: widen the dates in the sidebar to see the rest.'
+    >>> window_note(4969, 4969, dt.date(2025, 1, 1), dt.date(2025, 3, 14)) is None
+    True
+    """
+    if not loaded or shown >= share * loaded:
+        return None
+    return (f"These dates hold {shown:,} of the {loaded:,} cases loaded ({shown / loaded:.1%}), "
+            f"created {first:%Y-%m-%d} to {last:%Y-%m-%d}: widen the dates in the sidebar to see "
+            "the rest.")

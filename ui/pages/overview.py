@@ -18,6 +18,10 @@ st.caption(_ui.comparison_note(previous, previous_start, previous_end) + " Open 
            "are as of each period's end (at most the newest data). Hover a tile for its "
            "definition.")
 _ui.missing_note(current, TILES)
+if not (filters.markets or filters.categories or filters.sources) and (note := views.window_note(
+        int(current.get("cases") or 0), int(fresh.get("case_count") or 0), filters.first_date,
+        filters.last_date)):
+    st.info(note)
 
 SPLITS = ["region", "abuse_category", "source"]
 first = data.first_split(filters, SPLITS)   # one the data has values of (samples: no region)

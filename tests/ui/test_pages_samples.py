@@ -110,3 +110,15 @@ def test_the_overview_says_when_its_dates_hold_few_of_the_cases_loaded(sample, m
     assert bool(notes) == (name == "servicenow"), (name, notes)
     if notes:
         assert "widen the dates in the sidebar" in notes[0] and "created 2016-" in notes[0]
+
+
+def test_the_ingest_history_is_headed_in_words(sample, monkeypatch):
+    """The Data page's ingest history was headed ingest_id, started_at, rows_read, ..."""
+    import json
+
+    name, path = sample
+    at = overview(path, monkeypatch, "data")
+    table = next(d for d in at.dataframe if "rows_read" in d.value.columns)
+    labels = {k: v.get("label") for k, v in json.loads(table.proto.columns).items()}
+    assert labels["rows_read"] == "Rows read" and labels["started_at"] == "Started at (UTC)"
+    assert not [c for c in table.value.columns if "_" in str(labels.get(c) or c)], labels

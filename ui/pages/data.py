@@ -45,7 +45,8 @@ history = data.mart("ingest_history")
 if history.empty:
     st.info("Nothing has been ingested yet.")
 else:
-    st.dataframe(ingest_views.history_table(history), hide_index=True, key="ingest_history")
+    table = ingest_views.history_table(history)
+    st.dataframe(table, hide_index=True, key="ingest_history", column_config=_ui.headers(table))
 
 st.subheader("Rejected rows")
 chosen = st.selectbox("Ingest", [None, *ingest_views.ingest_ids(history)], key="rejected_ingest",

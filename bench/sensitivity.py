@@ -84,6 +84,7 @@ SETTINGS = {
     "quadratic variance": {"variance_power": 2.0},          # the negative binomial's mu + a mu^2
     "two-term variance": {"shock_variance": True},          # mu + a mu + b mu^2, both learnt (round 8)
     "normal spread factor": {"spread_skew": False},         # the clipped spread as before round 8
+    "no shared rise": {"shared_rise": False},               # members tested alone, as before round 9
     "big-spike rule": {"big_alpha": 3e-3},                  # the old rule: 2x and +20 at p <= 3e-3
     "old memories": {"level_drift": 0.0, "halflife": 14, "season_halflife": 4,
                      "dispersion_halflife": 28},

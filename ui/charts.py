@@ -199,9 +199,14 @@ def target_trend(chart, *, title: str, x_title: str, last_complete: dt.date) -> 
 
 def bars(frame: pd.DataFrame, label: str, value: str, *, title: str, value_title: str,
          text: pd.Series | None = None) -> go.Figure:
-    """Horizontal bars, largest on top."""
+    """Horizontal bars, largest on top; a short bar's text sits beside it (inside a bar of
+    0 % it was not drawn at all, which read as no value)."""
+    values = pd.to_numeric(frame[value], errors="coerce").fillna(0)
+    room = values.abs().max() or 1
     fig = go.Figure(go.Bar(y=safe_labels(frame[label]), x=frame[value], orientation="h",
-                           text=text, textposition="auto", marker_color="#1f5fa8"))
+                           text=text, marker_color="#1f5fa8", cliponaxis=False,
+                           textposition=["auto" if abs(v) >= room / 3 else "outside"
+                                         for v in values]))
     height = max(220, 28 * len(frame) + 90)
     fig.update_layout(title=title, xaxis_title=value_title, yaxis=dict(autorange="reversed"),
                       **(_LAYOUT | dict(height=height, hovermode="closest")))

@@ -21,6 +21,7 @@ from analytics.views.kpi import (
     daily_series,
     filter_options,
     formatted,
+    formatted_with_n,
     has_values,
     heatmap_pivot,
     is_blank,
@@ -38,7 +39,7 @@ from analytics.views.kpi import (
 from analytics.views.periods import default_window, last_complete_week, previous_window
 
 __all__ = ["FORMULA_START", "OTHER", "UNKNOWN", "csv_bytes", "daily_backlog", "daily_series",
-           "default_window", "filter_options", "formatted", "has_values",
+           "default_window", "filter_options", "formatted", "formatted_with_n", "has_values",
            "heatmap_pivot", "is_blank", "last_complete_week", "market_choices",
            "neutralise_formulas", "previous_window", "segment_values", "segments", "window_note",
            "sla_labels", "split_series", "top_n", "vendor_scorecard", "weekly_overall",

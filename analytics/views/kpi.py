@@ -80,6 +80,29 @@ def formatted(values, kpi: str):
     return values.map(lambda v: kpis.format_value(kpi, v))
 
 
+# the count each segment KPI rests on (kpi_by_segment): '100.0% · n 1' reads as one case, not
+# as a market that meets every SLA
+N_OF = {"sla_attainment_pct": ("sla_met", "sla_breached"), "resolution_median_s": ("resolved_cases",),
+        "resolution_p90_s": ("resolved_cases",), "appeal_rate_pct": ("resolved_cases",),
+        "overturn_rate_pct": ("decided_appeals",)}
+
+
+def formatted_with_n(rows: pd.DataFrame, kpi: str) -> pd.Series:
+    """`formatted` values with the count each rests on where the mart has it.
+
+    >>> rows = pd.DataFrame({"sla_attainment_pct": [100.0, 41.9], "sla_met": [1, 13],
+    ...                      "sla_breached": [0, 18]})
+    >>> formatted_with_n(rows, "sla_attainment_pct").tolist()
+    ['100.0% · n 1', '41.9% · n 31']
+    """
+    text = formatted(rows[kpi], kpi)
+    columns = N_OF.get(kpi, ())
+    if not columns or not set(columns) <= set(rows.columns):
+        return text
+    n = rows[list(columns)].fillna(0).sum(axis=1)
+    return text + n.map(lambda v: f" · n {v:,.0f}")
+
+
 def weekly_overall(kpi_week: pd.DataFrame, kpi: str, scale: float = 1.0) -> pd.DataFrame:
     """The all-cases rows of `kpi_by_segment_week`, weeks as dates and the KPI times `scale`
     in `value` (hours rather than seconds, say)."""

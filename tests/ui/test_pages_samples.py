@@ -122,3 +122,24 @@ def test_the_ingest_history_is_headed_in_words(sample, monkeypatch):
     labels = {k: v.get("label") for k, v in json.loads(table.proto.columns).items()}
     assert labels["rows_read"] == "Rows read" and labels["started_at"] == "Started at (UTC)"
     assert not [c for c in table.value.columns if "_" in str(labels.get(c) or c)], labels
+
+
+def test_kpi_bars_say_how_many_cases_each_rests_on_and_show_a_zero(sample, monkeypatch):
+    """ServiceNow's locations: SLA attainment 100.0 % on one resolved case drew the longest bar
+    with nothing to tell it from 41.9 % on 31; a 0 % bar drew neither bar nor text."""
+    import json
+
+    name, path = sample
+    at = overview(path, monkeypatch, "kpis")
+    spec = json.loads(next(c for c in at.get("plotly_chart")
+                           if "whole period" in c.proto.spec).proto.spec)
+    bars = spec["data"][0]
+    assert all(" · n " in t for t in bars["text"]), bars["text"][:3]
+    x = bars["x"]
+    if isinstance(x, dict):   # plotly's typed array
+        import base64
+
+        import numpy as np
+        x = np.frombuffer(base64.b64decode(x["bdata"]), dtype=x["dtype"]).tolist()
+    short = [p for v, p in zip(x, bars["textposition"]) if v < max(x) / 3]
+    assert all(p == "outside" for p in short), (name, short)

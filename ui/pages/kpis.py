@@ -59,7 +59,7 @@ segment_rows = views.segment_values(data.mart("kpi_by_segment", **data.common(fi
 if not segment_rows.empty:
     segment_rows["segment"] = kpi_heatmap.in_words(segment_rows["segment"], by)
     st.plotly_chart(charts.bars(segment_rows, "segment", "value",
-                                 text=views.formatted(segment_rows[name], name),
+                                 text=views.formatted_with_n(segment_rows, name),
                                  value_title=value_title,
                                  title=f"{kpi.label} by {across}, whole period"),
                     key="kpi_bars", config=charts.CONFIG)

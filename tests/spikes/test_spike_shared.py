@@ -15,10 +15,11 @@ SHOCK_DAY, LEAF_DAY = 120, 135
 def frame(seed: int = 3) -> pd.DataFrame:
     """8 markets × 2 categories of ~40 cases a day whose categories carry shared day shocks
     (gamma, relative variance 0.05, as the ServiceNow sample's); on SHOCK_DAY category c1 is
-    ×3 in every market, on LEAF_DAY only M3 × c2 is ×3."""
+    ×3 in every market, on LEAF_DAY only M3 × c2 is ×3 (on a day c2 runs 25 % high)."""
     rng = np.random.default_rng(seed)
     shock = rng.gamma(20.0, 1 / 20.0, (len(CATEGORIES), len(DAYS)))
     shock[0, SHOCK_DAY] = 3.0
+    shock[1, LEAF_DAY] = 1.25                           # c2's rest ~1.3 sd up: ordinary noise
     mean = 40.0 * shock[:, None, :] * np.ones((1, len(MARKETS), 1))
     mean[1, 3, LEAF_DAY] *= 3.0
     leaves = rng.poisson(mean)                          # (category, market, day)
@@ -51,3 +52,13 @@ def test_a_rise_every_member_shares_is_the_parents_not_each_members():
 def test_off_flags_the_members_as_before():
     scored = detect_spikes(frame(), keys=["market", "abuse_category"], shared_rise=False)
     assert len({(m, "c1") for m in MARKETS} & flagged(scored, SHOCK_DAY)) >= 6
+
+
+def test_a_parents_rest_within_its_ordinary_noise_moves_nothing():
+    """The dead zone: a rest less than 2 sd up leaves the member's p-value as it was (the demo's
+    US × spam 2026-08-09, found at p 3.5e-5, sat on a US rest 0.8 sd up)."""
+    data = frame()
+    on = detect_spikes(data, keys=["market", "abuse_category"])
+    off = detect_spikes(data, keys=["market", "abuse_category"], shared_rise=False)
+    leaf = on["market"].eq("M3") & on["abuse_category"].eq("c2") & on["bucket"].eq(DAYS[LEAF_DAY])
+    assert on.loc[leaf, "p_value"].item() == off.loc[leaf, "p_value"].item() < 5e-5

@@ -143,3 +143,12 @@ def test_kpi_bars_say_how_many_cases_each_rests_on_and_show_a_zero(sample, monke
         x = np.frombuffer(base64.b64decode(x["bdata"]), dtype=x["dtype"]).tolist()
     short = [p for v, p in zip(x, bars["textposition"]) if v < max(x) / 3]
     assert all(p == "outside" for p in short), (name, short)
+
+
+def test_the_snapshot_hint_names_a_market_of_the_loaded_data(sample, monkeypatch):
+    """The empty Snapshots page suggested '--market KZ', the demo's market, on any data."""
+    name, path = sample
+    at = overview(path, monkeypatch, "snapshots")
+    command = at.code[0].value
+    assert "KZ" not in command and command.startswith("python -m analytics snapshot")
+    assert {"servicenow": "--market 'Location ", "nyc311": "--market BROOKLYN"}[name] in command

@@ -5,6 +5,7 @@ Internal roles see every snapshot; partners only the aggregate-only ones (a snap
 example cases carries case ids and text). File names only, never the server's folders; every
 user-written value is escaped before it is rendered."""
 import re
+import shlex
 from pathlib import Path
 
 import pandas as pd
@@ -31,8 +32,11 @@ internal = _access.can_see_cases()
 if not internal:   # partners: aggregate-only snapshots, never one with case text
     made = made[~made["include_examples"]]
 if made.empty:
-    st.info("No snapshots yet. Use Share at the foot of a page, or "
-            "`python -m analytics snapshot --page trends --market KZ --out kz.html`.")
+    st.info("No snapshots yet. Use Share at the foot of a page, or from a shell:")
+    largest = next(iter(data.markets_in_view(st.session_state["filters"])), None)  # not the demo's KZ
+    st.code("python -m analytics snapshot --page trends"
+            + (f" --market {shlex.quote(str(largest))}" if largest else "") + " --out view.html",
+            language="bash")
     st.stop()
 made = made.reset_index(drop=True).assign(
     in_words=[store.in_words(f, e) for f, e in zip(made["filters"], made["include_examples"])],

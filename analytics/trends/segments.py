@@ -11,7 +11,8 @@ One matrix of daily counts (series × days, up to the as-of day) goes through tw
   a level + weekday fit of the `long_baseline_days` before them (noise from a weekday + trend fit
   of those days, plus the fit's own error), still elevated in the last week; a scan over the
   rise's shape: day i weighted 1 + `long_slope` × i / days, and linear ramps begun `long_ramps`
-  days ago, the best row's p priced by the rows' correlation (`ts.max_pvalue`).
+  days ago, the best row's p priced by the rows' correlation (`ts.max_pvalue`), the rise sized
+  as that row weighs its days (a ramp's row also spans days before its onset).
 A one-day spike is not a trend: each day adds at most `z_cap` standard deviations to a test's
 sum (and to the CUSUM), and when one day holds most of the excess a test fails. A burst of 1-3
 days is not either: a day far above the ordinary days around it (`burst_margin`) reads as its

@@ -46,6 +46,26 @@ def date_axis(*, hours: bool = False) -> dict:
                                  dict(dtickrange=[DAY_MS, None], value="%Y-%m-%d")])
 
 
+def monday_ticks(weeks, most: int = 9) -> dict:
+    """Axis ticks on the Mondays the weekly points stand on, every k-th week so at most `most`
+    show. Plotly's own weekly ticks fall on Sundays: a chart of weeks 'starting Monday' read
+    2025-01-12 under the point of the week of 2025-01-13.
+
+    >>> t = monday_ticks(pd.to_datetime(["2024-12-30", "2025-01-06", "2025-03-10"]))
+    >>> t["tick0"], t["dtick"] == 7 * DAY_MS * 2, t["tickmode"]
+    ('2024-12-30', True, 'linear')
+    >>> monday_ticks([])
+    {}
+    """
+    days = sorted(pd.Timestamp(w) for w in weeks)
+    if not days:
+        return {}
+    first = days[0] - pd.Timedelta(days=days[0].weekday())
+    step = max(1, -(-((days[-1] - first).days // 7 + 1) // most))
+    return dict(tickmode="linear", tick0=f"{first:%Y-%m-%d}", dtick=step * 7 * DAY_MS,
+                tickformat="%Y-%m-%d")
+
+
 def _holds(dtickrange: list, step: int) -> bool:
     """Whether a tick step falls in a stop's range as Plotly reads it (both ends included)."""
     low, high = dtickrange
@@ -186,6 +206,9 @@ def target_trend(chart, *, title: str, x_title: str, last_complete: dt.date) -> 
     of all vendors, its target dashed and its current run off target shaded."""
     fig = trend(chart.series, "period_start", "value", color="series", title=title,
                 y_title=chart.y_title, x_title=x_title, last_complete=last_complete)
+    starts = pd.to_datetime(chart.series["period_start"]).drop_duplicates().sort_values()
+    if len(starts) > 1 and starts.diff().dropna().eq(pd.Timedelta(days=7)).any():   # weeks
+        fig.update_xaxes(**monday_ticks(starts))
     if chart.target is not None:
         fig.add_hline(y=chart.target, line_dash="dash", line_color="#d62728",
                       annotation_text="target", annotation_position="top left")
@@ -230,6 +253,7 @@ def heatmap(pivot: pd.DataFrame, *, title: str, value_title: str, higher_is_bett
     fig.update_layout(title=title, xaxis_title=f"Week starting (Monday, {LOCAL_DATES})",
                       yaxis=dict(autorange="reversed"),
                       **(_LAYOUT | dict(height=height, hovermode="closest")))
+    fig.update_xaxes(**monday_ticks(pivot.columns))
     return fig
 
 # The Spikes page's chart: observed against expected and its band, the event shaded, its verdict.

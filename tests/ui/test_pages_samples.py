@@ -152,3 +152,19 @@ def test_the_snapshot_hint_names_a_market_of_the_loaded_data(sample, monkeypatch
     command = at.code[0].value
     assert "KZ" not in command and command.startswith("python -m analytics snapshot")
     assert {"servicenow": "--market 'Location ", "nyc311": "--market BROOKLYN"}[name] in command
+
+
+def test_weekly_axes_tick_the_mondays_their_weeks_start_on(sample, monkeypatch):
+    """The KPIs line and heatmap are titled 'Week starting (Monday ...)' but Plotly ticked
+    Sundays: NYC's axis read 2025-01-12 under the week of 2025-01-13."""
+    import datetime as dt
+    import json
+
+    name, path = sample
+    at = overview(path, monkeypatch, "kpis")
+    for chart in at.get("plotly_chart"):
+        spec = json.loads(chart.proto.spec)
+        axis = spec["layout"].get("xaxis", {})
+        if "Week starting" in json.dumps(axis.get("title", "")):
+            assert axis.get("tickmode") == "linear", (name, axis)
+            assert dt.date.fromisoformat(axis["tick0"]).weekday() == 0, (name, axis["tick0"])

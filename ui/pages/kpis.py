@@ -37,6 +37,7 @@ whole = kpi_heatmap.whole_weeks(overall["week_start"], filters.start, filters.en
 trend_chart = charts.trend(overall, "week_start", "value", y_title=value_title,
                             title=f"{kpi.label}, all selected cases", x_title=charts.WEEKS,
                             first_complete=whole[0], last_complete=whole[1])
+trend_chart.update_xaxes(**charts.monday_ticks(overall["week_start"]))   # not Plotly's Sundays
 spike_markers.add_weekly(trend_chart, spike_markers.same_scope(  # this chart's scope only
     spike_markers.events_in_view(data.events("day"), filters), filters, name), overall)
 st.plotly_chart(trend_chart, key="kpi_trend", config=charts.CONFIG)

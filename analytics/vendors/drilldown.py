@@ -44,12 +44,18 @@ def trend(report: VendorReport, vendor: str, kpi: str) -> pd.DataFrame:
 
 def axis(kpi: str, values: pd.Series) -> tuple[float, str]:
     """Factor and axis title for a KPI chart: durations in minutes when under three hours
-    (a handle time of 0.08 h reads badly), else hours; percentages and counts as they are."""
+    (a handle time of 0.08 h reads badly), else hours; percentages and counts as they are.
+    The title is the unit alone: the chart's title names the KPI, and 'Resolution time
+    (median, business time), hours' ran past the plot's height, over that title.
+
+    >>> axis("vendor_resolution_median_s", pd.Series([150_000.0])), axis("qa_accuracy_pct", [])
+    ((0.0002777777777777778, 'hours'), (1.0, '%'))
+    """
     meta = kpis.KPIS[kpi]
     if meta.unit == "seconds":
         minutes = values.max() < 3 * 3600 if len(values) else True
-        return (1 / 60, f"{meta.label}, minutes") if minutes else (1 / 3600, f"{meta.label}, hours")
-    return 1.0, meta.label + (", %" if meta.unit == "pct" else "")
+        return (1 / 60, "minutes") if minutes else (1 / 3600, "hours")
+    return 1.0, "%" if meta.unit == "pct" else meta.label
 
 
 AGE_BUCKETS = ["0-1d", "1-3d", "3-7d", "7-30d", "30d+"]

@@ -109,3 +109,11 @@ def test_the_red_idle_vendor_heads_the_grid_not_below_the_grey_ones():
     text, status = tables.grid(idle_report())
     assert list(text["vendor"]) == ["Stuck", "Aaa"]
     assert status.loc[0, "resolved_cases"] == "red"
+
+
+def test_the_drilldown_axis_title_is_the_unit_alone():
+    """NYC 311's DSNY: 'Resolution time (median, business time), hours' ran past the chart's
+    height and over its title; the title already names the KPI."""
+    chart = drilldown.trend_chart(idle_report(), "Stuck", "vendor_sla_attainment_pct", TARGETS)
+    assert chart.y_title == "%"
+    assert drilldown.axis("vendor_resolution_median_s", pd.Series([150_000.0]))[1] == "hours"

@@ -8,8 +8,8 @@ import pandas as pd
 from analytics.views.words import human
 
 KINDS = {"segment": "Segment", "term": "Wording"}
-COLUMNS = ["rank", "what", "label", "sparkline", "since", "growth", "excess", "observed",
-           "expected", "language", "pattern"]
+COLUMNS = ["rank", "what", "label", "sparkline", "since", "window_days", "growth", "excess",
+           "observed", "expected", "language", "pattern"]
 
 
 def in_words(found: pd.DataFrame) -> pd.DataFrame:
@@ -31,7 +31,8 @@ def table(found: pd.DataFrame, *, with_examples: bool) -> pd.DataFrame:
     shown = found.assign(
         what=found["kind"].map(KINDS), language=found["languages"].map(", ".join),
         growth=found["growth"].round(1), excess=found["excess"].round(0),
-        observed=found["observed"].round(0), examples=found["examples"].map(lambda v: " ".join(v[:4])))
+        observed=found["observed"].round(0), examples=found["examples"].map(lambda v: " ".join(v[:4])),
+        window_days=found["window_days"] if "window_days" in found else 7)
     return shown[COLUMNS + (["examples"] if with_examples else [])]
 
 

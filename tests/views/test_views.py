@@ -185,10 +185,11 @@ def test_trends_table_and_comparison_sides():
     found = pd.DataFrame({"rank": [1], "kind": ["term"], "label": ["refund"], "sparkline": [[1, 2]],
                           "since": [D(2026, 3, 1)], "growth": [3.14159], "excess": [12.0],
                           "observed": [18], "expected": [6.0], "languages": [["ru", "kk"]],
-                          "pattern": ["ramp"], "examples": [["c1", "c2", "c3", "c4", "c5"]]})
+                          "pattern": ["ramp"], "examples": [["c1", "c2", "c3", "c4", "c5"]],
+                          "window_days": [14]})
     table = trend_views.table(found, with_examples=True)
-    assert table.iloc[0][["what", "language", "growth", "examples"]].tolist() == [
-        "Wording", "ru, kk", 3.1, "c1 c2 c3 c4"]
+    assert table.iloc[0][["what", "language", "growth", "examples", "window_days"]].tolist() == [
+        "Wording", "ru, kk", 3.1, "c1 c2 c3 c4", 14]    # the days tested (a slow rise: 7 to 28)
     assert "examples" not in trend_views.table(found, with_examples=False)
     compared = pd.DataFrame({"term": ["a", "b", "c", "d"], "recent_cases": [9, 5, 1, 0],
                              "previous_cases": [1, 2, 6, 8], "z": [3.04, 1.0, -0.5, -2.26]})

@@ -41,13 +41,14 @@ else:
                  hide_index=True, key="trends_table", column_config={
                      "label": st.column_config.TextColumn("Trend", width="medium", pinned=True),
                      "sparkline": st.column_config.LineChartColumn("Last 28 days"),
+                     "window_days": st.column_config.NumberColumn("Days tested", format="%d"),
                      "growth": st.column_config.NumberColumn("Growth ×", format="%.1f"),
                      "excess": st.column_config.NumberColumn("Excess cases", format="localized"),
                      "observed": st.column_config.NumberColumn("Cases", format="localized"),
                      "expected": st.column_config.NumberColumn("Expected", format="%.1f")})
-    st.caption("Growth = cases / expected over the window tested (7 days, or 28 for a slow "
-               "rise). Since = when the rise began to accumulate. Rank = surprise × excess "
-               "cases, with a bonus for brand-new segments and terms.")
+    st.caption("Growth = cases / expected over the trend's days tested (the last 7 to 28). "
+               "Since = when the rise began to accumulate. Rank = surprise × excess cases, with "
+               "a bonus for brand-new segments and terms.")
     if cases_shown:   # partners: no example case ids or summaries
         openable = trend_views.openable(found)
         labels = [row.label for row in openable]

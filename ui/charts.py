@@ -90,6 +90,17 @@ def mark_incomplete(fig: go.Figure, last_complete: dt.date | None, last_shown) -
                   annotation_font_size=11)
 
 
+def mark_export_start(fig: go.Figure, first_day: dt.date, shown_from: dt.date) -> bool:
+    """A line at the data's first day when the chart starts there (a stock such as the open
+    backlog builds up from 0 from it); whether it was drawn."""
+    if shown_from > first_day:
+        return False
+    fig.add_vline(x=pd.Timestamp(first_day), line_dash="dot", line_color="#888888",
+                  annotation_text="export starts", annotation_position="top right",
+                  annotation_font_size=11)
+    return True
+
+
 def covered_runs(frame: pd.DataFrame, x: str, y: str) -> list[tuple]:
     """(first, last) of each run of consecutive days on which some row of `frame` has a value;
     a day where every `y` is missing (no export covers it) ends a run.

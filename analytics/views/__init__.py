@@ -19,6 +19,7 @@ from analytics.views.kpi import (
     UNKNOWN,
     daily_backlog,
     daily_series,
+    export_start_note,
     filter_options,
     formatted,
     formatted_with_n,
@@ -28,19 +29,19 @@ from analytics.views.kpi import (
     market_choices,
     segment_values,
     segments,
-    window_note,
     sla_labels,
     split_series,
     top_n,
     vendor_scorecard,
     weekly_overall,
     weekly_vendor_quality,
+    window_note,
 )
 from analytics.views.periods import default_window, last_complete_week, previous_window
 
 __all__ = ["FORMULA_START", "OTHER", "UNKNOWN", "csv_bytes", "daily_backlog", "daily_series",
-           "default_window", "filter_options", "formatted", "formatted_with_n", "has_values",
-           "heatmap_pivot", "is_blank", "last_complete_week", "market_choices",
-           "neutralise_formulas", "previous_window", "segment_values", "segments", "window_note",
-           "sla_labels", "split_series", "top_n", "vendor_scorecard", "weekly_overall",
-           "weekly_vendor_quality", "xlsx_bytes"]
+           "default_window", "export_start_note", "filter_options", "formatted",
+           "formatted_with_n", "has_values", "heatmap_pivot", "is_blank", "last_complete_week",
+           "market_choices", "neutralise_formulas", "previous_window", "segment_values",
+           "segments", "sla_labels", "split_series", "top_n", "vendor_scorecard",
+           "weekly_overall", "weekly_vendor_quality", "window_note", "xlsx_bytes"]

@@ -191,3 +191,15 @@ def window_note(shown: int, loaded: int, first, last, share: float = 0.25) -> st
     return (f"These dates hold {shown:,} of the {loaded:,} cases loaded ({shown / loaded:.1%}), "
             f"created {first:%Y-%m-%d} to {last:%Y-%m-%d}: widen the dates in the sidebar to see "
             "the rest.")
+
+
+def export_start_note(first_day) -> str:
+    """Under a stock chart that starts at the data's first day.
+
+    >>> import datetime as dt
+    >>> export_start_note(dt.date(2025, 1, 1))[:60]
+    'The loaded data starts on 2025-01-01: cases opened before it'
+    """
+    return (f"The loaded data starts on {first_day:%Y-%m-%d}: cases opened before it and still "
+            "open are not in it, so the backlog builds up from 0 over the first days or weeks "
+            "— a rise there is the export starting, not new work.")

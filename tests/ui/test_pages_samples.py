@@ -168,3 +168,18 @@ def test_weekly_axes_tick_the_mondays_their_weeks_start_on(sample, monkeypatch):
         if "Week starting" in json.dumps(axis.get("title", "")):
             assert axis.get("tickmode") == "linear", (name, axis)
             assert dt.date.fromisoformat(axis["tick0"]).weekday() == 0, (name, axis["tick0"])
+
+
+def test_the_backlog_chart_says_where_the_export_starts(sample, monkeypatch):
+    """NYC 311's default window starts on the export's first day: its open backlog rose from 20
+    to 100 over the first week, which read as work piling up; it is cases opened before the
+    export being absent. ServiceNow's default window starts long after its first day."""
+    import json
+
+    name, path = sample
+    at = overview(path, monkeypatch)
+    said = [c.value for c in at.caption if c.value.startswith("The loaded data starts on")]
+    spec = json.loads(next(c for c in at.get("plotly_chart")
+                           if "Open backlog" in c.proto.spec).proto.spec)
+    marked = "export starts" in [a.get("text") for a in spec["layout"].get("annotations", [])]
+    assert bool(said) == marked == (name == "nyc311"), (name, said)

@@ -46,12 +46,15 @@ else:
                "there is not a dip.")
     backlog = data.without_uncovered(views.daily_backlog(
         data.mart("backlog_daily", **data.common(filters))), "date", "open_backlog")
-    st.plotly_chart(charts.trend(backlog, "date", "open_backlog", y_title="Open cases",
-                                  title="Open backlog at each day's end",
-                                  x_title=f"Date ({charts.LOCAL_DATES})",
-                                  last_complete=_ui.last_complete(fresh)),
-                    key="overview_backlog", config=charts.CONFIG)
+    backlog_chart = charts.trend(backlog, "date", "open_backlog", y_title="Open cases",
+                                 title="Open backlog at each day's end",
+                                 x_title=f"Date ({charts.LOCAL_DATES})",
+                                 last_complete=_ui.last_complete(fresh))
+    starts = charts.mark_export_start(backlog_chart, filters.first_date, filters.start)
+    st.plotly_chart(backlog_chart, key="overview_backlog", config=charts.CONFIG)
     _ui.define("open_backlog")
+    if starts:   # the first weeks' rise is the export's start, not new work
+        st.caption(views.export_start_note(filters.first_date))
 
 spike_inbox.open_spikes(filters)  # the worst spikes without a verdict, each a link (#16)
 trends_day, top = data.top_trends(filters, 3)  # the top three from the Trends page, which explains them

@@ -12,6 +12,7 @@ import functools
 import pandas as pd
 import streamlit as st
 
+from analytics import kpis
 from analytics.views import spikes as spike_views
 from analytics.views.words import heading, human
 from ui import data
@@ -87,11 +88,28 @@ def open_spikes(filters, top: int = 3) -> None:
     for row in events.head(top).itertuples():
         st.page_link("ui/pages/spikes.py", query_params={"spike": row.event_id},
                      label=f"{row.severity.capitalize()}: {_ui.plain(names[row.event_id])} — "
-                           f"{row.observed:,.0f} cases, {row.expected:,.1f} expected")
+                           + observed_words(getattr(row, "metric", "cases"), row.observed,
+                                            row.expected))
     more = len(events) - top
     st.caption((f"and {more:,} more; " if more > 0 else "") + "without a verdict, most severe "
                "first. Open the Spikes page to triage them.")
 
+
+
+def observed_words(metric: str, observed: float, expected: float) -> str:
+    """An event's observed and expected values in its metric's unit: an SLA breach-rate event
+    counts breaches and a first-response event is a median time, not 'cases'.
+
+    >>> observed_words("sla_breach_rate", 18, 1.34), observed_words("cases", 152, 5.5)
+    ('18 breaches, 1.3 expected', '152 cases, 5.5 expected')
+    >>> observed_words("first_response_median_s", 7200, 1800)
+    'median first response 2.0 h, 30 min expected'
+    """
+    if metric == "first_response_median_s":
+        return (f"median first response {kpis.format_duration(observed)}, "
+                f"{kpis.format_duration(expected)} expected")
+    unit = "breaches" if metric == "sla_breach_rate" else "cases"
+    return f"{observed:,.0f} {unit}, {expected:,.1f} expected"
 
 
 def _show_dates(window: tuple) -> None:

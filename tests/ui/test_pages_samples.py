@@ -183,3 +183,14 @@ def test_the_backlog_chart_says_where_the_export_starts(sample, monkeypatch):
                            if "Open backlog" in c.proto.spec).proto.spec)
     marked = "export starts" in [a.get("text") for a in spec["layout"].get("annotations", [])]
     assert bool(said) == marked == (name == "nyc311"), (name, said)
+
+
+def test_open_spikes_count_an_sla_event_in_breaches_not_cases(sample, monkeypatch):
+    """NYC 311: 'MANHATTAN × Animal in a Park · SLA breach rate — 11 cases, 0.3 expected'; the
+    11 are SLA breaches (the Spikes page counts them so)."""
+    name, path = sample
+    at = overview(path, monkeypatch)
+    labels = [link.proto.label for link in at.get("page_link") if "expected" in link.proto.label]
+    sla = [label for label in labels if "SLA breach rate" in label]
+    assert all(" breaches, " in label and " cases, " not in label for label in sla), sla
+    assert bool(sla) == (name == "nyc311"), labels

@@ -194,3 +194,14 @@ def test_open_spikes_count_an_sla_event_in_breaches_not_cases(sample, monkeypatc
     sla = [label for label in labels if "SLA breach rate" in label]
     assert all(" breaches, " in label and " cases, " not in label for label in sla), sla
     assert bool(sla) == (name == "nyc311"), labels
+
+
+def test_the_trends_link_opens_the_day_the_overview_judged(sample, monkeypatch):
+    """ServiceNow from 2016-03-01 to 2016-05-31: the Overview judged trends as of 2016-05-31,
+    its 'All trends' link opened the Trends page as of the data's last day, 2017-02-15."""
+    name, path = sample
+    at = overview(path, monkeypatch, query={"from": "2016-03-01", "to": "2016-05-31"}
+                  if name == "servicenow" else None)
+    day = next(h.value for h in at.subheader if h.value.startswith("Emerging trends as of"))[-10:]
+    link = next(link for link in at.get("page_link") if link.proto.label.startswith("All trends"))
+    assert f"as_of={day}" in str(link.proto), (name, day, str(link.proto))

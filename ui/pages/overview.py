@@ -66,5 +66,6 @@ for trend_row in top.itertuples():
                 + (f" ({_ui.plain(langs)})" if langs else ""))
 if not len(top):
     st.caption("No segment is rising faster than its own history in these filters and dates.")
-st.page_link("ui/pages/trends.py", label="All trends, with examples", icon=":material/trending_up:")
+st.page_link("ui/pages/trends.py", label="All trends, with examples", icon=":material/trending_up:",
+             query_params={"as_of": f"{trends_day:%Y-%m-%d}"} if trends_day else None)  # same day
 from ui.share import share; share("overview")  # noqa: E402,E702 (issue 6)

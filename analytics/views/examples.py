@@ -33,8 +33,13 @@ NO_QUERY = parse_query("")
 
 
 def has_values(column: pd.Series) -> bool:
-    """Whether some cell of `column` holds more than blanks."""
-    return bool(column.map(lambda v: _cell(v).strip() != "").any())
+    """Whether some cell of `column` holds more than blanks.
+
+    >>> has_values(pd.Series([None, float("nan"), " "])), has_values(pd.Series([None, "Cat"]))
+    (False, True)
+    """
+    present = column.dropna()
+    return bool(len(present)) and bool(present.astype(str).str.strip().ne("").any())
 
 
 def summary_first(rows: pd.DataFrame) -> pd.DataFrame:

@@ -205,3 +205,17 @@ def test_the_trends_link_opens_the_day_the_overview_judged(sample, monkeypatch):
     day = next(h.value for h in at.subheader if h.value.startswith("Emerging trends as of"))[-10:]
     link = next(link for link in at.get("page_link") if link.proto.label.startswith("All trends"))
     assert f"as_of={day}" in str(link.proto), (name, day, str(link.proto))
+
+
+def test_the_case_grid_hides_columns_empty_in_every_case_but_the_download_keeps_them(
+        sample, monkeypatch):
+    """The ServiceNow grid opened on Summary 'None', Language 'None', ... on every row: the
+    export's unmapped columns. Shown: the filled ones; the CSV: all of them."""
+    name, path = sample
+    at = overview(path, monkeypatch, "cases")
+    grid = next(d for d in at.dataframe if "case_id" in d.value.columns)
+    order = list(grid.proto.column_order)
+    empty = [c for c in grid.value.columns if grid.value[c].isna().all()]
+    assert empty and not set(empty) & set(order), (name, empty, order)
+    assert "case_id" in order and "market" in order
+    assert any(c.value.endswith("the downloads keep every column.") for c in at.caption)

@@ -46,7 +46,13 @@ st.caption(f"The newest {min(len(rows), first):,}" + (" with their summary in fu
            + (" and the matched words marked" if query is not None else "")
            + "; every column of every case in the table below.")
 st.html(examples.examples_html(rows, query or examples.NO_QUERY, limit=first))
-st.dataframe(rows, hide_index=True, key="cases_table", column_config=_ui.headers(rows, {
+filled = [c for c in rows.columns if c == "case_id" or examples.has_values(rows[c])]
+if len(filled) < len(rows.columns):   # an export's unmapped columns: in the downloads only
+    hidden = len(rows.columns) - len(filled)
+    st.caption(f"{hidden} column{'s' if hidden > 1 else ''} empty in every case shown "
+               "hidden here; the downloads keep every column.")
+st.dataframe(rows, hide_index=True, key="cases_table", column_order=filled,
+             column_config=_ui.headers(rows, {
     "case_id": st.column_config.TextColumn("Case id", pinned=True),   # stays in view
     "summary": st.column_config.TextColumn("Summary", width="large")}))
 

@@ -67,7 +67,7 @@ def test_trend_marks_only_spikes_of_its_own_scope_as_hover_points(app_db):
     ru = trend({"markets": "RU"})
     markers = [t for t in ru["data"] if t.get("name") == "spike"]
     assert len(markers) == 1 and markers[0]["x"] == ["2025-11-17T00:00:00"]   # its week
-    assert "Spike: RU" in markers[0]["hovertext"][0]
+    assert "Cases unusually high: RU" in markers[0]["hovertext"][0]
     assert not any(a.get("textangle") == -90 for a in ru["layout"].get("annotations", []))
     everywhere = trend({})   # the RU spike is not a spike of all markets' volume
     assert not [t for t in everywhere["data"] if t.get("name") == "spike"]

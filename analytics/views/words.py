@@ -19,12 +19,17 @@ def human(value) -> str:
     return text.replace("_", " ") if SNAKE.fullmatch(text) else text
 
 
+ACRONYMS = {"sla": "SLA", "Sla": "SLA", "qa": "QA", "Qa": "QA", "url": "URL", "Url": "URL"}
+
+
 def heading(name) -> str:
     """A column's or a dimension's name as a heading; a timestamp column (`..._at`, stored in
     UTC) says so, beside the market-local `created_date` of the same case.
 
     >>> heading("abuse_category"), heading("case_id"), heading("market"), heading("created_at")
     ('Abuse category', 'Case id', 'Market', 'Created at (UTC)')
+    >>> heading("sla_due_effective_at"), heading("is_sla_breached"), heading("qa_correct")
+    ('SLA due effective at (UTC)', 'Is SLA breached', 'QA correct')
     """
-    text = human(name).capitalize()
+    text = " ".join(ACRONYMS.get(w, w) for w in human(name).capitalize().split(" "))
     return f"{text} (UTC)" if str(name).endswith("_at") else text

@@ -34,9 +34,14 @@ GRAINS = {"day": "D", "hour": "h"}
 DIMENSIONS = ("market", "abuse_category", "source")   # the segment hierarchy the CLI watches
 # hourly buckets: two weeks to learn the 168 weekday × hour factors, a level that follows
 # days rather than hours, an incident that may pause for a few hours, and hours of one day that
-# share its shocks (the pair test learns how much two consecutive hours move together)
+# share its shocks (the pair test learns how much two consecutive hours move together), and
+# (round 9) a variance mu + alpha·mu²: the day's shocks multiply all its hours alike, so an
+# hour's extra variance grows like mu², while its own noise is near Poisson (a split of the
+# day's cases). With mu + alpha·mu, alpha read off the busy hours gave night hours 2–6× their
+# variance (bench/sensitivity_shown.py: hourly recall 0.075–0.194 → 0.094–0.249 at 0–6 false
+# hourly events in 10 months, docs/spikes.md "Round 9")
 HOURLY_DEFAULTS = {"warmup": 14 * 24, "halflife": 72, "level_drift": 0.0, "relearn_after": 24,
-                   "cooldown": 3, "pair_correlation": True}
+                   "cooldown": 3, "pair_correlation": True, "variance_power": 2.0}
 # a sensitivity level's alpha is a chance per series and day: an hour is one of 24 tests a day,
 # so an hourly bucket needs alpha / 24 and reports its p-value × 24 (capped at 1) — the same
 # severity scale, and no more false events a day at hourly grain than at daily grain

@@ -4,7 +4,7 @@ markets) is the parent's event, not one per member; an incident in one member is
 import numpy as np
 import pandas as pd
 
-from analytics.spikes.detect import detect_spikes
+from analytics.spikes.detect import HOURLY_DEFAULTS, detect_spikes
 
 MARKETS = [f"M{i}" for i in range(8)]
 CATEGORIES = ["c1", "c2"]
@@ -62,3 +62,23 @@ def test_a_parents_rest_within_its_ordinary_noise_moves_nothing():
     off = detect_spikes(data, keys=["market", "abuse_category"], shared_rise=False)
     leaf = on["market"].eq("M3") & on["abuse_category"].eq("c2") & on["bucket"].eq(DAYS[LEAF_DAY])
     assert on.loc[leaf, "p_value"].item() == off.loc[leaf, "p_value"].item() < 5e-5
+
+
+def test_a_night_hours_rise_is_read_on_its_own_variance_not_the_busy_hours():
+    """Hourly (round 9, HOURLY_DEFAULTS variance_power 2): the day's shocks multiply every hour,
+    so a busy hour's variance is ~6× its mean while a night hour's stays ~Poisson. Read with the
+    busy hours' variance-to-mean ratio (variance_power 1) a night hour of 30 cases against ~3
+    expected was no event (p 0.24 a day; 5e-7 read on its own variance)."""
+    rng = np.random.default_rng(5)
+    days = 45
+    profile = np.where((np.arange(24) >= 8) & (np.arange(24) < 20), 100.0, 2.0)
+    shock = rng.gamma(20.0, 1 / 20.0, days)                      # relative variance 0.05
+    cases = rng.poisson(shock[:, None] * profile[None, :]).ravel()
+    night = 40 * 24 + 3                                          # day 40, 03:00
+    cases[night] = 30
+    data = pd.DataFrame({"bucket": pd.date_range("2026-01-05", periods=days * 24, freq="h"),
+                         "cases": cases})
+    scored = detect_spikes(data, keys=(), grain="hour", **HOURLY_DEFAULTS)
+    assert scored["is_anomaly"].iloc[night]
+    before = detect_spikes(data, keys=(), grain="hour", **HOURLY_DEFAULTS | {"variance_power": 1.0})
+    assert not before["is_anomaly"].iloc[night]

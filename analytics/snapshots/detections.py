@@ -80,7 +80,7 @@ def spikes(con, request: Request) -> Snapshot:
         "end": pd.to_datetime(events["end"]).dt.date, "observed": events["observed"],
         "expected": events["expected"].round(1), "excess": events["excess"],
         "score": events["score"].round(2),
-        "verdict": events["event_id"].map(verdicts).fillna("not triaged")}) \
+        "verdict": events["event_id"].map(verdicts).astype(object).fillna("not triaged")}) \
         if len(events) else pd.DataFrame(columns=["segment", "start", "end", "observed"])
     published = _observed_columns(table, k) if len(table) else table
     sections = [Section("spike_events", "Spike events", "One row per incident, most severe "

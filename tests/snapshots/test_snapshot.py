@@ -106,6 +106,19 @@ def test_the_spikes_snapshot_charts_its_top_event(snap_db):
     assert {"date", "observed", "expected"} <= set(chart[0].data.columns)
 
 
+def test_untriaged_spike_events_are_said_so_without_a_pandas_warning(snap_db):
+    """With no verdict recorded the verdicts map to float NaN: filling them with text warned
+    (Pandas4Warning: 'will raise' in a future pandas)."""
+    import warnings
+
+    with warnings.catch_warnings(), db.reader(snap_db) as con:
+        warnings.simplefilter("error")
+        built = snapshot.build(con, snapshot.Request("spikes", start=dt.date(2025, 6, 1),
+                                                     end=dt.date(2026, 3, 30)))
+    events = next(s for s in built.sections if s.name == "spike_events").data
+    assert len(events) and (events["verdict"] == "not triaged").all()
+
+
 def test_snapshot_csvs_neutralise_formulas(tmp_path):
     """A spreadsheet must not run a cell of a snapshot CSV (the exports' one neutraliser)."""
     hostile = pd.DataFrame({"trend": ["@SUM(A1)", "=HYPERLINK(\"http://x\")", "+1", "ok"],

@@ -98,9 +98,32 @@ def around(series: pd.DataFrame, event: dict, grain: str) -> pd.DataFrame:
                                            pd.Timestamp(event["end"]) + pad / 3)]
 
 
+CONSTANT = 0.995   # a dimension whose one value holds this share of the event and of usual
+
+
 def top_drivers(drivers: pd.DataFrame, n: int = 3) -> pd.DataFrame:
-    """Per dimension, the `n` values that carry most of the excess (only those that add to it)."""
-    rising = drivers[drivers["excess_share"] > 0]
+    """Per dimension, the `n` values that carry most of the excess (only those that add to it).
+    A dimension with one value for (nearly) every case, in the event and usually (the ServiceNow
+    sample's source "user report", a language the export never fills), explains nothing and is
+    left out; so is one with a single value in the event of a segment with no usual cases (a new
+    market: every usual share is 0).
+
+    >>> drivers = pd.DataFrame({"dimension": ["source", "category", "category"],
+    ...     "value": ["user report", "phishing", "spam"], "event_cases": [160, 132, 28],
+    ...     "excess_share": [1.0, 0.9, 0.1], "usual_share": [1.0, 0.1, 0.9]})
+    >>> top_drivers(drivers)["value"].tolist()
+    ['phishing', 'spam']
+    >>> new = drivers.assign(usual_share=0.0, excess_share=[1.0, 0.82, 0.18])
+    >>> top_drivers(new)["value"].tolist()
+    ['phishing', 'spam']
+    """
+    by_dimension = drivers.groupby("dimension", sort=False)
+    totals = by_dimension["event_cases"].transform("sum")
+    event_share = (drivers["event_cases"] / totals).where(totals > 0, 0.0)
+    no_baseline = by_dimension["usual_share"].transform("sum") <= 0     # a new segment
+    constant = (event_share >= CONSTANT) & ((drivers["usual_share"] >= CONSTANT) | no_baseline)
+    dropped = set(drivers.loc[constant, "dimension"])
+    rising = drivers[(drivers["excess_share"] > 0) & ~drivers["dimension"].isin(dropped)]
     return rising.groupby("dimension", sort=False).head(n)[DRIVERS]
 
 

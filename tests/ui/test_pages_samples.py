@@ -219,3 +219,16 @@ def test_the_case_grid_hides_columns_empty_in_every_case_but_the_download_keeps_
     assert empty and not set(empty) & set(order), (name, empty, order)
     assert "case_id" in order and "market" in order
     assert any(c.value.endswith("the downloads keep every column.") for c in at.caption)
+
+
+def test_the_trends_comparison_says_why_it_is_empty(sample, monkeypatch):
+    """ServiceNow's export has no summary column: 'What changed' was two tables saying 'empty',
+    with no reason. NYC 311's summaries still give the two tables."""
+    name, path = sample
+    at = overview(path, monkeypatch, page="trends")
+    said = any("No wording to compare" in i.value for i in at.info)
+    tables = [d for d in at.dataframe if d.value.columns[0] in ("Rising", "Falling")]
+    if name == "servicenow":
+        assert said and not tables, name
+    else:
+        assert not said and len(tables) == 2, name

@@ -64,8 +64,11 @@ else:
                                empty="No example cases in this trend's window.")
 
 st.subheader("What changed: last 7 days vs the 28 before")
-sides = trend_views.comparison_sides(data.comparison(as_of, markets, languages))
-for column, (title, side) in zip(st.columns(2), sides.items()):
+compared = data.comparison(as_of, markets, languages)
+if compared.empty:   # e.g. the ServiceNow sample: no summary column
+    st.info("No wording to compare: the cases of these 35 days carry no summary text.")
+for column, (title, side) in zip(st.columns(2) if len(compared) else [],
+                                 trend_views.comparison_sides(compared).items()):
     column.dataframe(side, hide_index=True, key=f"trends_compare_{title.lower()}")
 st.caption("Cases carrying each term; log-odds with an informative Dirichlet prior "
            "(Monroe et al. 2008), z > 2 is a clear change.")

@@ -21,7 +21,10 @@ too small (docs/spikes.md, "Sensitivity against an oracle"). Floors (`min_expect
 `min_dispersion`) keep all-zero and constant series from flooding (a Poisson floor, never a
 zero scale). A bucket is anomalous at p <= alpha with volume and ratio floors, or (`pairs`)
 when it and the bucket before, both above expected and the first unflagged, are together at
-p <= alpha: a surge whose days are each short of alpha is reported by its second bucket. The
+p <= alpha: a surge whose days are each short of alpha is reported by its second bucket. With
+`parents` (`shared_rise`) the up tests read a segment against the rise its parents' rest shares
+that bucket beyond its ordinary noise: a day shock of a whole category or market is the
+parent's event, not one per member (`_State._shared_ratio`). The
 old "big spike" rule (a doubling by `big_excess` at the looser `big_alpha`) is off by default:
 on noisy data it raised most false events.
 `family="gaussian"` swaps in a normal model for continuous values, with a relative scale floor

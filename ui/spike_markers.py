@@ -54,15 +54,25 @@ WHAT = {"cases": "Cases", "sla_breach_rate": "SLA breaches",
 LOOK = {"up": ("triangle-up", "#c0392b", "high"), "down": ("triangle-down", "#2471a3", "low")}
 
 
-def _points(fig: go.Figure, shown: pd.DataFrame, xs: list, ys: list) -> None:
+# KPIs whose line moves against the metric watching them: SLA breaches up is attainment down
+AGAINST = {"sla_attainment_pct": "attainment"}
+
+
+def _points(fig: go.Figure, shown: pd.DataFrame, xs: list, ys: list,
+            kpi: str | None = None) -> None:
     """The events as hover markers, one trace per metric and direction (a case-count rise is a
-    "spike"; what, which way, segment, severity and counts on hover)."""
+    "spike"; what, which way, segment, severity and counts on hover). The triangle points the
+    way the plotted line moved: on the SLA attainment line, "SLA breaches unusually low" points
+    up (attainment high), in the blue of a fall."""
     shown = shown.reset_index(drop=True)
     directions = (shown["direction"].fillna("up") if "direction" in shown
                   else pd.Series("up", index=shown.index))
     for (metric, direction), rows in shown.groupby([shown["metric"], directions], sort=False):
         symbol, color, word = LOOK.get(direction, LOOK["up"])
         what = f"{WHAT.get(metric, 'Spike')} unusually {word}"
+        if kpi in AGAINST:
+            symbol = LOOK["down" if direction == "up" else "up"][0]
+            what += f" ({AGAINST[kpi]} {'low' if direction == 'up' else 'high'})"
         at = list(rows.index)
         text = [f"{what}: {html.escape(' × '.join(map(str, s.values())) or 'all cases')}<br>"
                 f"{sev}, {pd.Timestamp(p):%Y-%m-%d}: {obs:,.0f} vs {exp:,.1f} expected"
@@ -76,8 +86,9 @@ def _points(fig: go.Figure, shown: pd.DataFrame, xs: list, ys: list) -> None:
 
 
 def add_weekly(fig: go.Figure, events: pd.DataFrame, trend: pd.DataFrame, *, x: str = "week_start",
-               y: str = "value") -> None:
-    """One hover marker per event on the weekly line `trend` (x, y), at its peak's week."""
+               y: str = "value", kpi: str | None = None) -> None:
+    """One hover marker per event on the weekly line `trend` (x, y) of `kpi`, at its peak's
+    week."""
     if events.empty or trend.empty:
         return
     weeks = pd.to_datetime(events["peak"]).dt.normalize()
@@ -87,7 +98,7 @@ def add_weekly(fig: go.Figure, events: pd.DataFrame, trend: pd.DataFrame, *, x: 
     if not on_line.any():
         return
     shown, weeks = events[on_line.to_numpy()], weeks[on_line]
-    _points(fig, shown, list(weeks), [line[w] for w in weeks])
+    _points(fig, shown, list(weeks), [line[w] for w in weeks], kpi)
 
 
 def market_scope(events: pd.DataFrame, market: str) -> pd.DataFrame:

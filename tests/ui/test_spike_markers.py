@@ -50,3 +50,21 @@ def test_a_fall_is_marked_as_unusually_low_never_as_a_spike():
     assert low[0].marker.symbol == "triangle-down" and list(low[0].y) == [99.0]
     assert low[0].hovertext[0].startswith("SLA breaches unusually low: all cases")
     assert high[0].marker.symbol == "triangle-up" and list(high[0].y) == [80.0]
+
+
+def test_on_the_attainment_line_a_breach_fall_points_up():
+    """The KPIs page draws SLA attainment, watched by the SLA breach rate: breaches unusually low
+    is attainment high, so its triangle points up (still the blue of a fall) and says so; a
+    breach rise points down. Before, the ServiceNow sample's two breach falls were blue triangles
+    pointing down on a rising attainment line: read as bad news."""
+    trend = pd.DataFrame({"week_start": pd.date_range("2025-03-03", periods=3, freq="7D"),
+                          "value": [90.0, 99.0, 80.0]})
+    events = pd.DataFrame([_event({}, "2025-03-11", "sla_breach_rate") | {"direction": "down"},
+                           _event({}, "2025-03-18", "sla_breach_rate") | {"direction": "up"}])
+    fig = go.Figure(go.Scatter(x=trend["week_start"], y=trend["value"]))
+    spike_markers.add_weekly(fig, events, trend, kpi="sla_attainment_pct")
+    marks = {t.name: t for t in fig.data if t.mode == "markers"}
+    low = marks["SLA breaches unusually low (attainment high)"]
+    high = marks["SLA breaches unusually high (attainment low)"]
+    assert low.marker.symbol == "triangle-up" and low.marker.color == "#2471a3"
+    assert high.marker.symbol == "triangle-down" and high.marker.color == "#c0392b"

@@ -39,7 +39,7 @@ trend_chart = charts.trend(overall, "week_start", "value", y_title=value_title,
                             first_complete=whole[0], last_complete=whole[1])
 trend_chart.update_xaxes(**charts.monday_ticks(overall["week_start"]))   # not Plotly's Sundays
 spike_markers.add_weekly(trend_chart, spike_markers.same_scope(  # this chart's scope only
-    spike_markers.events_in_view(data.events("day"), filters), filters, name), overall)
+    spike_markers.events_in_view(data.events("day"), filters), filters, name), overall, kpi=name)
 st.plotly_chart(trend_chart, key="kpi_trend", config=charts.CONFIG)
 pivot = views.heatmap_pivot(weekly, by, name)
 pivot.index = kpi_heatmap.in_words(pivot.index, by)   # 'Hate speech', not hate_speech

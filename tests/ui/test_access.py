@@ -215,6 +215,7 @@ def _unzipped(data: bytes) -> bytes:
         return b"\n".join(archive.read(name) for name in archive.namelist())
 
 
+@pytest.mark.slow   # headless Chromium: the slow tier (DEVELOPERS.md)
 def test_each_role_signs_in_through_oidc_and_a_partner_never_receives_cases(demo_db, tmp_path):
     users = {SPECIALIST: "specialist", MANAGER: "manager", PARTNER: "partner"}
     db = tmp_path / "radar.duckdb"  # the snapshots made here are recorded in the database

@@ -95,6 +95,7 @@ def cases_tile(page) -> str:
     return tile.locator('[data-testid="stMetricValue"]').inner_text()
 
 
+@pytest.mark.slow   # headless Chromium: the slow tier (DEVELOPERS.md)
 def test_copied_link_reopens_the_same_view(browser, base_url, tmp_path):
     page = open_page(browser, base_url + "/")
     everywhere = cases_tile(page)
@@ -123,6 +124,7 @@ def test_copied_link_reopens_the_same_view(browser, base_url, tmp_path):
     fresh.context.close()
 
 
+@pytest.mark.slow   # headless Chromium: the slow tier (DEVELOPERS.md)
 def test_snapshot_draws_its_charts_offline_without_case_text(browser, share_db, tmp_path):
     request = snapshot.Request("trends", markets=("KZ",), selection={"as_of": "2026-03-30"})
     html = snapshot.make(share_db, request, tmp_path / "kz.html", browser=None)["html"]
@@ -153,6 +155,7 @@ def test_snapshot_draws_its_charts_offline_without_case_text(browser, share_db, 
     context.close()
 
 
+@pytest.mark.slow   # headless Chromium: the slow tier (DEVELOPERS.md)
 def test_acknowledging_an_alert_in_the_inbox_is_recorded(browser, base_url, share_db, tmp_path):
     page = open_page(browser, base_url + "/alerts")
     page.get_by_label("Your name").fill("Browser tester")

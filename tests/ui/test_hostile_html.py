@@ -62,6 +62,7 @@ def test_no_page_renders_data_as_html(hostile_db, monkeypatch):
     assert set(cases["summary"]) == {SCRIPT + " =1+1"}  # shown as it is, as text
 
 
+@pytest.mark.slow   # headless Chromium: the slow tier (DEVELOPERS.md)
 def test_the_browser_shows_html_in_the_data_as_text(hostile_db):
     from tools.screenshot import Chromium, page_url, serve
 

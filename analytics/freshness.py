@@ -29,6 +29,26 @@ def last_complete(fresh: dict) -> dt.date | None:
     return None if value is None or pd.isna(value) else pd.Timestamp(value).date()
 
 
+# an ingest this long after the newest case means a historic log: its last days are not arriving
+HISTORIC_AFTER = pd.Timedelta(days=2)
+
+
+def historic_lag(fresh: dict) -> pd.Timedelta | None:
+    """How long after its newest case the data was last ingested, when that is more than
+    HISTORIC_AFTER (a historic export: it ends there); None for data still arriving.
+
+    >>> historic_lag({"newest_created_at": pd.Timestamp("2016-06-01"),
+    ...               "last_ingest_at": pd.Timestamp("2026-12-07")}).days
+    3841
+    >>> historic_lag({"newest_created_at": pd.Timestamp("2026-12-07"), "last_ingest_at": None})
+    """
+    newest, ingest = fresh.get("newest_created_at"), fresh.get("last_ingest_at")
+    if any(v is None or pd.isna(v) for v in (newest, ingest)):
+        return None
+    lag = pd.Timestamp(ingest) - pd.Timestamp(newest)
+    return lag if lag > HISTORIC_AFTER else None
+
+
 def as_of(fresh: dict, day: dt.date | None = None, *,
           default: dt.datetime | None = None) -> dt.datetime | None:
     """The data's now (its newest event, else `default`), capped at the end of `day` (UTC).

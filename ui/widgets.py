@@ -38,10 +38,6 @@ def _stamp(value, format: str = "%Y-%m-%d %H:%M UTC", missing: str = "none yet")
     return missing if value is None or pd.isna(value) else pd.Timestamp(value).strftime(format)
 
 
-# an ingest this long after the newest case means a historic log: its last days are not "arriving"
-HISTORIC_AFTER = pd.Timedelta(days=2)
-
-
 def freshness_line(fresh: dict) -> str:
     """'Newest case …, last ingest …, complete through …' for the top of every page. A log
     ingested well after its newest case (a historic export) ends there: its last day is cut
@@ -58,12 +54,9 @@ def freshness_line(fresh: dict) -> str:
     complete = fresh.get("last_complete_date")
     complete_text = ""
     if complete is not None and not pd.isna(complete):
-        newest, ingest = fresh.get("newest_created_at"), fresh.get("last_ingest_at")
-        lag = (pd.Timestamp(ingest) - pd.Timestamp(newest)
-               if not any(v is None or pd.isna(v) for v in (newest, ingest)) else pd.Timedelta(0))
+        lag = freshness.historic_lag(fresh)
         later = (f"the data ends there: ingested {lag.days} days after its newest case, so no "
-                 "later days are expected" if lag > HISTORIC_AFTER
-                 else "later days are still arriving")
+                 "later days are expected" if lag is not None else "later days are still arriving")
         complete_text = (f" · complete through {pd.Timestamp(complete):%Y-%m-%d} "
                          f"(market-local dates); {later}")
     return (f"Data freshness: newest case {_stamp(fresh.get('newest_created_at'))} · "
